@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    clearMocks: true,
+    restoreMocks: true,
+    // Two cores: run files in parallel, but keep LibreOffice and corpus suites from starving each other.
+    maxWorkers: 2,
+  },
+});
