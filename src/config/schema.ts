@@ -1,0 +1,57 @@
+// One place for every configuration key: its type, its default and what it means.
+// README's configuration table and `slide-illustrate init` are written from these descriptions.
+import { z } from 'zod';
+
+export const DEFAULT_SYSTEM_PROMPT =
+  "Tu es un expert en génération de prompts pour créer des images. Tu dois créer des descriptions détaillées et visuelles pour un générateur d'images IA, basées sur le contenu textuel fourni.";
+
+export const DEFAULT_USER_PROMPT =
+  "Crée une description détaillée d'image (prompt) pour illustrer ce contenu de slide : [TEXTE_DE_LA_SLIDE]";
+
+/** The placeholder in `llm.userPrompt` that receives the slide's text. */
+export const SLIDE_TEXT_TOKEN = '[TEXTE_DE_LA_SLIDE]';
+
+const positiveInt = z.number().int().positive();
+
+export const configSchema = z.strictObject({
+  llm: z
+    .strictObject({
+      model: z.string().min(1).default('auto').describe('Chat model that writes the image prompts; "auto" picks one the account offers.'),
+      systemPrompt: z.string().min(1).default(DEFAULT_SYSTEM_PROMPT).describe('System prompt of the prompt-writing LLM (the French expert prompt by default).'),
+      userPrompt: z
+        .string()
+        .min(1)
+        .refine((s) => s.includes(SLIDE_TEXT_TOKEN), { message: `must contain ${SLIDE_TEXT_TOKEN}` })
+        .default(DEFAULT_USER_PROMPT)
+        .describe(`User message; ${SLIDE_TEXT_TOKEN} is replaced by the slide text.`),
+      temperature: z.number().min(0).max(2).default(0.7).describe('Sampling temperature of the LLM (0 to 2).'),
+      maxTokens: positiveInt.max(5000).default(200).describe('Most completion tokens the LLM may spend on one prompt.'),
+    })
+    .prefault({}),
+  image: z
+    .strictObject({
+      model: z.string().min(1).default('flux').describe('Image model: "flux" or "sdxl_lightning".'),
+      style: z.string().default('').describe('Deck-wide visual style added to every prompt; empty derives one from the deck theme.'),
+    })
+    .prefault({}),
+  concurrency: z
+    .strictObject({
+      llm: positiveInt.max(64).default(4).describe('Prompts in flight at once.'),
+      image: positiveInt.max(64).default(4).describe('Images in flight at once (also --concurrency).'),
+    })
+    .prefault({}),
+  rpm: positiveInt.max(10_000).default(60).describe('Requests per minute across all calls to one provider.'),
+  outputDir: z.string().min(1).default('output').describe('Where illustrated decks are written, relative to the current folder.'),
+  cacheDir: z.string().min(1).default('.slide-illustrate-cache').describe('Where prompts and images are cached, relative to the current folder.'),
+  inputs: z.array(z.string().min(1)).default([]).describe('Decks or folders the scheduled job illustrates.'),
+  schedule: z.string().default('0 3 * * *').describe('Cron expression (seconds allowed) for `slide-illustrate schedule`.'),
+  placement: z.enum(['auto', 'background', 'none']).default('auto').describe('auto: picture placeholder or largest free area; background: full-bleed behind content; none: no picture.'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type WrittenConfig = z.input<typeof configSchema>;
+
+/** The defaults, as a full config. */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}

@@ -1,0 +1,50 @@
+// Fits a generated image to the box it will fill: cover-crop to the box's aspect (no distortion),
+// size for the box at a projection-friendly density without upscaling, and encode compactly.
+import sharp from 'sharp';
+
+/** Pixels per inch we size pictures for: sharp on a projector or a 1080p screen, small in the file. */
+export const TARGET_DPI = 144;
+const EMU_PER_INCH = 914_400;
+/** JPEG quality for opaque pictures (mozjpeg). */
+export const JPEG_QUALITY = 80;
+
+export interface FitOptions {
+  /** Box size in EMU. */
+  boxCx: number;
+  boxCy: number;
+  dpi?: number;
+}
+
+export interface FittedImage {
+  data: Buffer;
+  format: 'jpeg' | 'png';
+  width: number;
+  height: number;
+}
+
+// Crop (attention-weighted) and resize to the box's aspect ratio; JPEG unless the image really uses transparency.
+export async function fitImage(input: Buffer, options: FitOptions): Promise<FittedImage> {
+  const dpi = options.dpi ?? TARGET_DPI;
+  const image = sharp(input, { failOn: 'error', limitInputPixels: 8192 * 8192 });
+  const meta = await image.metadata();
+  if (!meta.width || !meta.height) throw new Error('image has no dimensions');
+  const aspect = options.boxCx / options.boxCy;
+  // Largest crop of the source with the box's aspect…
+  let cropW = meta.width;
+  let cropH = Math.round(cropW / aspect);
+  if (cropH > meta.height) {
+    cropH = meta.height;
+    cropW = Math.round(cropH * aspect);
+  }
+  // …then the size the box needs at the target density, never more than the crop (no upscaling).
+  const wantW = Math.round((options.boxCx / EMU_PER_INCH) * dpi);
+  const scale = Math.min(1, wantW / cropW);
+  const width = Math.max(1, Math.round(cropW * scale));
+  const height = Math.max(1, Math.round(cropH * scale));
+  const transparent = meta.hasAlpha ? !(await image.clone().stats()).isOpaque : false;
+  const pipeline = image.rotate().resize({ width, height, fit: 'cover', position: sharp.strategy.attention });
+  const out = transparent
+    ? await pipeline.png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer({ resolveWithObject: true })
+    : await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: JPEG_QUALITY, mozjpeg: true, chromaSubsampling: '4:2:0' }).toBuffer({ resolveWithObject: true });
+  return { data: out.data, format: transparent ? 'png' : 'jpeg', width: out.info.width, height: out.info.height };
+}

@@ -1,0 +1,81 @@
+// Illustrates one deck: read → plan → (prompt → image → fit) per slide → write.
+// Deck-level problems become the report's status; only an abort is thrown.
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { DeckFormatError, messageOf, SlideIllustrateError } from '../errors.js';
+import { readPresentationFile } from '../pptx/read-presentation.js';
+import { deckStyle } from '../prompt/deck-style.js';
+import type { Providers } from '../providers/types.js';
+import { illustrateSlide } from '../stages/illustrate-slide.js';
+import { planIllustrations } from '../stages/plan-illustrations.js';
+import { writeDeck } from '../stages/write-deck.js';
+import type { Limiters } from './limiters.js';
+import { emptyUsage, type DeckReport, type PipelineEvent, type SlideReport } from './types.js';
+
+export interface RunDeckOptions {
+  config: Config;
+  providers: Providers;
+  limiters: Limiters;
+  /** Where the illustrated deck goes. */
+  output: string;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: PipelineEvent) => void) | undefined;
+}
+
+export async function runDeck(input: string, options: RunDeckOptions): Promise<DeckReport> {
+  const started = performance.now();
+  const usage = emptyUsage();
+  const warnings: string[] = [];
+  const finish = (report: Omit<DeckReport, 'ms' | 'usage' | 'warnings' | 'input'>): DeckReport => {
+    const full: DeckReport = { input, ...report, usage, warnings, ms: Math.round(performance.now() - started) };
+    options.onEvent?.({ type: 'deck-done', report: full });
+    return full;
+  };
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onEvent?.({ type: 'warning', input, message });
+  };
+  if (path.resolve(input) === path.resolve(options.output)) {
+    return finish({ output: undefined, status: 'refused', error: `${input}: the output would overwrite the input; choose another --out`, slides: [] });
+  }
+  try {
+    const pres = await readPresentationFile(input);
+    if (pres.signed) warn(`${input}: the deck is digitally signed; the illustrated copy is not (its signature no longer matches)`);
+    const plan = planIllustrations(pres, { placement: options.config.placement });
+    options.onEvent?.({ type: 'deck-start', input, slides: pres.slides.length, planned: plan.planned.length });
+    const ctx = {
+      input,
+      deckTitle: pres.title,
+      style: deckStyle(options.config.image.style, pres.theme),
+      palette: pres.theme.palette,
+      providers: options.providers,
+      limiters: options.limiters,
+      usage,
+      signal: options.signal,
+      onEvent: options.onEvent,
+    };
+    const outcomes = await Promise.all(
+      plan.planned.map(async (p) => {
+        const outcome = await illustrateSlide(p, ctx);
+        options.onEvent?.({ type: 'slide-done', input, slide: outcome.report });
+        return outcome;
+      }),
+    );
+    options.signal?.throwIfAborted();
+    const slides: SlideReport[] = [...plan.skipped, ...outcomes.map((o) => o.report)].sort((a, b) => a.number - b.number);
+    const pictures = outcomes.flatMap((o) => (o.picture ? [o.picture] : []));
+    const failed = slides.some((s) => s.status === 'failed');
+    if (!pictures.length && failed) return finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides });
+    await options.limiters.cpu(() => writeDeck(pres, pictures, options.output));
+    return finish({ output: options.output, status: failed ? 'partial' : 'ok', slides });
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    const refused = error instanceof DeckFormatError;
+    return finish({
+      output: undefined,
+      status: refused ? 'refused' : 'failed',
+      error: error instanceof SlideIllustrateError ? error.message : `${input}: ${messageOf(error)}`,
+      slides: [],
+    });
+  }
+}

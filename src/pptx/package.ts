@@ -1,0 +1,190 @@
+// Opens a .pptx package safely: sniffs the file type, refuses hostile archives, and reads
+// parts through byte budgets so a zip bomb is stopped while it inflates.
+import JSZip from 'jszip';
+import { DeckFormatError } from '../errors.js';
+import { decodeXmlBytes, parseXml, XmlSafetyError, type XmlElement } from './xml.js';
+
+/** Limits on what one package may make us read. */
+export const LIMITS = {
+  /** Largest input file we open (bytes). */
+  fileBytes: 1024 * 1024 * 1024,
+  /** Most entries in the central directory (POI uses 1000 for its default; real decks reach a few hundred). */
+  entries: 20_000,
+  /** Largest single XML part after inflating (bytes). */
+  partBytes: 64 * 1024 * 1024,
+  /** Total bytes we inflate from one package (bytes). */
+  totalBytes: 512 * 1024 * 1024,
+} as const;
+
+const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+export class Package {
+  private inflated = 0;
+  private readonly xmlCache = new Map<string, Promise<XmlElement>>();
+  private readonly lowerNames: Map<string, string>;
+
+  private constructor(
+    readonly file: string,
+    readonly zip: JSZip,
+  ) {
+    this.lowerNames = new Map(this.names().map((n) => [n.toLowerCase(), n]));
+  }
+
+  // Open package bytes; every refusal is a DeckFormatError naming the file.
+  static async open(file: string, bytes: Uint8Array): Promise<Package> {
+    sniff(file, bytes);
+    checkEntryNames(file, listCentralDirectory(file, bytes));
+    let zip: JSZip;
+    try {
+      zip = await JSZip.loadAsync(bytes, { checkCRC32: false, createFolders: false });
+    } catch (error) {
+      throw new DeckFormatError(file, `not a readable zip archive (${shortZipMessage(error)})`);
+    }
+    const pkg = new Package(file, zip);
+    if (!pkg.has('[Content_Types].xml')) throw new DeckFormatError(file, 'not an Office package: no [Content_Types].xml');
+    return pkg;
+  }
+
+  /** Part names (no folders), as stored. */
+  names(): string[] {
+    return Object.values(this.zip.files)
+      .filter((f) => !f.dir)
+      .map((f) => f.name);
+  }
+
+  /** Part lookup is case-insensitive, as OPC requires; returns the stored name. */
+  resolve(name: string): string | undefined {
+    return this.lowerNames.get(name.replace(/^\//, '').toLowerCase());
+  }
+
+  has(name: string): boolean {
+    return this.resolve(name) !== undefined;
+  }
+
+  // Inflate one part within the per-part and total budgets.
+  async readBytes(name: string): Promise<Uint8Array> {
+    const stored = this.resolve(name);
+    const entry = stored ? this.zip.files[stored] : undefined;
+    if (!entry) throw new DeckFormatError(this.file, 'part is missing', name);
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    await new Promise<void>((resolve, reject) => {
+      const stream = entry.nodeStream('nodebuffer');
+      stream
+        .on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          this.inflated += chunk.length;
+          if (size > LIMITS.partBytes || this.inflated > LIMITS.totalBytes) {
+            stream.pause();
+            stream.removeAllListeners('data');
+            reject(new DeckFormatError(this.file, `inflates past the ${size > LIMITS.partBytes ? 'per-part' : 'total'} limit (zip bomb?)`, name));
+            return;
+          }
+          chunks.push(chunk);
+        })
+        .on('error', (error: Error) => reject(new DeckFormatError(this.file, `cannot inflate (${error.message})`, name)))
+        .on('end', () => resolve());
+    });
+    return Buffer.concat(chunks);
+  }
+
+  async readText(name: string): Promise<string> {
+    return decodeXmlBytes(await this.readBytes(name));
+  }
+
+  // Parsed XML of a part, cached; malformed or unsafe XML is a DeckFormatError naming the part.
+  readXml(name: string): Promise<XmlElement> {
+    const key = this.resolve(name) ?? name;
+    let cached = this.xmlCache.get(key);
+    if (!cached) {
+      cached = this.readText(key).then((text) => {
+        try {
+          return parseXml(text);
+        } catch (error) {
+          const why = error instanceof XmlSafetyError ? error.message : `malformed XML (${(error as Error).message.split('\n')[0]})`;
+          throw new DeckFormatError(this.file, why, key);
+        }
+      });
+      this.xmlCache.set(key, cached);
+    }
+    return cached;
+  }
+}
+
+// Refuse encrypted, legacy and non-zip files by their first bytes, before unzipping.
+function sniff(file: string, bytes: Uint8Array): void {
+  if (bytes.length > LIMITS.fileBytes) throw new DeckFormatError(file, `larger than ${LIMITS.fileBytes / 2 ** 20} MiB`);
+  if (bytes.length >= 8 && OLE_MAGIC.every((b, i) => bytes[i] === b)) {
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const has = (name: string) => body.includes(Buffer.from(name, 'utf16le'));
+    if (has('EncryptionInfo') || has('EncryptedPackage')) {
+      throw new DeckFormatError(file, 'password-protected (encrypted) deck: remove the password in PowerPoint (File > Info > Protect Presentation) and try again');
+    }
+    if (has('PowerPoint Document')) throw new DeckFormatError(file, 'legacy PowerPoint 97-2003 (.ppt) file: save it as .pptx first');
+    throw new DeckFormatError(file, 'an OLE compound file, not a PowerPoint 2007+ (.pptx) deck');
+  }
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
+    throw new DeckFormatError(file, 'not a PowerPoint deck (not a zip archive)');
+  }
+}
+
+// Entry names must be safe and unique (case-insensitively); the count is bounded.
+function checkEntryNames(file: string, names: string[]): void {
+  if (names.length > LIMITS.entries) throw new DeckFormatError(file, `too many zip entries (${names.length} > ${LIMITS.entries})`);
+  const seen = new Set<string>();
+  for (const raw of names) {
+    if (/(^|\/)\.\.(\/|$)/.test(raw) || raw.startsWith('/') || raw.includes('\\') || raw.includes('\0') || /^[a-zA-Z]:/.test(raw)) {
+      throw new DeckFormatError(file, `unsafe zip entry name ${JSON.stringify(raw)}`);
+    }
+    if (raw.endsWith('/')) continue;
+    const key = raw.toLowerCase();
+    if (seen.has(key)) throw new DeckFormatError(file, `duplicate zip entry ${JSON.stringify(raw)}`);
+    seen.add(key);
+  }
+}
+
+// Raw entry names from the central directory. jszip silently merges duplicates and rewrites
+// "../" names, so the checks above must see the names as stored.
+export function listCentralDirectory(file: string, bytes: Uint8Array): string[] {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // End of central directory: signature 0x06054b50 within the last 64 KiB + 22 bytes.
+  let eocd = -1;
+  for (let i = view.length - 22; i >= Math.max(0, view.length - 65_557); i--) {
+    if (view.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new DeckFormatError(file, 'not a readable zip archive (truncated: no end of central directory)');
+  let count = view.readUInt16LE(eocd + 10);
+  let offset = view.readUInt32LE(eocd + 16);
+  if (count === 0xffff || offset === 0xffffffff) {
+    // Zip64: the locator sits just before the EOCD record.
+    const loc = eocd - 20;
+    if (loc < 0 || view.readUInt32LE(loc) !== 0x07064b50) throw new DeckFormatError(file, 'not a readable zip archive (bad zip64 locator)');
+    const rec = Number(view.readBigUInt64LE(loc + 8));
+    if (rec + 56 > view.length || view.readUInt32LE(rec) !== 0x06064b50) throw new DeckFormatError(file, 'not a readable zip archive (bad zip64 record)');
+    count = Number(view.readBigUInt64LE(rec + 32));
+    offset = Number(view.readBigUInt64LE(rec + 48));
+  }
+  if (count > LIMITS.entries) throw new DeckFormatError(file, `too many zip entries (${count} > ${LIMITS.entries})`);
+  const names: string[] = [];
+  let p = offset;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > view.length || view.readUInt32LE(p) !== 0x02014b50) {
+      throw new DeckFormatError(file, 'not a readable zip archive (truncated or corrupt central directory)');
+    }
+    const nameLen = view.readUInt16LE(p + 28);
+    const extraLen = view.readUInt16LE(p + 30);
+    const commentLen = view.readUInt16LE(p + 32);
+    if (p + 46 + nameLen > view.length) throw new DeckFormatError(file, 'not a readable zip archive (truncated central directory)');
+    names.push(view.toString('utf8', p + 46, p + 46 + nameLen));
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
+}
+
+function shortZipMessage(error: unknown): string {
+  const msg = error instanceof Error ? error.message : String(error);
+  return msg.split('\n')[0]!.replace(/\s+/g, ' ').slice(0, 160);
+}

@@ -1,0 +1,154 @@
+// Reads a deck into a Presentation model: slides in presentation order with their text,
+// shapes and inherited geometry. Read-only; the package is never changed here.
+import { readFile } from 'node:fs/promises';
+import { DeckFormatError } from '../errors.js';
+import type { SlideText } from '../providers/types.js';
+import { describeShapes, inheritedBoxes, inheritedDecorations, type PlaceholderBoxes, type ShapeInfo } from './geometry.js';
+import { contentTypeOf, findMainPart, findRel, readContentTypes, readRels, type ContentTypes, type Relationship } from './opc.js';
+import { Package } from './package.js';
+import { chartTitleText, diagramDataText, extractSlideText, notesText } from './slide-text.js';
+import { EMPTY_THEME, parseTheme, type Theme } from './theme.js';
+import { isOurPicture } from './picture-xml.js';
+import { attr, child, children, path, textOf } from './xml.js';
+
+export interface SlideModel {
+  /** 1-based position in presentation order. */
+  number: number;
+  part: string;
+  hidden: boolean;
+  text: SlideText;
+  shapes: ShapeInfo[];
+  /** Shapes the layout and master draw on this slide (placement avoids them too). */
+  inheritedShapes: ShapeInfo[];
+  layoutPart: string | undefined;
+  rels: Relationship[];
+}
+
+export interface Presentation {
+  file: string;
+  pkg: Package;
+  contentTypes: ContentTypes;
+  mainPart: string;
+  mainContentType: string;
+  /** Strict OOXML (purl.oclc.org namespaces). */
+  strict: boolean;
+  signed: boolean;
+  slideSize: { cx: number; cy: number };
+  title: string;
+  theme: Theme;
+  slides: SlideModel[];
+}
+
+/** Default 4:3 slide when p:sldSz is missing (ECMA-376 default 9144000 × 6858000 EMU). */
+const DEFAULT_SIZE = { cx: 9_144_000, cy: 6_858_000 };
+
+export async function readPresentationFile(file: string): Promise<Presentation> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DeckFormatError(file, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a deck' : `cannot read (${code})`);
+  }
+  return readPresentation(file, bytes);
+}
+
+// Opens and reads a deck from bytes.
+export async function readPresentation(file: string, bytes: Uint8Array): Promise<Presentation> {
+  const pkg = await Package.open(file, bytes);
+  const contentTypes = await readContentTypes(pkg);
+  const mainPart = await findMainPart(pkg);
+  const mainContentType = contentTypeOf(contentTypes, mainPart) ?? '';
+  if (!/presentationml|ms-powerpoint/.test(mainContentType)) {
+    throw new DeckFormatError(file, `not a PowerPoint deck (main part is ${mainContentType || 'of unknown type'})`);
+  }
+  const presentation = await pkg.readXml(mainPart);
+  const strict = Object.values(presentation.attrs).some((v) => v.includes('purl.oclc.org/ooxml'));
+  const presRels = await readRels(pkg, mainPart);
+  const sz = child(presentation, 'sldSz');
+  const cx = Number(attr(sz, 'cx'));
+  const cy = Number(attr(sz, 'cy'));
+  const slideSize = cx > 0 && cy > 0 ? { cx, cy } : DEFAULT_SIZE;
+
+  const theme = await readTheme(pkg, presRels);
+  const boxCache = new Map<string, Promise<PlaceholderBoxes>>();
+  const slides: SlideModel[] = [];
+  const ids = children(child(presentation, 'sldIdLst'), 'sldId');
+  for (const [i, sldId] of ids.entries()) {
+    const rid = attrByPrefix(sldId);
+    const rel = presRels.find((r) => r.id === rid);
+    if (!rel || rel.external || !pkg.has(rel.target)) {
+      throw new DeckFormatError(file, `slide ${i + 1} points at a missing part (${rid ?? 'no r:id'})`, mainPart);
+    }
+    slides.push(await readSlide(pkg, pkg.resolve(rel.target)!, i + 1, boxCache));
+  }
+  const rootRels = await readRels(pkg, '');
+  const signed = rootRels.some((r) => r.type.endsWith('/digital-signature/origin'));
+  return {
+    file,
+    pkg,
+    contentTypes,
+    mainPart,
+    mainContentType,
+    strict,
+    signed,
+    slideSize,
+    title: (await readCoreTitle(pkg, rootRels)) || slides.find((s) => !s.hidden && s.text.title)?.text.title.split('\n')[0] || '',
+    theme,
+    slides,
+  };
+}
+
+/** p:sldId's relationship id is `r:id` — in the relationships namespace, whatever its prefix. */
+function attrByPrefix(el: { attrs: Record<string, string> }): string | undefined {
+  for (const [k, v] of Object.entries(el.attrs)) if (k !== 'id' && k.endsWith(':id')) return v;
+  return undefined;
+}
+
+async function readSlide(pkg: Package, part: string, number: number, boxCache: Map<string, Promise<PlaceholderBoxes>>): Promise<SlideModel> {
+  const root = await pkg.readXml(part);
+  const rels = await readRels(pkg, part);
+  const spTree = path(root, 'cSld', 'spTree');
+  const externalCache = new Map<string, string>();
+  // SmartArt and chart text are read up front so extraction itself stays synchronous and pure.
+  for (const rel of rels) {
+    if (rel.external || !pkg.has(rel.target)) continue;
+    if (rel.type.endsWith('/diagramData')) externalCache.set(rel.id, diagramDataText(await pkg.readXml(rel.target)));
+    else if (rel.type.endsWith('/chart')) externalCache.set(rel.id, chartTitleText(await pkg.readXml(rel.target)));
+  }
+  const text = extractSlideText(spTree, { byRelId: (id) => externalCache.get(id) ?? '' });
+  const notesRel = findRel(rels, 'notesSlide');
+  const notes = notesRel && pkg.has(notesRel.target) ? notesText(await pkg.readXml(notesRel.target)) : '';
+  const { levels, layoutPart } = await inheritedBoxes(pkg, part, boxCache);
+  return {
+    number,
+    part,
+    hidden: attr(root, 'show') === '0' || attr(root, 'show') === 'false',
+    text: { ...text, notes },
+    shapes: describeShapes(spTree, levels, isOurPicture),
+    inheritedShapes: inheritedDecorations(levels, !['0', 'false'].includes(attr(root, 'showMasterSp') ?? '')),
+    layoutPart,
+    rels,
+  };
+}
+
+async function readTheme(pkg: Package, presRels: Relationship[]): Promise<Theme> {
+  const master = findRel(presRels, 'slideMaster');
+  let themeRel = findRel(presRels, 'theme');
+  if (master && pkg.has(master.target)) themeRel = findRel(await readRels(pkg, master.target), 'theme') ?? themeRel;
+  if (!themeRel || !pkg.has(themeRel.target)) return EMPTY_THEME;
+  return parseTheme(await pkg.readXml(themeRel.target));
+}
+
+async function readCoreTitle(pkg: Package, rootRels: Relationship[]): Promise<string> {
+  const core = findRel(rootRels, 'core-properties') ?? rootRels.find((r) => r.type.endsWith('/metadata/core-properties'));
+  if (!core || !pkg.has(core.target)) return '';
+  try {
+    const root = await pkg.readXml(core.target);
+    const title = children(root).find((c) => c.local === 'title');
+    return title ? textOf(title).trim() : '';
+  } catch {
+    // docProps are optional metadata; a broken one must not refuse the deck.
+    return '';
+  }
+}

@@ -1,0 +1,111 @@
+// The package validator the writer runs before any deck is written: a deck we would write
+// broken is an error, never an output. Problems the input already had are tolerated
+// (we do not make a deck worse), everything new is refused.
+import JSZip from 'jszip';
+import { PackageValidationError } from '../errors.js';
+import { contentTypeOf, parseContentTypes, relsPartFor, resolveTarget } from './opc.js';
+import { attr, children, decodeXmlBytes, parseXml, type XmlElement } from './xml.js';
+
+type Reader = (name: string) => Promise<string | undefined>;
+
+function zipReader(zip: JSZip): Reader {
+  const lower = new Map(Object.keys(zip.files).map((n) => [n.toLowerCase(), n]));
+  return async (name) => {
+    const stored = lower.get(name.toLowerCase());
+    const f = stored ? zip.files[stored] : undefined;
+    if (!f || f.dir) return undefined;
+    return decodeXmlBytes(await f.async('uint8array'));
+  };
+}
+
+// Problems of the given parts within a package: XML well-formed, references resolve, ids unique, types known.
+export async function partProblems(zip: JSZip, parts: string[]): Promise<string[]> {
+  const read = zipReader(zip);
+  const names = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name);
+  const exists = new Set(names.map((n) => n.toLowerCase()));
+  const problems: string[] = [];
+  const typesText = await read('[Content_Types].xml');
+  if (!typesText) return ['[Content_Types].xml is missing'];
+  let types;
+  try {
+    types = parseContentTypes(parseXml(typesText));
+  } catch (error) {
+    return [`[Content_Types].xml: not well-formed (${(error as Error).message.split('\n')[0]})`];
+  }
+  for (const part of types.overrides.keys()) if (!exists.has(part)) problems.push(`[Content_Types].xml: Override for missing part /${part}`);
+  for (const part of parts) {
+    if (!exists.has(part.toLowerCase())) continue;
+    if (part !== '[Content_Types].xml' && contentTypeOf(types, part) === undefined) problems.push(`${part}: no content type`);
+    if (!/\.(xml|rels)$/i.test(part)) continue;
+    let root: XmlElement;
+    try {
+      root = parseXml((await read(part))!);
+    } catch (error) {
+      problems.push(`${part}: not well-formed XML (${(error as Error).message.split('\n')[0]})`);
+      continue;
+    }
+    if (part.endsWith('.rels')) {
+      const source = part === '_rels/.rels' ? '' : part.replace(/_rels\/([^/]+)\.rels$/, '$1');
+      const ids = new Set<string>();
+      for (const rel of children(root, 'Relationship')) {
+        const id = attr(rel, 'Id') ?? '';
+        if (ids.has(id)) problems.push(`${part}: duplicate relationship id ${id}`);
+        ids.add(id);
+        if ((attr(rel, 'TargetMode') ?? '').toLowerCase() === 'external') continue;
+        const target = resolveTarget(source, attr(rel, 'Target') ?? '');
+        if (!exists.has(target.toLowerCase())) problems.push(`${part}: relationship ${id} points at missing part ${target}`);
+      }
+      continue;
+    }
+    // References from XML parts to their relationships, and shape ids on slides.
+    const relsText = await read(relsPartFor(part));
+    const relIds = new Set(relsText ? children(parseXml(relsText), 'Relationship').map((r) => attr(r, 'Id') ?? '') : []);
+    for (const ref of referencedRelIds(root)) if (!relIds.has(ref)) problems.push(`${part}: reference ${ref} has no relationship`);
+    if (root.local === 'sld') for (const id of duplicateShapeIds(root)) problems.push(`${part}: duplicate shape id ${id}`);
+  }
+  return problems;
+}
+
+/** r:embed, r:id, r:link … attribute values in the relationships namespace. */
+function referencedRelIds(root: XmlElement): Set<string> {
+  const prefixes = new Set<string>();
+  for (const [k, v] of Object.entries(root.attrs)) if (k.startsWith('xmlns:') && /officeDocument\/(2006\/)?relationships$/.test(v)) prefixes.add(k.slice(6));
+  const out = new Set<string>();
+  const walk = (el: XmlElement): void => {
+    for (const [k, v] of Object.entries(el.attrs)) {
+      const i = k.indexOf(':');
+      if (i > 0 && prefixes.has(k.slice(0, i)) && v) out.add(v);
+    }
+    for (const c of children(el)) walk(c);
+  };
+  walk(root);
+  return out;
+}
+
+/** Shape ids used twice on one slide, ignoring copies inside the two branches of mc:AlternateContent. */
+export function duplicateShapeIds(root: XmlElement): string[] {
+  const counts = new Map<string, number>();
+  const walk = (el: XmlElement, inAlternate: boolean): void => {
+    if (el.local === 'AlternateContent') {
+      // Each branch carries the same shapes; count the first branch only.
+      const first = children(el)[0];
+      if (first) walk(first, true);
+      return;
+    }
+    if (el.local === 'cNvPr') {
+      const id = attr(el, 'id');
+      if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    for (const c of children(el)) walk(c, inAlternate);
+  };
+  walk(root, false);
+  return [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+}
+
+// Validates the parts the writer changed or added; throws on any problem the input did not already have.
+export async function validateChanges(file: string, out: JSZip, parts: string[], baseline: string[]): Promise<void> {
+  const after = await partProblems(out, parts);
+  const known = new Set(baseline);
+  const fresh = after.filter((p) => !known.has(p));
+  if (fresh.length) throw new PackageValidationError(file, fresh);
+}

@@ -1,0 +1,138 @@
+// Applies planned pictures to a deck's package and returns the new package bytes.
+// Only the parts a picture needs are touched: the slide, its .rels, [Content_Types].xml and new media.
+import { createHash } from 'node:crypto';
+import path from 'node:path/posix';
+import { relsPartFor, resolveTarget } from './opc.js';
+import type { Box } from './geometry.js';
+import { insertIntoSpTree, maxShapeId, MARKER, pictureXml, prefixesOf, removeOurPictures, type ZOrder } from './picture-xml.js';
+import type { Presentation } from './read-presentation.js';
+import { partProblems, validateChanges } from './validate-package.js';
+import { escapeXml } from './xml.js';
+
+export interface PictureToAdd {
+  slidePart: string;
+  image: Buffer;
+  format: 'jpeg' | 'png';
+  box: Box;
+  /** Alt text. */
+  descr: string;
+  z: ZOrder;
+  crop?: { l: number; t: number; r: number; b: number } | undefined;
+}
+
+const IMAGE_REL = {
+  transitional: 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/image',
+  strict: 'http://purl.oclc.org/ooxml/officeDocument/relationships/image',
+};
+const MIME = { jpeg: 'image/jpeg', png: 'image/png' } as const;
+
+export interface WriteResult {
+  bytes: Buffer;
+  /** Our earlier pictures that this run replaced. */
+  replaced: number;
+}
+
+// Builds the illustrated package in memory; validates it before returning.
+// The Presentation's zip is edited in place: read a deck again to write it twice.
+export async function writePresentation(pres: Presentation, pictures: PictureToAdd[]): Promise<WriteResult> {
+  const { pkg } = pres;
+  const zip = pkg.zip;
+  const changed = new Map<string, string>();
+  const newParts = new Set<string>();
+  const removedParts = new Set<string>();
+  let replaced = 0;
+  const names = new Set(pkg.names().map((n) => n.toLowerCase()));
+  let typesXml = await pkg.readText('[Content_Types].xml');
+  const bySlide = new Map<string, PictureToAdd[]>();
+  for (const pic of pictures) bySlide.set(pic.slidePart, [...(bySlide.get(pic.slidePart) ?? []), pic]);
+  // The zip is edited in place, so record what the input already got wrong before touching it.
+  const touched = ['[Content_Types].xml', ...[...bySlide.keys()].flatMap((s) => [s, relsPartFor(s)])].filter((p) => pkg.has(p));
+  const baseline = await partProblems(zip, touched);
+
+  for (const [slidePart, pics] of bySlide) {
+    let slideXml = normaliseDeclaration(await pkg.readText(slidePart));
+    const relsPart = relsPartFor(slidePart);
+    let relsXml = pkg.has(relsPart)
+      ? normaliseDeclaration(await pkg.readText(relsPart))
+      : '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>';
+    // Re-runs replace our own pictures instead of stacking new ones.
+    const removed = removeOurPictures(slideXml);
+    slideXml = removed.xml;
+    for (const relId of removed.relIds) {
+      const m = relsXml.match(new RegExp(`<Relationship\\b[^>]*\\bId\\s*=\\s*["']${escapeRe(relId)}["'][^>]*/>`));
+      if (!m) continue;
+      relsXml = relsXml.replace(m[0], '');
+      const target = m[0].match(/Target\s*=\s*["']([^"']+)["']/)?.[1];
+      if (target) removedParts.add(resolveTarget(slidePart, target));
+      replaced++;
+    }
+    const ns = prefixesOf(slideXml);
+    let nextId = maxShapeId(slideXml) + 1;
+    for (const pic of pics) {
+      const hash = createHash('sha256').update(pic.image).digest('hex').slice(0, 12);
+      const ext = pic.format === 'jpeg' ? 'jpeg' : 'png';
+      let media = `ppt/media/${MARKER}-${hash}.${ext}`;
+      for (let k = 2; names.has(media.toLowerCase()) && !newParts.has(media); k++) media = `ppt/media/${MARKER}-${hash}-${k}.${ext}`;
+      if (!newParts.has(media)) {
+        zip.file(media, pic.image, { binary: true, createFolders: false, compression: 'DEFLATE' });
+        names.add(media.toLowerCase());
+        newParts.add(media);
+      }
+      removedParts.delete(media);
+      const relId = freeRelId(relsXml);
+      const target = path.relative(path.dirname(slidePart), media);
+      relsXml = relsXml.replace(/<\/(\w+:)?Relationships>\s*$/, (end) => `<Relationship Id="${relId}" Type="${pres.strict ? IMAGE_REL.strict : IMAGE_REL.transitional}" Target="${escapeXml(target)}"/>${end}`);
+      slideXml = insertIntoSpTree(slideXml, pictureXml({ id: nextId++, relId, box: pic.box, descr: pic.descr, crop: pic.crop }, ns), pic.z);
+      typesXml = ensureContentType(typesXml, media, ext, MIME[pic.format]);
+    }
+    changed.set(slidePart, slideXml);
+    changed.set(relsPart, relsXml);
+  }
+  // Media of replaced pictures goes when nothing else points at it.
+  for (const part of removedParts) {
+    if (newParts.has(part) || !pkg.has(part)) continue;
+    if (!(await stillReferenced(pres, part, changed))) zip.remove(pkg.resolve(part)!);
+    else removedParts.delete(part);
+  }
+  changed.set('[Content_Types].xml', typesXml);
+  for (const [part, xml] of changed) zip.file(pkg.resolve(part) ?? part, xml, { createFolders: false, compression: 'DEFLATE' });
+  await validateChanges(pres.file, zip, [...new Set([...changed.keys(), ...newParts])], baseline);
+  const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
+  return { bytes, replaced };
+}
+
+/** Parts we write are UTF-8; a UTF-16 declaration would now lie. */
+function normaliseDeclaration(xml: string): string {
+  return xml.replace(/^(<\?xml[^>]*encoding\s*=\s*["'])(UTF-16|UTF-16LE|UTF-16BE)(["'])/i, '$1UTF-8$3');
+}
+
+function freeRelId(relsXml: string): string {
+  const used = new Set([...relsXml.matchAll(/\bId\s*=\s*["']([^"']+)["']/g)].map((m) => m[1]!));
+  let n = used.size + 1;
+  while (used.has(`rId${n}`)) n++;
+  return `rId${n}`;
+}
+
+/** Makes [Content_Types].xml resolve a new media part: a Default for its extension, or an Override if that Default means something else. */
+function ensureContentType(typesXml: string, part: string, ext: string, mime: string): string {
+  const existing = [...typesXml.matchAll(/<Default\b[^>]*>/g)].map((m) => m[0]).find((tag) => new RegExp(`Extension\\s*=\\s*["']${ext}["']`, 'i').test(tag));
+  if (existing?.includes(`"${mime}"`) || existing?.includes(`'${mime}'`)) return typesXml;
+  const entry = existing ? `<Override PartName="/${part}" ContentType="${mime}"/>` : `<Default Extension="${ext}" ContentType="${mime}"/>`;
+  return typesXml.replace(/(<(\w+:)?Types\b[^>]*>)/, `$1${entry}`);
+}
+
+async function stillReferenced(pres: Presentation, part: string, changed: Map<string, string>): Promise<boolean> {
+  for (const name of pres.pkg.names()) {
+    if (!name.endsWith('.rels')) continue;
+    const xml = changed.get(name) ?? (await pres.pkg.readText(name));
+    const source = name === '_rels/.rels' ? '' : name.replace(/_rels\/([^/]+)\.rels$/, '$1');
+    for (const m of xml.matchAll(/Target\s*=\s*["']([^"']+)["']/g)) {
+      if (resolveTarget(source, m[1]!).toLowerCase() === part.toLowerCase()) return true;
+    }
+  }
+  return false;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

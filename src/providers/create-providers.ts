@@ -1,0 +1,31 @@
+// Chooses the backend: --provider wins; otherwise Infomaniak when a token is set, else offline.
+import { UsageError } from '../errors.js';
+import type { Config } from '../config/schema.js';
+import { createOfflineProviders } from './offline.js';
+import type { Providers } from './types.js';
+
+export type ProviderKind = 'offline' | 'infomaniak' | 'openai';
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['offline', 'infomaniak', 'openai'];
+
+export interface ProviderOptions {
+  kind?: ProviderKind | undefined;
+  config: Config;
+  env: NodeJS.ProcessEnv;
+}
+
+export function resolveProviderKind(kind: ProviderKind | undefined, env: NodeJS.ProcessEnv): ProviderKind {
+  if (kind) return kind;
+  return readEnv(env, 'INFOMANIAK_API_TOKEN') ? 'infomaniak' : 'offline';
+}
+
+export async function createProviders(options: ProviderOptions): Promise<Providers> {
+  const kind = resolveProviderKind(options.kind, options.env);
+  if (kind === 'offline') return createOfflineProviders();
+  throw new UsageError(`--provider ${kind} is not available in this build`);
+}
+
+/** Trimmed environment value; empty means unset. */
+export function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}

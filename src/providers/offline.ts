@@ -1,0 +1,64 @@
+// The embedded offline provider: prompts written locally from the slide's words and abstract
+// art rendered locally, so the whole pipeline runs with no account and no network.
+import { renderAbstractArt } from '../images/abstract-art.js';
+import { finalisePrompt } from '../prompt/clean-prompt.js';
+import type { ImageProvider, ImageRequest, ImageResult, PromptProvider, PromptRequest, PromptResult, Providers } from './types.js';
+import { chooseImageSize } from './image-sizes.js';
+
+const STOPWORDS = new Set(
+  (
+    'the and for with that this from your you are our will have has was were been into onto over under about than then them they their there these those what when where which while who why how all any can may must not only more most such also each other some very just ' +
+    'les des une dans pour avec sur par est sont qui que quoi dont plus moins nous vous ils elles leur leurs cette ces tout tous toute toutes mais donc comme aussi être avoir fait faire sans sous entre vers chez '
+  ).split(/\s+/),
+);
+
+/** Up to `n` distinctive words of the text, in order of first appearance. */
+export function keywords(text: string, n = 8): string[] {
+  const counts = new Map<string, { word: string; count: number; first: number }>();
+  const words = text.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? [];
+  words.forEach((w, i) => {
+    const key = w.toLowerCase();
+    if (key.length < 4 || STOPWORDS.has(key) || /^\d+$/.test(key)) return;
+    const e = counts.get(key);
+    if (e) e.count++;
+    else counts.set(key, { word: w, count: 1, first: i });
+  });
+  return [...counts.values()]
+    .sort((a, b) => b.count - a.count || a.first - b.first)
+    .slice(0, n)
+    .sort((a, b) => a.first - b.first)
+    .map((e) => e.word);
+}
+
+export function createOfflinePromptProvider(): PromptProvider {
+  return {
+    name: 'offline',
+    promptFingerprint: 'offline-prompt-v1',
+    async writePrompt(req: PromptRequest): Promise<PromptResult> {
+      const title = req.slide.title.replace(/\s+/g, ' ').trim();
+      const terms = keywords(`${req.slide.body}\n${req.slide.notes}`).filter((w) => !title.toLowerCase().includes(w.toLowerCase()));
+      const subject = title ? `a slide titled "${title}"` : 'a presentation slide';
+      const about = terms.length ? ` Visual motifs: ${terms.join(', ')}.` : '';
+      const raw = `Illustration for ${subject}.${about} No text or letters in the picture.`;
+      return { prompt: finalisePrompt(raw, req.style, req.maxChars) };
+    },
+  };
+}
+
+export function createOfflineImageProvider(): ImageProvider {
+  return {
+    name: 'offline',
+    imageFingerprint: 'offline-art-v1',
+    async generateImage(req: ImageRequest): Promise<ImageResult> {
+      const size = chooseImageSize(req.aspect);
+      const [w, h] = size.split('x').map(Number) as [number, number];
+      // Half the API's pixel size: placeholders need not be heavy, and rendering stays fast.
+      const data = await renderAbstractArt({ width: w / 2, height: h / 2, palette: req.palette, seed: req.prompt });
+      return { data, size };
+    },
+  };
+}
+
+export function createOfflineProviders(): Providers {
+  return { kind: 'offline', offline: true, prompt: createOfflinePromptProvider(), image: createOfflineImageProvider() };
+}

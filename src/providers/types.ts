@@ -1,0 +1,75 @@
+// The two provider contracts every backend (offline, Infomaniak, OpenAI-compatible) implements.
+
+/** Slide text kept apart so a prompt can weigh title, body and notes differently. */
+export interface SlideText {
+  title: string;
+  body: string;
+  notes: string;
+}
+
+export interface PromptRequest {
+  slide: SlideText;
+  /** Title of the deck (first slide's title or docProps title), as context. */
+  deckTitle: string;
+  /** Deck-wide visual style appended to every prompt. */
+  style: string;
+  /** Hard cap on the prompt length in characters (the image API's limit). */
+  maxChars: number;
+  /** 1-based slide number, for seeding and logs. */
+  slideNumber: number;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface PromptResult {
+  prompt: string;
+  usage?: TokenUsage;
+  /** True when the result came from the cache and cost nothing. */
+  cached?: boolean;
+}
+
+export interface ImageRequest {
+  prompt: string;
+  /** Width / height of the box the picture will fill. */
+  aspect: number;
+  /** Deck theme colours as `#rrggbb`, for providers that can use them. */
+  palette: string[];
+}
+
+export interface ImageResult {
+  data: Buffer;
+  /** Pixel size requested from the backend, e.g. "1792x1024". */
+  size?: string;
+  /** True when the result came from the cache and cost nothing. */
+  cached?: boolean;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface PromptProvider {
+  readonly name: string;
+  /** Identifies everything about this provider that shapes a prompt (for the cache key). */
+  readonly promptFingerprint: string;
+  writePrompt(request: PromptRequest, options?: CallOptions): Promise<PromptResult>;
+}
+
+export interface ImageProvider {
+  readonly name: string;
+  /** Identifies everything about this provider that shapes an image (for the cache key). */
+  readonly imageFingerprint: string;
+  generateImage(request: ImageRequest, options?: CallOptions): Promise<ImageResult>;
+}
+
+export interface Providers {
+  /** "offline", "infomaniak" or "openai". */
+  kind: string;
+  prompt: PromptProvider;
+  image: ImageProvider;
+  /** True when pictures are local placeholders rather than AI images. */
+  offline: boolean;
+}

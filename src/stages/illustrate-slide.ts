@@ -1,0 +1,67 @@
+// Stage 3: one slide's picture, pipelined — its image starts as soon as its prompt is ready,
+// each step under its own limiter (prompts, images, CPU).
+import { fitImage } from '../images/fit-image.js';
+import type { Limiters } from '../pipeline/limiters.js';
+import type { PictureToAdd } from '../pptx/write-presentation.js';
+import type { Providers } from '../providers/types.js';
+import { MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
+import { addUsage, type SlideReport, type Usage, type PipelineEvent } from '../pipeline/types.js';
+import { firstLine, type PlannedSlide } from './plan-illustrations.js';
+import { messageOf } from '../errors.js';
+
+export const name = 'illustrate-slide';
+
+export interface SlideContext {
+  input: string;
+  deckTitle: string;
+  style: string;
+  palette: string[];
+  providers: Providers;
+  limiters: Limiters;
+  usage: Usage;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: PipelineEvent) => void) | undefined;
+}
+
+export interface SlideOutcome {
+  report: SlideReport;
+  picture?: PictureToAdd;
+}
+
+// Prompt → image → fit for one slide; failures become a failed report, never a thrown error.
+export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
+  const { slide, box } = plan;
+  const started = performance.now();
+  const base = { number: slide.number, title: firstLine(slide.text.title), box, placement: plan.placement };
+  let prompt: string | undefined;
+  try {
+    const written = await ctx.limiters.llm(() => {
+      ctx.signal?.throwIfAborted();
+      return ctx.providers.prompt.writePrompt({ slide: slide.text, deckTitle: ctx.deckTitle, style: ctx.style, maxChars: MAX_PROMPT_CHARS, slideNumber: slide.number }, { signal: ctx.signal });
+    });
+    prompt = written.prompt;
+    if (!written.cached) addUsage(ctx.usage, { ...written.usage, llmCalls: ctx.providers.offline ? 0 : 1 });
+    ctx.onEvent?.({ type: 'prompt-done', input: ctx.input, slide: slide.number, cached: !!written.cached });
+    const image = await ctx.limiters.image(() => {
+      ctx.signal?.throwIfAborted();
+      return ctx.providers.image.generateImage({ prompt: written.prompt, aspect: box.cx / box.cy, palette: ctx.palette }, { signal: ctx.signal });
+    });
+    if (!image.cached) addUsage(ctx.usage, { images: ctx.providers.offline ? 0 : 1 });
+    ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slide.number, cached: !!image.cached });
+    const fitted = await ctx.limiters.cpu(() => fitImage(image.data, { boxCx: box.cx, boxCy: box.cy }));
+    const report: SlideReport = {
+      ...base,
+      status: 'illustrated',
+      prompt: written.prompt,
+      ms: Math.round(performance.now() - started),
+      bytes: fitted.data.length,
+      cached: { prompt: !!written.cached, image: !!image.cached },
+    };
+    return { report, picture: { slidePart: slide.part, image: fitted.data, format: fitted.format, box, descr: written.prompt, z: plan.z } };
+  } catch (error) {
+    if (ctx.signal?.aborted) throw error;
+    const report: SlideReport = { ...base, status: 'failed', reason: messageOf(error), ms: Math.round(performance.now() - started) };
+    if (prompt !== undefined) report.prompt = prompt;
+    return { report };
+  }
+}

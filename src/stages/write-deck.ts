@@ -1,0 +1,12 @@
+// Stage 4: apply the pictures to a new copy of the package, validate it, write it atomically.
+import { writeFileAtomic } from '../internal/atomic-write.js';
+import type { Presentation } from '../pptx/read-presentation.js';
+import { writePresentation, type PictureToAdd } from '../pptx/write-presentation.js';
+
+export const name = 'write-deck';
+
+export async function writeDeck(pres: Presentation, pictures: PictureToAdd[], output: string): Promise<{ bytes: number; replaced: number }> {
+  const result = await writePresentation(pres, pictures);
+  await writeFileAtomic(output, result.bytes);
+  return { bytes: result.bytes.length, replaced: result.replaced };
+}
