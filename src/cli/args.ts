@@ -28,6 +28,8 @@ export function buildParser(argv: string[]) {
   return commonOptions(
     yargs(argv)
       .scriptName('slide-illustrate')
+      // One spelling per flag: no camelCase twins in messages or in the parsed result.
+      .parserConfiguration({ 'camel-case-expansion': false })
       .usage('$0 <deck.pptx> [options]\n\nIllustrates every slide of a PowerPoint deck and writes a new copy; the input is never modified.')
       .command('$0 <inputs..>', 'Illustrate one deck', (y) =>
         y

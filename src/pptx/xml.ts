@@ -53,16 +53,24 @@ export function parseXml(text: string): XmlElement {
   return root;
 }
 
-/** Refuse DTDs (no OOXML part has one) and nesting deeper than MAX_XML_DEPTH. */
+/** Refuse DTDs (no OOXML part has one), nesting deeper than MAX_XML_DEPTH and unbalanced tags. */
 export function checkXmlSafety(text: string): void {
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new XmlSafetyError('DOCTYPE or entity declarations are not allowed');
-  let depth = 0;
+  // The parser is lenient about structure; a linear scan catches what it lets through.
+  const open: string[] = [];
+  let roots = 0;
   for (const tag of scanTags(text)) {
     if (tag.kind === 'open') {
-      depth++;
-      if (depth > MAX_XML_DEPTH) throw new XmlSafetyError(`elements nested deeper than ${MAX_XML_DEPTH}`);
-    } else if (tag.kind === 'close') depth--;
+      if (open.length === 0) roots++;
+      open.push(tag.name);
+      if (open.length > MAX_XML_DEPTH) throw new XmlSafetyError(`elements nested deeper than ${MAX_XML_DEPTH}`);
+    } else if (tag.kind === 'close') {
+      const expected = open.pop();
+      if (expected !== tag.name) throw new XmlSafetyError(`malformed XML: </${tag.name}> ${expected ? `closes <${expected}>` : 'has no open element'}`);
+    } else if (open.length === 0) roots++;
   }
+  if (open.length) throw new XmlSafetyError(`malformed XML: <${open[open.length - 1]}> is never closed`);
+  if (roots !== 1) throw new XmlSafetyError(`malformed XML: ${roots} root elements`);
 }
 
 type RawNode = Record<string, unknown>;

@@ -1,0 +1,75 @@
+// checkPackage(): the invariants every deck a test writes must hold, compared with its input.
+import JSZip from 'jszip';
+import { partProblems, duplicateShapeIds } from '../../src/pptx/validate-package.js';
+import { decodeXmlBytes, parseXml } from '../../src/pptx/xml.js';
+
+export interface PackageReport {
+  problems: string[];
+  /** Parts whose bytes differ from the input's. */
+  changed: string[];
+  added: string[];
+  removed: string[];
+  /** p:pic elements we added, per slide part. */
+  ourPictures: Map<string, number>;
+}
+
+/** Compression method per entry (0 STORE, 8 DEFLATE) and folder entries, from the central directory. */
+export function zipEntries(bytes: Uint8Array): { name: string; method: number }[] {
+  const view = Buffer.from(bytes);
+  let eocd = -1;
+  for (let i = view.length - 22; i >= 0; i--) if (view.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  const count = view.readUInt16LE(eocd + 10);
+  let p = view.readUInt32LE(eocd + 16);
+  const out: { name: string; method: number }[] = [];
+  for (let k = 0; k < count; k++) {
+    const method = view.readUInt16LE(p + 10);
+    const n = view.readUInt16LE(p + 28);
+    const e = view.readUInt16LE(p + 30);
+    const c = view.readUInt16LE(p + 32);
+    out.push({ name: view.toString('utf8', p + 46, p + 46 + n), method });
+    p += 46 + n + e + c;
+  }
+  return out;
+}
+
+// Every part typed, every relationship resolving, shape ids unique, untouched parts byte-identical,
+// new parts DEFLATE-compressed, no folder entries added; problems the input already had are ignored.
+export async function checkPackage(output: Uint8Array, input: Uint8Array): Promise<PackageReport> {
+  const outZip = await JSZip.loadAsync(output);
+  const inZip = await JSZip.loadAsync(input);
+  const files = (z: JSZip) => Object.values(z.files).filter((f) => !f.dir).map((f) => f.name);
+  const outNames = files(outZip);
+  const inNames = new Set(files(inZip));
+  const problems: string[] = [];
+  const added = outNames.filter((n) => !inNames.has(n));
+  const removed = [...inNames].filter((n) => !outZip.files[n]);
+  const changed: string[] = [];
+  for (const name of outNames) {
+    if (!inNames.has(name)) continue;
+    const a = await inZip.files[name]!.async('nodebuffer');
+    const b = await outZip.files[name]!.async('nodebuffer');
+    if (!a.equals(b)) changed.push(name);
+  }
+  for (const name of changed) {
+    if (!/^ppt\/slides\/(_rels\/)?slide\d+\.xml(\.rels)?$/.test(name) && name !== '[Content_Types].xml') problems.push(`${name}: changed but the tool has no reason to touch it`);
+  }
+  for (const name of removed) if (!name.startsWith('ppt/media/slide-illustrate-')) problems.push(`${name}: removed`);
+  const entries = zipEntries(output);
+  const inFolders = new Set(zipEntries(input).filter((e) => e.name.endsWith('/')).map((e) => e.name));
+  for (const e of entries) {
+    if (e.name.endsWith('/') && !inFolders.has(e.name)) problems.push(`${e.name}: folder entry added`);
+    if ((added.includes(e.name) || changed.includes(e.name)) && e.method !== 8) problems.push(`${e.name}: new part not DEFLATE-compressed`);
+  }
+  const before = new Set(await partProblems(inZip, [...inNames]));
+  for (const p of await partProblems(outZip, outNames)) if (!before.has(p)) problems.push(p);
+  const ourPictures = new Map<string, number>();
+  for (const name of changed.filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n))) {
+    const outRoot = parseXml(decodeXmlBytes(await outZip.files[name]!.async('uint8array')));
+    const inRoot = parseXml(decodeXmlBytes(await inZip.files[name]!.async('uint8array')));
+    const known = new Set(duplicateShapeIds(inRoot));
+    for (const id of duplicateShapeIds(outRoot)) if (!known.has(id)) problems.push(`${name}: duplicate shape id ${id}`);
+    const xml = decodeXmlBytes(await outZip.files[name]!.async('uint8array'));
+    ourPictures.set(name, (xml.match(/name="slide-illustrate \d+"/g) ?? []).length);
+  }
+  return { problems, changed, added, removed, ourPictures };
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import JSZip from 'jszip';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { fixtures, type FixtureName } from '../../fixtures/index.js';
+import { readPresentationFile } from '../../src/pptx/read-presentation.js';
+import { illustrateOffline } from '../helpers/illustrate.js';
+import { tempDir } from '../helpers/paths.js';
+import { checkPackage } from '../helpers/pptx-invariants.js';
+
+const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+
+describe('runDeck with the offline provider', () => {
+  it.each(Object.keys(fixtures) as FixtureName[])('illustrates %s into a valid package and leaves the input alone', async (name) => {
+    const dir = await tempDir();
+    const input = fixtures[name];
+    const before = await sha(input);
+    const output = path.join(dir, path.basename(input));
+    const report = await illustrateOffline(input, output);
+    expect(report.status).toBe('ok');
+    expect(await sha(input)).toBe(before);
+    const check = await checkPackage(await readFile(output), await readFile(input));
+    expect(check.problems).toEqual([]);
+    const illustrated = report.slides.filter((s) => s.status === 'illustrated');
+    const pictures = [...check.ourPictures.values()].reduce((a, b) => a + b, 0);
+    expect(pictures).toBe(illustrated.length);
+    expect(check.added.every((p) => /^ppt\/media\/slide-illustrate-[0-9a-f]+\.(jpeg|png)$/.test(p))).toBe(true);
+    // No temp files left beside the output.
+    expect(await readdir(dir)).toEqual([path.basename(input)]);
+  });
+
+  it('skips hidden and empty slides and says why', async () => {
+    const report = await illustrateOffline(fixtures.emptyAndHidden, path.join(await tempDir(), 'out.pptx'));
+    expect(report.slides.map((s) => [s.number, s.status, s.reason ?? ''])).toEqual([
+      [1, 'illustrated', ''],
+      [2, 'skipped', 'no text'],
+      [3, 'skipped', 'hidden slide'],
+      [4, 'illustrated', ''],
+    ]);
+  });
+
+  it('writes the prompt as alt text and places pictures clear of the slide text', async () => {
+    const output = path.join(await tempDir(), 'demo.pptx');
+    const report = await illustrateOffline(fixtures.demo, output);
+    const zip = await JSZip.loadAsync(await readFile(output));
+    const xml = await zip.file('ppt/slides/slide2.xml')!.async('string');
+    const prompt = report.slides[1]!.prompt!;
+    expect(prompt.length).toBeGreaterThan(20);
+    expect(prompt.length).toBeLessThanOrEqual(400);
+    expect(xml).toContain(`descr="${prompt.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`);
+    const pres = await readPresentationFile(output);
+    for (const slide of pres.slides) {
+      const ours = slide.shapes.filter((s) => s.ours);
+      expect(ours).toHaveLength(1);
+      const pic = ours[0]!.box!;
+      for (const other of slide.shapes.filter((s) => !s.ours && s.hasText && s.box)) {
+        const b = other.box!;
+        const overlap = pic.x < b.x + b.cx && b.x < pic.x + pic.cx && pic.y < b.y + b.cy && b.y < pic.y + pic.cy;
+        expect(overlap, `slide ${slide.number}: picture overlaps ${other.name}`).toBe(false);
+      }
+    }
+  });
+
+  it('writes pictures that decode, at the box aspect', async () => {
+    const output = path.join(await tempDir(), 'bullets.pptx');
+    const report = await illustrateOffline(fixtures.bullets, output);
+    const zip = await JSZip.loadAsync(await readFile(output));
+    const media = Object.keys(zip.files).filter((n) => n.startsWith('ppt/media/slide-illustrate-'));
+    expect(media).toHaveLength(3);
+    for (const [i, name] of media.entries()) {
+      const meta = await sharp(await zip.file(name)!.async('nodebuffer')).metadata();
+      expect(meta.format).toBe('jpeg');
+      const boxes = report.slides.map((s) => s.box!);
+      expect(boxes.some((b) => Math.abs(b.cx / b.cy - meta.width! / meta.height!) < 0.02), `media ${i}`).toBe(true);
+    }
+  });
+
+  it('replaces its own pictures when run over its own output', async () => {
+    const dir = await tempDir();
+    const once = path.join(dir, 'once.pptx');
+    const twice = path.join(dir, 'twice.pptx');
+    await illustrateOffline(fixtures.demo, once);
+    const report = await illustrateOffline(once, twice);
+    expect(report.status).toBe('ok');
+    const check = await checkPackage(await readFile(twice), await readFile(once));
+    expect(check.problems).toEqual([]);
+    expect([...check.ourPictures.values()].every((n) => n === 1)).toBe(true);
+    const zip = await JSZip.loadAsync(await readFile(twice));
+    // Same prompts give the same art, so the media parts are reused rather than duplicated.
+    expect(Object.keys(zip.files).filter((n) => n.startsWith('ppt/media/slide-illustrate-')).length).toBe(6);
+  });
+
+  it('refuses to overwrite its input', async () => {
+    const report = await illustrateOffline(fixtures.demo, fixtures.demo);
+    expect(report.status).toBe('refused');
+    expect(report.error).toMatch(/overwrite the input/);
+  });
+});
