@@ -13,6 +13,12 @@ export interface FitOptions {
   boxCx: number;
   boxCy: number;
   dpi?: number;
+  /**
+   * cover: crop the pixels to the box's aspect (smallest file).
+   * srcRect: keep the whole image and crop in the slide with a:srcRect, as PowerPoint does for
+   * placeholders, so the author can still move the crop.
+   */
+  crop?: 'cover' | 'srcRect';
 }
 
 export interface FittedImage {
@@ -20,7 +26,12 @@ export interface FittedImage {
   format: 'jpeg' | 'png';
   width: number;
   height: number;
+  /** a:srcRect crop per side in 1/1000 % (only with crop: 'srcRect'). */
+  srcRect?: { l: number; t: number; r: number; b: number };
 }
+
+/** ST_Percentage: 100 000 = 100 %. */
+const WHOLE = 100_000;
 
 // Crop (attention-weighted) and resize to the box's aspect ratio; JPEG unless the image really uses transparency.
 export async function fitImage(input: Buffer, options: FitOptions): Promise<FittedImage> {
@@ -39,12 +50,18 @@ export async function fitImage(input: Buffer, options: FitOptions): Promise<Fitt
   // …then the size the box needs at the target density, never more than the crop (no upscaling).
   const wantW = Math.round((options.boxCx / EMU_PER_INCH) * dpi);
   const scale = Math.min(1, wantW / cropW);
-  const width = Math.max(1, Math.round(cropW * scale));
-  const height = Math.max(1, Math.round(cropH * scale));
+  const keepWhole = options.crop === 'srcRect';
+  const width = Math.max(1, Math.round((keepWhole ? meta.width : cropW) * scale));
+  const height = Math.max(1, Math.round((keepWhole ? meta.height : cropH) * scale));
   const transparent = meta.hasAlpha ? !(await image.clone().stats()).isOpaque : false;
   const pipeline = image.rotate().resize({ width, height, fit: 'cover', position: sharp.strategy.attention });
+  // Symmetric crop, as PowerPoint and python-pptx compute it for a placeholder.
+  const side = (whole: number, kept: number) => Math.round(((whole - kept) / whole / 2) * WHOLE);
+  const srcRect = keepWhole ? { l: side(meta.width, cropW), t: side(meta.height, cropH), r: side(meta.width, cropW), b: side(meta.height, cropH) } : undefined;
   const out = transparent
     ? await pipeline.png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer({ resolveWithObject: true })
     : await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: JPEG_QUALITY, mozjpeg: true, chromaSubsampling: '4:2:0' }).toBuffer({ resolveWithObject: true });
-  return { data: out.data, format: transparent ? 'png' : 'jpeg', width: out.info.width, height: out.info.height };
+  const fitted: FittedImage = { data: out.data, format: transparent ? 'png' : 'jpeg', width: out.info.width, height: out.info.height };
+  if (srcRect) fitted.srcRect = srcRect;
+  return fitted;
 }

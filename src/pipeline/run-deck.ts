@@ -40,7 +40,7 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
   }
   try {
     const pres = await readPresentationFile(input);
-    if (pres.signed) warn(`${input}: the deck is digitally signed; the illustrated copy is not (its signature no longer matches)`);
+    if (pres.signed) warn('the deck was digitally signed; the illustrated copy is not (any edit breaks a signature), so its signature was removed');
     const plan = planIllustrations(pres, { placement: options.config.placement });
     options.onEvent?.({ type: 'deck-start', input, slides: pres.slides.length, planned: plan.planned.length });
     const ctx = {
@@ -66,7 +66,8 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
     const pictures = outcomes.flatMap((o) => (o.picture ? [o.picture] : []));
     const failed = slides.some((s) => s.status === 'failed');
     if (!pictures.length && failed) return finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides });
-    await options.limiters.cpu(() => writeDeck(pres, pictures, options.output));
+    const written = await options.limiters.cpu(() => writeDeck(pres, pictures, options.output));
+    if (written.repairs.length) warn(`repaired ${written.repairs.length} defect${written.repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${written.repairs.join('; ')}`);
     return finish({ output: options.output, status: failed ? 'partial' : 'ok', slides });
   } catch (error) {
     if (options.signal?.aborted) throw error;

@@ -3,6 +3,7 @@
 import type { Package } from './package.js';
 import { findRel, readRels } from './opc.js';
 import { placeholderOf, textBodyText, alternateBranch } from './slide-text.js';
+import { estimateTextBox } from './text-extent.js';
 import { attr, child, children, path, type XmlElement } from './xml.js';
 
 export interface Box {
@@ -16,6 +17,8 @@ export interface ShapeInfo {
   kind: 'sp' | 'pic' | 'graphicFrame' | 'grpSp' | 'cxnSp' | 'contentPart';
   /** Position on the slide, own or inherited; undefined when nothing resolves. */
   box: Box | undefined;
+  /** The part of `box` its text covers (estimated); equals `box` when it cannot be narrowed. */
+  textBox: Box | undefined;
   hasText: boolean;
   placeholder: { type: string; idx: string | undefined } | undefined;
   id: string | undefined;
@@ -24,10 +27,30 @@ export interface ShapeInfo {
   ours: boolean;
 }
 
-/** Placeholder boxes of a layout or master, by idx and by type, and the other shapes it draws on every slide. */
+/** What a placeholder on a layout or master passes down to the slide's placeholder. */
+export interface InheritedPlaceholder {
+  box: Box | undefined;
+  /** a:bodyPr@anchor: t, ctr or b. */
+  anchor: string | undefined;
+  /** First-level paragraph alignment (a:lstStyle/a:lvl1pPr@algn). */
+  align: string | undefined;
+  /** First-level font size in points. */
+  size: number | undefined;
+}
+
+/** Text defaults a master sets for all slides (p:txStyles), by style. */
+export interface TextStyles {
+  title: { align: string | undefined; size: number | undefined };
+  body: { align: string | undefined; size: number | undefined };
+  other: { align: string | undefined; size: number | undefined };
+}
+
+/** Placeholders of a layout or master, by idx and by type, and the other shapes it draws on every slide. */
 export interface PlaceholderBoxes {
-  byIdx: Map<string, Box>;
-  byType: Map<string, Box>;
+  byIdx: Map<string, InheritedPlaceholder>;
+  byType: Map<string, InheritedPlaceholder>;
+  /** Masters only. */
+  textStyles: TextStyles | undefined;
   /** Non-placeholder shapes (logos, bars, footer text) shown on slides unless showMasterSp="0". */
   decorations: ShapeInfo[];
   /** False when this layout hides the master's shapes (showMasterSp="0"). */
@@ -84,12 +107,14 @@ export function describeShapes(spTree: XmlElement | undefined, inherited: Placeh
     if (!['sp', 'pic', 'graphicFrame', 'grpSp', 'cxnSp', 'contentPart'].includes(el.local)) return;
     const placeholder = el.local === 'contentPart' ? undefined : placeholderOf(el);
     let box = ownBox(el);
-    if (!box && placeholder) box = lookupPlaceholder(inherited, placeholder);
+    if (!box && placeholder) box = lookupPlaceholder(inherited, placeholder, 'box');
     const nvPr = cNvPr(el);
+    const text = hasText(el);
     out.push({
       kind: el.local as ShapeInfo['kind'],
       box,
-      hasText: hasText(el),
+      textBox: box && text && el.local === 'sp' ? estimateTextBox(el, box, textDefaults(inherited, placeholder)) : box,
+      hasText: text,
       placeholder,
       id: attr(nvPr, 'id'),
       name: attr(nvPr, 'name') ?? '',
@@ -108,32 +133,56 @@ function hasText(el: XmlElement): boolean {
 }
 
 /** Same idx on the layout, else same type; the master by type ("obj" and "body" share the body box). */
-export function lookupPlaceholder(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined }): Box | undefined {
+export function lookupPlaceholder<K extends keyof InheritedPlaceholder>(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined }, key: K): InheritedPlaceholder[K] | undefined {
   for (const level of levels) {
-    if (ph.idx !== undefined) {
-      const byIdx = level.byIdx.get(ph.idx);
-      if (byIdx) return byIdx;
-    }
-    const byType = level.byType.get(ph.type) ?? (ph.type === 'obj' ? level.byType.get('body') : undefined) ?? (ph.type === 'ctrTitle' ? level.byType.get('title') : undefined);
-    if (byType) return byType;
+    const candidates = [
+      ph.idx !== undefined ? level.byIdx.get(ph.idx) : undefined,
+      level.byType.get(ph.type),
+      ph.type === 'obj' ? level.byType.get('body') : undefined,
+      ph.type === 'ctrTitle' ? level.byType.get('title') : undefined,
+    ];
+    for (const c of candidates) if (c && c[key] !== undefined) return c[key];
   }
   return undefined;
 }
 
+/** Anchor, alignment and size a slide shape's text inherits (explicit values on the shape win later). */
+export function textDefaults(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined } | undefined): { type: string | undefined; anchor: string; align: string; size: number | undefined } {
+  const master = levels.find((l) => l.textStyles)?.textStyles;
+  const style = !ph ? master?.other : ['title', 'ctrTitle'].includes(ph.type) ? master?.title : master?.body;
+  if (!ph) return { type: undefined, anchor: 't', align: 'l', size: undefined };
+  return {
+    type: ph.type,
+    anchor: lookupPlaceholder(levels, ph, 'anchor') ?? 't',
+    align: lookupPlaceholder(levels, ph, 'align') ?? style?.align ?? 'l',
+    size: lookupPlaceholder(levels, ph, 'size') ?? style?.size,
+  };
+}
+
+function lvl1(lstStyle: XmlElement | undefined): { align: string | undefined; size: number | undefined } {
+  const p = child(lstStyle, 'lvl1pPr');
+  const sz = attr(child(p, 'defRPr'), 'sz');
+  return { align: attr(p, 'algn'), size: sz ? Number(sz) / 100 : undefined };
+}
+
 export function placeholderBoxes(root: XmlElement | undefined): PlaceholderBoxes {
   const tree = path(root, 'cSld', 'spTree');
+  const styles = child(root, 'txStyles');
   const result: PlaceholderBoxes = {
     byIdx: new Map(),
     byType: new Map(),
+    textStyles: styles ? { title: lvl1(child(styles, 'titleStyle')), body: lvl1(child(styles, 'bodyStyle')), other: lvl1(child(styles, 'otherStyle')) } : undefined,
     decorations: describeShapes(tree, [], () => false).filter((s) => !s.placeholder),
     showMasterShapes: !['0', 'false'].includes(attr(root, 'showMasterSp') ?? ''),
   };
   for (const el of children(tree)) {
     const ph = placeholderOf(el);
-    const box = ph && ownBox(el);
-    if (!ph || !box) continue;
-    if (ph.idx !== undefined && !result.byIdx.has(ph.idx)) result.byIdx.set(ph.idx, box);
-    if (!result.byType.has(ph.type)) result.byType.set(ph.type, box);
+    if (!ph) continue;
+    const txBody = child(el, 'txBody');
+    const first = lvl1(child(txBody, 'lstStyle'));
+    const info: InheritedPlaceholder = { box: ownBox(el), anchor: attr(child(txBody, 'bodyPr'), 'anchor'), align: first.align, size: first.size };
+    if (ph.idx !== undefined && !result.byIdx.has(ph.idx)) result.byIdx.set(ph.idx, info);
+    if (!result.byType.has(ph.type)) result.byType.set(ph.type, info);
   }
   return result;
 }

@@ -83,8 +83,10 @@ export function parseContentTypes(root: XmlElement): ContentTypes {
 export function contentTypeOf(types: ContentTypes, partName: string): string | undefined {
   const over = types.overrides.get(partName.toLowerCase());
   if (over !== undefined) return over;
-  const ext = path.extname(partName).slice(1).toLowerCase();
-  return types.defaults.get(ext);
+  // Not path.extname: "_rels/.rels" has the extension "rels" in OPC, but none for Node.
+  const base = partName.slice(partName.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot < 0 ? undefined : types.defaults.get(base.slice(dot + 1).toLowerCase());
 }
 
 /** The main presentation part, found through _rels/.rels as OPC requires. */

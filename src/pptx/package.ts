@@ -10,10 +10,17 @@ export const LIMITS = {
   fileBytes: 1024 * 1024 * 1024,
   /** Most entries in the central directory (POI uses 1000 for its default; real decks reach a few hundred). */
   entries: 20_000,
-  /** Largest single XML part after inflating (bytes). */
-  partBytes: 64 * 1024 * 1024,
-  /** Total bytes we inflate from one package (bytes). */
-  totalBytes: 512 * 1024 * 1024,
+  /** Largest single part we inflate (bytes); real slide XML stays under a few MiB. */
+  partBytes: 16 * 1024 * 1024,
+  /** Total bytes we inflate from one package (bytes), keeping peak memory far below 1 GiB. */
+  totalBytes: 256 * 1024 * 1024,
+  /**
+   * Past `ratioGraceBytes`, a part inflating more than `maxRatio` times its compressed size is a bomb.
+   * Real XML compresses 5–30:1; whitespace and repeated-element bombs reach 1000:1. Media can be
+   * legitimately extreme (a 667:1 EMF exists), but media parts are never inflated by this tool.
+   */
+  maxRatio: 200,
+  ratioGraceBytes: 2 * 1024 * 1024,
 } as const;
 
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -26,6 +33,8 @@ export class Package {
   private constructor(
     readonly file: string,
     readonly zip: JSZip,
+    /** Compressed size of each entry, by lower-cased name, from the central directory. */
+    private readonly compressed: Map<string, number>,
   ) {
     this.lowerNames = new Map(this.names().map((n) => [n.toLowerCase(), n]));
   }
@@ -33,14 +42,18 @@ export class Package {
   // Open package bytes; every refusal is a DeckFormatError naming the file.
   static async open(file: string, bytes: Uint8Array): Promise<Package> {
     sniff(file, bytes);
-    checkEntryNames(file, listCentralDirectory(file, bytes));
+    const entries = listCentralDirectory(file, bytes);
+    checkEntryNames(
+      file,
+      entries.map((e) => e.name),
+    );
     let zip: JSZip;
     try {
       zip = await JSZip.loadAsync(bytes, { checkCRC32: false, createFolders: false });
     } catch (error) {
       throw new DeckFormatError(file, `not a readable zip archive (${shortZipMessage(error)})`);
     }
-    const pkg = new Package(file, zip);
+    const pkg = new Package(file, zip, new Map(entries.map((e) => [e.name.toLowerCase(), e.compressedSize])));
     if (!pkg.has('[Content_Types].xml')) throw new DeckFormatError(file, 'not an Office package: no [Content_Types].xml');
     return pkg;
   }
@@ -68,16 +81,25 @@ export class Package {
     if (!entry) throw new DeckFormatError(this.file, 'part is missing', name);
     const chunks: Uint8Array[] = [];
     let size = 0;
+    const compressedSize = this.compressed.get(entry.name.toLowerCase()) ?? 0;
     await new Promise<void>((resolve, reject) => {
       const stream = entry.nodeStream('nodebuffer');
       stream
         .on('data', (chunk: Buffer) => {
           size += chunk.length;
           this.inflated += chunk.length;
-          if (size > LIMITS.partBytes || this.inflated > LIMITS.totalBytes) {
+          const why =
+            size > LIMITS.partBytes
+              ? `inflates past the per-part limit of ${LIMITS.partBytes / 2 ** 20} MiB (zip bomb?)`
+              : this.inflated > LIMITS.totalBytes
+                ? `inflates past the total limit of ${LIMITS.totalBytes / 2 ** 20} MiB (zip bomb?)`
+                : size > LIMITS.ratioGraceBytes && size > compressedSize * LIMITS.maxRatio
+                  ? `inflates more than ${LIMITS.maxRatio}:1 (zip bomb)`
+                  : undefined;
+          if (why) {
             stream.pause();
             stream.removeAllListeners('data');
-            reject(new DeckFormatError(this.file, `inflates past the ${size > LIMITS.partBytes ? 'per-part' : 'total'} limit (zip bomb?)`, name));
+            reject(new DeckFormatError(this.file, why, name));
             return;
           }
           chunks.push(chunk);
@@ -143,9 +165,14 @@ function checkEntryNames(file: string, names: string[]): void {
   }
 }
 
-// Raw entry names from the central directory. jszip silently merges duplicates and rewrites
+export interface CentralEntry {
+  name: string;
+  compressedSize: number;
+}
+
+// Raw entries from the central directory. jszip silently merges duplicates and rewrites
 // "../" names, so the checks above must see the names as stored.
-export function listCentralDirectory(file: string, bytes: Uint8Array): string[] {
+export function listCentralDirectory(file: string, bytes: Uint8Array): CentralEntry[] {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // End of central directory: signature 0x06054b50 within the last 64 KiB + 22 bytes.
   let eocd = -1;
@@ -168,7 +195,7 @@ export function listCentralDirectory(file: string, bytes: Uint8Array): string[] 
     offset = Number(view.readBigUInt64LE(rec + 48));
   }
   if (count > LIMITS.entries) throw new DeckFormatError(file, `too many zip entries (${count} > ${LIMITS.entries})`);
-  const names: string[] = [];
+  const names: CentralEntry[] = [];
   let p = offset;
   for (let k = 0; k < count; k++) {
     if (p + 46 > view.length || view.readUInt32LE(p) !== 0x02014b50) {
@@ -178,7 +205,8 @@ export function listCentralDirectory(file: string, bytes: Uint8Array): string[] 
     const extraLen = view.readUInt16LE(p + 30);
     const commentLen = view.readUInt16LE(p + 32);
     if (p + 46 + nameLen > view.length) throw new DeckFormatError(file, 'not a readable zip archive (truncated central directory)');
-    names.push(view.toString('utf8', p + 46, p + 46 + nameLen));
+    // Zip64 entries keep their real size in the extra field; 0xffffffff then counts as "large".
+    names.push({ name: view.toString('utf8', p + 46, p + 46 + nameLen), compressedSize: view.readUInt32LE(p + 20) });
     p += 46 + nameLen + extraLen + commentLen;
   }
   return names;

@@ -11,7 +11,7 @@ export interface PlacementOptions {
   maxElongation: number;
 }
 
-export const DEFAULT_PLACEMENT: PlacementOptions = { margin: 0.04, minWidth: 0.22, minHeight: 0.25, maxElongation: 2.4 };
+export const DEFAULT_PLACEMENT: PlacementOptions = { margin: 0.04, minWidth: 0.2, minHeight: 0.22, maxElongation: 2.4 };
 
 export type PlacementResult = { box: Box } | { box: undefined; reason: string };
 
@@ -25,9 +25,11 @@ export function obstaclesOf(shapes: ShapeInfo[], slide: { cx: number; cy: number
     if (s.kind === 'cxnSp') continue;
     // Empty placeholders show nothing in a slide show.
     if (s.placeholder && !s.hasText && s.kind === 'sp') continue;
-    // Full-slide decorative shapes and background pictures are backdrops, not content.
-    if (!s.hasText && cover >= 0.6) continue;
-    out.push(s.box);
+    // Near-full-slide pictures are backdrops; large empty shapes are panels content sits on.
+    if (s.kind === 'pic' && cover >= 0.9) continue;
+    if (s.kind === 'sp' && !s.hasText && cover >= 0.6) continue;
+    // Text shapes block only the part their text covers.
+    out.push(s.textBox ?? s.box);
   }
   return out;
 }

@@ -2,9 +2,9 @@
 // Only the parts a picture needs are touched: the slide, its .rels, [Content_Types].xml and new media.
 import { createHash } from 'node:crypto';
 import path from 'node:path/posix';
-import { relsPartFor, resolveTarget } from './opc.js';
+import { readRels, relsPartFor, resolveTarget } from './opc.js';
 import type { Box } from './geometry.js';
-import { insertIntoSpTree, maxShapeId, MARKER, pictureXml, prefixesOf, removeOurPictures, type ZOrder } from './picture-xml.js';
+import { fillPlaceholder, insertIntoSpTree, maxShapeId, MARKER, pictureXml, prefixesOf, removeOurPictures, type Crop, type ZOrder } from './picture-xml.js';
 import type { Presentation } from './read-presentation.js';
 import { partProblems, validateChanges } from './validate-package.js';
 import { escapeXml } from './xml.js';
@@ -17,7 +17,9 @@ export interface PictureToAdd {
   /** Alt text. */
   descr: string;
   z: ZOrder;
-  crop?: { l: number; t: number; r: number; b: number } | undefined;
+  crop?: Crop | undefined;
+  /** Fill this placeholder shape (p:cNvPr id) instead of adding a free picture. */
+  placeholderId?: string | undefined;
 }
 
 const IMAGE_REL = {
@@ -30,6 +32,8 @@ export interface WriteResult {
   bytes: Buffer;
   /** Our earlier pictures that this run replaced. */
   replaced: number;
+  /** Defects of the input this write repaired (each would make PowerPoint offer to repair the deck). */
+  repairs: string[];
 }
 
 // Builds the illustrated package in memory; validates it before returning.
@@ -46,7 +50,7 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
   const bySlide = new Map<string, PictureToAdd[]>();
   for (const pic of pictures) bySlide.set(pic.slidePart, [...(bySlide.get(pic.slidePart) ?? []), pic]);
   // The zip is edited in place, so record what the input already got wrong before touching it.
-  const touched = ['[Content_Types].xml', ...[...bySlide.keys()].flatMap((s) => [s, relsPartFor(s)])].filter((p) => pkg.has(p));
+  const touched = ['[Content_Types].xml', '_rels/.rels', ...[...bySlide.keys()].flatMap((s) => [s, relsPartFor(s)])].filter((p) => pkg.has(p));
   const baseline = await partProblems(zip, touched);
 
   for (const [slidePart, pics] of bySlide) {
@@ -64,8 +68,8 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
       relsXml = relsXml.replace(m[0], '');
       const target = m[0].match(/Target\s*=\s*["']([^"']+)["']/)?.[1];
       if (target) removedParts.add(resolveTarget(slidePart, target));
-      replaced++;
     }
+    replaced += removed.count;
     const ns = prefixesOf(slideXml);
     let nextId = maxShapeId(slideXml) + 1;
     for (const pic of pics) {
@@ -82,7 +86,10 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
       const relId = freeRelId(relsXml);
       const target = path.relative(path.dirname(slidePart), media);
       relsXml = relsXml.replace(/<\/(\w+:)?Relationships>\s*$/, (end) => `<Relationship Id="${relId}" Type="${pres.strict ? IMAGE_REL.strict : IMAGE_REL.transitional}" Target="${escapeXml(target)}"/>${end}`);
-      slideXml = insertIntoSpTree(slideXml, pictureXml({ id: nextId++, relId, box: pic.box, descr: pic.descr, crop: pic.crop }, ns), pic.z);
+      const spec = { relId, descr: pic.descr, crop: pic.crop };
+      slideXml = pic.placeholderId
+        ? fillPlaceholder(slideXml, pic.placeholderId, spec, ns)
+        : insertIntoSpTree(slideXml, pictureXml({ ...spec, id: nextId++, box: pic.box }, ns), pic.z);
       typesXml = ensureContentType(typesXml, media, ext, MIME[pic.format]);
     }
     changed.set(slidePart, slideXml);
@@ -94,11 +101,26 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
     if (!(await stillReferenced(pres, part, changed))) zip.remove(pkg.resolve(part)!);
     else removedParts.delete(part);
   }
+  // Any edit breaks a digital signature: drop it rather than ship a deck PowerPoint calls tampered.
+  if (pres.signed) {
+    const dropped = await dropSignature(pres, changed);
+    for (const part of dropped) {
+      zip.remove(part);
+      typesXml = typesXml.replace(new RegExp(`<Override\\b[^>]*PartName\\s*=\\s*["']/${escapeRe(part)}["'][^>]*/>`, 'i'), '');
+    }
+  }
+  // Overrides naming parts that do not exist make PowerPoint "repair" a deck (PptxGenJS#1444): drop them.
+  const repairs: string[] = [];
+  typesXml = typesXml.replace(/<Override\b[^>]*PartName\s*=\s*["']\/?([^"']+)["'][^>]*\/>/g, (tag, part: string) => {
+    if (names.has(decodeURIComponentSafe(part).toLowerCase()) && zip.file(pkg.resolve(part) ?? part)) return tag;
+    repairs.push(`removed the content type of missing part /${part}`);
+    return '';
+  });
   changed.set('[Content_Types].xml', typesXml);
   for (const [part, xml] of changed) zip.file(pkg.resolve(part) ?? part, xml, { createFolders: false, compression: 'DEFLATE' });
   await validateChanges(pres.file, zip, [...new Set([...changed.keys(), ...newParts])], baseline);
   const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
-  return { bytes, replaced };
+  return { bytes, replaced, repairs };
 }
 
 /** Parts we write are UTF-8; a UTF-16 declaration would now lie. */
@@ -131,6 +153,26 @@ async function stillReferenced(pres: Presentation, part: string, changed: Map<st
     }
   }
   return false;
+}
+
+/** Removes the package's signature origin relationship; returns the signature parts to delete. */
+async function dropSignature(pres: Presentation, changed: Map<string, string>): Promise<string[]> {
+  const { pkg } = pres;
+  let rootRels = await pkg.readText('_rels/.rels');
+  const origin = (await readRels(pkg, '')).find((r) => r.type.endsWith('/digital-signature/origin'));
+  if (!origin) return [];
+  rootRels = rootRels.replace(new RegExp(`<Relationship\\b[^>]*\\bId\\s*=\\s*["']${escapeRe(origin.id)}["'][^>]*/>`), '');
+  changed.set('_rels/.rels', rootRels);
+  const parts = [origin.target, relsPartFor(origin.target), ...(await readRels(pkg, origin.target)).filter((r) => !r.external).map((r) => r.target)];
+  return parts.map((p) => pkg.resolve(p)).filter((p): p is string => p !== undefined);
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function escapeRe(s: string): string {

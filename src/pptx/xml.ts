@@ -81,8 +81,10 @@ function convert(node: RawNode): XmlNode {
   const name = Object.keys(node).find((k) => k !== ':@') ?? '';
   const attrs: Record<string, string> = {};
   for (const [k, v] of Object.entries(attrsRaw)) attrs[k] = decodeEntities(String(v));
-  const kids = (node[name] ?? []) as RawNode[];
-  return { name, local: localName(name), attrs, children: kids.map(convert) };
+  const kids = ((node[name] ?? []) as RawNode[]).map(convert);
+  // Whitespace between elements is formatting; whitespace alone in a leaf (<a:t> </a:t>) is content.
+  const mixed = kids.some((k) => typeof k !== 'string');
+  return { name, local: localName(name), attrs, children: mixed ? kids.filter((k) => typeof k !== 'string' || k.trim() !== '') : kids };
 }
 
 export function localName(qname: string): string {

@@ -48,7 +48,9 @@ export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Pr
     });
     if (!image.cached) addUsage(ctx.usage, { images: ctx.providers.offline ? 0 : 1 });
     ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slide.number, cached: !!image.cached });
-    const fitted = await ctx.limiters.cpu(() => fitImage(image.data, { boxCx: box.cx, boxCy: box.cy }));
+    // Placeholders keep the whole picture and crop with a:srcRect, so the author can still move the crop.
+    const crop = plan.placement === 'placeholder' ? 'srcRect' : 'cover';
+    const fitted = await ctx.limiters.cpu(() => fitImage(image.data, { boxCx: box.cx, boxCy: box.cy, crop }));
     const report: SlideReport = {
       ...base,
       status: 'illustrated',
@@ -57,7 +59,8 @@ export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Pr
       bytes: fitted.data.length,
       cached: { prompt: !!written.cached, image: !!image.cached },
     };
-    return { report, picture: { slidePart: slide.part, image: fitted.data, format: fitted.format, box, descr: written.prompt, z: plan.z } };
+    const picture: PictureToAdd = { slidePart: slide.part, image: fitted.data, format: fitted.format, box, descr: written.prompt, z: plan.z, crop: fitted.srcRect, placeholderId: plan.placeholderId };
+    return { report, picture };
   } catch (error) {
     if (ctx.signal?.aborted) throw error;
     const report: SlideReport = { ...base, status: 'failed', reason: messageOf(error), ms: Math.round(performance.now() - started) };

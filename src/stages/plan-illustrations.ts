@@ -14,7 +14,14 @@ export interface PlannedSlide {
   box: Box;
   z: ZOrder;
   placement: 'free' | 'placeholder' | 'background';
+  /** For placement "placeholder": the p:cNvPr id of the shape the picture fills. */
+  placeholderId?: string;
 }
+
+/** Placeholder types a picture may fill when empty: picture, and content ("obj", also a p:ph without type). */
+const FILLABLE = new Set(['pic', 'obj']);
+/** A placeholder smaller than this share of the slide's width or height is not worth filling. */
+const MIN_PLACEHOLDER = 0.15;
 
 export interface IllustrationPlan {
   planned: PlannedSlide[];
@@ -38,12 +45,31 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
     else if (options.placement === 'background') {
       planned.push({ slide, box: { x: 0, y: 0, ...pres.slideSize }, z: 'back', placement: 'background' });
     } else {
+      const target = fillablePlaceholder(slide, pres.slideSize);
+      if (target?.box && target.id) {
+        planned.push({ slide, box: target.box, z: 'front', placement: 'placeholder', placeholderId: target.id });
+        continue;
+      }
       const found = findFreeBox(pres.slideSize, obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize));
       if (found.box) planned.push({ slide, box: found.box, z: 'front', placement: 'free' });
       else skip(slide, found.reason);
     }
   }
   return { planned, skipped };
+}
+
+/** The largest empty picture or content placeholder of a slide (or one we filled before), if any. */
+export function fillablePlaceholder(slide: SlideModel, size: { cx: number; cy: number }) {
+  const candidates = slide.shapes.filter(
+    (s) =>
+      s.placeholder &&
+      FILLABLE.has(s.placeholder.type) &&
+      s.box &&
+      s.box.cx >= size.cx * MIN_PLACEHOLDER &&
+      s.box.cy >= size.cy * MIN_PLACEHOLDER &&
+      ((s.kind === 'sp' && !s.hasText) || (s.kind === 'pic' && s.ours)),
+  );
+  return candidates.sort((a, b) => b.box!.cx * b.box!.cy - a.box!.cx * a.box!.cy)[0];
 }
 
 export function firstLine(s: string): string {

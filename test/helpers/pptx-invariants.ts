@@ -1,7 +1,12 @@
 // checkPackage(): the invariants every deck a test writes must hold, compared with its input.
 import JSZip from 'jszip';
 import { partProblems, duplicateShapeIds } from '../../src/pptx/validate-package.js';
-import { decodeXmlBytes, parseXml } from '../../src/pptx/xml.js';
+import { isOurPicture } from '../../src/pptx/picture-xml.js';
+import { children, decodeXmlBytes, parseXml, type XmlElement } from '../../src/pptx/xml.js';
+
+function countOurs(el: XmlElement): number {
+  return (isOurPicture(el) ? 1 : 0) + children(el).reduce((n, c) => n + countOurs(c), 0);
+}
 
 export interface PackageReport {
   problems: string[];
@@ -50,10 +55,14 @@ export async function checkPackage(output: Uint8Array, input: Uint8Array): Promi
     const b = await outZip.files[name]!.async('nodebuffer');
     if (!a.equals(b)) changed.push(name);
   }
+  // A signed input loses its signature: _rels/.rels drops the origin and the signature parts go.
+  const signed = inNames.has('_xmlsignatures/origin.sigs');
   for (const name of changed) {
-    if (!/^ppt\/slides\/(_rels\/)?slide\d+\.xml(\.rels)?$/.test(name) && name !== '[Content_Types].xml') problems.push(`${name}: changed but the tool has no reason to touch it`);
+    const allowed = /^ppt\/slides\/(_rels\/)?slide\d+\.xml(\.rels)?$/.test(name) || name === '[Content_Types].xml' || (signed && name === '_rels/.rels');
+    if (!allowed) problems.push(`${name}: changed but the tool has no reason to touch it`);
   }
-  for (const name of removed) if (!name.startsWith('ppt/media/slide-illustrate-')) problems.push(`${name}: removed`);
+  for (const name of removed) if (!name.startsWith('ppt/media/slide-illustrate-') && !(signed && name.startsWith('_xmlsignatures/'))) problems.push(`${name}: removed`);
+  if (signed && outZip.files['_xmlsignatures/origin.sigs']) problems.push('signature kept on a modified deck');
   const entries = zipEntries(output);
   const inFolders = new Set(zipEntries(input).filter((e) => e.name.endsWith('/')).map((e) => e.name));
   for (const e of entries) {
@@ -68,8 +77,7 @@ export async function checkPackage(output: Uint8Array, input: Uint8Array): Promi
     const inRoot = parseXml(decodeXmlBytes(await inZip.files[name]!.async('uint8array')));
     const known = new Set(duplicateShapeIds(inRoot));
     for (const id of duplicateShapeIds(outRoot)) if (!known.has(id)) problems.push(`${name}: duplicate shape id ${id}`);
-    const xml = decodeXmlBytes(await outZip.files[name]!.async('uint8array'));
-    ourPictures.set(name, (xml.match(/name="slide-illustrate \d+"/g) ?? []).length);
+    ourPictures.set(name, countOurs(outRoot));
   }
   return { problems, changed, added, removed, ourPictures };
 }

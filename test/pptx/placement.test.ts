@@ -4,7 +4,7 @@ import { findFreeBox, obstaclesOf } from '../../src/pptx/placement.js';
 
 const slide = { cx: 12_192_000, cy: 6_858_000 };
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.cx && b.x < a.x + a.cx && a.y < b.y + b.cy && b.y < a.y + a.cy;
-const shape = (box: Box, extra: Partial<ShapeInfo> = {}): ShapeInfo => ({ kind: 'sp', box, hasText: true, placeholder: undefined, id: '2', name: 'x', ours: false, ...extra });
+const shape = (box: Box, extra: Partial<ShapeInfo> = {}): ShapeInfo => ({ kind: 'sp', box, textBox: box, hasText: true, placeholder: undefined, id: '2', name: 'x', ours: false, ...extra });
 
 describe('findFreeBox', () => {
   it('uses the free right half beside a left text column', () => {
@@ -52,6 +52,7 @@ describe('obstaclesOf', () => {
       [
         shape(small, { hasText: false, placeholder: { type: 'body', idx: '1' } }),
         shape(full, { hasText: false, kind: 'pic' }),
+        shape({ x: 0, y: 0, cx: slide.cx * 0.85, cy: slide.cy * 0.85 }, { hasText: false, kind: 'pic' }),
         shape(small, { kind: 'cxnSp', hasText: false }),
         shape(small, { kind: 'pic', hasText: false, ours: true }),
         shape(small),
@@ -59,6 +60,7 @@ describe('obstaclesOf', () => {
       ],
       slide,
     );
-    expect(obstacles).toHaveLength(2);
+    // The author's 72 % picture is content, not a backdrop.
+    expect(obstacles).toHaveLength(3);
   });
 });
