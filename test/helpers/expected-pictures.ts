@@ -3,7 +3,17 @@ import { readFile } from 'node:fs/promises';
 import JSZip from 'jszip';
 import sharp from 'sharp';
 import { readPresentationFile } from '../../src/pptx/read-presentation.js';
-import { decodeXmlBytes } from '../../src/pptx/xml.js';
+import { isOurPicture } from '../../src/pptx/picture-xml.js';
+import { attr, children, decodeXmlBytes, parseXml, path, type XmlElement } from '../../src/pptx/xml.js';
+
+function findOurs(el: XmlElement): XmlElement | undefined {
+  if (isOurPicture(el)) return el;
+  for (const c of children(el)) {
+    const found = findOurs(c);
+    if (found) return found;
+  }
+  return undefined;
+}
 import { resolveTarget, relsPartFor } from '../../src/pptx/opc.js';
 
 export interface ExpectedPicture {
@@ -23,11 +33,12 @@ export async function expectedPictures(deck: string): Promise<ExpectedPicture[]>
     if (slide.hidden) continue;
     page++;
     if (!slide.shapes.some((s) => s.ours)) continue;
-    const xml = decodeXmlBytes(await zip.file(slide.part)!.async('uint8array'));
-    const rels = decodeXmlBytes(await zip.file(relsPartFor(slide.part))!.async('uint8array'));
-    const embed = xml.match(/name="slide-illustrate \d+"[\s\S]*?:embed="([^"]+)"/)?.[1];
-    const target = rels.match(new RegExp(`Id="${embed}"[^>]*Target="([^"]+)"`))?.[1] ?? rels.match(new RegExp(`Target="([^"]+)"[^>]*Id="${embed}"`))?.[1];
-    const media = zip.file(resolveTarget(slide.part, target!))!;
+    const root = parseXml(decodeXmlBytes(await zip.file(slide.part)!.async('uint8array')));
+    const pic = findOurs(root)!;
+    const embed = attr(path(pic, 'blipFill', 'blip'), 'embed');
+    const rels = parseXml(decodeXmlBytes(await zip.file(relsPartFor(slide.part))!.async('uint8array')));
+    const target = attr(children(rels, 'Relationship').find((r) => attr(r, 'Id') === embed), 'Target')!;
+    const media = zip.file(resolveTarget(slide.part, target))!;
     const meta = await sharp(await media.async('nodebuffer')).metadata();
     out.push({ slide: slide.number, page, width: meta.width!, height: meta.height! });
   }
