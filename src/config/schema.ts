@@ -45,6 +45,10 @@ export const configSchema = z.strictObject({
   cacheDir: z.string().min(1).default('.slide-illustrate-cache').describe('Where prompts and images are cached, relative to the current folder.'),
   inputs: z.array(z.string().min(1)).default([]).describe('Decks or folders the scheduled job illustrates.'),
   schedule: z.string().default('0 3 * * *').describe('Cron expression (seconds allowed) for `slide-illustrate schedule`.'),
+  skipSlides: z
+    .array(z.enum(['title', 'section', 'agenda', 'picture']))
+    .default(['picture'])
+    .describe('Kinds of slides left without a picture: title, section, agenda, picture (already has one). Hidden and empty slides are always skipped.'),
   placement: z.enum(['auto', 'background', 'none']).default('auto').describe('auto: picture placeholder or largest free area; background: full-bleed behind content; none: no picture.'),
 });
 

@@ -41,7 +41,7 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
   try {
     const pres = await readPresentationFile(input);
     if (pres.signed) warn('the deck was digitally signed; the illustrated copy is not (any edit breaks a signature), so its signature was removed');
-    const plan = planIllustrations(pres, { placement: options.config.placement });
+    const plan = planIllustrations(pres, { placement: options.config.placement, skipSlides: options.config.skipSlides });
     options.onEvent?.({ type: 'deck-start', input, slides: pres.slides.length, planned: plan.planned.length });
     const ctx = {
       input,

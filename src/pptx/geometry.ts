@@ -51,6 +51,8 @@ export interface PlaceholderBoxes {
   byType: Map<string, InheritedPlaceholder>;
   /** Masters only. */
   textStyles: TextStyles | undefined;
+  /** Layouts only: p:sldLayout@type (title, secHead, obj, picTx …). */
+  layoutType: string | undefined;
   /** Non-placeholder shapes (logos, bars, footer text) shown on slides unless showMasterSp="0". */
   decorations: ShapeInfo[];
   /** False when this layout hides the master's shapes (showMasterSp="0"). */
@@ -171,6 +173,7 @@ export function placeholderBoxes(root: XmlElement | undefined): PlaceholderBoxes
   const result: PlaceholderBoxes = {
     byIdx: new Map(),
     byType: new Map(),
+    layoutType: attr(root, 'type'),
     textStyles: styles ? { title: lvl1(child(styles, 'titleStyle')), body: lvl1(child(styles, 'bodyStyle')), other: lvl1(child(styles, 'otherStyle')) } : undefined,
     decorations: describeShapes(tree, [], () => false).filter((s) => !s.placeholder),
     showMasterShapes: !['0', 'false'].includes(attr(root, 'showMasterSp') ?? ''),

@@ -21,6 +21,8 @@ export interface SlideModel {
   /** Shapes the layout and master draw on this slide (placement avoids them too). */
   inheritedShapes: ShapeInfo[];
   layoutPart: string | undefined;
+  /** The layout's type: "title" for title slides, "secHead" for section headers … */
+  layoutType: string | undefined;
   rels: Relationship[];
 }
 
@@ -128,6 +130,7 @@ async function readSlide(pkg: Package, part: string, number: number, boxCache: M
     shapes: describeShapes(spTree, levels, isOurPicture),
     inheritedShapes: inheritedDecorations(levels, !['0', 'false'].includes(attr(root, 'showMasterSp') ?? '')),
     layoutPart,
+    layoutType: layoutPart ? levels[0]?.layoutType : undefined,
     rels,
   };
 }

@@ -1,12 +1,22 @@
 // One visual style for the whole deck, so every picture looks like it belongs to the same deck.
 import type { Theme } from '../pptx/theme.js';
 
-/** The configured style, or one derived from the deck's theme colours. */
+/** The configured style, or one derived from the deck's theme colours and fonts. */
 export function deckStyle(configured: string, theme: Theme): string {
   if (configured.trim()) return configured.trim();
   const colours = theme.palette.slice(0, 3).map(colourName).filter((c, i, all) => all.indexOf(c) === i);
   const palette = colours.length ? `, palette of ${colours.join(', ')}` : '';
-  return `clean modern editorial illustration, soft light, generous negative space${palette}`;
+  return `${fontMood(theme.majorFont ?? theme.minorFont)} editorial illustration, soft light, generous negative space${palette}`;
+}
+
+/** The feel a heading typeface gives a deck, in words an image model follows. */
+export function fontMood(font: string | undefined): string {
+  const f = (font ?? '').toLowerCase();
+  if (/mono|consol|courier|code/.test(f)) return 'precise technical';
+  if (/garamond|georgia|times|cambria|baskerville|palatino|book|serif(?!.*sans)|didot|bodoni/.test(f)) return 'classic elegant';
+  if (/script|hand|comic|brush|marker/.test(f)) return 'playful hand-drawn';
+  if (/impact|black|heavy|condensed|bebas|oswald/.test(f)) return 'bold graphic';
+  return 'clean modern';
 }
 
 /** A plain colour word for a hex colour (image models follow words better than hex codes). */

@@ -30,7 +30,23 @@ export interface IllustrationPlan {
 
 export interface PlanOptions {
   placement: Config['placement'];
+  skipSlides?: Config['skipSlides'];
   includeHidden?: boolean;
+}
+
+/** Titles that mark an agenda slide, in the languages our users write decks in. */
+const AGENDA = /^(agenda|contents?|table of contents|overview|outline|today'?s topics|sommaire|ordre du jour|programme|plan|tagesordnung|inhalt|inhaltsverzeichnis|indice|índice)\s*:?$/i;
+
+/** Why a slide's kind excludes it from illustration under the configured rules, if it does. */
+export function ruleSkip(slide: SlideModel, skip: readonly string[], size: { cx: number; cy: number }): string | undefined {
+  const title = slide.text.title.trim();
+  if (skip.includes('title') && (slide.layoutType === 'title' || slide.shapes.some((s) => s.placeholder?.type === 'ctrTitle'))) return 'title slide (skipSlides)';
+  if (skip.includes('section') && slide.layoutType === 'secHead') return 'section header (skipSlides)';
+  if (skip.includes('agenda') && AGENDA.test(title.split('\n')[0] ?? '')) return 'agenda slide (skipSlides)';
+  if (skip.includes('picture') && slide.shapes.some((s) => s.kind === 'pic' && !s.ours && s.box && s.box.cx * s.box.cy < 0.9 * size.cx * size.cy)) {
+    return 'already has a picture (skipSlides)';
+  }
+  return undefined;
 }
 
 export function planIllustrations(pres: Presentation, options: PlanOptions): IllustrationPlan {
@@ -38,24 +54,33 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
   const skipped: SlideReport[] = [];
   const skip = (slide: SlideModel, reason: string) => skipped.push({ number: slide.number, status: 'skipped', reason, title: firstLine(slide.text.title) });
   for (const slide of pres.slides) {
-    const { title, body, notes } = slide.text;
-    if (slide.hidden && !options.includeHidden) skip(slide, 'hidden slide');
-    else if (!`${title}${body}${notes}`.trim()) skip(slide, 'no text');
-    else if (options.placement === 'none') skip(slide, 'placement is "none"');
-    else if (options.placement === 'background') {
-      planned.push({ slide, box: { x: 0, y: 0, ...pres.slideSize }, z: 'back', placement: 'background' });
-    } else {
-      const target = fillablePlaceholder(slide, pres.slideSize);
-      if (target?.box && target.id) {
-        planned.push({ slide, box: target.box, z: 'front', placement: 'placeholder', placeholderId: target.id });
-        continue;
-      }
-      const found = findFreeBox(pres.slideSize, obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize));
-      if (found.box) planned.push({ slide, box: found.box, z: 'front', placement: 'free' });
-      else skip(slide, found.reason);
+    const reason = skipReason(slide, pres, options);
+    if (reason) {
+      skip(slide, reason);
+      continue;
     }
+    if (options.placement === 'background') {
+      planned.push({ slide, box: { x: 0, y: 0, ...pres.slideSize }, z: 'back', placement: 'background' });
+      continue;
+    }
+    const target = fillablePlaceholder(slide, pres.slideSize);
+    if (target?.box && target.id) {
+      planned.push({ slide, box: target.box, z: 'front', placement: 'placeholder', placeholderId: target.id });
+      continue;
+    }
+    const found = findFreeBox(pres.slideSize, obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize));
+    if (found.box) planned.push({ slide, box: found.box, z: 'front', placement: 'free' });
+    else skip(slide, found.reason);
   }
   return { planned, skipped };
+}
+
+function skipReason(slide: SlideModel, pres: Presentation, options: PlanOptions): string | undefined {
+  const { title, body, notes } = slide.text;
+  if (slide.hidden && !options.includeHidden) return 'hidden slide';
+  if (!`${title}${body}${notes}`.trim()) return 'no text';
+  if (options.placement === 'none') return 'placement is "none"';
+  return ruleSkip(slide, options.skipSlides ?? [], pres.slideSize);
 }
 
 /** The largest empty picture or content placeholder of a slide (or one we filled before), if any. */
