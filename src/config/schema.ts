@@ -59,9 +59,9 @@ export const configSchema = z.strictObject({
     .prefault({}),
   rpm: positiveInt.max(10_000).default(60).describe('Requests per minute across all calls to one provider.'),
   outputDir: z.string().min(1).default('output').describe('Where illustrated decks are written, relative to the current folder.'),
-  cacheDir: z.string().min(1).default('.slide-illustrate-cache').describe('Where prompts and images are cached, relative to the current folder.'),
-  inputs: z.array(z.string().min(1)).default([]).describe('Decks or folders the scheduled job illustrates.'),
-  schedule: cronExpression.default('0 3 * * *').describe('Cron expression (seconds allowed) for `slide-illustrate schedule`.'),
+  cacheDir: z.string().min(1).default('.slide-illustrate-cache').describe('Where prompts and images are cached, relative to the current folder (also --cache-dir).'),
+  inputs: z.array(z.string().min(1)).default([]).describe('Decks or folders the scheduled job illustrates, relative to the current folder.'),
+  schedule: cronExpression.default('0 3 * * *').describe('Cron expression for `slide-illustrate schedule`: five fields, or six with seconds first.'),
   placement: z.enum(['auto', 'background', 'none']).default('auto').describe('auto: picture placeholder or largest free area; background: full-bleed behind content; none: no picture.'),
 });
 
