@@ -1,5 +1,5 @@
 // The CLI's only error boundary: turns results and errors into output and exit codes.
-// 0 all good, 1 some slides or decks failed, 2 usage, config or input errors.
+// 0 all good, 1 some slides or decks failed, 2 usage, config or input errors, 130 stopped by a signal.
 import { ConfigError, messageOf, SlideIllustrateError } from '../errors.js';
 import { ArgsError, parseArgs } from './args.js';
 import { runCacheCommand } from './commands/cache.js';

@@ -116,6 +116,12 @@ describe('slide-illustrate schedule', () => {
     expect(await listFiles(path.join(cwd, 'out'))).toEqual([LOCK_FILE]);
   });
 
+  it('--force is refused without --once (it would pay for every deck at every tick)', async () => {
+    const r = await runCli(['schedule', '--force'], { cwd: await project() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--force .* use it with --once/);
+  });
+
   it.each([
     [{ inputs: [] }, /inputs: the scheduled job needs at least one deck or folder/],
     [{ inputs: ['decks'], schedule: '*/5 * * *' }, /schedule: not a valid cron expression/],

@@ -83,6 +83,12 @@ describe('planDeckJobs', () => {
     await expect(planDeckJobs({ ...base, inputs: ['d'], cwd, out: 'all.pptx' })).rejects.toThrow(UsageError);
   });
 
+  it('refuses an output folder that is an input folder', async () => {
+    const cwd = await tempDir();
+    await writeTree(cwd, { 'd/x.pptx': fixtures.bullets });
+    await expect(planDeckJobs({ ...base, inputs: ['d'], cwd, out: 'd/' })).rejects.toThrow(/--out d\/: the output folder is an input folder/);
+  });
+
   it('commonFolder', () => {
     expect(commonFolder(['/a/b/c', '/a/b/d/e', '/a/b'])).toBe('/a/b');
     expect(commonFolder(['/a/bc', '/a/bd'])).toBe('/a');

@@ -1,6 +1,6 @@
 // `slide-illustrate schedule`: passes over the config's inputs on its cron schedule (or one pass
 // with --once), one log line per deck per pass (JSON lines with --json), stopped by SIGTERM/SIGINT.
-import { ConfigError, AbortedError, messageOf, SlideIllustrateError } from '../../errors.js';
+import { AbortedError, ConfigError, messageOf, SlideIllustrateError, UsageError } from '../../errors.js';
 import { runSchedule } from '../../pipeline/schedule.js';
 import { runSchedulePass, type PassResult } from '../../pipeline/schedule-pass.js';
 import type { ScheduleArgs } from '../args.js';
@@ -12,6 +12,8 @@ import { exitCode } from './illustrate.js';
 
 // Runs the command; returns the exit code (see README, "The scheduled job").
 export async function runScheduleCommand(args: ScheduleArgs, io: CliIo): Promise<number> {
+  // Forcing every pass would pay for every deck at every tick.
+  if (args.force && !args.once) throw new UsageError('--force regenerates everything, so the schedule would pay for every deck at every tick; use it with --once');
   const ctx = await createRunContext(args, io);
   if (!ctx.config.inputs.length) throw new ConfigError('inputs: the scheduled job needs at least one deck or folder in "inputs"');
   const log = createLog(args.json, io);
