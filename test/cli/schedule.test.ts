@@ -88,7 +88,8 @@ describe('slide-illustrate schedule', () => {
     const sent = Date.now();
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
-    expect(Date.now() - sent).toBeLessThan(1_500);
+    // The pass needed over 5 s (five 1 s images, one at a time); it was cut short, not waited for.
+    expect(Date.now() - sent).toBeLessThan(3_000);
     expect(lines(run).filter((l) => l.event === 'pass-end')).toEqual([]);
     expect(lines(run).at(-1)).toMatchObject({ event: 'schedule-stop', signal: 'SIGINT' });
     await expectCleanOutputs(cwd);
