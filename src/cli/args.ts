@@ -3,39 +3,36 @@ import yargs, { type Argv } from 'yargs';
 import { parseDuration } from '../internal/duration.js';
 import { PROVIDER_KINDS, type ProviderKind } from '../providers/create-providers.js';
 
-export interface IllustrateArgs {
+/** Flags every command takes. */
+export interface CommonArgs {
+  config: string | undefined;
+  debug: boolean;
+  json: boolean;
+  cacheDir: string | undefined;
+}
+
+/** Flags of the commands that illustrate decks (a run and the schedule). */
+export interface RunArgs extends CommonArgs {
+  provider: ProviderKind | undefined;
+  concurrency: number | undefined;
+  force: boolean;
+}
+
+export interface IllustrateArgs extends RunArgs {
   command: 'illustrate';
   inputs: string[];
   out: string | undefined;
-  provider: ProviderKind | undefined;
-  concurrency: number | undefined;
-  config: string | undefined;
-  debug: boolean;
-  json: boolean;
-  force: boolean;
-  cacheDir: string | undefined;
 }
 
-export interface ScheduleArgs {
+export interface ScheduleArgs extends RunArgs {
   command: 'schedule';
   once: boolean;
-  provider: ProviderKind | undefined;
-  concurrency: number | undefined;
-  config: string | undefined;
-  debug: boolean;
-  json: boolean;
-  force: boolean;
-  cacheDir: string | undefined;
 }
 
-export interface CacheArgs {
+export interface CacheArgs extends CommonArgs {
   command: 'cache';
   /** Milliseconds: entries unused for longer are removed. */
   pruneOlderThanMs: number | undefined;
-  config: string | undefined;
-  debug: boolean;
-  json: boolean;
-  cacheDir: string | undefined;
 }
 
 export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs;
@@ -105,13 +102,13 @@ export async function parseArgs(argv: string[]): Promise<{ args: CliArgs | undef
     output = out;
   });
   if (parsed['help']) return { args: undefined, output };
-  const common = { config: parsed['config'] as string | undefined, debug: Boolean(parsed['debug']), json: Boolean(parsed['json']), cacheDir: parsed['cache-dir'] as string | undefined };
+  const common: CommonArgs = { config: parsed['config'] as string | undefined, debug: Boolean(parsed['debug']), json: Boolean(parsed['json']), cacheDir: parsed['cache-dir'] as string | undefined };
   const command = parsed._[0];
   if (command === 'cache') {
     const prune = parsed['prune-older-than'] as string | undefined;
     return { args: { command: 'cache', ...common, pruneOlderThanMs: prune === undefined ? undefined : toArgsError(() => parseDuration(prune, '--prune-older-than')) }, output };
   }
-  const run = { ...common, provider: parsed['provider'] as ProviderKind | undefined, concurrency: readConcurrency(parsed['concurrency']), force: Boolean(parsed['force']) };
+  const run: RunArgs = { ...common, provider: parsed['provider'] as ProviderKind | undefined, concurrency: readConcurrency(parsed['concurrency']), force: Boolean(parsed['force']) };
   if (command === 'schedule') return { args: { command: 'schedule', ...run, once: Boolean(parsed['once']) }, output };
   return {
     args: { command: 'illustrate', ...run, inputs: (parsed['inputs'] as string[] | undefined) ?? [], out: parsed['out'] as string | undefined },

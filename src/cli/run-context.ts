@@ -6,17 +6,10 @@ import { openCacheStore } from '../cache/cache-store.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLimiters, type Limiters } from '../pipeline/limiters.js';
-import { createProviders, type ProviderKind } from '../providers/create-providers.js';
+import { createProviders } from '../providers/create-providers.js';
 import type { Providers } from '../providers/types.js';
+import type { RunArgs } from './args.js';
 import type { CliIo } from './main.js';
-
-export interface RunFlags {
-  config: string | undefined;
-  provider: ProviderKind | undefined;
-  concurrency: number | undefined;
-  cacheDir: string | undefined;
-  force: boolean;
-}
 
 export interface RunContext {
   config: Config;
@@ -26,7 +19,7 @@ export interface RunContext {
 }
 
 // Loads the config with the flags applied, then creates the cached providers and the limiters.
-export async function createRunContext(flags: RunFlags, io: CliIo): Promise<RunContext> {
+export async function createRunContext(flags: RunArgs, io: CliIo): Promise<RunContext> {
   const { config } = await loadConfig({ file: flags.config, cwd: io.cwd, overrides: { concurrency: { image: flags.concurrency }, cacheDir: flags.cacheDir } });
   const backend = await createProviders({ kind: flags.provider, config, env: io.env });
   const store = await openCacheStore(path.resolve(io.cwd, config.cacheDir));

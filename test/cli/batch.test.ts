@@ -1,11 +1,11 @@
-import { readdir, readFile, utimes } from 'node:fs/promises';
+import { readdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
 import { ENTRY_NAME } from '../../src/cache/cache-store.js';
 import { listFiles, writeTree } from '../helpers/deck-tree.js';
 import { tempDir } from '../helpers/paths.js';
-import { checkPackage } from '../helpers/pptx-invariants.js';
+import { packageFileProblems } from '../helpers/pptx-invariants.js';
 import { runCli, spawnBin, waitFor } from '../helpers/run-cli.js';
 
 interface DeckJson {
@@ -27,7 +27,7 @@ interface RunJson {
 const entries = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((n) => ENTRY_NAME.test(n)).length;
 
 async function expectValid(output: string, input: string): Promise<void> {
-  expect((await checkPackage(await readFile(output), await readFile(input))).problems, output).toEqual([]);
+  expect(await packageFileProblems(output, input), output).toEqual([]);
 }
 
 describe('slide-illustrate <folder>', () => {

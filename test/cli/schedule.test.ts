@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { LOCK_FILE } from '../../src/pipeline/schedule-pass.js';
 import { deadPid } from '../helpers/dead-pid.js';
 import { editSlideText, listFiles, writeTree } from '../helpers/deck-tree.js';
 import { tempDir } from '../helpers/paths.js';
-import { checkPackage } from '../helpers/pptx-invariants.js';
+import { packageFileProblems } from '../helpers/pptx-invariants.js';
 import { runCli, spawnBin, waitFor, type SpawnedCli } from '../helpers/run-cli.js';
 
 interface LogLine {
@@ -44,7 +44,7 @@ async function expectCleanOutputs(cwd: string): Promise<void> {
     ['four.pptx', 'decks/four.pptx'],
   ] as const) {
     if (!files.includes(out)) continue;
-    expect((await checkPackage(await readFile(path.join(cwd, 'out', out)), await readFile(path.join(cwd, input)))).problems).toEqual([]);
+    expect(await packageFileProblems(path.join(cwd, 'out', out), path.join(cwd, input))).toEqual([]);
   }
 }
 

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
@@ -13,7 +12,7 @@ import type { Providers } from '../../src/providers/types.js';
 import { createCountingProviders } from '../helpers/counting-providers.js';
 import { editSlideText, listFiles, writeTree } from '../helpers/deck-tree.js';
 import { tempDir } from '../helpers/paths.js';
-import { checkPackage } from '../helpers/pptx-invariants.js';
+import { packageFileProblems } from '../helpers/pptx-invariants.js';
 
 const config = defaultConfig();
 
@@ -28,8 +27,7 @@ async function cached(root: string, backend: Providers): Promise<Providers> {
 }
 
 async function expectValid(output: string, input: string): Promise<void> {
-  const check = await checkPackage(await readFile(output), await readFile(input));
-  expect(check.problems, output).toEqual([]);
+  expect(await packageFileProblems(output, input), output).toEqual([]);
 }
 
 describe('runBatch', () => {
