@@ -1,13 +1,10 @@
 // The CLI's only error boundary: turns results and errors into output and exit codes.
-// 0 all good, 1 some slides or decks failed, 2 usage, config or input errors.
-import path from 'node:path';
-import { loadConfig } from '../config/load.js';
-import { ConfigError, messageOf, SlideIllustrateError, UsageError } from '../errors.js';
-import { createLimiters } from '../pipeline/limiters.js';
-import { runDeck } from '../pipeline/run-deck.js';
-import { createProviders } from '../providers/create-providers.js';
-import { ArgsError, parseArgs, type IllustrateArgs } from './args.js';
-import { formatDeckSummary, OFFLINE_NOTICE } from './summary.js';
+// 0 all good, 1 some slides or decks failed, 2 usage, config or input errors, 130 stopped by a signal.
+import { ConfigError, messageOf, SlideIllustrateError } from '../errors.js';
+import { ArgsError, parseArgs } from './args.js';
+import { runCacheCommand } from './commands/cache.js';
+import { runIllustrate } from './commands/illustrate.js';
+import { runScheduleCommand } from './commands/schedule.js';
 
 export interface CliIo {
   stdout: { write(s: string): unknown };
@@ -26,32 +23,16 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       io.stdout.write(output + '\n');
       return 0;
     }
-    return await illustrate(args, io);
+    switch (args.command) {
+      case 'illustrate':
+        return await runIllustrate(args, io);
+      case 'schedule':
+        return await runScheduleCommand(args, io);
+      case 'cache':
+        return await runCacheCommand(args, io);
+    }
   } catch (error) {
     return reportError(error, io, debug);
-  }
-}
-
-async function illustrate(args: IllustrateArgs, io: CliIo): Promise<number> {
-  if (args.inputs.length !== 1) throw new UsageError('give exactly one deck to illustrate');
-  const input = path.resolve(io.cwd, args.inputs[0]!);
-  const { config } = await loadConfig({ file: args.config, cwd: io.cwd, overrides: { concurrency: { image: args.concurrency } } });
-  const providers = await createProviders({ kind: args.provider, config, env: io.env });
-  const limiters = createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image });
-  const output = args.out ? path.resolve(io.cwd, args.out) : path.resolve(io.cwd, config.outputDir, path.basename(input));
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const report = await runDeck(input, { config, providers, limiters, output, signal: controller.signal });
-    io.stdout.write(formatDeckSummary(report, io.cwd) + '\n');
-    if (providers.offline && report.output) io.stdout.write(OFFLINE_NOTICE + '\n');
-    if (report.status === 'refused') return 2;
-    return report.status === 'ok' ? 0 : 1;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
   }
 }
 

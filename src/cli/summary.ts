@@ -1,24 +1,123 @@
-// The human summary printed at the end of a run.
+// The summaries printed at the end of a run: human text for one deck or a batch, and the
+// machine-readable --json shape (documented in README, "JSON summary").
 import path from 'node:path';
-import { countSlides, type DeckReport } from '../pipeline/types.js';
+import { countCacheHits, countSlides, type BatchReport, type CacheHits, type DeckReport, type DeckStatus, type SlideStatus, type Usage } from '../pipeline/types.js';
 
+// The multi-line summary of a single-deck run: counts, reasons per slide, warnings, API use, output.
 export function formatDeckSummary(report: DeckReport, cwd = process.cwd()): string {
-  const rel = (p: string) => path.relative(cwd, p) || p;
+  const rel = relativeTo(cwd);
   if (report.status === 'refused' || (report.status === 'failed' && !report.slides.length)) {
     return `✗ ${report.error ?? `${rel(report.input)}: failed`}`;
   }
   const c = countSlides(report);
-  const lines = [`${rel(report.input)}: ${report.slides.length} slides read, ${c.illustrated} illustrated, ${c.skipped} skipped, ${c.failed} failed (${(report.ms / 1000).toFixed(1)} s)`];
+  const lines = [`${rel(report.input)}: ${report.slides.length} slides read, ${c.illustrated} illustrated, ${c.skipped} skipped, ${c.failed} failed (${seconds(report.ms)})`];
   const reasons = new Map<string, number[]>();
   for (const s of report.slides) if (s.status !== 'illustrated') reasons.set(`${s.status}: ${s.reason ?? 'unknown'}`, [...(reasons.get(`${s.status}: ${s.reason ?? 'unknown'}`) ?? []), s.number]);
   for (const [why, numbers] of reasons) lines.push(`  ${why} — slide${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')}`);
   for (const w of report.warnings) lines.push(`  warning: ${w}`);
-  const u = report.usage;
-  if (u.llmCalls || u.images) lines.push(`  API: ${u.llmCalls} prompt calls (${u.promptTokens} + ${u.completionTokens} tokens), ${u.images} images`);
+  const api = formatApi(report.usage, countCacheHits(report));
+  if (api) lines.push(`  ${api}`);
   lines.push(report.output ? `  → ${rel(report.output)}` : `  nothing written${report.error ? `: ${report.error}` : ''}`);
   return lines.join('\n');
+}
+
+// One line per deck (plus its warnings), then one line of totals.
+export function formatBatchSummary(batch: BatchReport, cwd = process.cwd()): string {
+  return [...batch.decks.map((deck) => formatDeckLine(deck, cwd)), formatBatchTotals(batch)].join('\n');
+}
+
+// "3 decks: 2 ok, 1 refused — 12 slides illustrated, …; API: …; cache: … (4.2 s)".
+export function formatBatchTotals(batch: BatchReport): string {
+  const t = batch.totals;
+  const statuses = (Object.entries(t.decks) as [DeckStatus, number][]).filter(([, n]) => n).map(([s, n]) => `${n} ${s}`);
+  const api = formatApi(t.usage, t.cacheHits);
+  return (
+    `${plural(batch.decks.length, 'deck')}: ${statuses.join(', ') || 'none found'} — ${t.slides.illustrated} slides illustrated, ${t.slides.skipped} skipped, ${t.slides.failed} failed` +
+    `${api ? `; ${api}` : ''} (${seconds(batch.ms)})`
+  );
+}
+
+// One deck as one line (warnings indented below), as batch summaries and the schedule log show it.
+export function formatDeckLine(deck: DeckReport, cwd = process.cwd()): string {
+  const rel = relativeTo(cwd);
+  const c = countSlides(deck);
+  const mark = { ok: '✓', partial: '!', failed: '✗', refused: '✗', unchanged: '·' }[deck.status];
+  let line: string;
+  if (deck.status === 'unchanged') line = `${mark} ${rel(deck.input)}: unchanged since the last pass`;
+  else if (!deck.output) line = `${mark} ${deck.error?.replace(deck.input, rel(deck.input)) ?? `${rel(deck.input)}: failed`}`;
+  else line = `${mark} ${rel(deck.input)} → ${rel(deck.output)}: ${c.illustrated} illustrated, ${c.skipped} skipped, ${c.failed} failed (${seconds(deck.ms)})`;
+  return [line, ...deck.warnings.map((w) => `    warning: ${w}`)].join('\n');
+}
+
+export interface DeckJson {
+  input: string;
+  output: string | null;
+  status: DeckStatus;
+  slides: Record<SlideStatus, number>;
+  /** Paid calls; always 0 on the offline provider. */
+  apiCalls: { prompts: number; images: number };
+  cacheHits: CacheHits;
+  tokens: { prompt: number; completion: number };
+  error: string | null;
+  warnings: string[];
+  ms: number;
+}
+
+// The --json form of one deck (absolute paths, null for "none").
+export function deckJson(deck: DeckReport): DeckJson {
+  return {
+    input: deck.input,
+    output: deck.output ?? null,
+    status: deck.status,
+    slides: countSlides(deck),
+    apiCalls: { prompts: deck.usage.llmCalls, images: deck.usage.images },
+    cacheHits: countCacheHits(deck),
+    tokens: { prompt: deck.usage.promptTokens, completion: deck.usage.completionTokens },
+    error: deck.error ?? null,
+    warnings: deck.warnings,
+    ms: deck.ms,
+  };
+}
+
+// The --json document of a whole run.
+export function batchJson(batch: BatchReport, provider: { kind: string; offline: boolean }): object {
+  return { provider: provider.kind, offline: provider.offline, decks: batch.decks.map(deckJson), totals: totalsJson(batch) };
+}
+
+// The totals of a run or pass, in the --json shape.
+export function totalsJson(batch: BatchReport): object {
+  const t = batch.totals;
+  return {
+    decks: t.decks,
+    slides: t.slides,
+    apiCalls: { prompts: t.usage.llmCalls, images: t.usage.images },
+    cacheHits: t.cacheHits,
+    tokens: { prompt: t.usage.promptTokens, completion: t.usage.completionTokens },
+    ms: batch.ms,
+  };
 }
 
 export const OFFLINE_NOTICE =
   'Offline mode: these are locally rendered placeholder illustrations, not AI images.\n' +
   'For AI images set INFOMANIAK_API_TOKEN (and INFOMANIAK_PRODUCT_ID if your account has several AI products) and run again.';
+
+// --- internal ---
+
+function formatApi(u: Usage, hits: CacheHits): string {
+  const parts: string[] = [];
+  if (u.llmCalls || u.images) parts.push(`API: ${u.llmCalls} prompt calls (${u.promptTokens} + ${u.completionTokens} tokens), ${u.images} images`);
+  if (hits.prompts || hits.images) parts.push(`cache: ${hits.prompts} prompts, ${hits.images} images reused`);
+  return parts.join('; ');
+}
+
+function relativeTo(cwd: string) {
+  return (p: string) => path.relative(cwd, p) || p;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

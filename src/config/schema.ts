@@ -1,5 +1,6 @@
 // One place for every configuration key: its type, its default and what it means.
 // README's configuration table and `slide-illustrate init` are written from these descriptions.
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 export const DEFAULT_SYSTEM_PROMPT =
@@ -12,6 +13,22 @@ export const DEFAULT_USER_PROMPT =
 export const SLIDE_TEXT_TOKEN = '[TEXTE_DE_LA_SLIDE]';
 
 const positiveInt = z.number().int().positive();
+
+/** The parser's own complaint about a cron expression, or undefined when it is valid. */
+export function cronProblem(expression: string): string | undefined {
+  try {
+    // Five fields, or six with seconds first; no year field, so crontab lines paste as they are.
+    new Cron(expression, { mode: '5-or-6-parts' });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^CronPattern: /, '');
+  }
+}
+
+const cronExpression = z.string().superRefine((s, ctx) => {
+  const problem = cronProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: `not a valid cron expression (${problem})` });
+});
 
 export const configSchema = z.strictObject({
   llm: z
@@ -42,9 +59,9 @@ export const configSchema = z.strictObject({
     .prefault({}),
   rpm: positiveInt.max(10_000).default(60).describe('Requests per minute across all calls to one provider.'),
   outputDir: z.string().min(1).default('output').describe('Where illustrated decks are written, relative to the current folder.'),
-  cacheDir: z.string().min(1).default('.slide-illustrate-cache').describe('Where prompts and images are cached, relative to the current folder.'),
-  inputs: z.array(z.string().min(1)).default([]).describe('Decks or folders the scheduled job illustrates.'),
-  schedule: z.string().default('0 3 * * *').describe('Cron expression (seconds allowed) for `slide-illustrate schedule`.'),
+  cacheDir: z.string().min(1).default('.slide-illustrate-cache').describe('Where prompts and images are cached, relative to the current folder (also --cache-dir).'),
+  inputs: z.array(z.string().min(1)).default([]).describe('Decks or folders the scheduled job illustrates, relative to the current folder.'),
+  schedule: cronExpression.default('0 3 * * *').describe('Cron expression for `slide-illustrate schedule`: five fields, or six with seconds first.'),
   skipSlides: z
     .array(z.enum(['title', 'section', 'agenda', 'picture']))
     .default(['picture'])

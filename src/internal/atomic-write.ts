@@ -1,8 +1,13 @@
 // Outputs appear whole or not at all: write a temp file beside the target, then rename.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isProcessAlive } from './pid.js';
 
+/** `.<name>.<pid>.<8 hex>.tmp`: the pid tells a crashed writer's leftovers from a live one's. */
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+// Writes `data` to `file` through a temp file and a rename, so readers never see half a file.
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -13,4 +18,23 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
     await rm(tmp, { force: true });
     throw error;
   }
+}
+
+// Removes temp files that writers killed mid-write (SIGKILL, power loss) left in `dir`; returns how many.
+// Only files whose writer process is gone are touched, so a concurrent live writer is never disturbed.
+export async function removeStaleTemps(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || isProcessAlive(Number(m[2]))) continue;
+    await rm(path.join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
 }

@@ -63,3 +63,53 @@ export function countSlides(report: Pick<DeckReport, 'slides'>): Record<SlideSta
   for (const s of report.slides) c[s.status]++;
   return c;
 }
+
+/** Results served from the cache (free), per deck or batch. */
+export interface CacheHits {
+  prompts: number;
+  images: number;
+}
+
+// Counts the slides whose prompt or image came from the cache.
+export function countCacheHits(report: Pick<DeckReport, 'slides'>): CacheHits {
+  const hits = { prompts: 0, images: 0 };
+  for (const s of report.slides) {
+    if (s.cached?.prompt) hits.prompts++;
+    if (s.cached?.image) hits.images++;
+  }
+  return hits;
+}
+
+export interface BatchTotals {
+  decks: Record<DeckStatus, number>;
+  slides: Record<SlideStatus, number>;
+  usage: Usage;
+  cacheHits: CacheHits;
+}
+
+export interface BatchReport {
+  /** One report per deck, in the order the decks were found. */
+  decks: DeckReport[];
+  totals: BatchTotals;
+  ms: number;
+}
+
+// Sums deck reports into batch totals.
+export function totalBatch(decks: DeckReport[]): BatchTotals {
+  const totals: BatchTotals = {
+    decks: { ok: 0, partial: 0, failed: 0, refused: 0, unchanged: 0 },
+    slides: { illustrated: 0, skipped: 0, failed: 0 },
+    usage: emptyUsage(),
+    cacheHits: { prompts: 0, images: 0 },
+  };
+  for (const deck of decks) {
+    totals.decks[deck.status]++;
+    const slides = countSlides(deck);
+    for (const status of ['illustrated', 'skipped', 'failed'] as const) totals.slides[status] += slides[status];
+    addUsage(totals.usage, deck.usage);
+    const hits = countCacheHits(deck);
+    totals.cacheHits.prompts += hits.prompts;
+    totals.cacheHits.images += hits.images;
+  }
+  return totals;
+}

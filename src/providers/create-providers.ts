@@ -1,5 +1,5 @@
 // Chooses the backend: --provider wins; otherwise Infomaniak when a token is set, else offline.
-import { UsageError } from '../errors.js';
+import { invalidValue, UsageError } from '../errors.js';
 import type { Config } from '../config/schema.js';
 import { createOfflineProviders } from './offline.js';
 import type { Providers } from './types.js';
@@ -20,7 +20,7 @@ export function resolveProviderKind(kind: ProviderKind | undefined, env: NodeJS.
 
 export async function createProviders(options: ProviderOptions): Promise<Providers> {
   const kind = resolveProviderKind(options.kind, options.env);
-  if (kind === 'offline') return createOfflineProviders();
+  if (kind === 'offline') return createOfflineProviders({ imageDelayMs: offlineDelayMs(options.env) });
   throw new UsageError(`--provider ${kind} is not available in this build`);
 }
 
@@ -28,4 +28,13 @@ export async function createProviders(options: ProviderOptions): Promise<Provide
 export function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const v = env[name]?.trim();
   return v ? v : undefined;
+}
+
+/** SLIDE_ILLUSTRATE_OFFLINE_DELAY_MS: milliseconds the offline provider spends per image (tests and benchmarks). */
+export function offlineDelayMs(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = readEnv(env, 'SLIDE_ILLUSTRATE_OFFLINE_DELAY_MS');
+  if (raw === undefined) return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) throw new UsageError(invalidValue('SLIDE_ILLUSTRATE_OFFLINE_DELAY_MS', 'milliseconds from 0 to 600000', raw));
+  return ms;
 }

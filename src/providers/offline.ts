@@ -1,8 +1,9 @@
 // The embedded offline provider: prompts written locally from the slide's words and abstract
 // art rendered locally, so the whole pipeline runs with no account and no network.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { renderAbstractArt } from '../images/abstract-art.js';
 import { finalisePrompt } from '../prompt/clean-prompt.js';
-import type { ImageProvider, ImageRequest, ImageResult, PromptProvider, PromptRequest, PromptResult, Providers } from './types.js';
+import type { CallOptions, ImageProvider, ImageRequest, ImageResult, PromptProvider, PromptRequest, PromptResult, Providers } from './types.js';
 import { chooseImageSize } from './image-sizes.js';
 
 const STOPWORDS = new Set(
@@ -45,11 +46,21 @@ export function createOfflinePromptProvider(): PromptProvider {
   };
 }
 
-export function createOfflineImageProvider(): ImageProvider {
+export interface OfflineOptions {
+  /**
+   * Milliseconds each image takes, as if a remote API were slow: a test and benchmark knob
+   * (SLIDE_ILLUSTRATE_OFFLINE_DELAY_MS) so interruption and scheduling can be tested deterministically.
+   * @default 0
+   */
+  imageDelayMs?: number | undefined;
+}
+
+export function createOfflineImageProvider(options: OfflineOptions = {}): ImageProvider {
   return {
     name: 'offline',
     imageFingerprint: 'offline-art-v1',
-    async generateImage(req: ImageRequest): Promise<ImageResult> {
+    async generateImage(req: ImageRequest, call?: CallOptions): Promise<ImageResult> {
+      if (options.imageDelayMs) await sleep(options.imageDelayMs, undefined, { signal: call?.signal });
       const size = chooseImageSize(req.aspect);
       const [w, h] = size.split('x').map(Number) as [number, number];
       // Half the API's pixel size: placeholders need not be heavy, and rendering stays fast.
@@ -59,6 +70,6 @@ export function createOfflineImageProvider(): ImageProvider {
   };
 }
 
-export function createOfflineProviders(): Providers {
-  return { kind: 'offline', offline: true, prompt: createOfflinePromptProvider(), image: createOfflineImageProvider() };
+export function createOfflineProviders(options: OfflineOptions = {}): Providers {
+  return { kind: 'offline', offline: true, prompt: createOfflinePromptProvider(), image: createOfflineImageProvider(options) };
 }

@@ -1,4 +1,5 @@
 // checkPackage(): the invariants every deck a test writes must hold, compared with its input.
+import { readFile } from 'node:fs/promises';
 import JSZip from 'jszip';
 import { partProblems, duplicateShapeIds } from '../../src/pptx/validate-package.js';
 import { isOurPicture } from '../../src/pptx/picture-xml.js';
@@ -80,4 +81,9 @@ export async function checkPackage(output: Uint8Array, input: Uint8Array): Promi
     ourPictures.set(name, countOurs(outRoot));
   }
   return { problems, changed, added, removed, ourPictures };
+}
+
+/** checkPackage's problems for a written deck file against its input file ([] when valid). */
+export async function packageFileProblems(output: string, input: string): Promise<string[]> {
+  return (await checkPackage(await readFile(output), await readFile(input))).problems;
 }

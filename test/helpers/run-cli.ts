@@ -1,5 +1,5 @@
 // Runs the CLI in-process with captured output, or as a real subprocess of the built bin.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { main } from '../../src/cli/main.js';
 import { binPath, repoRoot } from './paths.js';
 
@@ -28,4 +28,35 @@ export function runBin(argv: string[], options: { cwd?: string; env?: NodeJS.Pro
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+export interface SpawnedCli {
+  child: ChildProcess;
+  /** Everything written to stdout so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code, or the signal's name when a signal ended the process. */
+  exited: Promise<number | NodeJS.Signals>;
+}
+
+/** Starts the built bin as a long-running process (the schedule, or a run to be killed). */
+export function spawnBin(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): SpawnedCli {
+  const child = spawn(process.execPath, [binPath, ...argv], { cwd: options.cwd, env: { PATH: process.env['PATH'] ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.on('close', (code, signal) => resolve(signal ?? code ?? 1)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Polls `condition` every 25 ms until it holds; fails after `timeoutMs`. */
+export async function waitFor<T>(condition: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

@@ -1,0 +1,92 @@
+// Cache decorators for the two provider contracts: a hit returns the stored result with
+// `cached: true` (and costs nothing); a miss calls the real provider and stores the result
+// before returning it, so whatever finished is never paid for twice.
+import type { Config } from '../config/schema.js';
+import { messageOf } from '../errors.js';
+import type { ImageProvider, ImageResult, PromptProvider, PromptResult, Providers } from '../providers/types.js';
+import { hashKey, imageKey, imageSizeOf, promptKey } from './cache-keys.js';
+import type { CacheKind, CacheStore } from './cache-store.js';
+
+export interface CacheOptions {
+  store: CacheStore;
+  config: Pick<Config, 'llm' | 'image'>;
+  /** Regenerate everything: skip reads, still write, so the next run hits the fresh results. */
+  force?: boolean | undefined;
+  /** A result that could not be stored; the run goes on without caching it. */
+  onWriteError?: ((message: string) => void) | undefined;
+}
+
+// Wraps both providers of a backend with the cache.
+export function createCachedProviders(providers: Providers, options: CacheOptions): Providers {
+  return { ...providers, prompt: cachePromptProvider(providers.prompt, options), image: cacheImageProvider(providers.image, options) };
+}
+
+// The prompt provider, cached by everything that shapes a prompt.
+export function cachePromptProvider(inner: PromptProvider, options: CacheOptions): PromptProvider {
+  const through = createThrough<PromptResult>('prompts', options, (r) => JSON.stringify({ prompt: r.prompt }));
+  const decode = (bytes: Buffer): PromptResult | undefined => {
+    const prompt = parseJson(bytes.toString('utf8'))?.['prompt'];
+    return typeof prompt === 'string' ? { prompt } : undefined;
+  };
+  return {
+    name: inner.name,
+    promptFingerprint: inner.promptFingerprint,
+    writePrompt: (req, call) => through(promptKey(req, inner.promptFingerprint, options.config.llm), decode, () => inner.writePrompt(req, call)),
+  };
+}
+
+// The image provider, cached by everything that shapes an image. Entries hold the image bytes as received.
+export function cacheImageProvider(inner: ImageProvider, options: CacheOptions): ImageProvider {
+  const through = createThrough<ImageResult>('images', options, (r) => r.data);
+  return {
+    name: inner.name,
+    imageFingerprint: inner.imageFingerprint,
+    generateImage: (req, call) => {
+      const size = imageSizeOf(req);
+      return through(imageKey(req, inner.imageFingerprint, options.config.image), (data) => ({ data, size }), () => inner.generateImage(req, call));
+    },
+  };
+}
+
+// --- internal ---
+
+/**
+ * Read-through: read the entry (unless forced), else compute, store, return.
+ * Two identical requests in flight at once share one call; the second is reported as cached.
+ */
+function createThrough<T extends { cached?: boolean }>(kind: CacheKind, options: CacheOptions, encode: (value: T) => Uint8Array | string) {
+  const inflight = new Map<string, Promise<T>>();
+  return async (key: string, decode: (bytes: Buffer) => T | undefined, compute: () => Promise<T>): Promise<T> => {
+    const hash = hashKey(key);
+    if (!options.force) {
+      const bytes = await options.store.read(kind, hash);
+      const hit = bytes && decode(bytes);
+      if (hit) return { ...hit, cached: true };
+    }
+    const pending = inflight.get(hash);
+    if (pending) {
+      // If the other call failed, this one tries on its own rather than failing with it.
+      const shared = await pending.catch(() => undefined);
+      if (shared) return { ...shared, cached: true };
+    }
+    const call = compute().then(async (value) => {
+      await options.store.write(kind, hash, encode(value)).catch((error: unknown) => options.onWriteError?.(`cache: cannot store an entry in ${kind} (${messageOf(error)})`));
+      return value;
+    });
+    inflight.set(hash, call);
+    try {
+      return await call;
+    } finally {
+      if (inflight.get(hash) === call) inflight.delete(hash);
+    }
+  };
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,91 @@
+// One pass of the scheduled job: under the output folder's lock, find the config's decks, skip
+// those unchanged since the last complete pass, illustrate the rest and remember what finished.
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { messageOf } from '../errors.js';
+import { acquireLock, type LockOwner } from '../internal/lock-file.js';
+import type { Providers } from '../providers/types.js';
+import { planDeckJobs, type DeckJob } from './deck-jobs.js';
+import { openDeckState, STATE_FILE, type DeckCheck } from './deck-state.js';
+import type { Limiters } from './limiters.js';
+import { runBatch } from './run-batch.js';
+import { emptyUsage, totalBatch, type BatchReport, type DeckReport } from './types.js';
+
+/** The lock file's name inside the output folder: one pass at a time per output folder, across processes. */
+export const LOCK_FILE = '.slide-illustrate.lock';
+
+export interface PassOptions {
+  config: Config;
+  cwd: string;
+  providers: Providers;
+  limiters: Limiters;
+  /** Ignore the state of earlier passes (the cache decorator handles --force for results). */
+  force?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  /** Each deck as it finishes, unchanged ones included. */
+  onDeck?: ((report: DeckReport) => void) | undefined;
+}
+
+export type PassResult = { ran: true; batch: BatchReport } | { ran: false; lockFile: string; owner: LockOwner | undefined };
+
+// Runs one pass, or reports the live owner of the lock when another pass is running.
+export async function runSchedulePass(options: PassOptions): Promise<PassResult> {
+  const outputDir = path.resolve(options.cwd, options.config.outputDir);
+  const lockFile = path.join(outputDir, LOCK_FILE);
+  await mkdir(outputDir, { recursive: true });
+  const attempt = await acquireLock(lockFile);
+  if (!attempt.acquired) return { ran: false, lockFile, owner: attempt.owner };
+  try {
+    return { ran: true, batch: await illustrateChanged(options, outputDir) };
+  } finally {
+    await attempt.lock.release();
+  }
+}
+
+/** Everything that shapes outputs besides the decks: a change re-runs every deck (the cache keeps it cheap). */
+export function configFingerprint(config: Config, providers: Providers): string {
+  const shaping = { llm: config.llm, image: config.image, placement: config.placement, provider: providers.kind, prompt: providers.prompt.promptFingerprint, art: providers.image.imageFingerprint };
+  return createHash('sha256').update(JSON.stringify(shaping)).digest('hex');
+}
+
+// --- internal ---
+
+async function illustrateChanged(options: PassOptions, outputDir: string): Promise<BatchReport> {
+  const started = performance.now();
+  const { config, cwd } = options;
+  const { jobs } = await planDeckJobs({ inputs: config.inputs, cwd, outputDir, cacheDir: config.cacheDir });
+  const state = await openDeckState(path.join(outputDir, STATE_FILE));
+  const fingerprint = configFingerprint(config, options.providers);
+  const checks = new Map<DeckJob, DeckCheck>();
+  const unchanged = new Map<DeckJob, DeckReport>();
+  for (const job of jobs) {
+    options.signal?.throwIfAborted();
+    const check = await state.check(job, fingerprint);
+    checks.set(job, check);
+    if (check.unchanged && !options.force) {
+      const report = unchangedReport(job);
+      unchanged.set(job, report);
+      options.onDeck?.(report);
+    }
+  }
+  const batch = await runBatch(
+    jobs.filter((job) => !unchanged.has(job)),
+    {
+      ...options,
+      onDeckDone: async (report, job) => {
+        // Not remembering a deck only costs a re-check next pass, so it is a warning, not a failure.
+        await state.record(job, checks.get(job)!, report, fingerprint).catch((error: unknown) => report.warnings.push(`cannot update ${STATE_FILE}: ${messageOf(error)}`));
+        options.onDeck?.(report);
+      },
+    },
+  );
+  const ran = new Map(batch.decks.map((d) => [d.input, d]));
+  const decks = jobs.map((job) => unchanged.get(job) ?? ran.get(job.input)!);
+  return { decks, totals: totalBatch(decks), ms: Math.round(performance.now() - started) };
+}
+
+function unchangedReport(job: DeckJob): DeckReport {
+  return { input: job.input, output: job.output, status: 'unchanged', slides: [], usage: emptyUsage(), warnings: [], ms: 0 };
+}

@@ -1,0 +1,123 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtures } from '../../fixtures/index.js';
+import { createCachedProviders } from '../../src/cache/cached-providers.js';
+import { openCacheStore } from '../../src/cache/cache-store.js';
+import { defaultConfig } from '../../src/config/schema.js';
+import { planDeckJobs } from '../../src/pipeline/deck-jobs.js';
+import { createLimiters } from '../../src/pipeline/limiters.js';
+import { runBatch } from '../../src/pipeline/run-batch.js';
+import type { BatchReport } from '../../src/pipeline/types.js';
+import type { Providers } from '../../src/providers/types.js';
+import { createCountingProviders } from '../helpers/counting-providers.js';
+import { editSlideText, listFiles, writeTree } from '../helpers/deck-tree.js';
+import { tempDir } from '../helpers/paths.js';
+import { packageFileProblems } from '../helpers/pptx-invariants.js';
+
+const config = defaultConfig();
+
+async function illustrateFolder(root: string, providers: Providers, options: { image?: number; signal?: AbortSignal } = {}): Promise<BatchReport> {
+  const { jobs } = await planDeckJobs({ inputs: ['decks'], cwd: root, outputDir: 'out', cacheDir: 'cache' });
+  const limiters = createLimiters({ llm: 4, image: options.image ?? 4 });
+  return runBatch(jobs, { config, providers, limiters, signal: options.signal });
+}
+
+async function cached(root: string, backend: Providers): Promise<Providers> {
+  return createCachedProviders(backend, { store: await openCacheStore(path.join(root, 'cache')), config });
+}
+
+async function expectValid(output: string, input: string): Promise<void> {
+  expect(await packageFileProblems(output, input), output).toEqual([]);
+}
+
+describe('runBatch', () => {
+  it('isolates a broken deck: the good ones are written and valid, the broken one is reported', async () => {
+    const root = await tempDir();
+    await writeTree(root, { 'decks/a/bullets.pptx': fixtures.bullets, 'decks/broken.pptx': Buffer.from('PK\x03\x04 truncated'), 'decks/z/four.pptx': fixtures.fourThree });
+    const batch = await illustrateFolder(root, createCountingProviders());
+    expect(batch.decks.map((d) => [path.relative(root, d.input), d.status])).toEqual([
+      ['decks/a/bullets.pptx', 'ok'],
+      ['decks/broken.pptx', 'refused'],
+      ['decks/z/four.pptx', 'ok'],
+    ]);
+    expect(batch.decks[1]!.error).toMatch(/broken\.pptx/);
+    expect(batch.totals.decks).toMatchObject({ ok: 2, refused: 1 });
+    expect(batch.totals.slides.illustrated).toBe(5);
+    await expectValid(path.join(root, 'out/a/bullets.pptx'), fixtures.bullets);
+    await expectValid(path.join(root, 'out/z/four.pptx'), fixtures.fourThree);
+    expect(await listFiles(path.join(root, 'out'))).toEqual(['a/bullets.pptx', 'z/four.pptx']);
+  });
+
+  it('shares one image limiter across decks, and keeps it full with slides of several decks', async () => {
+    const root = await tempDir();
+    await writeTree(root, { 'decks/1.pptx': fixtures.fourThree, 'decks/2.pptx': fixtures.fourThree, 'decks/3.pptx': fixtures.fourThree });
+    const backend = createCountingProviders({ imageDelayMs: 150 });
+    const batch = await illustrateFolder(root, backend, { image: 4 });
+    expect(batch.totals.decks.ok).toBe(3);
+    // Two slides per deck: only slides of more than one deck can fill four slots, and never more than four.
+    expect(backend.maxImagesInFlight).toBe(4);
+  });
+
+  it('counts paid calls only for misses: a re-run over unchanged decks makes none', async () => {
+    const root = await tempDir();
+    await writeTree(root, { 'decks/bullets.pptx': fixtures.bullets, 'decks/four.pptx': fixtures.fourThree });
+    const first = createCountingProviders();
+    const one = await illustrateFolder(root, await cached(root, first));
+    expect(first.calls).toEqual({ prompts: 5, images: 5 });
+    expect(one.totals.usage).toMatchObject({ llmCalls: 5, images: 5, promptTokens: 50, completionTokens: 25 });
+    expect(one.totals.cacheHits).toEqual({ prompts: 0, images: 0 });
+
+    const second = createCountingProviders();
+    const two = await illustrateFolder(root, await cached(root, second));
+    expect(second.calls).toEqual({ prompts: 0, images: 0 });
+    expect(two.totals.usage).toMatchObject({ llmCalls: 0, images: 0, promptTokens: 0 });
+    expect(two.totals.cacheHits).toEqual({ prompts: 5, images: 5 });
+    expect(two.decks.flatMap((d) => d.slides).every((s) => s.cached?.prompt && s.cached.image)).toBe(true);
+    await expectValid(path.join(root, 'out/bullets.pptx'), fixtures.bullets);
+  });
+
+  it("editing one slide's text costs exactly one prompt and one image", async () => {
+    const root = await tempDir();
+    await writeTree(root, { 'decks/bullets.pptx': fixtures.bullets, 'decks/four.pptx': fixtures.fourThree });
+    await illustrateFolder(root, await cached(root, createCountingProviders()));
+    await editSlideText(path.join(root, 'decks/bullets.pptx'), 2, 'Ask questions that uncover real needs', 'Ask questions that reveal hidden budgets');
+    const backend = createCountingProviders();
+    const batch = await illustrateFolder(root, await cached(root, backend));
+    expect(backend.calls).toEqual({ prompts: 1, images: 1 });
+    expect(batch.totals.usage).toMatchObject({ llmCalls: 1, images: 1 });
+    const edited = batch.decks.find((d) => d.input.endsWith('bullets.pptx'))!;
+    expect(edited.slides.map((s) => [s.number, s.cached])).toEqual([
+      [1, { prompt: true, image: true }],
+      [2, { prompt: false, image: false }],
+      [3, { prompt: true, image: true }],
+    ]);
+    expect(edited.slides[1]!.prompt).toMatch(/reveal hidden budgets/);
+    await expectValid(path.join(root, 'out/bullets.pptx'), path.join(root, 'decks/bullets.pptx'));
+  });
+
+  it('a slide whose image fails is retried on the next run, and only that slide is paid again', async () => {
+    const root = await tempDir();
+    await writeTree(root, { 'decks/bullets.pptx': fixtures.bullets });
+    const failing = createCountingProviders({ failImagesFor: 'Ask questions' });
+    const one = await illustrateFolder(root, await cached(root, failing));
+    expect(one.decks[0]!.status).toBe('partial');
+    const backend = createCountingProviders();
+    const two = await illustrateFolder(root, await cached(root, backend));
+    expect(two.decks[0]!.status).toBe('ok');
+    expect(backend.calls).toEqual({ prompts: 0, images: 1 });
+  });
+
+  it('an abort stops the batch, settles the decks already started, and leaves no partial output', async () => {
+    const root = await tempDir();
+    await writeTree(root, { 'decks/1.pptx': fixtures.bullets, 'decks/2.pptx': fixtures.bullets, 'decks/3.pptx': fixtures.bullets, 'decks/4.pptx': fixtures.bullets });
+    const controller = new AbortController();
+    const backend = createCountingProviders({ imageDelayMs: 200 });
+    setTimeout(() => controller.abort(), 300);
+    await expect(illustrateFolder(root, backend, { image: 2, signal: controller.signal })).rejects.toThrow();
+    // Work queued after the abort never starts; nothing half-written remains.
+    expect(backend.calls.images).toBeLessThan(12);
+    const left = await listFiles(path.join(root, 'out'));
+    expect(left.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    for (const f of left) await expectValid(path.join(root, 'out', f), fixtures.bullets);
+  });
+});
