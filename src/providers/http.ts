@@ -1,0 +1,158 @@
+// The one function that talks HTTP to an AI backend. It owns the per-attempt timeout, the
+// rate limit, which failures are retried, and how long to wait; providers only describe endpoints.
+import { errorFromStatus, ProviderError, type ProviderErrorKind } from './provider-errors.js';
+import { defaultSleep, type RateLimiter } from './rate-limiter.js';
+import { backoffMs, retryAfterMs, shouldRetryStatus } from './retry-policy.js';
+
+export interface HttpClientOptions {
+  /** Scheme, host and optional path prefix, e.g. "https://api.infomaniak.com". */
+  baseUrl: string;
+  /** Bearer token. Sent in the Authorization header only; never part of a message. */
+  token?: string | undefined;
+  /** Limit for one attempt, from sending to the last body byte. @unit milliseconds */
+  timeoutMs: number;
+  /** Attempts after the first one for retryable failures; 0 disables retries. */
+  maxRetries: number;
+  /** Shared by every call to this provider, retries included. */
+  limiter?: RateLimiter | undefined;
+  /** Advice appended to final errors by status, e.g. {401: 'check INFOMANIAK_API_TOKEN'}. */
+  hints?: Partial<Record<number, string>>;
+  fetch?: typeof fetch;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Source of jitter in [0, 1). */
+  random?: () => number;
+  /** One line per failed attempt (for --debug). */
+  log?: ((line: string) => void) | undefined;
+}
+
+export interface HttpRequest<T> {
+  method: 'GET' | 'POST';
+  /** Path below the base URL, starting with "/". */
+  path: string;
+  /** Sent as JSON. */
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+  /** Turns a 2xx JSON body into the result; throw BadAnswer to reject it (retried unless told otherwise). */
+  validate?: (body: unknown) => T | Promise<T>;
+}
+
+export interface HttpClient {
+  request<T = unknown>(req: HttpRequest<T>): Promise<T>;
+}
+
+/** Thrown by a `validate` hook: a 2xx answer we cannot use, such as an image that does not decode. */
+export class BadAnswer extends Error {
+  override name = 'BadAnswer';
+  constructor(
+    message: string,
+    readonly retryable = true,
+  ) {
+    super(message);
+  }
+}
+
+// Creates the request function for one backend; every call goes through its retry loop.
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  let nextId = 1;
+
+  const attempt = async <T>(req: HttpRequest<T>): Promise<T> => {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+    if (req.body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response | undefined;
+    let raw: string;
+    try {
+      res = await fetchImpl(base + req.path, { method: req.method, headers, body: req.body === undefined ? null : JSON.stringify(req.body), signal });
+      raw = await res.text();
+    } catch (error) {
+      // A user abort ends the request at once, whatever else happened.
+      if (req.signal?.aborted) throw req.signal.reason ?? error;
+      if (timeout.aborted) return fail(req, 'timeout', `no answer within ${options.timeoutMs / 1000} s`, error);
+      const during = res ? `connection lost while reading the ${res.status} answer` : 'connection failed';
+      return fail(req, 'connection', `${during} (${causeText(error)})`, error);
+    }
+    let body: unknown;
+    let json = true;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      json = false;
+    }
+    if (!res.ok) {
+      const retryable = shouldRetryStatus(res.status, res.headers);
+      throw errorFromStatus({
+        method: req.method,
+        path: req.path,
+        status: res.status,
+        body,
+        raw,
+        retryable,
+        requestId: res.headers.get('x-request-id') ?? undefined,
+        retryAfterMs: retryAfterMs(res.headers),
+        hint: retryable ? undefined : options.hints?.[res.status],
+      });
+    }
+    if (!json || body === undefined) return fail(req, 'invalid-response', `${res.status} answer is not JSON (truncated or an error page)`);
+    if (!req.validate) return body as T;
+    try {
+      return await req.validate(body);
+    } catch (error) {
+      if (!(error instanceof BadAnswer)) throw error;
+      return fail(req, 'invalid-response', `${res.status} answer unusable: ${error.message}`, undefined, error.retryable);
+    }
+  };
+
+  return {
+    async request<T>(req: HttpRequest<T>): Promise<T> {
+      const id = nextId++;
+      for (let retry = 0; ; retry++) {
+        await options.limiter?.acquire(req.signal);
+        try {
+          return await attempt(req);
+        } catch (caught) {
+          const error = scrub(caught, options.token);
+          if (req.signal?.aborted || !(error instanceof ProviderError) || !error.retryable) throw error;
+          if (retry >= options.maxRetries) throw gaveUp(error, retry + 1);
+          const delay = error.details.retryAfterMs ?? backoffMs(retry, random);
+          // After a 429 every call to this provider waits, not only the one that was refused.
+          if (error.status === 429) options.limiter?.pause(delay);
+          options.log?.(`http #${id} attempt ${retry + 1}/${options.maxRetries + 1}: ${error.message}; retrying in ${(delay / 1000).toFixed(2)} s`);
+          await sleep(delay, req.signal);
+        }
+      }
+    },
+  };
+}
+
+function fail(req: { method: string; path: string }, kind: ProviderErrorKind, reason: string, cause?: unknown, retryable = true): never {
+  const details = { method: req.method, path: req.path, kind, retryable };
+  throw new ProviderError(`${req.method} ${req.path}: ${reason}`, details, cause === undefined ? undefined : { cause });
+}
+
+/** The error with the token masked, should a server ever echo it back in a message. */
+function scrub(error: unknown, token: string | undefined): unknown {
+  if (!token || !(error instanceof ProviderError) || !error.message.includes(token)) return error;
+  const Cls = error.constructor as typeof ProviderError;
+  return new Cls(error.message.split(token).join('[redacted]'), error.details);
+}
+
+/** The final error after the last retry, saying how many attempts were made. */
+function gaveUp(error: ProviderError, attempts: number): ProviderError {
+  if (attempts === 1) return error;
+  const Cls = error.constructor as typeof ProviderError;
+  return new Cls(`${error.message} (gave up after ${attempts} attempts)`, error.details, { cause: error });
+}
+
+/** "ECONNRESET", "other side closed" …: the innermost cause, which is what tells the user something. */
+function causeText(error: unknown): string {
+  let e: unknown = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+}
