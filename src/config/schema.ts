@@ -2,6 +2,7 @@
 // README's configuration table and `slide-illustrate init` are written from these descriptions.
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { IMAGE_API_STYLES, IMAGE_QUALITIES, MAX_NEGATIVE_PROMPT_CHARS } from '../providers/image-api-limits.js';
 
 export const DEFAULT_SYSTEM_PROMPT =
   "Tu es un expert en génération de prompts pour créer des images. Tu dois créer des descriptions détaillées et visuelles pour un générateur d'images IA, basées sur le contenu textuel fourni.";
@@ -49,6 +50,13 @@ export const configSchema = z.strictObject({
     .strictObject({
       model: z.string().min(1).default('flux').describe('Image model: "flux" or "sdxl_lightning".'),
       style: z.string().default('').describe('Deck-wide visual style added to every prompt; empty derives one from the deck theme.'),
+      quality: z.enum(IMAGE_QUALITIES).optional().describe('Image API `quality` ("standard" or "hd"); unset lets the API choose.'),
+      apiStyle: z.enum(IMAGE_API_STYLES).optional().describe("Infomaniak's `style` preset (cinematic, comic_book, digital_art, …); unset sends none."),
+      negativePrompt: z
+        .string()
+        .refine((s) => Array.from(s).length <= MAX_NEGATIVE_PROMPT_CHARS, { message: `at most ${MAX_NEGATIVE_PROMPT_CHARS} characters` })
+        .default('')
+        .describe('Infomaniak `negative_prompt`: what to keep out of the picture (flux and sdxl_lightning ignore it, per the API docs).'),
     })
     .prefault({}),
   concurrency: z
@@ -57,7 +65,20 @@ export const configSchema = z.strictObject({
       image: positiveInt.max(64).default(4).describe('Images in flight at once (also --concurrency).'),
     })
     .prefault({}),
-  rpm: positiveInt.max(10_000).default(60).describe('Requests per minute across all calls to one provider.'),
+  rpm: positiveInt.max(10_000).default(60).describe('Requests per minute across all calls to one provider (Infomaniak allows 60; also --rpm).'),
+  timeoutSeconds: z
+    .number()
+    .positive()
+    .max(3600)
+    .default(120)
+    .describe('Seconds one API attempt may take before it is abandoned and retried (also --timeout); images take 5 to 30 s.'),
+  maxRetries: z
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(4)
+    .describe('Retries of a failed API call (429, 5xx, timeouts, broken answers); 4 keeps a long batch going through short outages.'),
   outputDir: z.string().min(1).default('output').describe('Where illustrated decks are written, relative to the current folder.'),
   cacheDir: z.string().min(1).default('.slide-illustrate-cache').describe('Where prompts and images are cached, relative to the current folder (also --cache-dir).'),
   inputs: z.array(z.string().min(1)).default([]).describe('Decks or folders the scheduled job illustrates, relative to the current folder.'),

@@ -19,6 +19,8 @@ export function cleanPrompt(raw: string): string {
   s = s.replace(/```[a-z]*\n?/gi, '').replace(/```/g, '');
   s = s.replace(/^#{1,6}\s+/gm, '').replace(/\*\*|__|(?<!\w)[*_](?!\s)|`/g, '');
   s = s.replace(/^\s*[-•*]\s+/gm, '').replace(/^\s*\d+[.)]\s+/gm, '');
+  // Block quotes ("> …"), which some models use to set the prompt apart.
+  s = s.replace(/^\s*(?:>\s?)+/gm, '');
   s = s.trim();
   for (let changed = true; changed; ) {
     changed = false;
@@ -59,11 +61,17 @@ function lastMatch(s: string, re: RegExp): number {
 /** Cleans, then joins the deck style when it fits, then cuts: the final prompt is always ≤ max. */
 export function finalisePrompt(raw: string, style: string, max: number = MAX_PROMPT_CHARS): string {
   const body = cleanPrompt(raw);
+  const suffix = styleSuffix(style, max);
+  return suffix ? (cutAtBoundary(body, max - Array.from(suffix).length) + suffix).trim() : cutAtBoundary(body, max);
+}
+
+/** Characters left for the prompt itself once the deck style is appended (what to ask an LLM for). */
+export function promptBudget(style: string, max: number = MAX_PROMPT_CHARS): number {
+  return max - Array.from(styleSuffix(style, max)).length;
+}
+
+// The style is kept whole when it takes less than half the budget: it is what makes a deck look consistent.
+function styleSuffix(style: string, max: number): string {
   const suffix = style.trim() ? ` Style: ${style.trim().replace(/\.$/, '')}.` : '';
-  // The style is kept whole when possible: it is what makes a deck look consistent.
-  if (suffix && Array.from(suffix).length < max * 0.5) {
-    const room = max - Array.from(suffix).length;
-    return (cutAtBoundary(body, room) + suffix).trim();
-  }
-  return cutAtBoundary(body, max);
+  return suffix && Array.from(suffix).length < max * 0.5 ? suffix : '';
 }

@@ -1,7 +1,11 @@
 // Chooses the backend: --provider wins; otherwise Infomaniak when a token is set, else offline.
-import { invalidValue, UsageError } from '../errors.js';
 import type { Config } from '../config/schema.js';
+import { invalidValue, UsageError } from '../errors.js';
+import { readEnv } from '../internal/env.js';
+import { createInfomaniakProviders } from './infomaniak.js';
 import { createOfflineProviders } from './offline.js';
+import { createOpenAiProviders } from './openai-compatible.js';
+import type { HttpOverrides } from './provider-http.js';
 import type { Providers } from './types.js';
 
 export type ProviderKind = 'offline' | 'infomaniak' | 'openai';
@@ -11,6 +15,9 @@ export interface ProviderOptions {
   kind?: ProviderKind | undefined;
   config: Config;
   env: NodeJS.ProcessEnv;
+  /** Replacements for the network, waits and jitter (tests, benchmark). */
+  http?: HttpOverrides | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export function resolveProviderKind(kind: ProviderKind | undefined, env: NodeJS.ProcessEnv): ProviderKind {
@@ -18,16 +25,12 @@ export function resolveProviderKind(kind: ProviderKind | undefined, env: NodeJS.
   return readEnv(env, 'INFOMANIAK_API_TOKEN') ? 'infomaniak' : 'offline';
 }
 
+// Creates the providers of one run; remote ones check their account and models first, with free calls.
 export async function createProviders(options: ProviderOptions): Promise<Providers> {
   const kind = resolveProviderKind(options.kind, options.env);
-  if (kind === 'offline') return createOfflineProviders({ imageDelayMs: offlineDelayMs(options.env) });
-  throw new UsageError(`--provider ${kind} is not available in this build`);
-}
-
-/** Trimmed environment value; empty means unset. */
-export function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const v = env[name]?.trim();
-  return v ? v : undefined;
+  if (kind === 'infomaniak') return createInfomaniakProviders(options);
+  if (kind === 'openai') return createOpenAiProviders(options);
+  return createOfflineProviders({ imageDelayMs: offlineDelayMs(options.env) });
 }
 
 /** SLIDE_ILLUSTRATE_OFFLINE_DELAY_MS: milliseconds the offline provider spends per image (tests and benchmarks). */

@@ -1,0 +1,105 @@
+// Image generation shared by the Infomaniak and OpenAI-compatible backends: a request body the
+// API accepts (checked before sending), and an answer whose picture really decodes.
+import sharp from 'sharp';
+import { cutAtBoundary, MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
+import { BadAnswer, type HttpClient } from './http.js';
+import { chooseImageSize, IMAGE_SIZES } from './image-sizes.js';
+import { IMAGE_API_STYLES, MAX_NEGATIVE_PROMPT_CHARS, type ImageApiStyle, type ImageQuality } from './image-api-limits.js';
+import { ProviderError } from './provider-errors.js';
+import type { CallOptions, ImageProvider, ImageRequest, ImageResult } from './types.js';
+
+export interface ImageSettings {
+  model: string;
+  quality?: ImageQuality | undefined;
+  /** Infomaniak only: its `style` enum. */
+  apiStyle?: ImageApiStyle | undefined;
+  /** Infomaniak only; flux and sdxl_lightning ignore it, per the API's documentation. */
+  negativePrompt?: string | undefined;
+  /** Which fields the backend understands. */
+  dialect: 'infomaniak' | 'openai';
+}
+
+export interface ImageBody {
+  model: string;
+  prompt: string;
+  n: 1;
+  size: string;
+  response_format: 'b64_json';
+  quality?: string;
+  style?: string;
+  negative_prompt?: string;
+}
+
+// Builds a generation request that passes the API's validation, or throws without sending anything.
+export function buildImageBody(prompt: string, size: string, settings: ImageSettings): ImageBody {
+  const refuse = (reason: string): never => {
+    throw new ProviderError(`image request not sent: ${reason}`, { method: 'POST', path: 'images/generations', kind: 'invalid-request', retryable: false });
+  };
+  // The prompt providers already cut to the limit; this is the last line of defence for any caller.
+  const text = cutAtBoundary(prompt.replace(/\s+/g, ' ').trim(), MAX_PROMPT_CHARS);
+  if (!text) refuse('the prompt is empty');
+  if (!(IMAGE_SIZES as readonly string[]).includes(size)) refuse(`size ${size} is not one of ${IMAGE_SIZES.join(', ')}`);
+  if (!settings.model.trim()) refuse('no image model');
+  const body: ImageBody = { model: settings.model, prompt: text, n: 1, size, response_format: 'b64_json' };
+  if (settings.quality) body.quality = settings.quality;
+  if (settings.dialect === 'infomaniak') {
+    if (settings.apiStyle) {
+      if (!(IMAGE_API_STYLES as readonly string[]).includes(settings.apiStyle)) refuse(`style ${settings.apiStyle} is not one of ${IMAGE_API_STYLES.join(', ')}`);
+      body.style = settings.apiStyle;
+    }
+    const negative = settings.negativePrompt?.trim();
+    if (negative) body.negative_prompt = cutAtBoundary(negative, MAX_NEGATIVE_PROMPT_CHARS);
+  }
+  return body;
+}
+
+// Validate hook: the first image of an answer, decoded; undecodable or truncated pictures are retried.
+export async function readImageAnswer(body: unknown): Promise<Buffer> {
+  const first = (body as { data?: { b64_json?: unknown; url?: unknown }[] } | undefined)?.data?.[0];
+  const b64 = first?.b64_json;
+  if (typeof b64 !== 'string' || !b64) {
+    if (typeof first?.url === 'string') throw new BadAnswer('the answer holds a URL; slide-illustrate asks for and needs b64_json', false);
+    throw new BadAnswer('no data[0].b64_json in the answer');
+  }
+  const data = Buffer.from(b64, 'base64');
+  let format: string | undefined;
+  try {
+    const meta = await sharp(data).metadata();
+    if (!meta.width || !meta.height) throw new Error('no dimensions');
+    format = meta.format;
+  } catch {
+    throw new BadAnswer(`the image does not decode (${data.length} bytes)`);
+  }
+  // metadata() reads the header only; a cut-off file still lacks its end marker.
+  if (!endsCleanly(data, format)) throw new BadAnswer(`the ${format} image is truncated (${data.length} bytes)`);
+  return data;
+}
+
+function endsCleanly(data: Buffer, format: string | undefined): boolean {
+  if (format === 'png') return data.subarray(-8, -4).toString('latin1') === 'IEND';
+  if (format === 'jpeg') return data.subarray(-2).equals(Buffer.from([0xff, 0xd9]));
+  return true;
+}
+
+export interface ImageGeneratorOptions {
+  name: string;
+  http: HttpClient;
+  /** The generations endpoint below the base URL. */
+  path: string;
+  settings: ImageSettings;
+}
+
+// An ImageProvider over an OpenAI-style images/generations endpoint.
+export function createImageGenerator(options: ImageGeneratorOptions): ImageProvider {
+  const s = options.settings;
+  return {
+    name: options.name,
+    imageFingerprint: [options.name, s.model, s.quality ?? '', s.apiStyle ?? '', s.negativePrompt ?? ''].join('|'),
+    async generateImage(req: ImageRequest, call?: CallOptions): Promise<ImageResult> {
+      const size = chooseImageSize(req.aspect);
+      const body = buildImageBody(req.prompt, size, s);
+      const data = await options.http.request({ method: 'POST', path: options.path, body, signal: call?.signal, validate: readImageAnswer });
+      return { data, size };
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// The HTTP client of one provider run, set up from the config: one rate limiter shared by
+// prompt and image calls, the per-attempt timeout and the retry budget.
+import type { Config } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import { createHttpClient, type HttpClient, type HttpClientOptions } from './http.js';
+import { createRateLimiter } from './rate-limiter.js';
+
+/** What tests (and the benchmark) may replace: the network, the clock's waits, the jitter, the debug log. */
+export type HttpOverrides = Pick<HttpClientOptions, 'fetch' | 'sleep' | 'random' | 'log'>;
+
+export interface Endpoint {
+  baseUrl: string;
+  token?: string | undefined;
+  hints?: HttpClientOptions['hints'];
+}
+
+// Creates the provider's HTTP client with its own rpm limiter.
+export function createProviderHttp(config: Pick<Config, 'rpm' | 'timeoutSeconds' | 'maxRetries'>, endpoint: Endpoint, overrides: HttpOverrides = {}): HttpClient {
+  return createHttpClient({
+    ...overrides,
+    ...endpoint,
+    timeoutMs: config.timeoutSeconds * 1000,
+    maxRetries: config.maxRetries,
+    limiter: createRateLimiter({ rpm: config.rpm }),
+  });
+}
+
+// Checks a base URL from the environment; a typo here would otherwise surface as a connection error.
+export function validateBaseUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name}: expected an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name}: expected an http(s) URL, got ${JSON.stringify(value)}`);
+  if (url.username || url.password) throw new ConfigError(`${name}: put credentials in the token variable, not in the URL`);
+  return value.replace(/\/+$/, '');
+}

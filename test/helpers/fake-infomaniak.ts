@@ -1,0 +1,203 @@
+// A loopback fake of Infomaniak's AI API (and of an OpenAI-compatible server) that validates
+// requests the way the real one does, with latency and scripted or random failures.
+// `startFakeApi(options)` → `{ url, close(), stats }`; the benchmark reuses it.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as wait } from 'node:timers/promises';
+import {
+  DEFAULT_MODELS,
+  DEFAULT_OPENAI_MODELS,
+  DEFAULT_PRODUCTS,
+  defaultChatReply,
+  seededRandom,
+  type FakeModel,
+  type FakeProduct,
+} from './fake-api-data.js';
+import { injectFailure, type FailureKind } from './fake-api-failures.js';
+import { answerChat, answerImage, type Reply } from './fake-api-routes.js';
+
+export type { FailureKind } from './fake-api-failures.js';
+export { RETRIED_FAILURES } from './fake-api-failures.js';
+
+export type RouteName = 'products' | 'models' | 'product-models' | 'chat' | 'images' | 'openai-models' | 'openai-chat' | 'openai-images' | 'unknown';
+
+export const GENERATION_ROUTES: RouteName[] = ['chat', 'images', 'openai-chat', 'openai-images'];
+
+export interface FakeApiOptions {
+  /** Bearer token of the Infomaniak routes. */
+  token?: string;
+  /** Bearer key of the /v1 routes; undefined accepts any or none. */
+  openaiKey?: string | undefined;
+  products?: FakeProduct[];
+  models?: FakeModel[];
+  openaiModels?: string[];
+  /** False: the OpenAI-compatible server has no GET /v1/models (many gateways). */
+  openaiModelsRoute?: boolean;
+  /** Added to every answer: `latencyMs + random × jitterMs`. @unit milliseconds */
+  latencyMs?: number;
+  jitterMs?: number;
+  seed?: number;
+  /** Share of requests on `failRoutes` that fail with a kind drawn from `failureKinds`. */
+  failureRate?: number;
+  failureKinds?: FailureKind[];
+  failRoutes?: RouteName[];
+  /** Retry-After sent with injected 429s (seconds). */
+  retryAfter?: string;
+  /** What the LLM answers; receives the user message. */
+  chatReply?: (user: string) => string;
+}
+
+export interface FakeApiStats {
+  requests: Partial<Record<RouteName, number>>;
+  maxInFlight: Partial<Record<RouteName, number>>;
+  maxInFlightTotal: number;
+  /** Arrival of every request, in performance.now() milliseconds. */
+  arrivals: { route: RouteName; at: number }[];
+  failures: { route: RouteName; kind: FailureKind }[];
+  chatBodies: Record<string, unknown>[];
+  imageBodies: Record<string, unknown>[];
+  authorizations: (string | undefined)[];
+}
+
+export interface FakeApi {
+  url: string;
+  token: string;
+  stats: FakeApiStats;
+  /** The next requests on `route` (any failure route when omitted) fail with these kinds, in order. */
+  failNext(kinds: FailureKind | FailureKind[], route?: RouteName): void;
+  close(): Promise<void>;
+}
+
+const METHOD_NOT_FOUND: Reply = { status: 404, body: { result: 'error', error: { code: 'method_not_found', description: 'Method not found' } } };
+const UNAUTHORIZED: Reply = { status: 401, body: { result: 'error', error: { code: 'not_authorized', description: 'Unauthorized' } } };
+const OPENAI_UNAUTHORIZED: Reply = { status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } };
+
+export const FAKE_TOKEN = 'ik-test-token-6f1c2b9a7d4e';
+
+// Starts the fake on 127.0.0.1 and a free port.
+export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeApi> {
+  const token = options.token ?? FAKE_TOKEN;
+  const random = seededRandom(options.seed ?? 1);
+  const failRoutes = options.failRoutes ?? GENERATION_ROUTES;
+  const script: { kind: FailureKind; route?: RouteName | undefined }[] = [];
+  const stats: FakeApiStats = { requests: {}, maxInFlight: {}, maxInFlightTotal: 0, arrivals: [], failures: [], chatBodies: [], imageBodies: [], authorizations: [] };
+  const inFlight: Partial<Record<RouteName, number>> = {};
+  let total = 0;
+  const ctx = {
+    products: options.products ?? DEFAULT_PRODUCTS,
+    models: options.models ?? DEFAULT_MODELS,
+    openaiModels: options.openaiModels ?? DEFAULT_OPENAI_MODELS,
+    chatReply: options.chatReply ?? defaultChatReply,
+    stats,
+  };
+
+  // Counts the request and how many are in flight, per route and in all.
+  const track = (route: RouteName, req: http.IncomingMessage, res: http.ServerResponse) => {
+    stats.requests[route] = (stats.requests[route] ?? 0) + 1;
+    stats.arrivals.push({ route, at: performance.now() });
+    stats.authorizations.push(req.headers.authorization);
+    inFlight[route] = (inFlight[route] ?? 0) + 1;
+    stats.maxInFlight[route] = Math.max(stats.maxInFlight[route] ?? 0, inFlight[route]!);
+    stats.maxInFlightTotal = Math.max(stats.maxInFlightTotal, ++total);
+    res.once('close', () => {
+      inFlight[route]! -= 1;
+      total -= 1;
+    });
+  };
+
+  // The scripted failure for this route if any, else a random one at `failureRate`.
+  const drawFailure = (route: RouteName): FailureKind | undefined => {
+    if (!failRoutes.includes(route)) return undefined;
+    const i = script.findIndex((f) => !f.route || f.route === route);
+    if (i >= 0) return script.splice(i, 1)[0]!.kind;
+    const pool = options.failureKinds ?? [];
+    return random() < (options.failureRate ?? 0) && pool.length ? pool[Math.floor(random() * pool.length)] : undefined;
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const route = routeOf(req.method ?? 'GET', url.pathname);
+    track(route, req, res);
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    await wait((options.latencyMs ?? 0) + random() * (options.jitterMs ?? 0));
+    const openai = route.startsWith('openai-');
+    const send = (r: Reply) => {
+      res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
+      res.end(JSON.stringify(r.body));
+    };
+    if (route === 'unknown' || (route === 'openai-models' && options.openaiModelsRoute === false)) return send(METHOD_NOT_FOUND);
+    // Authentication comes first, as on the real API; the OpenAI-style server may need no key.
+    const expected = openai ? options.openaiKey : token;
+    if ((!openai || expected !== undefined) && req.headers.authorization !== `Bearer ${expected}`) return send(openai ? OPENAI_UNAUTHORIZED : UNAUTHORIZED);
+    const failure = drawFailure(route);
+    if (failure !== undefined) {
+      stats.failures.push({ route, kind: failure });
+      return injectFailure(failure, { req, res, openai, image: route.endsWith('images'), retryAfter: options.retryAfter ?? '0' });
+    }
+    send(await answer(route, url.pathname, Buffer.concat(chunks).toString('utf8'), ctx));
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`fake API bug: ${String(error)}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    stats,
+    failNext(kinds, route) {
+      for (const kind of Array.isArray(kinds) ? kinds : [kinds]) script.push({ kind, route });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function routeOf(method: string, path: string): RouteName {
+  const table: [string, RegExp, RouteName][] = [
+    ['GET', /^\/1\/ai$/, 'products'],
+    ['GET', /^\/1\/ai\/models$/, 'models'],
+    ['GET', /^\/2\/ai\/[^/]+\/openai\/v1\/models$/, 'product-models'],
+    ['POST', /^\/2\/ai\/[^/]+\/openai\/v1\/chat\/completions$/, 'chat'],
+    ['POST', /^\/1\/ai\/[^/]+\/openai\/images\/generations$/, 'images'],
+    ['GET', /^\/v1\/models$/, 'openai-models'],
+    ['POST', /^\/v1\/chat\/completions$/, 'openai-chat'],
+    ['POST', /^\/v1\/images\/generations$/, 'openai-images'],
+  ];
+  return table.find(([m, re]) => m === method && re.test(path))?.[2] ?? 'unknown';
+}
+
+type AnswerContext = Parameters<typeof answerChat>[2] & { products: FakeProduct[]; openaiModels: string[] };
+
+async function answer(route: RouteName, path: string, raw: string, ctx: AnswerContext): Promise<Reply> {
+  const productOk = () => ctx.products.some((p) => path.split('/')[3] === String(p.product_id));
+  const notFound: Reply = { status: 404, body: { result: 'error', error: { code: 'object_not_found', description: 'Object not found' } } };
+  switch (route) {
+    case 'products':
+      return { status: 200, body: { result: 'success', data: ctx.products } };
+    case 'models':
+      return { status: 200, body: { result: 'success', data: ctx.models } };
+    case 'product-models':
+      return productOk() ? { status: 200, body: { object: 'list', data: ctx.models.filter((m) => m.type === 'llm').map((m) => ({ id: m.name, object: 'model' })) } } : notFound;
+    case 'openai-models':
+      return { status: 200, body: { object: 'list', data: ctx.openaiModels.map((id) => ({ id, object: 'model', owned_by: 'system' })) } };
+    case 'chat':
+    case 'openai-chat':
+      if (route === 'chat' && !productOk()) return notFound;
+      return answerChat(raw, route === 'openai-chat', ctx);
+    case 'images':
+    case 'openai-images':
+      if (route === 'images' && !productOk()) return notFound;
+      return answerImage(raw, route === 'openai-images', ctx);
+    default:
+      throw new Error(`fake API: no answer for ${route}`);
+  }
+}
