@@ -15,6 +15,10 @@ export interface CommonArgs {
 export interface RunArgs extends CommonArgs {
   provider: ProviderKind | undefined;
   concurrency: number | undefined;
+  /** Requests per minute to the provider (config rpm). */
+  rpm: number | undefined;
+  /** Seconds per API attempt (config timeoutSeconds). */
+  timeout: number | undefined;
   force: boolean;
 }
 
@@ -35,7 +39,13 @@ export interface CacheArgs extends CommonArgs {
   pruneOlderThanMs: number | undefined;
 }
 
-export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs;
+/** `models` lists what the account can use; `doctor` checks token, product and models. */
+export interface AccountArgs extends CommonArgs {
+  command: 'models' | 'doctor';
+  provider: ProviderKind | undefined;
+}
+
+export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs | AccountArgs;
 
 export class ArgsError extends Error {
   override name = 'ArgsError';
@@ -47,10 +57,15 @@ function commonOptions<T>(y: Argv<T>) {
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and request details (never the token)' });
 }
 
+function providerOption<T>(y: Argv<T>) {
+  return y.option('provider', { choices: PROVIDER_KINDS, describe: 'Backend (default: infomaniak when INFOMANIAK_API_TOKEN is set, else offline)' });
+}
+
 function runOptions<T>(y: Argv<T>) {
-  return y
-    .option('provider', { choices: PROVIDER_KINDS, describe: 'Backend (default: infomaniak when INFOMANIAK_API_TOKEN is set, else offline)' })
+  return providerOption(y)
     .option('concurrency', { alias: 'c', type: 'number', describe: 'Images in flight at once (config concurrency.image)' })
+    .option('rpm', { type: 'number', describe: 'API requests per minute, retries included (config rpm, default 60)' })
+    .option('timeout', { type: 'number', describe: 'Seconds one API attempt may take (config timeoutSeconds, default 120)' })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
     .option('force', { type: 'boolean', default: false, describe: 'Regenerate everything: ignore cached prompts and images (the cache is still refreshed)' })
     .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' });
@@ -79,10 +94,13 @@ export function buildParser(argv: string[]) {
           .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
           .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' }),
       )
+      .command('models', 'List the LLM and image models the account can use', (y) => providerOption(y))
+      .command('doctor', 'Check token, product id and models with free calls before a paid batch', (y) => providerOption(y))
       .example('$0 deck.pptx', 'Illustrate deck.pptx into output/deck.pptx')
       .example('$0 deck.pptx --out illustrated.pptx --provider offline', 'Offline placeholder art, chosen output file')
       .example('$0 decks/ --out illustrated/ --json', 'Every deck under decks/, mirrored under illustrated/, JSON summary')
-      .example('$0 schedule --config pipeline.config.json --once', 'One pass of the scheduled job'),
+      .example('$0 schedule --config pipeline.config.json --once', 'One pass of the scheduled job')
+      .example('$0 doctor', 'Check INFOMANIAK_API_TOKEN, the product id and the configured models'),
   )
     .strict()
     .exitProcess(false)
@@ -108,7 +126,16 @@ export async function parseArgs(argv: string[]): Promise<{ args: CliArgs | undef
     const prune = parsed['prune-older-than'] as string | undefined;
     return { args: { command: 'cache', ...common, pruneOlderThanMs: prune === undefined ? undefined : toArgsError(() => parseDuration(prune, '--prune-older-than')) }, output };
   }
-  const run: RunArgs = { ...common, provider: parsed['provider'] as ProviderKind | undefined, concurrency: readConcurrency(parsed['concurrency']), force: Boolean(parsed['force']) };
+  const provider = parsed['provider'] as ProviderKind | undefined;
+  if (command === 'models' || command === 'doctor') return { args: { command, ...common, provider }, output };
+  const run: RunArgs = {
+    ...common,
+    provider,
+    concurrency: checkNumber('--concurrency', parsed['concurrency'], { integer: true, min: 1, max: 64 }),
+    rpm: checkNumber('--rpm', parsed['rpm'], { integer: true, min: 1, max: 10_000 }),
+    timeout: checkNumber('--timeout', parsed['timeout'], { integer: false, min: 0.001, max: 3600 }),
+    force: Boolean(parsed['force']),
+  };
   if (command === 'schedule') return { args: { command: 'schedule', ...run, once: Boolean(parsed['once']) }, output };
   return {
     args: { command: 'illustrate', ...run, inputs: (parsed['inputs'] as string[] | undefined) ?? [], out: parsed['out'] as string | undefined },
@@ -116,12 +143,13 @@ export async function parseArgs(argv: string[]): Promise<{ args: CliArgs | undef
   };
 }
 
-function readConcurrency(value: unknown): number | undefined {
-  const concurrency = value as number | undefined;
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) {
-    throw new ArgsError(`--concurrency: expected an integer from 1 to 64, got ${JSON.stringify(value)}`);
-  }
-  return concurrency;
+/** A numeric flag within its range, or an ArgsError naming the flag, the range and the value. */
+function checkNumber(flag: string, value: unknown, range: { integer: boolean; min: number; max: number }): number | undefined {
+  if (value === undefined) return undefined;
+  const ok = typeof value === 'number' && Number.isFinite(value) && (!range.integer || Number.isInteger(value)) && value >= range.min && value <= range.max;
+  if (ok) return value;
+  const kind = range.integer ? `an integer from ${range.min} to ${range.max}` : `a number of seconds up to ${range.max}`;
+  throw new ArgsError(`${flag}: expected ${kind}, got ${JSON.stringify(value)}`);
 }
 
 function toArgsError<T>(fn: () => T): T {

@@ -1,21 +1,31 @@
 // The CLI's only error boundary: turns results and errors into output and exit codes.
 // 0 all good, 1 some slides or decks failed, 2 usage, config or input errors, 130 stopped by a signal.
+import { loadConfig } from '../config/load.js';
 import { ConfigError, messageOf, SlideIllustrateError } from '../errors.js';
-import { ArgsError, parseArgs } from './args.js';
+import { redact, secretsOf } from '../internal/env.js';
+import type { HttpOverrides } from '../providers/provider-http.js';
+import { ArgsError, parseArgs, type AccountArgs } from './args.js';
 import { runCacheCommand } from './commands/cache.js';
+import { runDoctor } from './commands/doctor.js';
 import { runIllustrate } from './commands/illustrate.js';
+import { runModels } from './commands/models.js';
 import { runScheduleCommand } from './commands/schedule.js';
+import { httpOverrides } from './run-context.js';
 
 export interface CliIo {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Replacements for the network and its waits (tests only). */
+  http?: HttpOverrides | undefined;
 }
 
 const defaultIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
 
-export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<number> {
+  // Everything printed passes through the mask, stacks and server messages included.
+  const io = redactingIo(rawIo);
   const debug = argv.includes('--debug');
   try {
     const { args, output } = await parseArgs(argv);
@@ -30,10 +40,26 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         return await runScheduleCommand(args, io);
       case 'cache':
         return await runCacheCommand(args, io);
+      case 'models':
+      case 'doctor':
+        return await runAccountCommand(args, io);
     }
   } catch (error) {
     return reportError(error, io, debug);
   }
+}
+
+async function runAccountCommand(args: AccountArgs, io: CliIo): Promise<number> {
+  const { config } = await loadConfig({ file: args.config, cwd: io.cwd });
+  const ctx = { kind: args.provider ?? 'infomaniak', config, env: io.env, http: httpOverrides(io, args.debug), out: (line: string) => io.stdout.write(line + '\n') };
+  return args.command === 'models' ? runModels(ctx) : runDoctor(ctx);
+}
+
+// The same streams, with every credential from the environment masked.
+function redactingIo(io: CliIo): CliIo {
+  const secrets = secretsOf(io.env);
+  const mask = (stream: CliIo['stdout']) => ({ write: (s: string) => stream.write(redact(String(s), secrets)) });
+  return { ...io, stdout: mask(io.stdout), stderr: mask(io.stderr) };
 }
 
 function reportError(error: unknown, io: CliIo, debug: boolean): number {

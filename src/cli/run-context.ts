@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLimiters, type Limiters } from '../pipeline/limiters.js';
 import { createProviders } from '../providers/create-providers.js';
+import type { HttpOverrides } from '../providers/provider-http.js';
 import type { Providers } from '../providers/types.js';
 import type { RunArgs } from './args.js';
 import type { CliIo } from './main.js';
@@ -20,9 +21,15 @@ export interface RunContext {
 
 // Loads the config with the flags applied, then creates the cached providers and the limiters.
 export async function createRunContext(flags: RunArgs, io: CliIo): Promise<RunContext> {
-  const { config } = await loadConfig({ file: flags.config, cwd: io.cwd, overrides: { concurrency: { image: flags.concurrency }, cacheDir: flags.cacheDir } });
-  const backend = await createProviders({ kind: flags.provider, config, env: io.env });
+  const overrides = { concurrency: { image: flags.concurrency }, cacheDir: flags.cacheDir, rpm: flags.rpm, timeoutSeconds: flags.timeout };
+  const { config } = await loadConfig({ file: flags.config, cwd: io.cwd, overrides });
+  const backend = await createProviders({ kind: flags.provider, config, env: io.env, http: httpOverrides(io, flags.debug) });
   const store = await openCacheStore(path.resolve(io.cwd, config.cacheDir));
   const providers = createCachedProviders(backend, { store, config, force: flags.force, onWriteError: (message) => io.stderr.write(`slide-illustrate: warning: ${message}\n`) });
   return { config, providers, limiters: createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image }) };
+}
+
+/** Network overrides plus, with --debug, one stderr line per failed attempt. */
+export function httpOverrides(io: CliIo, debug: boolean): HttpOverrides {
+  return { ...io.http, log: debug ? (line) => io.stderr.write(`debug: ${line}\n`) : io.http?.log };
 }

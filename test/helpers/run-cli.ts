@@ -1,6 +1,7 @@
 // Runs the CLI in-process with captured output, or as a real subprocess of the built bin.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { main } from '../../src/cli/main.js';
+import type { HttpOverrides } from '../../src/providers/provider-http.js';
 import { binPath, repoRoot } from './paths.js';
 
 export interface CliResult {
@@ -9,7 +10,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export interface RunCliOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Network overrides for remote providers, e.g. instant retries. */
+  http?: HttpOverrides;
+}
+
+export async function runCli(argv: string[], options: RunCliOptions = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -17,6 +25,7 @@ export async function runCli(argv: string[], options: { cwd?: string; env?: Node
     stderr: { write: (s: string) => (stderr += s) },
     env: options.env ?? {},
     cwd: options.cwd ?? repoRoot,
+    http: options.http,
   });
   return { code, stdout, stderr };
 }
