@@ -5,8 +5,11 @@ import { ConfigError } from '../errors.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http.js';
 import { createRateLimiter } from './rate-limiter.js';
 
-/** What tests (and the benchmark) may replace: the network, the clock's waits, the jitter, the debug log. */
-export type HttpOverrides = Pick<HttpClientOptions, 'fetch' | 'sleep' | 'random' | 'log'>;
+/** What tests (and the benchmark) may replace: the network, the waits, the jitter, the debug log. */
+export type HttpOverrides = Pick<HttpClientOptions, 'fetch' | 'sleep' | 'random' | 'log'> & {
+  /** The rate limiter's window; tests shrink the minute so `rpm` can be observed quickly. @unit milliseconds */
+  rateWindowMs?: number | undefined;
+};
 
 export interface Endpoint {
   baseUrl: string;
@@ -16,12 +19,13 @@ export interface Endpoint {
 
 // Creates the provider's HTTP client with its own rpm limiter.
 export function createProviderHttp(config: Pick<Config, 'rpm' | 'timeoutSeconds' | 'maxRetries'>, endpoint: Endpoint, overrides: HttpOverrides = {}): HttpClient {
+  const { rateWindowMs, ...http } = overrides;
   return createHttpClient({
-    ...overrides,
+    ...http,
     ...endpoint,
     timeoutMs: config.timeoutSeconds * 1000,
     maxRetries: config.maxRetries,
-    limiter: createRateLimiter({ rpm: config.rpm }),
+    limiter: createRateLimiter({ rpm: config.rpm, windowMs: rateWindowMs }),
   });
 }
 

@@ -30,13 +30,16 @@ export interface FailureTarget {
   /** The route generates images (so "bad-image" applies). */
   image: boolean;
   retryAfter: string;
+  /** Quote the request's Authorization header in error messages, as careless servers do. */
+  echoAuthorization?: boolean | undefined;
 }
 
 // Answers (or refuses to answer) a request with the given failure.
 export function injectFailure(kind: FailureKind, t: FailureTarget): void {
   const { res } = t;
   if (typeof kind === 'number') {
-    const [code, description] = STATUS_BODIES[kind]!;
+    const [code, plain] = STATUS_BODIES[kind]!;
+    const description = t.echoAuthorization ? `${plain} (request had Authorization: ${t.req.headers.authorization})` : plain;
     const details = kind === 422 ? [{ attribute: 'prompt', description: 'The prompt must not be greater than 400 characters.' }] : undefined;
     const body = t.openai ? openAiError(details?.[0]?.description ?? description, code) : envelope(code, description, details);
     res.writeHead(kind, { 'content-type': 'application/json', ...(kind === 429 ? { 'retry-after': t.retryAfter } : {}) });

@@ -43,6 +43,8 @@ export interface FakeApiOptions {
   failRoutes?: RouteName[];
   /** Retry-After sent with injected 429s (seconds). */
   retryAfter?: string;
+  /** Error bodies quote the Authorization header back (to prove it is masked). */
+  echoAuthorization?: boolean;
   /** What the LLM answers; receives the user message. */
   chatReply?: (user: string) => string;
 }
@@ -133,7 +135,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     const failure = drawFailure(route);
     if (failure !== undefined) {
       stats.failures.push({ route, kind: failure });
-      return injectFailure(failure, { req, res, openai, image: route.endsWith('images'), retryAfter: options.retryAfter ?? '0' });
+      return injectFailure(failure, { req, res, openai, image: route.endsWith('images'), retryAfter: options.retryAfter ?? '0', echoAuthorization: options.echoAuthorization });
     }
     send(await answer(route, url.pathname, Buffer.concat(chunks).toString('utf8'), ctx));
   };

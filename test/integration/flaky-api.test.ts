@@ -1,0 +1,126 @@
+// End to end against a fake API that fails 15 % of generation requests in every retryable way:
+// every slide is still illustrated, the decks are valid, limits hold and the token never shows.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { fixtures } from '../../fixtures/index.js';
+import { configSchema } from '../../src/config/schema.js';
+import { createLimiters } from '../../src/pipeline/limiters.js';
+import { runDeck } from '../../src/pipeline/run-deck.js';
+import { countSlides, type DeckReport } from '../../src/pipeline/types.js';
+import { createProviders } from '../../src/providers/create-providers.js';
+import { checkDeck, totalPictures, type DeckCheck } from '../helpers/deck-check.js';
+import { GENERATION_ROUTES, RETRIED_FAILURES, type FakeApi } from '../helpers/fake-infomaniak.js';
+import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
+import { runCli as runCliWith } from '../helpers/run-cli.js';
+
+/** The CLI with `env` as its whole environment, in `cwd`, with instant retries. */
+const runCli = (argv: string[], env: NodeJS.ProcessEnv, cwd: string) => runCliWith(argv, { env, cwd, http: { sleep: async () => undefined } });
+
+const FLAKY = { failureRate: 0.15, failureKinds: RETRIED_FAILURES, latencyMs: 2, jitterMs: 8, retryAfter: '0' };
+const DECKS = [fixtures.demo, fixtures.bullets, fixtures.multilingual, fixtures.fourThree, fixtures.groups, fixtures.picturePlaceholder];
+
+const generationRequests = (api: FakeApi) => GENERATION_ROUTES.reduce((n, r) => n + (api.stats.requests[r] ?? 0), 0);
+
+/** Most arrivals within any window of `ms`. */
+function busiest(times: number[], ms: number): number {
+  const t = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (t[j]! <= t[i]! - ms) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+/** Package problems of the output that its input did not already have (the fixtures carry a few from pptxgenjs). */
+async function newProblems(input: string, output: DeckCheck): Promise<string[]> {
+  const before = new Set((await checkDeck(input)).problems);
+  return output.problems.filter((p) => !before.has(p));
+}
+
+async function expectFullyIllustrated(report: DeckReport): Promise<void> {
+  const counts = countSlides(report);
+  expect(report.status, JSON.stringify(report.slides.filter((s) => s.status === 'failed'))).toBe('ok');
+  expect(counts.failed).toBe(0);
+  expect(counts.illustrated).toBeGreaterThan(0);
+  const deck = await checkDeck(report.output!);
+  expect(await newProblems(report.input, deck)).toEqual([]);
+  expect(totalPictures(deck)).toBe(counts.illustrated);
+  expect(report.usage.images).toBe(counts.illustrated);
+  expect(report.usage.llmCalls).toBe(counts.illustrated);
+  expect(report.usage.promptTokens).toBeGreaterThan(0);
+  expect(report.usage.completionTokens).toBeGreaterThan(0);
+}
+
+describe('a flaky API', () => {
+  test('every slide of six decks is illustrated; concurrency and rpm never exceeded', async () => {
+    const api = await fakeApi({ ...FLAKY, seed: 20260101 });
+    const out = await mkdtemp(path.join(os.tmpdir(), 'si-flaky-'));
+    // 30 requests per 400 ms is the test's "minute": tight enough to be felt, short enough to be fast.
+    const config = configSchema.parse({ timeoutSeconds: 0.3, rpm: 30, concurrency: { llm: 2, image: 3 } });
+    // Every request as it leaves, retries included: what the rate limit governs.
+    const sent: number[] = [];
+    const fetch: typeof globalThis.fetch = (url, init) => {
+      sent.push(performance.now());
+      return globalThis.fetch(url, init);
+    };
+    const providers = await createProviders({ kind: 'infomaniak', config, env: infomaniakEnv(api), http: { fetch, sleep: async () => undefined, rateWindowMs: 400 } });
+    // One limiter set for the run, shared by every deck, as the CLI does.
+    const limiters = createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image });
+    const reports = await Promise.all(DECKS.map((input) => runDeck(input, { config, providers, limiters, output: path.join(out, path.basename(input)) })));
+    for (const report of reports) await expectFullyIllustrated(report);
+
+    const failed = api.stats.failures.length;
+    const share = failed / generationRequests(api);
+    // The seeded draw lands near 15 %; the bounds only guard against injection silently not happening.
+    expect(share).toBeGreaterThan(0.04);
+    expect(share).toBeLessThan(0.35);
+    expect(api.stats.maxInFlight.chat).toBeLessThanOrEqual(2);
+    expect(api.stats.maxInFlight.images).toBeLessThanOrEqual(3);
+    // Measured as fetch is called, which can lag the limiter's decision while the event loop zips
+    // a deck; 20 % of slack absorbs that. The exact bound is proven with a fake clock in rate-limiter.test.ts.
+    expect(sent.length).toBe(api.stats.arrivals.length);
+    expect(busiest(sent, 320)).toBeLessThanOrEqual(30);
+    // The limiter did have to hold requests back: without it they would all have left at once.
+    expect(sent.length).toBeGreaterThan(30);
+    const reportText = JSON.stringify(reports);
+    expect(reportText).not.toContain(api.token);
+  });
+
+  test('the CLI illustrates a deck through 15 % failures and never shows the token', async () => {
+    const api = await fakeApi({ ...FLAKY, seed: 7 });
+    // The first requests fail in every retryable way, then 15 % at random.
+    api.failNext(RETRIED_FAILURES);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'si-cli-'));
+    const output = path.join(dir, 'demo-illustrated.pptx');
+    const run = await runCli([fixtures.demo, '--out', output, '--provider', 'infomaniak', '--timeout', '0.3', '--concurrency', '3', '--debug'], infomaniakEnv(api), dir);
+    expect(run.stderr).toMatch(/debug: http #\d+ attempt 1\/5/);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/6 slides read, (\d+) illustrated, \d+ skipped, 0 failed/);
+    const illustrated = Number(/(\d+) illustrated/.exec(run.stdout)![1]);
+    expect(run.stdout).toMatch(new RegExp(`API: ${illustrated} prompt calls \\(\\d+ \\+ \\d+ tokens\\), ${illustrated} images`));
+    const deck = await checkDeck(output);
+    expect(await newProblems(fixtures.demo, deck)).toEqual([]);
+    expect(totalPictures(deck)).toBe(illustrated);
+    expect(api.stats.failures.length).toBeGreaterThanOrEqual(RETRIED_FAILURES.length);
+    for (const text of [run.stdout, run.stderr, deck.text, (await readFile(output)).toString('latin1')]) expect(text).not.toContain(api.token);
+  });
+
+  test('a slide that keeps failing fails alone, and a token the server echoes back is masked', async () => {
+    const api = await fakeApi({ echoAuthorization: true });
+    api.failNext(Array.from({ length: 5 }, () => 503), 'images');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'si-echo-'));
+    const output = path.join(dir, 'bullets.pptx');
+    // One image at a time, so the five 503s all land on the first slide.
+    const run = await runCli([fixtures.bullets, '--out', output, '--provider', 'infomaniak', '--concurrency', '1', '--debug'], infomaniakEnv(api), dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/3 slides read, 2 illustrated, 0 skipped, 1 failed/);
+    expect(run.stdout).toContain('503 service_unavailable: Service unavailable (request had Authorization: Bearer [redacted]) (gave up after 5 attempts)');
+    expect(run.stderr).toContain('Bearer [redacted]');
+    const deck = await checkDeck(output);
+    expect(totalPictures(deck)).toBe(2);
+    expect(run.stdout + run.stderr + deck.text).not.toContain(api.token);
+  });
+});
