@@ -72,6 +72,9 @@ export const configSchema = z.strictObject({
     .max(3600)
     .default(120)
     .describe('Seconds one API attempt may take before it is abandoned and retried (also --timeout); images take 5 to 30 s.'),
+  // Why 4 and not openai-node's 2: a batch runs unattended, and with 15 % of calls failing a call
+  // survives 5 attempts with odds 1 - 0.15^5 (1 in 13,000 lost) against 1 in 300 with 3 attempts,
+  // for at most 7.5 s of backoff. The cost: a 5xx after the image was made may bill it twice; 0 never retries.
   maxRetries: z
     .number()
     .int()

@@ -51,6 +51,13 @@ export class BadAnswer extends Error {
   }
 }
 
+// For validate hooks: the `data` list of a listing answer (products, models), items as records.
+export function dataList(body: unknown, what: string): Record<string, unknown>[] {
+  const data = (body as { data?: unknown } | undefined)?.data;
+  if (!Array.isArray(data)) throw new BadAnswer(`no data list in the ${what} answer`);
+  return data.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null);
+}
+
 // Creates the request function for one backend; every call goes through its retry loop.
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const fetchImpl = options.fetch ?? globalThis.fetch;

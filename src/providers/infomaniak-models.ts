@@ -1,7 +1,7 @@
 // Infomaniak's model catalogue (GET /1/ai/models): what the account can use, which chat model
 // "auto" means, and an early, explicit failure for a model that is not there.
 import { ConfigError } from '../errors.js';
-import { BadAnswer, type HttpClient } from './http.js';
+import { dataList, type HttpClient } from './http.js';
 import { DOCUMENTED_IMAGE_MODELS } from './image-api-limits.js';
 
 export interface AiModel {
@@ -24,9 +24,7 @@ export async function listModels(http: HttpClient, signal?: AbortSignal): Promis
 }
 
 function readModels(body: unknown): AiModel[] {
-  const data = (body as { data?: unknown })?.data;
-  if (!Array.isArray(data)) throw new BadAnswer('no data list in the models answer');
-  return data.flatMap((m: Record<string, unknown>) => {
+  return dataList(body, 'models').flatMap((m) => {
     if (typeof m?.['name'] !== 'string') return [];
     const meta = (m['meta'] ?? {}) as Record<string, unknown>;
     return [

@@ -3,7 +3,7 @@
 import type { Config } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { createChatPromptWriter } from './chat-request.js';
-import { BadAnswer, type HttpClient } from './http.js';
+import { dataList, type HttpClient } from './http.js';
 import { createImageGenerator } from './image-request.js';
 import { listModels, resolveImageModel, resolveLlmModel } from './infomaniak-models.js';
 import { createProviderHttp, validateBaseUrl, type HttpOverrides } from './provider-http.js';
@@ -60,16 +60,13 @@ export async function listProducts(http: HttpClient, signal?: AbortSignal): Prom
     method: 'GET',
     path: infomaniakPaths.products,
     signal,
-    validate: (body) => {
-      const data = (body as { data?: unknown })?.data;
-      if (!Array.isArray(data)) throw new BadAnswer('no data list in the products answer');
-      return data.map((p: Record<string, unknown>) => ({
+    validate: (body) =>
+      dataList(body, 'products').map((p) => ({
         productId: String(p['product_id']),
         productName: String(p['product_name'] ?? ''),
         accountName: String(p['account_name'] ?? ''),
         status: String(p['status'] ?? ''),
-      }));
-    },
+      })),
   });
 }
 

@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { readEnv } from '../internal/env.js';
 import { createChatPromptWriter } from './chat-request.js';
-import { BadAnswer, type HttpClient } from './http.js';
+import { dataList, type HttpClient } from './http.js';
 import { createImageGenerator } from './image-request.js';
 import { ProviderError } from './provider-errors.js';
 import { createProviderHttp, validateBaseUrl, type HttpOverrides } from './provider-http.js';
@@ -53,11 +53,7 @@ export async function listModelIds(http: HttpClient, signal?: AbortSignal): Prom
       method: 'GET',
       path: openaiPaths.models,
       signal,
-      validate: (body) => {
-        const data = (body as { data?: unknown })?.data;
-        if (!Array.isArray(data)) throw new BadAnswer('no data list in the models answer');
-        return data.map((m: { id?: unknown }) => m?.id).filter((id): id is string => typeof id === 'string');
-      },
+      validate: (body) => dataList(body, 'models').flatMap((m) => (typeof m['id'] === 'string' ? [m['id']] : [])),
     });
   } catch (error) {
     // Many gateways proxy generation only; then the model cannot be checked in advance.

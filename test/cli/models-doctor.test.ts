@@ -135,3 +135,14 @@ describe('slide-illustrate doctor', () => {
     expect(run.stdout).toContain('! image.model "flux" is not listed by the server');
   });
 });
+
+describe('illustrate with a remote provider', () => {
+  test('--provider infomaniak without a token: one line, exit 2, nothing read or written', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'si-notoken-'));
+    const run = await runCli(['deck.pptx', '--provider', 'infomaniak'], {}, dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^slide-illustrate: INFOMANIAK_API_TOKEN is not set: [^\n]*\n$/);
+    expect(run.stdout).toBe('');
+  });
+});
+

@@ -79,7 +79,9 @@ export const FAKE_TOKEN = 'ik-test-token-6f1c2b9a7d4e';
 // Starts the fake on 127.0.0.1 and a free port.
 export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeApi> {
   const token = options.token ?? FAKE_TOKEN;
+  // Two streams, so how many requests fail does not depend on the order latencies were drawn in.
   const random = seededRandom(options.seed ?? 1);
+  const latencyRandom = seededRandom((options.seed ?? 1) ^ 0x5bd1e995);
   const failRoutes = options.failRoutes ?? GENERATION_ROUTES;
   const script: { kind: FailureKind; route?: RouteName | undefined }[] = [];
   const stats: FakeApiStats = { requests: {}, maxInFlight: {}, maxInFlightTotal: 0, arrivals: [], failures: [], chatBodies: [], imageBodies: [], authorizations: [] };
@@ -101,10 +103,17 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     inFlight[route] = (inFlight[route] ?? 0) + 1;
     stats.maxInFlight[route] = Math.max(stats.maxInFlight[route] ?? 0, inFlight[route]!);
     stats.maxInFlightTotal = Math.max(stats.maxInFlightTotal, ++total);
-    res.once('close', () => {
+    // Done when the answer is handed to the socket ('finish'), or when the socket goes ('close')
+    // for answers that never finish; 'close' alone lags the client, which already sent the next one.
+    let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
       inFlight[route]! -= 1;
       total -= 1;
-    });
+    };
+    res.once('finish', end);
+    res.once('close', end);
   };
 
   // The scripted failure for this route if any, else a random one at `failureRate`.
@@ -122,7 +131,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     track(route, req, res);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    await wait((options.latencyMs ?? 0) + random() * (options.jitterMs ?? 0));
+    await wait((options.latencyMs ?? 0) + latencyRandom() * (options.jitterMs ?? 0));
     const openai = route.startsWith('openai-');
     const send = (r: Reply) => {
       res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });

@@ -29,7 +29,8 @@ export interface SetupOptions {
 // Providers over `api`; waits between retries are recorded, not slept.
 export async function providersFor(api: FakeApi, options: SetupOptions = {}) {
   const sleeps: number[] = [];
-  const config = configSchema.parse({ timeoutSeconds: 0.25, ...options.config });
+  // Generous enough for a loaded test machine; tests of hung answers set a short one.
+  const config = configSchema.parse({ timeoutSeconds: 2, ...options.config });
   const providers = await createProviders({
     kind: options.kind ?? 'infomaniak',
     config,

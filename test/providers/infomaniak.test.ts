@@ -206,9 +206,12 @@ describe('LLM answers', () => {
 });
 
 describe('failures', () => {
+  // A hung answer costs one whole timeout, so those cases get a short one.
+  const timeoutFor = (kind: FailureKind) => ({ config: { timeoutSeconds: kind === 'hang' ? 0.3 : 2 } });
+
   test.each(RETRIED_FAILURES.map((k) => [k]))('retries %s on the images route and succeeds', async (kind: FailureKind) => {
     const api = await fakeApi();
-    const { providers } = await providersFor(api);
+    const { providers } = await providersFor(api, timeoutFor(kind));
     api.failNext(kind, 'images');
     const image = await providers.image.generateImage({ prompt: 'a harbour crane', aspect: 1, palette: [] });
     expect((await sharp(image.data).metadata()).format).toBe('png');
@@ -218,7 +221,7 @@ describe('failures', () => {
 
   test.each(RETRIED_FAILURES.filter((k) => k !== 'bad-image').map((k) => [k]))('retries %s on the chat route and succeeds', async (kind: FailureKind) => {
     const api = await fakeApi();
-    const { providers } = await providersFor(api);
+    const { providers } = await providersFor(api, timeoutFor(kind));
     api.failNext(kind, 'chat');
     await expect(providers.prompt.writePrompt(slideRequest())).resolves.toMatchObject({ prompt: expect.stringMatching(/^A calm/) });
     expect(api.stats.requests.chat).toBe(2);
