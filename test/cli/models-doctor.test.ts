@@ -1,10 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
 import { DOCTOR_DONE } from '../../src/cli/commands/doctor.js';
 import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
+import { tempDir } from '../helpers/paths.js';
 import { runCli as runCliWith } from '../helpers/run-cli.js';
 
 /** The CLI with `env` as its whole environment and instant retries. */
@@ -110,7 +110,7 @@ describe('slide-illustrate doctor', () => {
 
   test('an unknown configured model: exit 2 with the available LLMs', async () => {
     const api = await fakeApi();
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'si-doctor-'));
+    const dir = await tempDir('si-doctor-');
     await writeFile(path.join(dir, 'pipeline.config.json'), JSON.stringify({ llm: { model: 'llama3' } }));
     const run = await runCli(['doctor'], infomaniakEnv(api), dir);
     expect(run.code).toBe(2);
@@ -138,7 +138,7 @@ describe('slide-illustrate doctor', () => {
 
 describe('illustrate with a remote provider', () => {
   test('--provider infomaniak without a token: one line, exit 2, nothing read or written', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'si-notoken-'));
+    const dir = await tempDir('si-notoken-');
     const run = await runCli(['deck.pptx', '--provider', 'infomaniak'], {}, dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^slide-illustrate: INFOMANIAK_API_TOKEN is not set: [^\n]*\n$/);
