@@ -6,6 +6,7 @@ import { messageOf } from '../errors.js';
 import type { ImageProvider, ImageResult, PromptProvider, PromptResult, Providers } from '../providers/types.js';
 import { hashKey, imageKey, imageSizeOf, promptKey } from './cache-keys.js';
 import type { CacheKind, CacheStore } from './cache-store.js';
+import { parseJsonObject } from '../internal/json.js';
 
 export interface CacheOptions {
   store: CacheStore;
@@ -25,7 +26,7 @@ export function createCachedProviders(providers: Providers, options: CacheOption
 export function cachePromptProvider(inner: PromptProvider, options: CacheOptions): PromptProvider {
   const through = createThrough<PromptResult>('prompts', options, (r) => JSON.stringify({ prompt: r.prompt }));
   const decode = (bytes: Buffer): PromptResult | undefined => {
-    const prompt = parseJson(bytes.toString('utf8'))?.['prompt'];
+    const prompt = parseJsonObject(bytes.toString('utf8'))?.['prompt'];
     return typeof prompt === 'string' ? { prompt } : undefined;
   };
   return {
@@ -80,13 +81,4 @@ function createThrough<T extends { cached?: boolean }>(kind: CacheKind, options:
       if (inflight.get(hash) === call) inflight.delete(hash);
     }
   };
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,6 @@
 // The fake's generation routes, validating bodies like the real API: Infomaniak answers 422
 // `validation_failed` with `errors[]`, vLLM and OpenAI answer `{error:{message}}`.
+import { parseJsonObject } from '../../src/internal/json.js';
 import { envelope, IMAGE_SIZES, IMAGE_STYLES, openAiError, pngBase64, type FakeModel } from './fake-api-data.js';
 import type { FakeApiStats } from './fake-infomaniak.js';
 
@@ -18,15 +19,6 @@ export interface RouteContext {
 
 const chars = (s: string) => Array.from(s).length;
 
-function parse(raw: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(raw);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function invalid(openai: boolean, errors: { attribute: string; description: string }[]): Reply {
   return openai
     ? { status: 400, body: openAiError(errors.map((e) => e.description).join(' '), 'invalid_request_error') }
@@ -35,7 +27,7 @@ function invalid(openai: boolean, errors: { attribute: string; description: stri
 
 // POST chat/completions: model known, stream explicit, messages of strings, then a canned answer with usage.
 export function answerChat(raw: string, openai: boolean, ctx: RouteContext): Reply {
-  const body = parse(raw);
+  const body = parseJsonObject(raw);
   if (!body) return { status: 400, body: openai ? openAiError('Body is not JSON', 'invalid_request_error') : envelope('bad_request', 'Body is not JSON') };
   ctx.stats.chatBodies.push(body);
   const known = openai ? ctx.openaiModels : ctx.models.filter((m) => m.type === 'llm').map((m) => m.name);
@@ -73,7 +65,7 @@ export function answerChat(raw: string, openai: boolean, ctx: RouteContext): Rep
 
 // POST images/generations: every documented limit checked, then a real PNG of the requested aspect.
 export async function answerImage(raw: string, openai: boolean, ctx: RouteContext): Promise<Reply> {
-  const body = parse(raw);
+  const body = parseJsonObject(raw);
   if (!body) return { status: 400, body: openai ? openAiError('Body is not JSON', 'invalid_request_error') : envelope('bad_request', 'Body is not JSON') };
   ctx.stats.imageBodies.push(body);
   const errors: { attribute: string; description: string }[] = [];
