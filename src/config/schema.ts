@@ -82,6 +82,15 @@ export const configSchema = z.strictObject({
     .max(10)
     .default(4)
     .describe('Retries of a failed API call (429, 5xx, timeouts, broken answers); 4 keeps a long batch going through short outages.'),
+  pricing: z
+    .strictObject({
+      currency: z.string().min(1).default('CHF').describe('Currency of the prices below.'),
+      perImage: z.number().nonnegative().nullable().default(null).describe('Price of one generated image; null: use the prices the API returns, else unknown.'),
+      perMillionPromptTokens: z.number().nonnegative().nullable().default(null).describe('Price of one million LLM input tokens; null: from the API, else unknown.'),
+      perMillionCompletionTokens: z.number().nonnegative().nullable().default(null).describe('Price of one million LLM output tokens; null: from the API, else unknown.'),
+    })
+    .prefault({})
+    .describe('Prices for cost estimates and the report; prices the API publishes fill in what is null.'),
   outputDir: z.string().min(1).default('output').describe('Where illustrated decks are written, relative to the current folder.'),
   cacheDir: z.string().min(1).default('.slide-illustrate-cache').describe('Where prompts and images are cached, relative to the current folder (also --cache-dir).'),
   inputs: z.array(z.string().min(1)).default([]).describe('Decks or folders the scheduled job illustrates, relative to the current folder.'),
