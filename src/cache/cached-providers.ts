@@ -3,7 +3,7 @@
 // before returning it, so whatever finished is never paid for twice.
 import type { Config } from '../config/schema.js';
 import { messageOf } from '../errors.js';
-import type { ImageProvider, ImageResult, PromptProvider, PromptResult, Providers } from '../providers/types.js';
+import type { ImageProvider, ImageRequest, ImageResult, PromptProvider, PromptRequest, PromptResult, Providers } from '../providers/types.js';
 import { hashKey, imageKey, imageSizeOf, promptKey } from './cache-keys.js';
 import type { CacheKind, CacheStore } from './cache-store.js';
 import { parseJsonObject } from '../internal/json.js';
@@ -26,8 +26,8 @@ export function createCachedProviders(providers: Providers, options: CacheOption
 export function cachePromptProvider(inner: PromptProvider, options: CacheOptions): PromptProvider {
   const through = createThrough<PromptResult>('prompts', options, (r) => JSON.stringify({ prompt: r.prompt }));
   const decode = (bytes: Buffer): PromptResult | undefined => {
-    const prompt = parseJsonObject(bytes.toString('utf8'))?.['prompt'];
-    return typeof prompt === 'string' ? { prompt } : undefined;
+    const prompt = promptOf(bytes);
+    return prompt === undefined ? undefined : { prompt };
   };
   return {
     name: inner.name,
@@ -49,7 +49,34 @@ export function cacheImageProvider(inner: ImageProvider, options: CacheOptions):
   };
 }
 
+/** Reads the cache without calling anything: what a run would get for free. */
+export interface CacheLookup {
+  /** The cached prompt for this request, if any. */
+  prompt(req: PromptRequest): Promise<string | undefined>;
+  isImageCached(req: ImageRequest): Promise<boolean>;
+}
+
+// Lookups under the same keys as the cached providers; with `force` nothing counts as cached.
+export function createCacheLookup(providers: Providers, options: CacheOptions): CacheLookup {
+  const read = async (kind: CacheKind, key: string) => (options.force ? undefined : options.store.read(kind, hashKey(key)));
+  return {
+    async prompt(req) {
+      const bytes = await read('prompts', promptKey(req, providers.prompt.promptFingerprint, options.config.llm));
+      return bytes && promptOf(bytes);
+    },
+    async isImageCached(req) {
+      return (await read('images', imageKey(req, providers.image.imageFingerprint, options.config.image))) !== undefined;
+    },
+  };
+}
+
 // --- internal ---
+
+/** The prompt a cache entry holds, or undefined for an unreadable entry (a miss). */
+function promptOf(bytes: Buffer): string | undefined {
+  const prompt = parseJsonObject(bytes.toString('utf8'))?.['prompt'];
+  return typeof prompt === 'string' ? prompt : undefined;
+}
 
 /**
  * Read-through: read the entry (unless forced), else compute, store, return.

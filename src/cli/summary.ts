@@ -1,10 +1,11 @@
 // The summaries printed at the end of a run: human text for one deck or a batch, and the
 // machine-readable --json shape (documented in README, "JSON summary").
 import path from 'node:path';
+import { estimateCost, formatCost, type CostEstimate, type Prices } from '../pipeline/cost.js';
 import { countCacheHits, countSlides, type BatchReport, type CacheHits, type DeckReport, type DeckStatus, type SlideStatus, type Usage } from '../pipeline/types.js';
 
-// The multi-line summary of a single-deck run: counts, reasons per slide, warnings, API use, output.
-export function formatDeckSummary(report: DeckReport, cwd = process.cwd()): string {
+// The multi-line summary of a single-deck run: counts, reasons per slide, warnings, API use and cost, output.
+export function formatDeckSummary(report: DeckReport, cwd = process.cwd(), prices?: Prices): string {
   const rel = relativeTo(cwd);
   if (report.status === 'refused' || (report.status === 'failed' && !report.slides.length)) {
     return `✗ ${report.error ?? `${rel(report.input)}: failed`}`;
@@ -15,22 +16,22 @@ export function formatDeckSummary(report: DeckReport, cwd = process.cwd()): stri
   for (const s of report.slides) if (s.status !== 'illustrated') reasons.set(`${s.status}: ${s.reason ?? 'unknown'}`, [...(reasons.get(`${s.status}: ${s.reason ?? 'unknown'}`) ?? []), s.number]);
   for (const [why, numbers] of reasons) lines.push(`  ${why} — slide${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')}`);
   for (const w of report.warnings) lines.push(`  warning: ${w}`);
-  const api = formatApi(report.usage, countCacheHits(report));
+  const api = formatApi(report.usage, countCacheHits(report), prices);
   if (api) lines.push(`  ${api}`);
   lines.push(report.output ? `  → ${rel(report.output)}` : `  nothing written${report.error ? `: ${report.error}` : ''}`);
   return lines.join('\n');
 }
 
-// One line per deck (plus its warnings), then one line of totals.
-export function formatBatchSummary(batch: BatchReport, cwd = process.cwd()): string {
-  return [...batch.decks.map((deck) => formatDeckLine(deck, cwd)), formatBatchTotals(batch)].join('\n');
+// One line per deck (plus its warnings; `shown` when progress already printed some), then one line of totals.
+export function formatBatchSummary(batch: BatchReport, cwd = process.cwd(), options: { prices?: Prices; shown?: DeckReport[] } = {}): string {
+  return [...(options.shown ?? batch.decks).map((deck) => formatDeckLine(deck, cwd)), formatBatchTotals(batch, options.prices)].join('\n');
 }
 
-// "3 decks: 2 ok, 1 refused — 12 slides illustrated, …; API: …; cache: … (4.2 s)".
-export function formatBatchTotals(batch: BatchReport): string {
+// "3 decks: 2 ok, 1 refused — 12 slides illustrated, …; API: …, est. cost …; cache: … (4.2 s)".
+export function formatBatchTotals(batch: BatchReport, prices?: Prices): string {
   const t = batch.totals;
   const statuses = (Object.entries(t.decks) as [DeckStatus, number][]).filter(([, n]) => n).map(([s, n]) => `${n} ${s}`);
-  const api = formatApi(t.usage, t.cacheHits);
+  const api = formatApi(t.usage, t.cacheHits, prices);
   return (
     `${plural(batch.decks.length, 'deck')}: ${statuses.join(', ') || 'none found'} — ${t.slides.illustrated} slides illustrated, ${t.slides.skipped} skipped, ${t.slides.failed} failed` +
     `${api ? `; ${api}` : ''} (${seconds(batch.ms)})`
@@ -80,12 +81,12 @@ export function deckJson(deck: DeckReport): DeckJson {
 }
 
 // The --json document of a whole run.
-export function batchJson(batch: BatchReport, provider: { kind: string; offline: boolean }): object {
-  return { provider: provider.kind, offline: provider.offline, decks: batch.decks.map(deckJson), totals: totalsJson(batch) };
+export function batchJson(batch: BatchReport, provider: { kind: string; offline: boolean }, prices?: Prices): object {
+  return { provider: provider.kind, offline: provider.offline, decks: batch.decks.map(deckJson), totals: totalsJson(batch, prices) };
 }
 
-// The totals of a run or pass, in the --json shape.
-export function totalsJson(batch: BatchReport): object {
+// The totals of a run or pass, in the --json shape; with prices, what they cost.
+export function totalsJson(batch: BatchReport, prices?: Prices): object {
   const t = batch.totals;
   return {
     decks: t.decks,
@@ -93,8 +94,14 @@ export function totalsJson(batch: BatchReport): object {
     apiCalls: { prompts: t.usage.llmCalls, images: t.usage.images },
     cacheHits: t.cacheHits,
     tokens: { prompt: t.usage.promptTokens, completion: t.usage.completionTokens },
+    ...(prices ? { cost: costJson(estimateCost(t.usage, prices)) } : {}),
     ms: batch.ms,
   };
+}
+
+/** A cost in --json: amounts in `currency`, null where a price is unknown (never a guessed 0). */
+export function costJson(cost: CostEstimate): { currency: string; total: number | null; images: number | null; tokens: number | null } {
+  return { currency: cost.currency, total: cost.total ?? null, images: cost.images ?? null, tokens: cost.tokens ?? null };
 }
 
 export const OFFLINE_NOTICE =
@@ -103,9 +110,10 @@ export const OFFLINE_NOTICE =
 
 // --- internal ---
 
-function formatApi(u: Usage, hits: CacheHits): string {
+function formatApi(u: Usage, hits: CacheHits, prices?: Prices): string {
   const parts: string[] = [];
-  if (u.llmCalls || u.images) parts.push(`API: ${u.llmCalls} prompt calls (${u.promptTokens} + ${u.completionTokens} tokens), ${u.images} images`);
+  const cost = prices ? `, est. cost ${formatCost(estimateCost(u, prices))}` : '';
+  if (u.llmCalls || u.images) parts.push(`API: ${u.llmCalls} prompt calls (${u.promptTokens} + ${u.completionTokens} tokens), ${u.images} images${cost}`);
   if (hits.prompts || hits.images) parts.push(`cache: ${hits.prompts} prompts, ${hits.images} images reused`);
   return parts.join('; ');
 }

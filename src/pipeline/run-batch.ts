@@ -8,7 +8,7 @@ import { removeStaleTemps } from '../internal/atomic-write.js';
 import type { Providers } from '../providers/types.js';
 import type { DeckJob } from './deck-jobs.js';
 import type { Limiters } from './limiters.js';
-import { runDeck } from './run-deck.js';
+import { runDeck, type RunDeckOptions } from './run-deck.js';
 import { emptyUsage, totalBatch, type BatchReport, type DeckReport, type PipelineEvent } from './types.js';
 
 /**
@@ -28,6 +28,8 @@ export interface RunBatchOptions {
   /** Called as each deck finishes (for logs and state), before its slot goes to the next deck. */
   onDeckDone?: ((report: DeckReport, job: DeckJob) => void | Promise<void>) | undefined;
   deckConcurrency?: number | undefined;
+  /** --dry-run: prompts only, for every deck. */
+  dryRun?: RunDeckOptions['dryRun'];
 }
 
 // Runs every job; returns a report per deck plus totals. Throws only when the signal aborts,

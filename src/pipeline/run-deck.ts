@@ -6,8 +6,9 @@ import { DeckFormatError, messageOf, SlideIllustrateError } from '../errors.js';
 import { readPresentationFile } from '../pptx/read-presentation.js';
 import { deckStyle } from '../prompt/deck-style.js';
 import type { Providers } from '../providers/types.js';
-import { illustrateSlide } from '../stages/illustrate-slide.js';
-import { planIllustrations } from '../stages/plan-illustrations.js';
+import { illustrateSlide, type SlideContext } from '../stages/illustrate-slide.js';
+import { planIllustrations, type IllustrationPlan } from '../stages/plan-illustrations.js';
+import type { Presentation } from '../pptx/read-presentation.js';
 import { writeDeck } from '../stages/write-deck.js';
 import type { Limiters } from './limiters.js';
 import { emptyUsage, type DeckReport, type PipelineEvent, type SlideReport } from './types.js';
@@ -20,6 +21,22 @@ export interface RunDeckOptions {
   output: string;
   signal?: AbortSignal | undefined;
   onEvent?: ((event: PipelineEvent) => void) | undefined;
+  /** --dry-run: prompts only; no image call, nothing written, `output` stays undefined. */
+  dryRun?: SlideContext['dryRun'];
+}
+
+export interface DeckPlan {
+  pres: Presentation;
+  plan: IllustrationPlan;
+  /** The deck-wide style every prompt of this deck carries. */
+  style: string;
+}
+
+// Reads a deck and plans its pictures (pure after the read): what a run, a dry run and an estimate share.
+export async function readDeckPlan(input: string, config: Config): Promise<DeckPlan> {
+  const pres = await readPresentationFile(input);
+  const plan = planIllustrations(pres, { placement: config.placement, skipSlides: config.skipSlides });
+  return { pres, plan, style: deckStyle(config.image.style, pres.theme) };
 }
 
 export async function runDeck(input: string, options: RunDeckOptions): Promise<DeckReport> {
@@ -39,20 +56,20 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
     return finish({ output: undefined, status: 'refused', error: `${input}: the output would overwrite the input; choose another --out`, slides: [] });
   }
   try {
-    const pres = await readPresentationFile(input);
-    if (pres.signed) warn('the deck was digitally signed; the illustrated copy is not (any edit breaks a signature), so its signature was removed');
-    const plan = planIllustrations(pres, { placement: options.config.placement, skipSlides: options.config.skipSlides });
+    const { pres, plan, style } = await readDeckPlan(input, options.config);
+    if (pres.signed && !options.dryRun) warn('the deck was digitally signed; the illustrated copy is not (any edit breaks a signature), so its signature was removed');
     options.onEvent?.({ type: 'deck-start', input, slides: pres.slides.length, planned: plan.planned.length });
-    const ctx = {
+    const ctx: SlideContext = {
       input,
       deckTitle: pres.title,
-      style: deckStyle(options.config.image.style, pres.theme),
+      style,
       palette: pres.theme.palette,
       providers: options.providers,
       limiters: options.limiters,
       usage,
       signal: options.signal,
       onEvent: options.onEvent,
+      dryRun: options.dryRun,
     };
     const outcomes = await Promise.all(
       plan.planned.map(async (p) => {
@@ -65,6 +82,10 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
     const slides: SlideReport[] = [...plan.skipped, ...outcomes.map((o) => o.report)].sort((a, b) => a.number - b.number);
     const pictures = outcomes.flatMap((o) => (o.picture ? [o.picture] : []));
     const failed = slides.some((s) => s.status === 'failed');
+    if (options.dryRun) {
+      const drafted = slides.some((s) => s.status === 'illustrated');
+      return finish({ output: undefined, status: !failed ? 'ok' : drafted ? 'partial' : 'failed', slides });
+    }
     if (!pictures.length && failed) return finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides });
     const written = await options.limiters.cpu(() => writeDeck(pres, pictures, options.output));
     if (written.repairs.length) warn(`repaired ${written.repairs.length} defect${written.repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${written.repairs.join('; ')}`);

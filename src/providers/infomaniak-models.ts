@@ -14,13 +14,15 @@ export interface AiModel {
   infoStatus: string | undefined;
   isBeta: boolean;
   isCoder: boolean;
+  /** `prices[]` as the API sends it (see infomaniak-prices.ts). */
+  prices: Record<string, unknown>[];
 }
 
 export const MODELS_PATH = '/1/ai/models';
 
-// Lists every model the API offers (no product id needed).
+// Lists every model the API offers, with its prices (no product id needed; the same free call).
 export async function listModels(http: HttpClient, signal?: AbortSignal): Promise<AiModel[]> {
-  return http.request({ method: 'GET', path: MODELS_PATH, signal, validate: readModels });
+  return http.request({ method: 'GET', path: `${MODELS_PATH}?with=pricing`, signal, validate: readModels });
 }
 
 function readModels(body: unknown): AiModel[] {
@@ -35,6 +37,7 @@ function readModels(body: unknown): AiModel[] {
         infoStatus: typeof m['info_status'] === 'string' ? m['info_status'] : undefined,
         isBeta: meta['is_beta'] === true,
         isCoder: meta['is_coder'] === true,
+        prices: Array.isArray(m['prices']) ? m['prices'].filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null) : [],
       },
     ];
   });

@@ -6,6 +6,7 @@ import { createChatPromptWriter } from './chat-request.js';
 import { dataList, type HttpClient } from './http.js';
 import { createImageGenerator } from './image-request.js';
 import { listModels, resolveImageModel, resolveLlmModel } from './infomaniak-models.js';
+import { publishedPrices } from './infomaniak-prices.js';
 import { createProviderHttp, validateBaseUrl, type HttpOverrides } from './provider-http.js';
 import { readEnv } from '../internal/env.js';
 import type { Providers } from './types.js';
@@ -99,6 +100,7 @@ export async function createInfomaniakProviders(options: InfomaniakProviderOptio
   return {
     kind: 'infomaniak',
     offline: false,
+    prices: publishedPrices(models, { llm, image: image.model, currency: config.pricing.currency }),
     prompt: createChatPromptWriter({ name: 'infomaniak', http, path: infomaniakPaths.chat(productId), settings: { ...config.llm, model: llm } }),
     image: createImageGenerator({
       name: 'infomaniak',

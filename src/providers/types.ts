@@ -65,9 +65,18 @@ export interface ImageProvider {
   generateImage(request: ImageRequest, options?: CallOptions): Promise<ImageResult>;
 }
 
+/** Prices the backend publishes for the models in use, in the configured currency; absent: unknown. */
+export interface PublishedPrices {
+  perImage?: number;
+  perMillionPromptTokens?: number;
+  perMillionCompletionTokens?: number;
+}
+
 export interface Providers {
   /** "offline", "infomaniak" or "openai". */
   kind: string;
+  /** What the backend says its models cost, when it says (Infomaniak's GET /1/ai/models?with=pricing). */
+  prices?: PublishedPrices | undefined;
   prompt: PromptProvider;
   image: ImageProvider;
   /** True when pictures are local placeholders rather than AI images. */

@@ -3,8 +3,9 @@
 import { fitImage } from '../images/fit-image.js';
 import type { Limiters } from '../pipeline/limiters.js';
 import type { PictureToAdd } from '../pptx/write-presentation.js';
-import type { Providers } from '../providers/types.js';
+import type { ImageRequest, PromptRequest, Providers } from '../providers/types.js';
 import { MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
+import { OverBudgetError } from '../pipeline/budget.js';
 import { addUsage, type SlideReport, type Usage, type PipelineEvent } from '../pipeline/types.js';
 import { firstLine, type PlannedSlide } from './plan-illustrations.js';
 import { messageOf } from '../errors.js';
@@ -21,6 +22,18 @@ export interface SlideContext {
   usage: Usage;
   signal?: AbortSignal | undefined;
   onEvent?: ((event: PipelineEvent) => void) | undefined;
+  /** --dry-run: write the prompt, then only ask whether its image is cached (no image call). */
+  dryRun?: { isImageCached(req: ImageRequest): Promise<boolean> } | undefined;
+}
+
+/** What the prompt provider is asked for one slide. */
+export function promptRequestOf(plan: PlannedSlide, ctx: Pick<SlideContext, 'deckTitle' | 'style'>): PromptRequest {
+  return { slide: plan.slide.text, deckTitle: ctx.deckTitle, style: ctx.style, maxChars: MAX_PROMPT_CHARS, slideNumber: plan.slide.number };
+}
+
+/** What the image provider is asked for one slide, once its prompt is written. */
+export function imageRequestOf(plan: PlannedSlide, prompt: string, ctx: Pick<SlideContext, 'palette'>): ImageRequest {
+  return { prompt, aspect: plan.box.cx / plan.box.cy, palette: ctx.palette };
 }
 
 export interface SlideOutcome {
@@ -29,6 +42,7 @@ export interface SlideOutcome {
 }
 
 // Prompt → image → fit for one slide; failures become a failed report, never a thrown error.
+// In a dry run the slide stops after its prompt; "illustrated" then means "would be".
 export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
   const { slide, box } = plan;
   const started = performance.now();
@@ -37,14 +51,19 @@ export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Pr
   try {
     const written = await ctx.limiters.llm(() => {
       ctx.signal?.throwIfAborted();
-      return ctx.providers.prompt.writePrompt({ slide: slide.text, deckTitle: ctx.deckTitle, style: ctx.style, maxChars: MAX_PROMPT_CHARS, slideNumber: slide.number }, { signal: ctx.signal });
+      return ctx.providers.prompt.writePrompt(promptRequestOf(plan, ctx), { signal: ctx.signal });
     });
     prompt = written.prompt;
     if (!written.cached) addUsage(ctx.usage, { ...written.usage, llmCalls: ctx.providers.offline ? 0 : 1 });
     ctx.onEvent?.({ type: 'prompt-done', input: ctx.input, slide: slide.number, cached: !!written.cached });
+    const request = imageRequestOf(plan, written.prompt, ctx);
+    if (ctx.dryRun) {
+      const cached = { prompt: !!written.cached, image: await ctx.dryRun.isImageCached(request) };
+      return { report: { ...base, status: 'illustrated', prompt: written.prompt, ms: Math.round(performance.now() - started), cached } };
+    }
     const image = await ctx.limiters.image(() => {
       ctx.signal?.throwIfAborted();
-      return ctx.providers.image.generateImage({ prompt: written.prompt, aspect: box.cx / box.cy, palette: ctx.palette }, { signal: ctx.signal });
+      return ctx.providers.image.generateImage(request, { signal: ctx.signal });
     });
     if (!image.cached) addUsage(ctx.usage, { images: ctx.providers.offline ? 0 : 1 });
     ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slide.number, cached: !!image.cached });
@@ -63,7 +82,9 @@ export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Pr
     return { report, picture };
   } catch (error) {
     if (ctx.signal?.aborted) throw error;
-    const report: SlideReport = { ...base, status: 'failed', reason: messageOf(error), ms: Math.round(performance.now() - started) };
+    // A slide past --max-images is left for a later run, not a failure.
+    const status = error instanceof OverBudgetError ? 'skipped' : 'failed';
+    const report: SlideReport = { ...base, status, reason: messageOf(error), ms: Math.round(performance.now() - started) };
     if (prompt !== undefined) report.prompt = prompt;
     return { report };
   }

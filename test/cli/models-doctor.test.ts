@@ -123,7 +123,7 @@ describe('slide-illustrate doctor', () => {
     api.failNext([503, 'reset']);
     const run = await runCli(['doctor', '--debug'], infomaniakEnv(api));
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/debug: http #\d+ attempt 1\/5: GET \/1\/ai\/models: 503/);
+    expect(run.stderr).toMatch(/debug: http #\d+ attempt 1\/5: GET \/1\/ai\/models\?with=pricing: 503/);
     expect(run.stdout + run.stderr).not.toContain(api.token);
   });
 

@@ -16,6 +16,28 @@ export interface FakeModel {
   description: string;
   info_status: string | null;
   meta: { is_beta: boolean; is_coder?: boolean };
+  /** Served only to GET /1/ai/models?with=pricing, as the real API does. */
+  prices?: FakePrice[];
+}
+
+/** The spec's AIPrice; `unit` is typed only as "array". */
+export interface FakePrice {
+  label: string;
+  model: string;
+  input_amount_excl_vat?: number;
+  output_amount_excl_vat?: number;
+  amount_excl_vat?: number;
+  currency_id: number;
+  unit: unknown[];
+}
+
+/** DEFAULT_MODELS with CHF prices (currency_id 1) on flux and the chat model "auto" picks. */
+export function pricedModels(prices: { perImage: number; perMillionInput: number; perMillionOutput: number }): FakeModel[] {
+  return DEFAULT_MODELS.map((m) => {
+    if (m.name === 'flux') return { ...m, prices: [{ label: 'Image', model: m.name, amount_excl_vat: prices.perImage, currency_id: 1, unit: [{ amount: 1 }] }] };
+    if (m.name !== 'mistralai/Ministral-3-14B-Instruct-2512') return m;
+    return { ...m, prices: [{ label: 'Tokens', model: m.name, input_amount_excl_vat: prices.perMillionInput, output_amount_excl_vat: prices.perMillionOutput, currency_id: 1, unit: [{ amount: 1_000_000 }] }] };
+  });
 }
 
 export const DEFAULT_PRODUCTS: FakeProduct[] = [{ product_id: 105, product_name: 'LLM API', account_name: 'Northwind SA', status: 'ok' }];

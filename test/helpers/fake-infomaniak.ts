@@ -146,7 +146,8 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       stats.failures.push({ route, kind: failure });
       return injectFailure(failure, { req, res, openai, image: route.endsWith('images'), retryAfter: options.retryAfter ?? '0', echoAuthorization: options.echoAuthorization });
     }
-    send(await answer(route, url.pathname, Buffer.concat(chunks).toString('utf8'), ctx));
+    const pricing = url.searchParams.get('with')?.split(',').includes('pricing') ?? false;
+    send(await answer(route, url.pathname, Buffer.concat(chunks).toString('utf8'), { ...ctx, pricing }));
   };
 
   const server = http.createServer((req, res) => {
@@ -186,7 +187,7 @@ function routeOf(method: string, path: string): RouteName {
   return table.find(([m, re]) => m === method && re.test(path))?.[2] ?? 'unknown';
 }
 
-type AnswerContext = Parameters<typeof answerChat>[2] & { products: FakeProduct[]; openaiModels: string[] };
+type AnswerContext = Parameters<typeof answerChat>[2] & { products: FakeProduct[]; openaiModels: string[]; pricing: boolean };
 
 async function answer(route: RouteName, path: string, raw: string, ctx: AnswerContext): Promise<Reply> {
   const productOk = () => ctx.products.some((p) => path.split('/')[3] === String(p.product_id));
@@ -195,7 +196,7 @@ async function answer(route: RouteName, path: string, raw: string, ctx: AnswerCo
     case 'products':
       return { status: 200, body: { result: 'success', data: ctx.products } };
     case 'models':
-      return { status: 200, body: { result: 'success', data: ctx.models } };
+      return { status: 200, body: { result: 'success', data: ctx.pricing ? ctx.models : ctx.models.map(({ prices: _, ...m }) => m) } };
     case 'product-models':
       return productOk() ? { status: 200, body: { object: 'list', data: ctx.models.filter((m) => m.type === 'llm').map((m) => ({ id: m.name, object: 'model' })) } } : notFound;
     case 'openai-models':

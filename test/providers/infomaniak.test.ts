@@ -8,7 +8,7 @@ import { DEFAULT_MODELS, DEFAULT_PRODUCTS } from '../helpers/fake-api-data.js';
 import { RETRIED_FAILURES, type FailureKind } from '../helpers/fake-infomaniak.js';
 import { fakeApi, infomaniakEnv, providersFor, slideRequest } from '../helpers/provider-setup.js';
 
-const toModel = (m: (typeof DEFAULT_MODELS)[number]) => ({ name: m.name, type: m.type, description: m.description, infoStatus: m.info_status ?? undefined, isBeta: m.meta.is_beta, isCoder: !!m.meta.is_coder });
+const toModel = (m: (typeof DEFAULT_MODELS)[number]) => ({ name: m.name, type: m.type, description: m.description, infoStatus: m.info_status ?? undefined, isBeta: m.meta.is_beta, isCoder: !!m.meta.is_coder, prices: [] });
 
 describe('Infomaniak provider, happy path', () => {
   test('writes a clean prompt from the slide and draws a decodable picture of the right size', async () => {
