@@ -1,6 +1,7 @@
-// Loads pipeline.config.json: read → validate against the schema → apply flag overrides.
+// Loads pipeline.config.json (JSON with comments): read → validate against the schema → apply flag overrides.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import stripJsonComments from 'strip-json-comments';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
@@ -35,7 +36,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     const text = await readFile(file, 'utf8');
     used = file;
     try {
-      written = JSON.parse(text.replace(/^\uFEFF/, ''));
+      // JSON with comments, as `slide-illustrate init` writes it; comments become spaces, so
+      // JSON.parse's positions still point into the file as written.
+      written = JSON.parse(stripJsonComments(text.replace(/^\uFEFF/, ''), { trailingCommas: true }));
     } catch (error) {
       throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
     }

@@ -45,7 +45,8 @@ export const configSchema = z.strictObject({
       temperature: z.number().min(0).max(2).default(0.7).describe('Sampling temperature of the LLM (0 to 2).'),
       maxTokens: positiveInt.max(5000).default(200).describe('Most completion tokens the LLM may spend on one prompt.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The LLM that writes one image prompt per slide.'),
   image: z
     .strictObject({
       model: z.string().min(1).default('flux').describe('Image model: "flux" or "sdxl_lightning".'),
@@ -58,13 +59,15 @@ export const configSchema = z.strictObject({
         .default('')
         .describe('Infomaniak `negative_prompt`: what to keep out of the picture (flux and sdxl_lightning ignore it, per the API docs).'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The image model and the look of the pictures.'),
   concurrency: z
     .strictObject({
       llm: positiveInt.max(64).default(4).describe('Prompts in flight at once.'),
       image: positiveInt.max(64).default(4).describe('Images in flight at once (also --concurrency).'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('How many API calls run at once.'),
   rpm: positiveInt.max(10_000).default(60).describe('Requests per minute across all calls to one provider (Infomaniak allows 60; also --rpm).'),
   timeoutSeconds: z
     .number()
