@@ -22,7 +22,20 @@ export interface RunArgs extends CommonArgs {
   force: boolean;
 }
 
-export interface IllustrateArgs extends RunArgs {
+/** What a run shows while it works, and what it may spend. */
+export interface RunControls {
+  /** Write and print the prompts only: no image call, no deck written. */
+  dryRun: boolean;
+  /** Most images paid for in the whole run; cached images do not count. */
+  maxImages: number | undefined;
+  /** Skip the cost confirmation on a terminal. */
+  yes: boolean;
+  verbosity: Verbosity;
+}
+
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+export interface IllustrateArgs extends RunArgs, RunControls {
   command: 'illustrate';
   inputs: string[];
   out: string | undefined;
@@ -45,7 +58,48 @@ export interface AccountArgs extends CommonArgs {
   provider: ProviderKind | undefined;
 }
 
-export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs | AccountArgs;
+/** `init` writes a starter config (at --config, else ./pipeline.config.json). */
+export interface InitArgs extends CommonArgs {
+  command: 'init';
+  force: boolean;
+}
+
+export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs | AccountArgs | InitArgs;
+
+/** `$0 <command> --help` lists these; `$0 --help` lists the illustrate ones (the default command). */
+export const EXAMPLES = {
+  illustrate: [
+    ['$0 deck.pptx', 'Illustrate deck.pptx into output/deck.pptx'],
+    ['$0 deck.pptx --out illustrated.pptx --provider offline', 'Offline placeholder art, chosen output file'],
+    ['$0 decks/ --out illustrated/ --json', 'Every deck under decks/, mirrored under illustrated/, JSON summary'],
+    ['$0 decks/ --dry-run', 'Print each slide\'s prompt and where its picture would go; no image, no deck'],
+    ['$0 decks/ --max-images 50 --yes', 'Pay for at most 50 new images, without the confirmation question'],
+  ],
+  schedule: [
+    ['$0 schedule --config pipeline.config.json --once', 'One pass of the scheduled job (for cron or systemd)'],
+    ['$0 schedule --json >> illustrate.jsonl', 'The built-in schedule, one JSON line per event'],
+  ],
+  cache: [
+    ['$0 cache', 'Size of the cache and when its entries were last used'],
+    ['$0 cache --prune-older-than 30d', 'Remove entries unused for 30 days'],
+  ],
+  models: [
+    ['$0 models', 'The LLM and image models the Infomaniak account can use'],
+    ['$0 models --provider openai', 'The models of an OpenAI-compatible server (OPENAI_BASE_URL)'],
+  ],
+  doctor: [
+    ['$0 doctor', 'Check INFOMANIAK_API_TOKEN, the product id and the configured models'],
+    ['$0 doctor --provider openai', 'Check an OpenAI-compatible server and its key'],
+  ],
+  init: [
+    ['$0 init', 'Write ./pipeline.config.json with every key at its default, each explained'],
+    ['$0 init --config team.config.json --force', 'Write (or overwrite) another config file'],
+  ],
+} as const satisfies Record<CliArgs['command'], readonly (readonly [string, string])[]>;
+
+function withExamples<T>(y: Argv<T>, command: keyof typeof EXAMPLES): Argv<T> {
+  return EXAMPLES[command].reduce((acc, [cmd, what]) => acc.example(cmd, what), y);
+}
 
 export class ArgsError extends Error {
   override name = 'ArgsError';
@@ -71,6 +125,17 @@ function runOptions<T>(y: Argv<T>) {
     .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' });
 }
 
+function controlOptions<T>(y: Argv<T>) {
+  return y
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Write and print each slide\'s prompt and where its picture would go; no image call, no deck written' })
+    .option('max-images', { type: 'number', describe: 'Pay for at most this many images in the whole run; cached images are free and not counted' })
+    .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask before a paid run (terminals ask; scripts never do)' })
+    // No defaults: yargs would count a default as given and refuse every run as a conflict.
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only errors and the final summary' })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'One line per slide as it finishes' })
+    .conflicts('quiet', 'verbose');
+}
+
 export function buildParser(argv: string[]) {
   return commonOptions(
     yargs(argv)
@@ -79,28 +144,34 @@ export function buildParser(argv: string[]) {
       .parserConfiguration({ 'camel-case-expansion': false })
       .usage('$0 <decks or folders..> [options]\n\nIllustrates every slide of PowerPoint decks and writes new copies; the inputs are never modified.')
       .command('$0 <inputs..>', 'Illustrate decks, or every deck under folders', (y) =>
-        runOptions(
-          y
-            .positional('inputs', { type: 'string', array: true, describe: 'Decks (.pptx, .pptm, .ppsx, .potx) or folders searched recursively' })
-            .option('out', { alias: 'o', type: 'string', describe: 'Output file for one deck; output folder for several decks or a folder (default: outputDir)' }),
+        withExamples(
+          controlOptions(
+            runOptions(
+              y
+                .positional('inputs', { type: 'string', array: true, describe: 'Decks (.pptx, .pptm, .ppsx, .potx) or folders searched recursively' })
+                .option('out', { alias: 'o', type: 'string', describe: 'Output file for one deck; output folder for several decks or a folder (default: outputDir)' }),
+            ),
+          ),
+          'illustrate',
         ),
       )
       .command('schedule', "Illustrate the config's inputs into its outputDir on its cron schedule, paying only for what changed", (y) =>
-        runOptions(y.option('once', { type: 'boolean', default: false, describe: 'Run one pass and exit (for system cron, systemd timers or CI)' })),
+        withExamples(runOptions(y.option('once', { type: 'boolean', default: false, describe: 'Run one pass and exit (for system cron, systemd timers or CI)' })), 'schedule'),
       )
       .command('cache', 'Show the cache size; prune entries unused for a while', (y) =>
-        y
-          .option('prune-older-than', { type: 'string', describe: 'Remove entries unused for this long: 30d, 12h, 90m' })
-          .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
-          .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' }),
+        withExamples(
+          y
+            .option('prune-older-than', { type: 'string', describe: 'Remove entries unused for this long: 30d, 12h, 90m' })
+            .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
+            .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' }),
+          'cache',
+        ),
       )
-      .command('models', 'List the LLM and image models the account can use', (y) => providerOption(y))
-      .command('doctor', 'Check token, product id and models with free calls before a paid batch', (y) => providerOption(y))
-      .example('$0 deck.pptx', 'Illustrate deck.pptx into output/deck.pptx')
-      .example('$0 deck.pptx --out illustrated.pptx --provider offline', 'Offline placeholder art, chosen output file')
-      .example('$0 decks/ --out illustrated/ --json', 'Every deck under decks/, mirrored under illustrated/, JSON summary')
-      .example('$0 schedule --config pipeline.config.json --once', 'One pass of the scheduled job')
-      .example('$0 doctor', 'Check INFOMANIAK_API_TOKEN, the product id and the configured models'),
+      .command('models', 'List the LLM and image models the account can use', (y) => withExamples(providerOption(y), 'models'))
+      .command('doctor', 'Check token, product id and models with free calls before a paid batch', (y) => withExamples(providerOption(y), 'doctor'))
+      .command('init', 'Write a starter pipeline.config.json: every key at its default, each explained in a comment', (y) =>
+        withExamples(y.option('force', { type: 'boolean', default: false, describe: 'Overwrite the file when it exists' }), 'init'),
+      ),
   )
     .strict()
     .exitProcess(false)
@@ -126,6 +197,7 @@ export async function parseArgs(argv: string[]): Promise<{ args: CliArgs | undef
     const prune = parsed['prune-older-than'] as string | undefined;
     return { args: { command: 'cache', ...common, pruneOlderThanMs: prune === undefined ? undefined : toArgsError(() => parseDuration(prune, '--prune-older-than')) }, output };
   }
+  if (command === 'init') return { args: { command: 'init', ...common, force: Boolean(parsed['force']) }, output };
   const provider = parsed['provider'] as ProviderKind | undefined;
   if (command === 'models' || command === 'doctor') return { args: { command, ...common, provider }, output };
   const run: RunArgs = {
@@ -138,8 +210,17 @@ export async function parseArgs(argv: string[]): Promise<{ args: CliArgs | undef
   };
   if (command === 'schedule') return { args: { command: 'schedule', ...run, once: Boolean(parsed['once']) }, output };
   return {
-    args: { command: 'illustrate', ...run, inputs: (parsed['inputs'] as string[] | undefined) ?? [], out: parsed['out'] as string | undefined },
+    args: { command: 'illustrate', ...run, ...readControls(parsed), inputs: (parsed['inputs'] as string[] | undefined) ?? [], out: parsed['out'] as string | undefined },
     output,
+  };
+}
+
+function readControls(parsed: Record<string, unknown>): RunControls {
+  return {
+    dryRun: Boolean(parsed['dry-run']),
+    maxImages: checkNumber('--max-images', parsed['max-images'], { integer: true, min: 0, max: 1_000_000 }),
+    yes: Boolean(parsed['yes']),
+    verbosity: parsed['quiet'] ? 'quiet' : parsed['verbose'] ? 'verbose' : 'normal',
   };
 }
 

@@ -8,20 +8,26 @@ import { ArgsError, parseArgs, type AccountArgs } from './args.js';
 import { runCacheCommand } from './commands/cache.js';
 import { runDoctor } from './commands/doctor.js';
 import { runIllustrate } from './commands/illustrate.js';
+import { runInit } from './commands/init.js';
 import { runModels } from './commands/models.js';
 import { runScheduleCommand } from './commands/schedule.js';
 import { httpOverrides } from './run-context.js';
 
 export interface CliIo {
-  stdout: { write(s: string): unknown };
-  stderr: { write(s: string): unknown };
+  /** `columns`: the terminal's width, when it is one. */
+  stdout: { write(s: string): unknown; readonly columns?: number | undefined };
+  stderr: { write(s: string): unknown; readonly columns?: number | undefined };
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Replacements for the network and its waits (tests only). */
   http?: HttpOverrides | undefined;
+  /** A person watches a terminal: live progress and the cost question. Unset: plain lines, no question. */
+  isTTY?: boolean | undefined;
+  /** Where the answer to the cost question is read from. */
+  stdin?: NodeJS.ReadableStream | undefined;
 }
 
-const defaultIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+const defaultIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), isTTY: process.stdout.isTTY === true, stdin: process.stdin });
 
 export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<number> {
   // Everything printed passes through the mask, stacks and server messages included.
@@ -43,6 +49,8 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<
       case 'models':
       case 'doctor':
         return await runAccountCommand(args, io);
+      case 'init':
+        return await runInit(args, io);
     }
   } catch (error) {
     return reportError(error, io, debug);
@@ -58,7 +66,12 @@ async function runAccountCommand(args: AccountArgs, io: CliIo): Promise<number> 
 // The same streams, with every credential from the environment masked.
 function redactingIo(io: CliIo): CliIo {
   const secrets = secretsOf(io.env);
-  const mask = (stream: CliIo['stdout']) => ({ write: (s: string) => stream.write(redact(String(s), secrets)) });
+  const mask = (stream: CliIo['stdout']) => ({
+    write: (s: string) => stream.write(redact(String(s), secrets)),
+    get columns() {
+      return stream.columns;
+    },
+  });
   return { ...io, stdout: mask(io.stdout), stderr: mask(io.stderr) };
 }
 

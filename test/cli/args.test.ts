@@ -9,6 +9,11 @@ describe('parseArgs', () => {
     [['schedule'], { command: 'schedule', once: false, config: undefined }],
     [['cache', '--prune-older-than', '30d', '--cache-dir', 'c'], { command: 'cache', pruneOlderThanMs: 30 * 86_400_000, cacheDir: 'c', json: false }],
     [['cache'], { command: 'cache', pruneOlderThanMs: undefined }],
+    [['a.pptx'], { dryRun: false, maxImages: undefined, yes: false, verbosity: 'normal' }],
+    [['a.pptx', '--dry-run', '--max-images', '0', '-y', '-q'], { dryRun: true, maxImages: 0, yes: true, verbosity: 'quiet' }],
+    [['a.pptx', '--max-images', '50', '--verbose'], { maxImages: 50, verbosity: 'verbose' }],
+    [['init'], { command: 'init', force: false, config: undefined }],
+    [['init', '--force', '--config', 'x.json'], { command: 'init', force: true, config: 'x.json' }],
   ])('%j', async (argv, expected) => {
     const { args } = await parseArgs(argv);
     expect(args).toMatchObject(expected);
@@ -18,6 +23,11 @@ describe('parseArgs', () => {
     [['cache', '--prune-older-than', 'soon'], /--prune-older-than: expected a duration such as 30d/],
     [['cache', '--once'], /Unknown argument: once/],
     [['schedule', 'deck.pptx'], /Unknown argument: deck\.pptx/],
+    [['a.pptx', '--quiet', '--verbose'], /quiet and verbose are mutually exclusive/],
+    [['a.pptx', '--max-images', '-1'], /--max-images: expected an integer from 0 to 1000000, got -1/],
+    [['a.pptx', '--max-images', '2.5'], /--max-images: expected an integer from 0 to 1000000, got 2\.5/],
+    [['schedule', '--dry-run'], /Unknown argument: dry-run/],
+    [['init', 'deck.pptx'], /Unknown argument: deck\.pptx/],
   ])('%j is a usage error', async (argv, message) => {
     await expect(parseArgs(argv)).rejects.toThrow(ArgsError);
     await expect(parseArgs(argv)).rejects.toThrow(message);

@@ -15,17 +15,22 @@ export interface RunCliOptions {
   env?: NodeJS.ProcessEnv;
   /** Network overrides for remote providers, e.g. instant retries. */
   http?: HttpOverrides;
+  /** Run as if on a terminal of this many columns (live progress, the cost question). */
+  terminal?: { columns: number; stdin?: NodeJS.ReadableStream };
 }
 
 export async function runCli(argv: string[], options: RunCliOptions = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
+  const columns = options.terminal?.columns;
   const code = await main(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stdout: { write: (s: string) => (stdout += s), columns },
+    stderr: { write: (s: string) => (stderr += s), columns },
     env: options.env ?? {},
     cwd: options.cwd ?? repoRoot,
     http: options.http,
+    isTTY: options.terminal !== undefined,
+    stdin: options.terminal?.stdin,
   });
   return { code, stdout, stderr };
 }

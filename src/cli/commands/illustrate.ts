@@ -6,32 +6,50 @@ import { planDeckJobs } from '../../pipeline/deck-jobs.js';
 import { runBatch } from '../../pipeline/run-batch.js';
 import type { BatchReport } from '../../pipeline/types.js';
 import type { IllustrateArgs } from '../args.js';
+import { confirmCost } from '../confirm-cost.js';
+import { dryRunJson, formatDryRun } from '../dry-run-summary.js';
 import type { CliIo } from '../main.js';
-import { createRunContext } from '../run-context.js';
+import { createProgress } from '../progress.js';
+import { createRunContext, type RunContext } from '../run-context.js';
 import { listenForStop } from '../stop-signal.js';
 import { batchJson, formatBatchSummary, formatDeckSummary, OFFLINE_NOTICE } from '../summary.js';
 
 // Runs the command; returns the exit code (0 all ok, 1 some slides or decks failed, 2 a lone deck refused).
-export async function runIllustrate(args: IllustrateArgs, io: CliIo): Promise<number> {
-  const { config, providers, limiters } = await createRunContext(args, io);
+export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise<number> {
+  // Everything written while the live display shows goes through it, so no line is drawn over.
+  const progress = createProgress({ io: rawIo, json: args.json, verbosity: args.verbosity, dryRun: args.dryRun });
+  const io = progress.io;
+  const ctx = await createRunContext(args, io, { maxImages: args.maxImages });
+  const { config, providers, limiters } = ctx;
   const { jobs, single } = await planDeckJobs({ inputs: args.inputs, cwd: io.cwd, out: args.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
   if (!jobs.length) throw new UsageError(`no decks found in ${args.inputs.join(', ')} (looked for ${DECK_EXTENSIONS.join(', ')})`);
+  if (!providers.offline && !args.dryRun) await confirmCost({ jobs, config, lookup: ctx.lookup, prices: ctx.prices, maxImages: args.maxImages, yes: args.yes }, io, progress);
   const stop = listenForStop();
   let batch: BatchReport;
+  progress.start(jobs.length);
   try {
-    batch = await runBatch(jobs, { config, providers, limiters, signal: stop.signal });
+    batch = await runBatch(jobs, { config, providers, limiters, signal: stop.signal, onEvent: progress.onEvent, dryRun: args.dryRun ? { isImageCached: ctx.lookup.isImageCached } : undefined });
   } catch (error) {
     if (stop.signal.aborted) throw new AbortedError(`stopped by ${stop.received() ?? 'a signal'}; decks already finished are written, none is half-written`, { cause: error });
     throw error;
   } finally {
     stop.dispose();
+    progress.stop();
   }
-  if (args.json) io.stdout.write(JSON.stringify(batchJson(batch, providers), null, 2) + '\n');
+  if (args.dryRun) printDryRun(batch, jobs, args, ctx, io);
+  else if (args.json) io.stdout.write(JSON.stringify(batchJson(batch, providers, ctx.prices), null, 2) + '\n');
   else {
-    io.stdout.write((single ? formatDeckSummary(batch.decks[0]!, io.cwd) : formatBatchSummary(batch, io.cwd)) + '\n');
-    if (providers.offline && batch.decks.some((d) => d.output)) io.stdout.write(OFFLINE_NOTICE + '\n');
+    // Decks whose line progress printed as they finished are not listed again; --quiet lists only the ones that went wrong.
+    const shown = batch.decks.filter((d) => (args.verbosity === 'quiet' ? d.status !== 'ok' : !progress.printed.has(d.input)));
+    io.stdout.write((single ? formatDeckSummary(batch.decks[0]!, io.cwd, ctx.prices) : formatBatchSummary(batch, io.cwd, { prices: ctx.prices, shown })) + '\n');
+    if (providers.offline && args.verbosity !== 'quiet' && batch.decks.some((d) => d.output)) io.stdout.write(OFFLINE_NOTICE + '\n');
   }
   return exitCode(batch, single);
+}
+
+function printDryRun(batch: BatchReport, jobs: Parameters<typeof formatDryRun>[1], args: IllustrateArgs, ctx: RunContext, io: CliIo): void {
+  const options = { prices: ctx.prices, maxImages: args.maxImages };
+  io.stdout.write((args.json ? JSON.stringify(dryRunJson(batch, jobs, { ...options, provider: ctx.providers }), null, 2) : formatDryRun(batch, jobs, { ...options, cwd: io.cwd, offline: ctx.providers.offline })) + '\n');
 }
 
 /** A lone refused deck is an input error (2), as it always was; in a batch it is one failure among others (1). */

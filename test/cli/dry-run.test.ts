@@ -1,0 +1,91 @@
+// --dry-run: prompts written and printed with where each picture would go; no image call, no deck.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtures } from '../../fixtures/index.js';
+import { defaultConfig } from '../../src/config/schema.js';
+import { createLimiters } from '../../src/pipeline/limiters.js';
+import { runDeck } from '../../src/pipeline/run-deck.js';
+import { createCountingProviders } from '../helpers/counting-providers.js';
+import { writeTree } from '../helpers/deck-tree.js';
+import { pricedModels } from '../helpers/fake-api-data.js';
+import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
+import { tempDir } from '../helpers/paths.js';
+import { packageFileProblems } from '../helpers/pptx-invariants.js';
+import { runCli } from '../helpers/run-cli.js';
+
+interface DryRunJson {
+  dryRun: true;
+  decks: { input: string; output: string; status: string; slides: { number: number; status: string; reason: string | null; prompt: string | null; placement: string | null; box: { cx: number } | null; imageCached: boolean }[] }[];
+  totals: { slides: Record<string, number>; apiCalls: { prompts: number; images: number }; run: { images: { toGenerate: number; cached: number; overCap: number }; cost: { total: number | null } } };
+}
+
+describe('--dry-run', () => {
+  it('offline: prints every prompt and where its picture would go, writes no deck, costs nothing', async () => {
+    const cwd = await tempDir();
+    await writeTree(cwd, { 'deck.pptx': fixtures.emptyAndHidden });
+    const run = await runCli(['deck.pptx', '--dry-run'], { cwd });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('deck.pptx → output/deck.pptx (not written: dry run)');
+    expect(lines).toContain('  slide 2: skipped: no text');
+    expect(lines).toContain('  slide 3 "Internal only: pricing draft": skipped: hidden slide');
+    const placed = lines.filter((l) => /^ {2}slide \d+ "[^"]+": free area, \d+\.\d × \d+\.\d cm at \d+\.\d, \d+\.\d cm from the top left$/.test(l));
+    expect(placed).toHaveLength(2);
+    // Each placed slide is followed by its prompt.
+    for (const line of placed) expect(lines[lines.indexOf(line) + 1]).toMatch(/^ {4}Illustration for a slide titled ".+"\. .*No text or letters in the picture\./);
+    expect(lines.at(-1)).toBe('Dry run: 2 pictures planned, 2 skipped, 0 failed in 1 deck; the real run is offline and costs nothing');
+    expect(existsSync(path.join(cwd, 'output'))).toBe(false);
+  });
+
+  it('on the API: prompts written, zero image calls, and the real run then reuses those prompts', async () => {
+    const api = await fakeApi({ models: pricedModels({ perImage: 0.02, perMillionInput: 0.5, perMillionOutput: 1.5 }) });
+    const cwd = await tempDir();
+    await writeTree(cwd, { 'decks/demo.pptx': fixtures.demo, 'decks/bullets.pptx': fixtures.bullets });
+    const cli = (argv: string[]) => runCli(argv, { cwd, env: infomaniakEnv(api), http: { sleep: async () => undefined } });
+
+    const dry = await cli(['decks', '--dry-run', '--json', '--max-images', '5']);
+    expect(dry.code).toBe(0);
+    expect(api.stats.requests.images).toBeUndefined();
+    expect(api.stats.requests.chat).toBe(9);
+    const json = JSON.parse(dry.stdout) as DryRunJson;
+    expect(json.dryRun).toBe(true);
+    expect(json.totals.slides).toEqual({ planned: 9, skipped: 0, failed: 0 });
+    expect(json.totals.apiCalls).toEqual({ prompts: 9, images: 0 });
+    expect(json.totals.run.images).toEqual({ toGenerate: 5, cached: 0, overCap: 4 });
+    expect(json.totals.run.cost.total).toBeCloseTo(0.1, 10);
+    const demo = json.decks.find((d) => d.input.endsWith('demo.pptx'))!;
+    expect(demo.output).toBe(path.join(cwd, 'output/demo.pptx'));
+    for (const s of demo.slides) expect(s).toMatchObject({ status: 'planned', reason: null, placement: 'free', imageCached: false, prompt: expect.stringMatching(/^A calm editorial illustration/) });
+    expect(existsSync(path.join(cwd, 'output'))).toBe(false);
+
+    const real = await cli(['decks', '--yes']);
+    expect(real.code).toBe(0);
+    // The estimate knew every prompt: only images were left to pay for.
+    expect(real.stdout.split('\n')[0]).toBe('Estimate: 9 pictures planned; to pay for: 9 images, no prompt; cost CHF 0.180');
+    expect(api.stats.requests.chat).toBe(9);
+    expect(api.stats.requests.images).toBe(9);
+    expect(await packageFileProblems(path.join(cwd, 'output/demo.pptx'), fixtures.demo)).toEqual([]);
+    expect(await packageFileProblems(path.join(cwd, 'output/bullets.pptx'), fixtures.bullets)).toEqual([]);
+
+    // Now the images are cached too: a dry run says the real run would pay for nothing.
+    const after = await cli(['decks', '--dry-run']);
+    expect(after.stdout.trim().split('\n').at(-1)).toBe('Dry run: 9 pictures planned, 0 skipped, 0 failed in 2 decks; the real run would pay for 0 images (9 cached), est. cost CHF 0.000');
+    expect(api.stats.requests.images).toBe(9);
+  });
+
+  it('as a library call: the image provider is never called and nothing is written', async () => {
+    const providers = createCountingProviders();
+    const output = path.join(await tempDir(), 'never.pptx');
+    const config = defaultConfig();
+    const report = await runDeck(fixtures.bullets, { config, providers, limiters: createLimiters({ llm: 2, image: 2 }), output, dryRun: { isImageCached: async () => false } });
+    expect(providers.calls).toEqual({ prompts: 3, images: 0 });
+    expect(report).toMatchObject({ status: 'ok', output: undefined });
+    expect(report.slides.map((s) => [s.status, !!s.prompt, !!s.box])).toEqual([
+      ['illustrated', true, true],
+      ['illustrated', true, true],
+      ['illustrated', true, true],
+    ]);
+    expect(existsSync(output)).toBe(false);
+  });
+});
