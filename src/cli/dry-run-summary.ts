@@ -4,7 +4,6 @@ import path from 'node:path';
 import { estimateCost, formatCost, type Prices } from '../pipeline/cost.js';
 import type { DeckJob } from '../pipeline/deck-jobs.js';
 import type { BatchReport, DeckReport, SlideReport } from '../pipeline/types.js';
-import type { Box } from '../pptx/geometry.js';
 import { costJson } from './summary.js';
 
 /** EMU per centimetre. */
@@ -17,6 +16,11 @@ export interface DryRunTotals {
   /** Images a real run would generate (cut to --max-images), and those it would take from the cache. */
   images: { toGenerate: number; cached: number; overCap: number };
 }
+
+/** What the real run would cost: its prompts are cached now, so only the images left to generate. */
+const runCost = (t: DryRunTotals, prices: Prices) => estimateCost({ images: t.images.toGenerate, promptTokens: 0, completionTokens: 0 }, prices);
+
+const outputOf = (jobs: DeckJob[], deck: DeckReport) => jobs.find((j) => j.input === deck.input)?.output;
 
 // Counts the planned slides and the images a real run would still pay for.
 export function dryRunTotals(batch: BatchReport, maxImages: number | undefined): DryRunTotals {
@@ -42,7 +46,7 @@ export function formatDryRun(batch: BatchReport, jobs: DeckJob[], options: { cwd
       lines.push(`✗ ${deck.error.replace(deck.input, rel(deck.input))}`);
       continue;
     }
-    const output = jobs.find((j) => j.input === deck.input)?.output;
+    const output = outputOf(jobs, deck);
     lines.push(`${rel(deck.input)}${output ? ` → ${rel(output)}` : ''} (not written: dry run)`);
     for (const s of deck.slides) {
       const title = s.title ? ` "${s.title}"` : '';
@@ -56,7 +60,7 @@ export function formatDryRun(batch: BatchReport, jobs: DeckJob[], options: { cwd
   const over = t.images.overCap ? `, ${t.images.overCap} over --max-images` : '';
   const run = options.offline
     ? 'the real run is offline and costs nothing'
-    : `the real run would pay for ${t.images.toGenerate} images (${t.images.cached} cached${over}), est. cost ${formatCost(estimateCost({ images: t.images.toGenerate, promptTokens: 0, completionTokens: 0 }, options.prices))}`;
+    : `the real run would pay for ${t.images.toGenerate} images (${t.images.cached} cached${over}), est. cost ${formatCost(runCost(t, options.prices))}`;
   lines.push(`Dry run: ${t.planned} pictures planned, ${t.skipped} skipped, ${t.failed} failed in ${batch.decks.length} deck${batch.decks.length === 1 ? '' : 's'}${spent}; ${run}`);
   return lines.join('\n');
 }
@@ -69,14 +73,14 @@ export function dryRunJson(batch: BatchReport, jobs: DeckJob[], options: { provi
     dryRun: true,
     provider: options.provider.kind,
     offline: options.provider.offline,
-    decks: batch.decks.map((deck) => deckPlanJson(deck, jobs.find((j) => j.input === deck.input)?.output)),
+    decks: batch.decks.map((deck) => deckPlanJson(deck, outputOf(jobs, deck))),
     totals: {
       slides: { planned: t.planned, skipped: t.skipped, failed: t.failed },
       apiCalls: { prompts: u.llmCalls, images: 0 },
       cacheHits: batch.totals.cacheHits,
       tokens: { prompt: u.promptTokens, completion: u.completionTokens },
       cost: costJson(estimateCost(u, options.prices)),
-      run: { images: t.images, cost: costJson(estimateCost({ images: t.images.toGenerate, promptTokens: 0, completionTokens: 0 }, options.prices)) },
+      run: { images: t.images, cost: costJson(runCost(t, options.prices)) },
       ms: batch.ms,
     },
   };
@@ -88,7 +92,7 @@ function deckPlanJson(deck: DeckReport, output: string | undefined): object {
     output: output ?? null,
     status: deck.status,
     error: deck.error ?? null,
-    slides: deck.slides.map((s: SlideReport) => ({
+    slides: deck.slides.map((s) => ({
       number: s.number,
       title: s.title,
       status: s.status === 'illustrated' ? 'planned' : s.status,
@@ -102,11 +106,11 @@ function deckPlanJson(deck: DeckReport, output: string | undefined): object {
   };
 }
 
-/** "placeholder, 14.0 × 9.5 cm at 17.8, 4.0 cm from the top left". */
+/** "picture placeholder, 14.0 × 9.5 cm at 17.8, 4.0 cm from the top left". */
 function place(s: SlideReport): string {
-  if (!s.box) return s.placement ?? 'planned';
+  const b = s.box;
+  if (!b) return s.placement ?? 'planned';
   const cm = (emu: number) => (emu / EMU_PER_CM).toFixed(1);
-  const b: Box = s.box;
   const kind = { free: 'free area', placeholder: 'picture placeholder', background: 'background' }[s.placement ?? 'free'];
   return `${kind}, ${cm(b.cx)} × ${cm(b.cy)} cm at ${cm(b.x)}, ${cm(b.y)} cm from the top left`;
 }
