@@ -5,11 +5,13 @@
 import { configSchema, type Config, type WrittenConfig } from './config/schema.js';
 import { formatIssues } from './config/load.js';
 import { ConfigError } from './errors.js';
+import { secretsOf } from './internal/env.js';
 import { planDeckJobs } from './pipeline/deck-jobs.js';
 import { runBatch } from './pipeline/run-batch.js';
 import type { BatchReport, PipelineEvent } from './pipeline/types.js';
 import { createRunResources } from './pipeline/run-resources.js';
 import type { ProviderKind } from './providers/create-providers.js';
+import { checkReportPath, writeReport } from './report/write-report.js';
 
 export interface IllustrateOptions {
   /** Settings as in pipeline.config.json; validated, missing keys take their defaults. */
@@ -24,6 +26,8 @@ export interface IllustrateOptions {
   cwd?: string;
   /** Ignore cached prompts and images. */
   force?: boolean;
+  /** Also write the run's HTML report (see README, "Report") to this .html file. */
+  report?: string;
   signal?: AbortSignal;
   onEvent?: (event: PipelineEvent) => void;
 }
@@ -38,9 +42,13 @@ export async function illustrate(inputs: string[], options: IllustrateOptions = 
     throw new ConfigError(`config: ${problems.join('; ')}`, problems);
   }
   const config: Config = parsed.data;
-  const { providers, limiters } = await createRunResources(config, { provider: options.provider, env: options.env ?? process.env, cwd, force: options.force ?? false });
+  const env = options.env ?? process.env;
+  const report = options.report === undefined ? undefined : await checkReportPath(options.report, cwd);
+  const { providers, limiters } = await createRunResources(config, { provider: options.provider, env, cwd, force: options.force ?? false });
   const { jobs } = await planDeckJobs({ inputs, cwd, out: options.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
-  return runBatch(jobs, { config, providers, limiters, signal: options.signal, onEvent: options.onEvent });
+  const batch = await runBatch(jobs, { config, providers, limiters, signal: options.signal, onEvent: options.onEvent, thumbnails: report !== undefined });
+  if (report) await writeReport(report, { batch, config, provider: providers, cwd, secrets: secretsOf(env) });
+  return batch;
 }
 
 export { defaultConfig, configSchema } from './config/schema.js';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
 import { parseArgs } from '../../src/cli/args.js';
+import { illustrate, UsageError } from '../../src/index.js';
 import { tempDir } from '../helpers/paths.js';
 import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -59,5 +60,13 @@ describe('--report', () => {
     expect(html2).toContain('<span class="badge ds-unchanged">unchanged</span>');
     expect(html2).toContain('Unchanged since the last pass');
     expect(html2).not.toContain('<article ');
+  });
+
+  it('is an option of the library too', async () => {
+    const cwd = await tempDir();
+    const batch = await illustrate([fixtures.fourThree], { cwd, out: 'o.pptx', provider: 'offline', report: 'r.html' });
+    expect(batch.decks[0]!.slides.every((s) => s.thumbnail?.startsWith('data:image/jpeg;base64,'))).toBe(true);
+    expect((await readFile(path.join(cwd, 'r.html'), 'utf8')).match(/<img src="data:image\/jpeg;base64,/g)).toHaveLength(2);
+    await expect(illustrate([fixtures.fourThree], { cwd, provider: 'offline', report: 'r.txt' })).rejects.toBeInstanceOf(UsageError);
   });
 });
