@@ -20,6 +20,8 @@ export interface RunArgs extends CommonArgs {
   /** Seconds per API attempt (config timeoutSeconds). */
   timeout: number | undefined;
   force: boolean;
+  /** Write an HTML report of the run (each pass, for the schedule) to this file. */
+  report: string | undefined;
 }
 
 /** What a run shows while it works, and what it may spend. */
@@ -122,7 +124,8 @@ function runOptions<T>(y: Argv<T>) {
     .option('timeout', { type: 'number', describe: 'Seconds one API attempt may take (config timeoutSeconds, default 120)' })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
     .option('force', { type: 'boolean', default: false, describe: 'Regenerate everything: ignore cached prompts and images (the cache is still refreshed)' })
-    .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' });
+    .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' })
+    .option('report', { type: 'string', describe: 'Write an HTML contact sheet of the run to this .html file' });
 }
 
 function controlOptions<T>(y: Argv<T>) {
@@ -207,6 +210,7 @@ export async function parseArgs(argv: string[]): Promise<{ args: CliArgs | undef
     rpm: checkNumber('--rpm', parsed['rpm'], { integer: true, min: 1, max: 10_000 }),
     timeout: checkNumber('--timeout', parsed['timeout'], { integer: false, min: 0.001, max: 3600 }),
     force: Boolean(parsed['force']),
+    report: parsed['report'] as string | undefined,
   };
   if (command === 'schedule') return { args: { command: 'schedule', ...run, once: Boolean(parsed['once']) }, output };
   return {

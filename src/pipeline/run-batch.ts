@@ -23,6 +23,8 @@ export interface RunBatchOptions {
   /** Shared by every deck, like the limiters: ten decks keep the API as busy as one big deck. */
   providers: Providers;
   limiters: Limiters;
+  /** Make report thumbnails of each picture (--report). */
+  thumbnails?: boolean | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: ((event: PipelineEvent) => void) | undefined;
   /** Called as each deck finishes (for logs and state), before its slot goes to the next deck. */

@@ -19,6 +19,8 @@ export interface RunDeckOptions {
   limiters: Limiters;
   /** Where the illustrated deck goes. */
   output: string;
+  /** Make report thumbnails of each picture (--report); off, normal runs pay nothing. */
+  thumbnails?: boolean | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: ((event: PipelineEvent) => void) | undefined;
   /** --dry-run: prompts only; no image call, nothing written, `output` stays undefined. */
@@ -67,6 +69,7 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
       providers: options.providers,
       limiters: options.limiters,
       usage,
+      thumbnails: options.thumbnails,
       signal: options.signal,
       onEvent: options.onEvent,
       dryRun: options.dryRun,
@@ -82,14 +85,15 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
     const slides: SlideReport[] = [...plan.skipped, ...outcomes.map((o) => o.report)].sort((a, b) => a.number - b.number);
     const pictures = outcomes.flatMap((o) => (o.picture ? [o.picture] : []));
     const failed = slides.some((s) => s.status === 'failed');
+    const slideSize = pres.slideSize;
     if (options.dryRun) {
       const drafted = slides.some((s) => s.status === 'illustrated');
-      return finish({ output: undefined, status: !failed ? 'ok' : drafted ? 'partial' : 'failed', slides });
+      return finish({ output: undefined, status: !failed ? 'ok' : drafted ? 'partial' : 'failed', slides, slideSize });
     }
-    if (!pictures.length && failed) return finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides });
+    if (!pictures.length && failed) return finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides, slideSize });
     const written = await options.limiters.cpu(() => writeDeck(pres, pictures, options.output));
     if (written.repairs.length) warn(`repaired ${written.repairs.length} defect${written.repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${written.repairs.join('; ')}`);
-    return finish({ output: options.output, status: failed ? 'partial' : 'ok', slides });
+    return finish({ output: options.output, status: failed ? 'partial' : 'ok', slides, slideSize });
   } catch (error) {
     if (options.signal?.aborted) throw error;
     const refused = error instanceof DeckFormatError;

@@ -23,6 +23,8 @@ export interface PassOptions {
   limiters: Limiters;
   /** Ignore the state of earlier passes (the cache decorator handles --force for results). */
   force?: boolean | undefined;
+  /** Make report thumbnails of each picture (--report). */
+  thumbnails?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** Each deck as it finishes, unchanged ones included. */
   onDeck?: ((report: DeckReport) => void) | undefined;

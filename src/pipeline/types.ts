@@ -1,6 +1,6 @@
 // What a run reports, per slide and per deck, and the events progress displays listen to.
 import type { Box } from '../pptx/geometry.js';
-import type { TokenUsage } from '../providers/types.js';
+import type { SlideText, TokenUsage } from '../providers/types.js';
 
 export type SlideStatus = 'illustrated' | 'skipped' | 'failed';
 
@@ -19,6 +19,10 @@ export interface SlideReport {
   /** Bytes of the picture part added. */
   bytes?: number;
   cached?: { prompt: boolean; image: boolean };
+  /** The slide's words, trimmed for display (the HTML report). */
+  text?: SlideText;
+  /** The fitted picture as a small JPEG `data:` URI; only when a run asks for thumbnails (--report). */
+  thumbnail?: string;
 }
 
 export interface Usage extends TokenUsage {
@@ -48,6 +52,8 @@ export interface DeckReport {
   usage: Usage;
   warnings: string[];
   ms: number;
+  /** The deck's slide size in EMU, when it was read (the report draws boxes to scale). */
+  slideSize?: { cx: number; cy: number };
 }
 
 export type PipelineEvent =

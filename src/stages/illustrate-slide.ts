@@ -9,6 +9,8 @@ import { OverBudgetError } from '../pipeline/budget.js';
 import { addUsage, type SlideReport, type Usage, type PipelineEvent } from '../pipeline/types.js';
 import { firstLine, type PlannedSlide } from './plan-illustrations.js';
 import { messageOf } from '../errors.js';
+import { excerptSlideText } from '../report/slide-excerpt.js';
+import { makeThumbnail } from '../report/thumbnail.js';
 
 export const name = 'illustrate-slide';
 
@@ -20,6 +22,8 @@ export interface SlideContext {
   providers: Providers;
   limiters: Limiters;
   usage: Usage;
+  /** Also make a small JPEG of each picture for the HTML report (costs CPU, so only when asked). */
+  thumbnails?: boolean | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: ((event: PipelineEvent) => void) | undefined;
   /** --dry-run: write the prompt, then only ask whether its image is cached (no image call). */
@@ -46,7 +50,7 @@ export interface SlideOutcome {
 export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
   const { slide, box } = plan;
   const started = performance.now();
-  const base = { number: slide.number, title: firstLine(slide.text.title), box, placement: plan.placement };
+  const base = { number: slide.number, title: firstLine(slide.text.title), box, placement: plan.placement, text: excerptSlideText(slide.text) };
   let prompt: string | undefined;
   try {
     const written = await ctx.limiters.llm(() => {
@@ -70,6 +74,7 @@ export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Pr
     // Placeholders keep the whole picture and crop with a:srcRect, so the author can still move the crop.
     const crop = plan.placement === 'placeholder' ? 'srcRect' : 'cover';
     const fitted = await ctx.limiters.cpu(() => fitImage(image.data, { boxCx: box.cx, boxCy: box.cy, crop }));
+    const thumbnail = ctx.thumbnails ? await ctx.limiters.cpu(() => thumbnailOf(fitted.data, box)) : undefined;
     const report: SlideReport = {
       ...base,
       status: 'illustrated',
@@ -77,6 +82,7 @@ export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Pr
       ms: Math.round(performance.now() - started),
       bytes: fitted.data.length,
       cached: { prompt: !!written.cached, image: !!image.cached },
+      ...(thumbnail && { thumbnail }),
     };
     const picture: PictureToAdd = { slidePart: slide.part, image: fitted.data, format: fitted.format, box, descr: written.prompt, z: plan.z, crop: fitted.srcRect, placeholderId: plan.placeholderId };
     return { report, picture };
@@ -87,5 +93,16 @@ export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Pr
     const report: SlideReport = { ...base, status, reason: messageOf(error), ms: Math.round(performance.now() - started) };
     if (prompt !== undefined) report.prompt = prompt;
     return { report };
+  }
+}
+
+// --- internal ---
+
+/** A thumbnail that cannot be made only leaves the report without a preview; the slide is still illustrated. */
+async function thumbnailOf(picture: Buffer, box: { cx: number; cy: number }): Promise<string | undefined> {
+  try {
+    return await makeThumbnail(picture, box);
+  } catch {
+    return undefined;
   }
 }

@@ -6,6 +6,7 @@ import type { ZOrder } from '../pptx/picture-xml.js';
 import { findFreeBox, obstaclesOf } from '../pptx/placement.js';
 import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
 import type { SlideReport } from '../pipeline/types.js';
+import { excerptSlideText } from '../report/slide-excerpt.js';
 
 export const name = 'plan-illustrations';
 
@@ -52,7 +53,7 @@ export function ruleSkip(slide: SlideModel, skip: readonly string[], size: { cx:
 export function planIllustrations(pres: Presentation, options: PlanOptions): IllustrationPlan {
   const planned: PlannedSlide[] = [];
   const skipped: SlideReport[] = [];
-  const skip = (slide: SlideModel, reason: string) => skipped.push({ number: slide.number, status: 'skipped', reason, title: firstLine(slide.text.title) });
+  const skip = (slide: SlideModel, reason: string) => skipped.push({ number: slide.number, status: 'skipped', reason, title: firstLine(slide.text.title), text: excerptSlideText(slide.text) });
   for (const slide of pres.slides) {
     const reason = skipReason(slide, pres, options);
     if (reason) {

@@ -1,10 +1,13 @@
 // `slide-illustrate <decks or folders…>`: one deck as before, or every deck under folders,
 // mirrored under the output folder, with one summary line per deck (or --json).
+import path from 'node:path';
 import { AbortedError, UsageError } from '../../errors.js';
+import { secretsOf } from '../../internal/env.js';
 import { DECK_EXTENSIONS } from '../../pipeline/find-decks.js';
 import { planDeckJobs } from '../../pipeline/deck-jobs.js';
 import { runBatch } from '../../pipeline/run-batch.js';
 import type { BatchReport } from '../../pipeline/types.js';
+import { checkReportPath, writeReport } from '../../report/write-report.js';
 import type { IllustrateArgs } from '../args.js';
 import { confirmCost } from '../confirm-cost.js';
 import { dryRunJson, formatDryRun } from '../dry-run-summary.js';
@@ -16,6 +19,8 @@ import { batchJson, formatBatchSummary, formatDeckSummary, OFFLINE_NOTICE } from
 
 // Runs the command; returns the exit code (0 all ok, 1 some slides or decks failed, 2 a lone deck refused).
 export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise<number> {
+  if (args.dryRun && args.report !== undefined) throw new UsageError('--report with --dry-run: a dry run writes no deck to report on; run without --dry-run');
+  const report = args.report === undefined ? undefined : await checkReportPath(args.report, rawIo.cwd);
   // Everything written while the live display shows goes through it, so no line is drawn over.
   const progress = createProgress({ io: rawIo, json: args.json, verbosity: args.verbosity, dryRun: args.dryRun });
   const io = progress.io;
@@ -28,7 +33,8 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
   let batch: BatchReport;
   progress.start(jobs.length);
   try {
-    batch = await runBatch(jobs, { config, providers, limiters, signal: stop.signal, onEvent: progress.onEvent, dryRun: args.dryRun ? { isImageCached: ctx.lookup.isImageCached } : undefined });
+    const dryRun = args.dryRun ? { isImageCached: ctx.lookup.isImageCached } : undefined;
+    batch = await runBatch(jobs, { config, providers, limiters, signal: stop.signal, onEvent: progress.onEvent, dryRun, thumbnails: report !== undefined });
   } catch (error) {
     if (stop.signal.aborted) throw new AbortedError(`stopped by ${stop.received() ?? 'a signal'}; decks already finished are written, none is half-written`, { cause: error });
     throw error;
@@ -43,6 +49,11 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
     const shown = batch.decks.filter((d) => (args.verbosity === 'quiet' ? d.status !== 'ok' : !progress.printed.has(d.input)));
     io.stdout.write((single ? formatDeckSummary(batch.decks[0]!, io.cwd, ctx.prices) : formatBatchSummary(batch, io.cwd, { prices: ctx.prices, shown })) + '\n');
     if (providers.offline && args.verbosity !== 'quiet' && batch.decks.some((d) => d.output)) io.stdout.write(OFFLINE_NOTICE + '\n');
+  }
+  // Written whatever the decks' fate: a run with failures is when the report helps most.
+  if (report) {
+    await writeReport(report, { batch, config, provider: providers, cwd: io.cwd, secrets: secretsOf(io.env) });
+    if (!args.json) io.stdout.write(`report: ${path.relative(io.cwd, report) || report}\n`);
   }
   return exitCode(batch, single);
 }

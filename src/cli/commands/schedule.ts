@@ -1,8 +1,11 @@
 // `slide-illustrate schedule`: passes over the config's inputs on its cron schedule (or one pass
 // with --once), one log line per deck per pass (JSON lines with --json), stopped by SIGTERM/SIGINT.
+import path from 'node:path';
 import { AbortedError, ConfigError, messageOf, SlideIllustrateError, UsageError } from '../../errors.js';
+import { secretsOf } from '../../internal/env.js';
 import { runSchedule } from '../../pipeline/schedule.js';
 import { runSchedulePass, type PassResult } from '../../pipeline/schedule-pass.js';
+import { checkReportPath, writeReport } from '../../report/write-report.js';
 import type { ScheduleArgs } from '../args.js';
 import type { CliIo } from '../main.js';
 import { createRunContext, type RunContext } from '../run-context.js';
@@ -14,6 +17,7 @@ import { exitCode } from './illustrate.js';
 export async function runScheduleCommand(args: ScheduleArgs, io: CliIo): Promise<number> {
   // Forcing every pass would pay for every deck at every tick.
   if (args.force && !args.once) throw new UsageError('--force regenerates everything, so the schedule would pay for every deck at every tick; use it with --once');
+  if (args.report !== undefined) await checkReportPath(args.report, io.cwd);
   const ctx = await createRunContext(args, io);
   if (!ctx.config.inputs.length) throw new ConfigError('inputs: the scheduled job needs at least one deck or folder in "inputs"');
   const log = createLog(args.json, io);
@@ -71,10 +75,15 @@ async function pass(n: number, args: ScheduleArgs, ctx: RunContext, io: CliIo, l
     ...ctx,
     cwd: io.cwd,
     force: args.force,
+    thumbnails: args.report !== undefined,
     signal,
     onDeck: (deck) => log.line({ event: 'deck', pass: n, ...deckJson(deck) }, `pass ${n} ${formatDeckLine(deck, io.cwd)}`),
   });
   if (result.ran) log.line({ event: 'pass-end', pass: n, totals: totalsJson(result.batch, ctx.prices) }, `pass ${n} done: ${formatBatchTotals(result.batch, ctx.prices)}`);
   else log.line({ event: 'pass-skipped', pass: n, lockFile: result.lockFile, owner: result.owner ? { pid: result.owner.pid, host: result.owner.host, startedAt: result.owner.startedAt } : null }, `pass ${n} skipped: another pass holds ${result.lockFile}${result.owner ? ` (pid ${result.owner.pid})` : ''}`);
+  // Each pass replaces the last one's report (its path was checked before the first pass).
+  if (result.ran && args.report !== undefined) {
+    await writeReport(path.resolve(io.cwd, args.report), { batch: result.batch, config: ctx.config, provider: ctx.providers, cwd: io.cwd, secrets: secretsOf(io.env), label: `pass ${n}` });
+  }
   return result;
 }

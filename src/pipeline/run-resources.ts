@@ -1,0 +1,48 @@
+// What one process shares across every deck it runs: the backend wrapped by the cache, and one
+// set of limiters. The CLI and the library both build their runs from here.
+import path from 'node:path';
+import { createCacheLookup, createCachedProviders, type CacheLookup } from '../cache/cached-providers.js';
+import { openCacheStore } from '../cache/cache-store.js';
+import type { Config } from '../config/schema.js';
+import { createProviders, type ProviderKind } from '../providers/create-providers.js';
+import type { HttpOverrides } from '../providers/provider-http.js';
+import type { Providers } from '../providers/types.js';
+import { withImageBudget } from './budget.js';
+import { resolvePrices, type Prices } from './cost.js';
+import { createLimiters, type Limiters } from './limiters.js';
+
+export interface RunResources {
+  /** The backend wrapped by the cache. */
+  providers: Providers;
+  limiters: Limiters;
+  /** Free reads of the cache: what a run would not pay for. */
+  lookup: CacheLookup;
+  /** Config prices, with what the backend publishes filling the gaps. */
+  prices: Prices;
+}
+
+export interface RunResourceOptions {
+  provider: ProviderKind | undefined;
+  env: NodeJS.ProcessEnv;
+  /** Folder the config's cacheDir is relative to. */
+  cwd: string;
+  force: boolean;
+  http?: HttpOverrides | undefined;
+  onWarning?: ((message: string) => void) | undefined;
+  /** The most images the whole run pays for (--max-images); cache hits are free and not counted. */
+  maxImages?: number | undefined;
+}
+
+export async function createRunResources(config: Config, options: RunResourceOptions): Promise<RunResources> {
+  const backend = await createProviders({ kind: options.provider, config, env: options.env, http: options.http });
+  // The cap sits under the cache, so only calls that reach the backend take a slot.
+  const capped = options.maxImages === undefined ? backend : withImageBudget(backend, options.maxImages);
+  const store = await openCacheStore(path.resolve(options.cwd, config.cacheDir));
+  const cache = { store, config, force: options.force, onWriteError: options.onWarning };
+  return {
+    providers: createCachedProviders(capped, cache),
+    limiters: createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image }),
+    lookup: createCacheLookup(backend, cache),
+    prices: resolvePrices(config.pricing, backend.prices),
+  };
+}

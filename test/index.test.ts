@@ -1,0 +1,28 @@
+// The library API does what the CLI does, without the CLI.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtures } from '../fixtures/index.js';
+import { ConfigError, illustrate } from '../src/index.js';
+import { tempDir } from './helpers/paths.js';
+import { checkPackage } from './helpers/pptx-invariants.js';
+
+describe('illustrate()', () => {
+  it('illustrates decks into a folder with validated config and reports per deck', async () => {
+    const cwd = await tempDir();
+    const events: string[] = [];
+    const batch = await illustrate([fixtures.bullets, fixtures.fourThree], { cwd, out: 'out', provider: 'offline', config: { skipSlides: [] }, onEvent: (e) => events.push(e.type) });
+    expect(batch.decks.map((d) => d.status)).toEqual(['ok', 'ok']);
+    for (const deck of batch.decks) {
+      expect(deck.output!.startsWith(path.join(cwd, 'out'))).toBe(true);
+      expect((await checkPackage(await readFile(deck.output!), await readFile(deck.input))).problems).toEqual([]);
+    }
+    expect(events.filter((t) => t === 'deck-done')).toHaveLength(2);
+  });
+
+  it('rejects a bad config with every problem by key', async () => {
+    const error = await illustrate([fixtures.bullets], { config: { rpm: -1, placement: 'top' } as never }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['rpm', 'placement']);
+  });
+});
