@@ -26,6 +26,8 @@ export interface IllustrateOptions {
   cwd?: string;
   /** Ignore cached prompts and images. */
   force?: boolean;
+  /** Pay for at most this many images in the whole run; cached images are free and not counted. */
+  maxImages?: number;
   /** Also write the run's HTML report (see README, "Report") to this .html file. */
   report?: string;
   signal?: AbortSignal;
@@ -44,7 +46,7 @@ export async function illustrate(inputs: string[], options: IllustrateOptions = 
   const config: Config = parsed.data;
   const env = options.env ?? process.env;
   const report = options.report === undefined ? undefined : await checkReportPath(options.report, cwd);
-  const { providers, limiters } = await createRunResources(config, { provider: options.provider, env, cwd, force: options.force ?? false });
+  const { providers, limiters } = await createRunResources(config, { provider: options.provider, env, cwd, force: options.force ?? false, maxImages: options.maxImages });
   const { jobs } = await planDeckJobs({ inputs, cwd, out: options.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
   const batch = await runBatch(jobs, { config, providers, limiters, signal: options.signal, onEvent: options.onEvent, thumbnails: report !== undefined });
   if (report) await writeReport(report, { batch, config, provider: providers, cwd, secrets: secretsOf(env) });

@@ -20,6 +20,18 @@ describe('illustrate()', () => {
     expect(events.filter((t) => t === 'deck-done')).toHaveLength(2);
   });
 
+  it('maxImages caps the images generated in the whole run; a second run continues from the cache', async () => {
+    const cwd = await tempDir();
+    const run = () => illustrate([fixtures.bullets, fixtures.fourThree], { cwd, out: 'out', provider: 'offline', maxImages: 2 });
+    const first = await run();
+    const slides = first.decks.flatMap((d) => d.slides);
+    expect(slides.filter((s) => s.status === 'illustrated')).toHaveLength(2);
+    expect(slides.filter((s) => s.status === 'skipped').map((s) => s.reason)).toEqual(['over --max-images', 'over --max-images', 'over --max-images']);
+    const second = await run();
+    expect(second.decks.flatMap((d) => d.slides).filter((s) => s.status === 'illustrated')).toHaveLength(4);
+    for (const deck of second.decks) expect((await checkPackage(await readFile(deck.output!), await readFile(deck.input))).problems).toEqual([]);
+  });
+
   it('rejects a bad config with every problem by key', async () => {
     const error = await illustrate([fixtures.bullets], { config: { rpm: -1, placement: 'top' } as never }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);

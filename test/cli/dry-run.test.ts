@@ -74,6 +74,15 @@ describe('--dry-run', () => {
     expect(api.stats.requests.images).toBe(9);
   });
 
+  it('refuses --report: a dry run writes no deck to report on (exit 2, one line, nothing written)', async () => {
+    const cwd = await tempDir();
+    await writeTree(cwd, { 'deck.pptx': fixtures.bullets });
+    const run = await runCli(['deck.pptx', '--dry-run', '--report', 'run.html'], { cwd });
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'slide-illustrate: --report with --dry-run: a dry run writes no deck to report on; run without --dry-run\n' });
+    expect(existsSync(path.join(cwd, 'run.html'))).toBe(false);
+    expect(existsSync(path.join(cwd, 'output'))).toBe(false);
+  });
+
   it('as a library call: the image provider is never called and nothing is written', async () => {
     const providers = createCountingProviders();
     const output = path.join(await tempDir(), 'never.pptx');
