@@ -46,10 +46,10 @@ export async function illustrate(inputs: string[], options: IllustrateOptions = 
   const config: Config = parsed.data;
   const env = options.env ?? process.env;
   const report = options.report === undefined ? undefined : await checkReportPath(options.report, cwd);
-  const { providers, limiters } = await createRunResources(config, { provider: options.provider, env, cwd, force: options.force ?? false, maxImages: options.maxImages });
+  const { providers, limiters, prices } = await createRunResources(config, { provider: options.provider, env, cwd, force: options.force ?? false, maxImages: options.maxImages });
   const { jobs } = await planDeckJobs({ inputs, cwd, out: options.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
   const batch = await runBatch(jobs, { config, providers, limiters, signal: options.signal, onEvent: options.onEvent, thumbnails: report !== undefined });
-  if (report) await writeReport(report, { batch, config, provider: providers, cwd, secrets: secretsOf(env) });
+  if (report) await writeReport(report, { batch, prices, provider: providers, cwd, secrets: secretsOf(env) });
   return batch;
 }
 

@@ -2,14 +2,14 @@
 // run started in, totals with an estimated cost, and every string the API or a deck supplied
 // with credentials masked (a careless server may quote the token back in an error).
 import path from 'node:path';
-import type { Config } from '../config/schema.js';
 import { redact } from '../internal/env.js';
-import { estimateCost, formatCost, resolvePrices } from '../pipeline/cost.js';
+import { estimateCost, formatCost, type Prices } from '../pipeline/cost.js';
 import { countCacheHits, countSlides, type BatchReport, type BatchTotals, type DeckReport, type DeckStatus, type SlideReport, type SlideStatus, type Usage } from '../pipeline/types.js';
 
 export interface ReportInput {
   batch: BatchReport;
-  config: Pick<Config, 'pricing'>;
+  /** Prices resolved for the run (config, then what the API publishes), as the summary uses them. */
+  prices: Prices;
   provider: { kind: string; offline: boolean };
   /** Folder paths are shown relative to (the run's current folder). */
   cwd: string;
@@ -49,7 +49,7 @@ export function collectReport(input: ReportInput): ReportModel {
   const mask = (s: string) => redact(s, input.secrets ?? []);
   const rel = (p: string) => mask(path.relative(input.cwd, p) || p);
   const { totals } = input.batch;
-  const cost = estimateCost(totals.usage, resolvePrices(input.config.pricing));
+  const cost = estimateCost(totals.usage, input.prices);
   return {
     label: input.label,
     finishedAt: (input.finishedAt ?? new Date()).toISOString(),

@@ -66,7 +66,7 @@ ${tile('Slides illustrated', count(t.slides.illustrated), `${count(t.slides.skip
 ${tile('API calls', count(u.llmCalls + u.images), `${count(u.llmCalls)} prompts · ${count(u.images)} images`)}
 ${tile('Tokens', count(u.promptTokens + u.completionTokens), `${count(u.promptTokens)} in · ${count(u.completionTokens)} out`)}
 ${tile('Images generated', count(u.images), `${count(t.cacheHits.images)} from the cache`)}
-${t.costKnown ? tile('Estimated cost', t.cost, model.provider.offline ? 'offline: nothing paid' : 'images and tokens at config prices') : tile('Estimated cost', 'unknown', 'set pricing in pipeline.config.json')}
+${t.costKnown ? tile('Estimated cost', t.cost, model.provider.offline ? 'offline: nothing paid' : 'images and tokens at config or API prices') : tile('Estimated cost', 'unknown', 'set pricing in pipeline.config.json')}
 </section>`;
 }
 

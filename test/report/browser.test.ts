@@ -138,7 +138,7 @@ describe('--report in headless Chromium', () => {
     const slide: SlideReport = { number: 1, status: 'failed', reason: evil, title: evil, text: { title: evil, body: evil, notes: '' }, prompt: evil };
     const deck: DeckReport = { input: path.join(cwd, `${evil}.pptx`), output: undefined, status: 'failed', error: evil, slides: [slide], usage: emptyUsage(), warnings: [evil], ms: 1 };
     const file = path.join(cwd, 'evil.html');
-    await writeReport(file, { batch: { decks: [deck], totals: totalBatch([deck]), ms: 1 }, config: defaultConfig(), provider: { kind: 'offline', offline: true }, cwd });
+    await writeReport(file, { batch: { decks: [deck], totals: totalBatch([deck]), ms: 1 }, prices: resolvePrices(defaultConfig().pricing), provider: { kind: 'offline', offline: true }, cwd });
     const { page, requests } = await open(file);
     expect(await page.locator('script').count()).toBe(0);
     expect(await page.locator('img').count()).toBe(0);

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolvePrices } from '../../src/pipeline/cost.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { UsageError } from '../../src/errors.js';
 import { totalBatch, type BatchReport, type DeckReport, type SlideReport } from '../../src/pipeline/types.js';
@@ -51,7 +52,7 @@ function batchOf(decks: DeckReport[]): BatchReport {
 }
 
 function render(batch: BatchReport, over: Partial<ReportInput> = {}): string {
-  return renderReportHtml(collectReport({ batch, config: defaultConfig(), provider: { kind: 'infomaniak', offline: false }, cwd: CWD, finishedAt: new Date('2026-03-01T10:00:00Z'), ...over }));
+  return renderReportHtml(collectReport({ batch, prices: resolvePrices(defaultConfig().pricing), provider: { kind: 'infomaniak', offline: false }, cwd: CWD, finishedAt: new Date('2026-03-01T10:00:00Z'), ...over }));
 }
 
 const sample = () =>
@@ -88,8 +89,7 @@ describe('renderReportHtml', () => {
 
   it('shows totals: API calls, tokens, images and the estimated cost', () => {
     const batch = sample();
-    const priced = { ...defaultConfig(), pricing: { currency: 'CHF', perImage: 0.05, perMillionPromptTokens: 1, perMillionCompletionTokens: 2 } };
-    const html = render(batch, { config: priced });
+    const html = render(batch, { prices: { currency: 'CHF', perImage: 0.05, perMillionPromptTokens: 1, perMillionCompletionTokens: 2 } });
     const tile = (label: string) => new RegExp(`<div class="tile-label">${label}</div><div class="tile-value">([^<]*)</div><div class="tile-sub">([^<]*)</div>`).exec(html)?.slice(1);
     // 6 prompts + 6 images; 600 + 240 tokens.
     expect(tile('API calls')).toEqual(['12', '6 prompts · 6 images']);

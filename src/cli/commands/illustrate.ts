@@ -52,7 +52,7 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
   }
   // Written whatever the decks' fate: a run with failures is when the report helps most.
   if (report) {
-    await writeReport(report, { batch, config, provider: providers, cwd: io.cwd, secrets: secretsOf(io.env) });
+    await writeReport(report, { batch, prices: ctx.prices, provider: providers, cwd: io.cwd, secrets: secretsOf(io.env) });
     if (!args.json) io.stdout.write(`report: ${path.relative(io.cwd, report) || report}\n`);
   }
   return exitCode(batch, single);

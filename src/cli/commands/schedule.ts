@@ -83,7 +83,7 @@ async function pass(n: number, args: ScheduleArgs, ctx: RunContext, io: CliIo, l
   else log.line({ event: 'pass-skipped', pass: n, lockFile: result.lockFile, owner: result.owner ? { pid: result.owner.pid, host: result.owner.host, startedAt: result.owner.startedAt } : null }, `pass ${n} skipped: another pass holds ${result.lockFile}${result.owner ? ` (pid ${result.owner.pid})` : ''}`);
   // Each pass replaces the last one's report (its path was checked before the first pass).
   if (result.ran && args.report !== undefined) {
-    await writeReport(path.resolve(io.cwd, args.report), { batch: result.batch, config: ctx.config, provider: ctx.providers, cwd: io.cwd, secrets: secretsOf(io.env), label: `pass ${n}` });
+    await writeReport(path.resolve(io.cwd, args.report), { batch: result.batch, prices: ctx.prices, provider: ctx.providers, cwd: io.cwd, secrets: secretsOf(io.env), label: `pass ${n}` });
   }
   return result;
 }
