@@ -1,7 +1,7 @@
 // The fake's generation routes, validating bodies like the real API: Infomaniak answers 422
 // `validation_failed` with `errors[]`, vLLM and OpenAI answer `{error:{message}}`.
 import { parseJsonObject } from '../../src/internal/json.js';
-import { envelope, IMAGE_SIZES, IMAGE_STYLES, openAiError, pngBase64, type FakeModel } from './fake-api-data.js';
+import { envelope, IMAGE_SIZES, IMAGE_STYLES, openAiError, type FakeModel } from './fake-api-data.js';
 import type { FakeApiStats } from './fake-infomaniak.js';
 
 export interface Reply {
@@ -15,6 +15,8 @@ export interface RouteContext {
   openaiModels: string[];
   chatReply: (user: string) => string;
   stats: FakeApiStats;
+  /** The picture of the n-th image answer, as base64. */
+  imageBase64: (size: string, n: number) => string | Promise<string>;
 }
 
 const chars = (s: string) => Array.from(s).length;
@@ -84,5 +86,6 @@ export async function answerImage(raw: string, openai: boolean, ctx: RouteContex
   const negative = body['negative_prompt'];
   if (!openai && negative !== undefined && (typeof negative !== 'string' || chars(negative) > 350)) errors.push({ attribute: 'negative_prompt', description: 'The negative prompt must not be greater than 350 characters.' });
   if (errors.length) return invalid(openai, errors);
-  return { status: 200, body: { created: 1, data: [{ b64_json: await pngBase64(String(size)), revised_prompt: '' }] } };
+  const index = ctx.stats.imagesServed++;
+  return { status: 200, body: { created: 1, data: [{ b64_json: await ctx.imageBase64(String(size), index), revised_prompt: '' }] } };
 }

@@ -9,6 +9,7 @@ import {
   DEFAULT_OPENAI_MODELS,
   DEFAULT_PRODUCTS,
   defaultChatReply,
+  pngBase64,
   seededRandom,
   type FakeModel,
   type FakeProduct,
@@ -36,6 +37,10 @@ export interface FakeApiOptions {
   /** Added to every answer: `latencyMs + random × jitterMs`. @unit milliseconds */
   latencyMs?: number;
   jitterMs?: number;
+  /** Per-route latency replacing latencyMs and jitterMs on those routes (slow images, quick prompts). */
+  routeLatency?: Partial<Record<RouteName, { latencyMs: number; jitterMs?: number }>>;
+  /** The picture of the n-th image answer (0-based) as base64; default a small flat PNG of the size. */
+  imageBase64?: (size: string, n: number) => string | Promise<string>;
   seed?: number;
   /** Share of requests on `failRoutes` that fail with a kind drawn from `failureKinds`. */
   failureRate?: number;
@@ -56,6 +61,8 @@ export interface FakeApiStats {
   /** Arrival of every request, in performance.now() milliseconds. */
   arrivals: { route: RouteName; at: number }[];
   failures: { route: RouteName; kind: FailureKind }[];
+  /** Pictures answered so far (the n of `imageBase64`). */
+  imagesServed: number;
   chatBodies: Record<string, unknown>[];
   imageBodies: Record<string, unknown>[];
   authorizations: (string | undefined)[];
@@ -84,7 +91,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   const latencyRandom = seededRandom((options.seed ?? 1) ^ 0x5bd1e995);
   const failRoutes = options.failRoutes ?? GENERATION_ROUTES;
   const script: { kind: FailureKind; route?: RouteName | undefined }[] = [];
-  const stats: FakeApiStats = { requests: {}, maxInFlight: {}, maxInFlightTotal: 0, arrivals: [], failures: [], chatBodies: [], imageBodies: [], authorizations: [] };
+  const stats: FakeApiStats = { requests: {}, maxInFlight: {}, maxInFlightTotal: 0, arrivals: [], failures: [], imagesServed: 0, chatBodies: [], imageBodies: [], authorizations: [] };
   const inFlight: Partial<Record<RouteName, number>> = {};
   let total = 0;
   const ctx = {
@@ -93,6 +100,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     openaiModels: options.openaiModels ?? DEFAULT_OPENAI_MODELS,
     chatReply: options.chatReply ?? defaultChatReply,
     stats,
+    imageBase64: options.imageBase64 ?? pngBase64,
   };
 
   // Counts the request and how many are in flight, per route and in all.
@@ -131,7 +139,8 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     track(route, req, res);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    await wait((options.latencyMs ?? 0) + latencyRandom() * (options.jitterMs ?? 0));
+    const latency = options.routeLatency?.[route] ?? { latencyMs: options.latencyMs ?? 0, jitterMs: options.jitterMs };
+    await wait(latency.latencyMs + latencyRandom() * (latency.jitterMs ?? 0));
     const openai = route.startsWith('openai-');
     const send = (r: Reply) => {
       res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });

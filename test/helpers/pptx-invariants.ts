@@ -19,20 +19,22 @@ export interface PackageReport {
   ourPictures: Map<string, number>;
 }
 
-/** Compression method per entry (0 STORE, 8 DEFLATE) and folder entries, from the central directory. */
-export function zipEntries(bytes: Uint8Array): { name: string; method: number }[] {
+/** Compression method per entry (0 STORE, 8 DEFLATE), its sizes, and folder entries, from the central directory. */
+export function zipEntries(bytes: Uint8Array): { name: string; method: number; compressedSize: number; size: number }[] {
   const view = Buffer.from(bytes);
   let eocd = -1;
   for (let i = view.length - 22; i >= 0; i--) if (view.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
   const count = view.readUInt16LE(eocd + 10);
   let p = view.readUInt32LE(eocd + 16);
-  const out: { name: string; method: number }[] = [];
+  const out: { name: string; method: number; compressedSize: number; size: number }[] = [];
   for (let k = 0; k < count; k++) {
     const method = view.readUInt16LE(p + 10);
+    const compressedSize = view.readUInt32LE(p + 20);
+    const size = view.readUInt32LE(p + 24);
     const n = view.readUInt16LE(p + 28);
     const e = view.readUInt16LE(p + 30);
     const c = view.readUInt16LE(p + 32);
-    out.push({ name: view.toString('utf8', p + 46, p + 46 + n), method });
+    out.push({ name: view.toString('utf8', p + 46, p + 46 + n), method, compressedSize, size });
     p += 46 + n + e + c;
   }
   return out;
