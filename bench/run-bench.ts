@@ -1,0 +1,291 @@
+// `npm run bench`: every case of cases.ts against the loopback fake API, side by side with the naive
+// baseline and the sharp-only floor. Prints the table on stdout, progress on stderr, and writes
+// bench/results.json (the figures BENCHMARKS.md quotes). Everything runs on 127.0.0.1 with a server
+// this process starts and closes; every child has a time limit.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { readPresentationFile } from '../src/pptx/read-presentation.js';
+import { chooseImageSize } from '../src/providers/image-sizes.js';
+import { planIllustrations } from '../src/stages/plan-illustrations.js';
+import { configSchema } from '../src/config/schema.js';
+import { startFakeApi, type FakeApi } from '../test/helpers/fake-infomaniak.js';
+import { boundOf, CASES, latencyOf, rateWindowOf, slidesOf, UNLIMITED_RPM, type BenchCase, type Bound } from './cases.js';
+import { makeDeck, makeDeckFolder } from './make-decks.js';
+import { addedMedia, benchDir, binPath, repoRoot, runMeasured, type ChildRun } from './measure.js';
+import { makePhotoPool } from './photo-images.js';
+import { sharpFloor, type FloorJob } from './sharp-floor.js';
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const onWait = (share: number) => log(`  the machine is ${(share * 100).toFixed(0)} % busy with other work; waiting (up to 2 min) for it to settle`);
+const s = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+
+/** A planned picture of a generated deck: its box and the image size the CLI will ask for. */
+interface PlannedPicture {
+  boxCx: number;
+  boxCy: number;
+  size: string;
+}
+
+interface CaseResult {
+  id: string;
+  title: string;
+  slides: number;
+  decks: number;
+  concurrency: number;
+  timeScale: number;
+  rpm: number | null;
+  wallMs: number;
+  bound: Bound;
+  /** wall / bound; for the zero-latency case, wall / sharp floor. */
+  ratio: number;
+  apiCalls: { total: number; byRoute: Partial<Record<string, number>> };
+  cpuMsPerSlide: number;
+  peakRssMb: number;
+  bytesPerPicture: number;
+  pictures: number;
+  rerun: { wallMs: number; cpuMs: number; peakRssMb: number; apiCalls: number };
+  naive: { wallMs: number; cpuMs: number; peakRssMb: number; bytesPerPicture: number };
+  floor: { wallMs: number; cpuMs: number; bytesPerPicture: number };
+  /** CPU other processes took during each measurement, as a share of the machine (0..1). */
+  foreign: { cli: number; rerun: number; naive: number; floor: number };
+}
+
+/** Pictures the fake API hands out, per size, in the order it serves them. */
+type Pools = Map<string, string[]>;
+
+// ---------------------------------------------------------------------------------------------
+
+async function planPictures(decks: string[]): Promise<PlannedPicture[]> {
+  const config = configSchema.parse({});
+  const out: PlannedPicture[] = [];
+  for (const deck of decks) {
+    const plan = planIllustrations(await readPresentationFile(deck), { placement: config.placement, skipSlides: config.skipSlides });
+    for (const p of plan.planned) out.push({ boxCx: p.box.cx, boxCy: p.box.cy, size: chooseImageSize(p.box.cx / p.box.cy) });
+  }
+  return out;
+}
+
+function startApi(c: BenchCase, pools: Pools): Promise<FakeApi> {
+  return startFakeApi({
+    routeLatency: { chat: latencyOf(c.promptMs, c.timeScale), images: latencyOf(c.imageMs, c.timeScale) },
+    imageBase64: (size, n) => {
+      const pool = pools.get(size);
+      if (!pool) throw new Error(`bench: no pictures made for size ${size}`);
+      return pool[n % pool.length]!;
+    },
+  });
+}
+
+const apiEnv = (api: FakeApi, c: BenchCase): Record<string, string> => ({
+  INFOMANIAK_API_TOKEN: api.token,
+  INFOMANIAK_PRODUCT_ID: '105',
+  INFOMANIAK_BASE_URL: api.url,
+  ...(c.timeScale > 1 ? { BENCH_RATE_WINDOW_MS: String(rateWindowOf(c)) } : {}),
+});
+
+const totalRequests = (api: FakeApi) => Object.values(api.stats.requests).reduce((a, b) => a + (b ?? 0), 0);
+
+interface CliSummary {
+  decks: { output: string | null }[];
+  totals: { slides: { illustrated: number; failed: number }; apiCalls: { prompts: number; images: number }; cacheHits: { prompts: number; images: number } };
+}
+
+// One CLI run against a fresh fake API: its measures, summary and the API's request counts.
+async function runCli(c: BenchCase, pools: Pools, argv: string[], cwd: string, timeoutMs: number) {
+  const api = await startApi(c, pools);
+  try {
+    const entry = c.timeScale > 1 ? path.join(benchDir, 'scaled-cli.mjs') : binPath;
+    const run = await runMeasured([entry, ...argv], { cwd, env: apiEnv(api, c), timeoutMs, onWait });
+    const summary = JSON.parse(run.stdout) as CliSummary;
+    return { run, summary, requests: { ...api.stats.requests } as Partial<Record<string, number>>, total: totalRequests(api) };
+  } finally {
+    await api.close();
+  }
+}
+
+function expect(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`bench: ${what}`);
+}
+
+async function runCase(c: BenchCase, index: number, root: string, pools: Pools, pictures: Map<string, PlannedPicture[]>): Promise<CaseResult> {
+  const n = slidesOf(c);
+  const dir = path.join(root, c.id);
+  const decks = deckFiles.get(c.id)!;
+  const target = c.directory ? path.join(dir, 'decks') : decks[0]!;
+  const planned = pictures.get(c.id)!;
+  const rpm = c.rpm ?? UNLIMITED_RPM;
+  const bound0 = boundOf(c, 2 * n + 1);
+  const limit = Math.max(120_000, 6 * n * (c.promptMs + c.imageMs) / c.timeScale + 60_000);
+  const argv = [target, '--provider', 'infomaniak', '-c', String(c.concurrency), '--rpm', String(rpm), '--cache-dir', path.join(dir, 'cache'), '--out', path.join(dir, 'out') + path.sep, '--json'];
+  const tag = `${index + 1}/${CASES.length} ${c.id}`;
+
+  log(`${tag}: CLI, first run (bound ${s(bound0.ms)})`);
+  const first = await runCli(c, pools, argv, dir, limit);
+  expect(first.summary.totals.slides.illustrated === n && first.summary.totals.slides.failed === 0, `${c.id}: ${first.summary.totals.slides.illustrated}/${n} slides illustrated`);
+  expect(first.summary.totals.apiCalls.prompts === n && first.summary.totals.apiCalls.images === n, `${c.id}: expected ${n} prompt and ${n} image calls, got ${JSON.stringify(first.summary.totals.apiCalls)}`);
+  const bound = boundOf(c, first.total);
+  log(`${tag}: CLI ${s(first.run.wallMs)} (${(first.run.wallMs / bound.ms).toFixed(2)}× the bound), ${first.total} API calls, peak RSS ${first.run.peakRssMb.toFixed(0)} MB`);
+
+  log(`${tag}: CLI, re-run over the unchanged deck${c.decks > 1 ? 's' : ''} (same cache)`);
+  const again = await runCli(c, pools, argv, dir, limit);
+  expect(again.summary.totals.cacheHits.images === n && again.summary.totals.apiCalls.images === 0, `${c.id}: the re-run was not served from the cache: ${JSON.stringify(again.summary.totals)}`);
+  log(`${tag}: re-run ${s(again.run.wallMs)}`);
+
+  const outputs = first.summary.decks.map((d) => d.output!);
+  const media = await addedMedia(outputs);
+  expect(media.pictures === n, `${c.id}: ${media.pictures} pictures in the outputs for ${n} slides`);
+
+  log(`${tag}: naive baseline (every prompt, then every image, one at a time)`);
+  const naiveOut = path.join(dir, 'naive-out');
+  await mkdir(naiveOut, { recursive: true });
+  const api = await startApi(c, pools);
+  let naive: ChildRun;
+  try {
+    const naiveArgs = { decks, outDir: naiveOut, rpm, rateWindowMs: c.timeScale > 1 ? rateWindowOf(c) : undefined };
+    naive = await runMeasured([path.join(benchDir, 'naive.ts'), JSON.stringify(naiveArgs)], { cwd: repoRoot, env: apiEnv(api, c), timeoutMs: limit + (4 * n * (c.promptMs + c.imageMs)) / c.timeScale, typescript: true, onWait });
+  } finally {
+    await api.close();
+  }
+  const naiveMedia = await addedMedia(decks.map((d) => path.join(naiveOut, path.basename(d))));
+  log(`${tag}: naive ${s(naive.wallMs)}`);
+
+  log(`${tag}: sharp-only floor over the same ${n} images`);
+  const jobs: FloorJob[] = planned.map((p, i) => ({ image: Buffer.from(pools.get(p.size)![i % pools.get(p.size)!.length]!, 'base64'), boxCx: p.boxCx, boxCy: p.boxCy }));
+  const floor = await sharpFloor(jobs);
+  log(`${tag}: floor ${s(floor.wallMs)}`);
+
+  const zeroLatency = c.promptMs === 0 && c.imageMs === 0;
+  return {
+    id: c.id,
+    title: c.title,
+    slides: n,
+    decks: c.decks,
+    concurrency: c.concurrency,
+    timeScale: c.timeScale,
+    rpm: c.rpm ?? null,
+    wallMs: first.run.wallMs,
+    bound,
+    ratio: first.run.wallMs / (zeroLatency ? floor.wallMs : bound.ms),
+    apiCalls: { total: first.total, byRoute: first.requests },
+    cpuMsPerSlide: first.run.cpuMs / n,
+    peakRssMb: first.run.peakRssMb,
+    bytesPerPicture: media.bytes / media.pictures,
+    pictures: media.pictures,
+    rerun: { wallMs: again.run.wallMs, cpuMs: again.run.cpuMs, peakRssMb: again.run.peakRssMb, apiCalls: again.total },
+    naive: { wallMs: naive.wallMs, cpuMs: naive.cpuMs, peakRssMb: naive.peakRssMb, bytesPerPicture: naiveMedia.bytes / Math.max(1, naiveMedia.pictures) },
+    floor: { wallMs: floor.wallMs, cpuMs: floor.cpuMs, bytesPerPicture: floor.bytes / jobs.length },
+    foreign: { cli: first.run.foreignShare, rerun: again.run.foreignShare, naive: naive.foreignShare, floor: floor.foreignShare },
+  };
+}
+
+/** Deck files per case, made before any timing. */
+const deckFiles = new Map<string, string[]>();
+
+// ---------------------------------------------------------------------------------------------
+
+function table(results: CaseResult[]): string {
+  const head = ['case', 'slides', 'c', 'wall', 'lower bound', 'ratio', 'naive', 'naive ÷ wall', 'sharp floor', 'wall ÷ floor', 'API calls', 'CPU/slide', 'peak RSS', 'KB/picture', 're-run'];
+  const rows = results.map((r) => [
+    r.id,
+    String(r.slides),
+    String(r.concurrency),
+    s(r.wallMs),
+    r.bound.ms > 0 ? s(r.bound.ms) : `${s(r.floor.wallMs)} (floor)`,
+    r.ratio.toFixed(2),
+    s(r.naive.wallMs),
+    (r.naive.wallMs / r.wallMs).toFixed(1) + '×',
+    s(r.floor.wallMs),
+    (r.wallMs / r.floor.wallMs).toFixed(2),
+    String(r.apiCalls.total),
+    `${r.cpuMsPerSlide.toFixed(0)} ms`,
+    `${r.peakRssMb.toFixed(0)} MB`,
+    (r.bytesPerPicture / 1024).toFixed(0),
+    s(r.rerun.wallMs),
+  ]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+interface Target {
+  name: string;
+  value: string;
+  pass: boolean;
+}
+
+function targets(results: CaseResult[]): Target[] {
+  const by = (id: string) => results.find((r) => r.id === id)!;
+  const pipeline = by('pipeline-24');
+  const folder = by('folder-10x20');
+  const local = by('local-200');
+  const heaviest = Math.max(...results.map((r) => r.bytesPerPicture));
+  return [
+    { name: 'wall within 10 % of the bound, 24 slides c=4', value: `${pipeline.ratio.toFixed(2)}×`, pass: pipeline.ratio <= 1.1 },
+    { name: 'wall within 10 % of the bound, directory run', value: `${folder.ratio.toFixed(2)}×`, pass: folder.ratio <= 1.1 },
+    { name: 'zero-latency overhead within 1.5× the sharp floor', value: `${local.ratio.toFixed(2)}×`, pass: local.ratio <= 1.5 },
+    { name: 'peak RSS under 300 MB, 200-slide deck', value: `${local.peakRssMb.toFixed(0)} MB`, pass: local.peakRssMb < 300 },
+    { name: 're-run over an unchanged 200-slide deck under 2 s', value: s(local.rerun.wallMs), pass: local.rerun.wallMs < 2000 },
+    { name: 'under 250 KB per half-slide picture', value: `${(heaviest / 1024).toFixed(0)} KB (largest case average)`, pass: heaviest < 250 * 1024 },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(repoRoot, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run bench`, which builds first');
+  const only = process.env['BENCH_CASES']?.split(',');
+  const cases = only ? CASES.filter((c) => only.includes(c.id)) : CASES;
+  const started = performance.now();
+  const root = await mkdtemp(path.join(os.tmpdir(), 'si-bench-'));
+  try {
+    log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, sharp ${sharp.versions.sharp ?? '?'}`);
+    log(`decks in ${root}`);
+    const pictures = new Map<string, PlannedPicture[]>();
+    for (const c of cases) {
+      const dir = path.join(root, c.id);
+      const files = c.directory ? await makeDeckFolder(path.join(dir, 'decks'), c.decks, c.slidesPerDeck) : [path.join(dir, 'deck.pptx')];
+      if (!c.directory) await makeDeck(files[0]!, c.slidesPerDeck);
+      deckFiles.set(c.id, files);
+      pictures.set(c.id, await planPictures(files));
+      expect(pictures.get(c.id)!.length === slidesOf(c), `${c.id}: ${pictures.get(c.id)!.length} slides planned, ${slidesOf(c)} made`);
+    }
+    // As many different pictures per size as the largest case needs, made before anything is timed.
+    const need = new Map<string, number>();
+    for (const list of pictures.values()) {
+      const count = new Map<string, number>();
+      for (const p of list) count.set(p.size, (count.get(p.size) ?? 0) + 1);
+      for (const [size, k] of count) need.set(size, Math.max(need.get(size) ?? 0, k));
+    }
+    const pools: Pools = new Map();
+    for (const [size, count] of need) {
+      log(`making ${count} photographic-like ${size} PNGs for the fake API`);
+      const t = performance.now();
+      pools.set(size, await makePhotoPool(size, count));
+      log(`  done in ${s(performance.now() - t)}, ${(Buffer.byteLength(pools.get(size)![0]!, 'base64') / 2 ** 20).toFixed(1)} MB each`);
+    }
+    const results: CaseResult[] = [];
+    for (const [i, c] of cases.entries()) results.push(await runCase(c, i, root, pools, pictures));
+
+    process.stdout.write(table(results) + '\n\n');
+    const checked = only ? [] : targets(results);
+    for (const t of checked) process.stdout.write(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value}\n`);
+    const busy = results.flatMap((r) => Object.entries(r.foreign).filter(([, share]) => share > 0.05).map(([what, share]) => `${r.id} ${what} ${(share * 100).toFixed(0)} %`));
+    if (busy.length) process.stdout.write(`note: other processes took more than 5 % of the machine during: ${busy.join(', ')}\n`);
+    const report = {
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? null, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, sharp: sharp.versions.sharp ?? null },
+      cases: CASES.filter((c) => cases.includes(c)),
+      results,
+      targets: checked,
+      totalMs: performance.now() - started,
+    };
+    if (!only) await writeFile(path.join(benchDir, 'results.json'), JSON.stringify(report, null, 2) + '\n');
+    log(`done in ${s(performance.now() - started)}${only ? ' (subset: results.json not written)' : '; results in bench/results.json'}`);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();
