@@ -47,7 +47,12 @@ export interface SlideOutcome {
 
 // Prompt → image → fit for one slide; failures become a failed report, never a thrown error.
 // In a dry run the slide stops after its prompt; "illustrated" then means "would be".
-export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
+// The whole of it holds one picture slot (see Limiters.picture).
+export function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
+  return ctx.limiters.picture(() => illustrate(plan, ctx));
+}
+
+async function illustrate(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
   const { slide, box } = plan;
   const started = performance.now();
   const base = { number: slide.number, title: firstLine(slide.text.title), box, placement: plan.placement, text: excerptSlideText(slide.text) };
