@@ -57,11 +57,15 @@ export async function runMeasured(argv: string[], options: ChildOptions): Promis
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+  // A benchmark stopped with Ctrl-C takes its child with it.
+  const stop = () => child.kill('SIGKILL');
+  process.once('exit', stop);
   const code = await new Promise<number>((resolve) => child.on('close', (c, signal) => resolve(signal ? 128 : (c ?? 1))));
   const wallMs = performance.now() - started;
   const machineAfter = sampleCpu();
   const own = process.cpuUsage(ownBefore);
   clearTimeout(killer);
+  process.off('exit', stop);
   try {
     if (code !== 0) throw new Error(`${path.basename(argv[0] ?? 'child')} exited with ${code}${wallMs >= options.timeoutMs ? ' (killed at its time limit)' : ''}:\n${stderr.slice(-2000)}`);
     const usage = JSON.parse(await readFile(probeFile, 'utf8')) as { userMicros: number; systemMicros: number; peakRssKb: number | null; memory?: unknown };

@@ -4,7 +4,7 @@
 // JPEG size and sharp's time depend on content, so a flat colour would flatter both. These have
 // the statistics of a photo: luminance from 1/f noise (equal energy per octave, as natural images
 // have), smooth colour fields, hard-edged translucent shapes, and sensor grain. Through fitImage
-// they encode at about 1.4 bits per pixel, the detailed end of the real photos in the shared corpus
+// they encode at about 1.3 bits per pixel, the detailed end of the real photos in the shared corpus
 // (0.2 to 1.6 bpp through the same fit), so the bytes-per-picture figure errs on the heavy side.
 import sharp from 'sharp';
 import { seededRandom } from '../test/helpers/fake-api-data.js';

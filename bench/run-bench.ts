@@ -110,24 +110,29 @@ function expect(condition: boolean, what: string): void {
   if (!condition) throw new Error(`bench: ${what}`);
 }
 
-async function runCase(c: BenchCase, index: number, root: string, pools: Pools, pictures: Map<string, PlannedPicture[]>): Promise<CaseResult> {
+/** A case's generated decks and the pictures the CLI will plan for them. */
+interface Prepared {
+  decks: string[];
+  planned: PlannedPicture[];
+}
+
+async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { decks, planned }: Prepared): Promise<CaseResult> {
   const n = slidesOf(c);
   const dir = path.join(root, c.id);
-  const decks = deckFiles.get(c.id)!;
   const target = c.directory ? path.join(dir, 'decks') : decks[0]!;
-  const planned = pictures.get(c.id)!;
   const rpm = c.rpm ?? UNLIMITED_RPM;
   const bound0 = boundOf(c, 2 * n + 1);
-  const limit = Math.max(120_000, 6 * n * (c.promptMs + c.imageMs) / c.timeScale + 60_000);
+  // Generous time limits (bounded all the same): six times the naive API time, plus a minute.
+  const limit = Math.max(120_000, (6 * n * (c.promptMs + c.imageMs)) / c.timeScale + 60_000);
   const argv = [target, '--provider', 'infomaniak', '-c', String(c.concurrency), '--rpm', String(rpm), '--cache-dir', path.join(dir, 'cache'), '--out', path.join(dir, 'out') + path.sep, '--json'];
-  const tag = `${index + 1}/${CASES.length} ${c.id}`;
 
-  log(`${tag}: CLI, first run (bound ${s(bound0.ms)})`);
+  log(`${tag}: CLI, first run${bound0.ms > 0 ? ` (bound ${s(bound0.ms)})` : ''}`);
   const first = await runCli(c, pools, argv, dir, limit);
   expect(first.summary.totals.slides.illustrated === n && first.summary.totals.slides.failed === 0, `${c.id}: ${first.summary.totals.slides.illustrated}/${n} slides illustrated`);
   expect(first.summary.totals.apiCalls.prompts === n && first.summary.totals.apiCalls.images === n, `${c.id}: expected ${n} prompt and ${n} image calls, got ${JSON.stringify(first.summary.totals.apiCalls)}`);
   const bound = boundOf(c, first.total);
-  log(`${tag}: CLI ${s(first.run.wallMs)} (${(first.run.wallMs / bound.ms).toFixed(2)}× the bound), ${first.total} API calls, peak RSS ${first.run.peakRssMb.toFixed(0)} MB`);
+  const against = bound.ms > 0 ? ` (${(first.run.wallMs / bound.ms).toFixed(2)}× the bound)` : '';
+  log(`${tag}: CLI ${s(first.run.wallMs)}${against}, ${first.total} API calls, peak RSS ${first.run.peakRssMb.toFixed(0)} MB`);
 
   log(`${tag}: CLI, re-run over the unchanged deck${c.decks > 1 ? 's' : ''} (same cache)`);
   const again = await runCli(c, pools, argv, dir, limit);
@@ -153,7 +158,10 @@ async function runCase(c: BenchCase, index: number, root: string, pools: Pools, 
   log(`${tag}: naive ${s(naive.wallMs)}`);
 
   log(`${tag}: sharp-only floor over the same ${n} images`);
-  const jobs: FloorJob[] = planned.map((p, i) => ({ image: Buffer.from(pools.get(p.size)![i % pools.get(p.size)!.length]!, 'base64'), boxCx: p.boxCx, boxCy: p.boxCy }));
+  const jobs: FloorJob[] = planned.map((p, i) => {
+    const pool = pools.get(p.size)!;
+    return { image: Buffer.from(pool[i % pool.length]!, 'base64'), boxCx: p.boxCx, boxCy: p.boxCy };
+  });
   const floor = await sharpFloor(jobs);
   log(`${tag}: floor ${s(floor.wallMs)}`);
 
@@ -180,9 +188,6 @@ async function runCase(c: BenchCase, index: number, root: string, pools: Pools, 
     foreign: { cli: first.run.foreignShare, rerun: again.run.foreignShare, naive: naive.foreignShare, floor: floor.foreignShare },
   };
 }
-
-/** Deck files per case, made before any timing. */
-const deckFiles = new Map<string, string[]>();
 
 // ---------------------------------------------------------------------------------------------
 
@@ -242,20 +247,20 @@ async function main(): Promise<void> {
   try {
     log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, sharp ${sharp.versions.sharp ?? '?'}`);
     log(`decks in ${root}`);
-    const pictures = new Map<string, PlannedPicture[]>();
+    const prepared = new Map<BenchCase, Prepared>();
     for (const c of cases) {
       const dir = path.join(root, c.id);
-      const files = c.directory ? await makeDeckFolder(path.join(dir, 'decks'), c.decks, c.slidesPerDeck) : [path.join(dir, 'deck.pptx')];
-      if (!c.directory) await makeDeck(files[0]!, c.slidesPerDeck);
-      deckFiles.set(c.id, files);
-      pictures.set(c.id, await planPictures(files));
-      expect(pictures.get(c.id)!.length === slidesOf(c), `${c.id}: ${pictures.get(c.id)!.length} slides planned, ${slidesOf(c)} made`);
+      const decks = c.directory ? await makeDeckFolder(path.join(dir, 'decks'), c.decks, c.slidesPerDeck) : [path.join(dir, 'deck.pptx')];
+      if (!c.directory) await makeDeck(decks[0]!, c.slidesPerDeck);
+      const planned = await planPictures(decks);
+      expect(planned.length === slidesOf(c), `${c.id}: ${planned.length} slides planned, ${slidesOf(c)} made`);
+      prepared.set(c, { decks, planned });
     }
     // As many different pictures per size as the largest case needs, made before anything is timed.
     const need = new Map<string, number>();
-    for (const list of pictures.values()) {
+    for (const { planned } of prepared.values()) {
       const count = new Map<string, number>();
-      for (const p of list) count.set(p.size, (count.get(p.size) ?? 0) + 1);
+      for (const p of planned) count.set(p.size, (count.get(p.size) ?? 0) + 1);
       for (const [size, k] of count) need.set(size, Math.max(need.get(size) ?? 0, k));
     }
     const pools: Pools = new Map();
@@ -265,8 +270,11 @@ async function main(): Promise<void> {
       pools.set(size, await makePhotoPool(size, count));
       log(`  done in ${s(performance.now() - t)}, ${(Buffer.byteLength(pools.get(size)![0]!, 'base64') / 2 ** 20).toFixed(1)} MB each`);
     }
+    // The fixed cost of a CLI process: node, the modules, parsing the command line.
+    const startup = await runMeasured([binPath, '--help'], { cwd: root, env: {}, timeoutMs: 60_000, onWait });
+    log(`CLI start-up (--help): ${s(startup.wallMs)}, peak RSS ${startup.peakRssMb.toFixed(0)} MB`);
     const results: CaseResult[] = [];
-    for (const [i, c] of cases.entries()) results.push(await runCase(c, i, root, pools, pictures));
+    for (const [i, c] of cases.entries()) results.push(await runCase(c, `${i + 1}/${cases.length} ${c.id}`, root, pools, prepared.get(c)!));
 
     process.stdout.write(table(results) + '\n\n');
     const checked = only ? [] : targets(results);
@@ -277,6 +285,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? null, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, sharp: sharp.versions.sharp ?? null },
       cases: CASES.filter((c) => cases.includes(c)),
+      startup: { wallMs: startup.wallMs, cpuMs: startup.cpuMs, peakRssMb: startup.peakRssMb },
       results,
       targets: checked,
       totalMs: performance.now() - started,
@@ -288,4 +297,6 @@ async function main(): Promise<void> {
   }
 }
 
+// Ctrl-C or a kill: leave through 'exit', which stops the running child (see measure.ts).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 await main();

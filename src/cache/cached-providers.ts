@@ -6,6 +6,7 @@ import { messageOf } from '../errors.js';
 import type { ImageProvider, ImageRequest, ImageResult, PromptProvider, PromptRequest, PromptResult, Providers } from '../providers/types.js';
 import { hashKey, imageKey, imageSizeOf, promptKey } from './cache-keys.js';
 import type { CacheKind, CacheStore } from './cache-store.js';
+import { cachedPictures } from './cached-fit.js';
 import { parseJsonObject } from '../internal/json.js';
 
 export interface CacheOptions {
@@ -17,9 +18,11 @@ export interface CacheOptions {
   onWriteError?: ((message: string) => void) | undefined;
 }
 
-// Wraps both providers of a backend with the cache.
+// Wraps both providers of a backend, and the fitting of their images, with the cache.
 export function createCachedProviders(providers: Providers, options: CacheOptions): Providers {
-  return { ...providers, prompt: cachePromptProvider(providers.prompt, options), image: cacheImageProvider(providers.image, options) };
+  const image = cacheImageProvider(providers.image, options);
+  const pictures = cachedPictures(options, (req) => hashKey(imageKey(req, providers.image.imageFingerprint, options.config.image)));
+  return { ...providers, prompt: cachePromptProvider(providers.prompt, options), image, pictures };
 }
 
 // The prompt provider, cached by everything that shapes a prompt.
@@ -42,9 +45,10 @@ export function cacheImageProvider(inner: ImageProvider, options: CacheOptions):
   return {
     name: inner.name,
     imageFingerprint: inner.imageFingerprint,
-    generateImage: (req, call) => {
+    generateImage: async (req, call) => {
       const size = imageSizeOf(req);
-      return through(imageKey(req, inner.imageFingerprint, options.config.image), (data) => ({ data, size }), () => inner.generateImage(req, call));
+      const key = imageKey(req, inner.imageFingerprint, options.config.image);
+      return { ...(await through(key, (data) => ({ data, size }), () => inner.generateImage(req, call))), key: hashKey(key) };
     },
   };
 }

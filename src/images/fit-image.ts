@@ -7,6 +7,8 @@ export const TARGET_DPI = 144;
 const EMU_PER_INCH = 914_400;
 /** JPEG quality for opaque pictures (mozjpeg). */
 export const JPEG_QUALITY = 80;
+/** Bump when fitImage's output changes for the same input, so cached pictures are made anew. */
+export const FIT_VERSION = 1;
 
 export interface FitOptions {
   /** Box size in EMU. */

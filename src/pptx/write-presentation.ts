@@ -2,6 +2,7 @@
 // Only the parts a picture needs are touched: the slide, its .rels, [Content_Types].xml and new media.
 import { createHash } from 'node:crypto';
 import path from 'node:path/posix';
+import { addDeflatedPart, deflatePart } from './deflated-part.js';
 import { readRels, relsPartFor, resolveTarget } from './opc.js';
 import type { Box } from './geometry.js';
 import { fillPlaceholder, insertIntoSpTree, maxShapeId, MARKER, pictureXml, prefixesOf, removeOurPictures, type Crop, type ZOrder } from './picture-xml.js';
@@ -47,6 +48,8 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
   let replaced = 0;
   const names = new Set(pkg.names().map((n) => n.toLowerCase()));
   let typesXml = await pkg.readText('[Content_Types].xml');
+  // Every picture deflated at once, natively and off the main thread (see deflated-part.ts).
+  const deflated = new Map(await Promise.all(pictures.map(async (pic) => [pic, await deflatePart(pic.image)] as const)));
   const bySlide = new Map<string, PictureToAdd[]>();
   for (const pic of pictures) bySlide.set(pic.slidePart, [...(bySlide.get(pic.slidePart) ?? []), pic]);
   // The zip is edited in place, so record what the input already got wrong before touching it.
@@ -78,7 +81,7 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
       let media = `ppt/media/${MARKER}-${hash}.${ext}`;
       for (let k = 2; names.has(media.toLowerCase()) && !newParts.has(media); k++) media = `ppt/media/${MARKER}-${hash}-${k}.${ext}`;
       if (!newParts.has(media)) {
-        zip.file(media, pic.image, { binary: true, createFolders: false, compression: 'DEFLATE' });
+        addDeflatedPart(zip, media, deflated.get(pic)!);
         names.add(media.toLowerCase());
         newParts.add(media);
       }

@@ -1,4 +1,5 @@
 // The two provider contracts every backend (offline, Infomaniak, OpenAI-compatible) implements.
+import type { FitOptions, FittedImage } from '../images/fit-image.js';
 
 /** Slide text kept apart so a prompt can weigh title, body and notes differently. */
 export interface SlideText {
@@ -45,6 +46,8 @@ export interface ImageResult {
   size?: string;
   /** True when the result came from the cache and cost nothing. */
   cached?: boolean;
+  /** The image cache's key for this image (sha256 hex): its fitted picture is cached under it, unhashed bytes. */
+  key?: string;
 }
 
 export interface CallOptions {
@@ -72,6 +75,13 @@ export interface PublishedPrices {
   perMillionCompletionTokens?: number;
 }
 
+export interface PictureStore {
+  /** The picture fitted earlier for the image this request makes, if any (no image is read or made). */
+  lookup(request: ImageRequest, options: FitOptions): Promise<FittedImage | undefined>;
+  /** fitImage, keeping the result. */
+  fit(image: ImageResult, options: FitOptions): Promise<FittedImage>;
+}
+
 export interface Providers {
   /** "offline", "infomaniak" or "openai". */
   kind: string;
@@ -81,4 +91,6 @@ export interface Providers {
   image: ImageProvider;
   /** True when pictures are local placeholders rather than AI images. */
   offline: boolean;
+  /** Fitted pictures kept by the cache, so re-runs skip sharp; without it images go straight to fitImage. */
+  pictures?: PictureStore | undefined;
 }

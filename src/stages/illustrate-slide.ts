@@ -1,6 +1,6 @@
 // Stage 3: one slide's picture, pipelined — its image starts as soon as its prompt is ready,
 // each step under its own limiter (prompts, images, CPU).
-import { fitImage } from '../images/fit-image.js';
+import { fitImage, type FitOptions, type FittedImage } from '../images/fit-image.js';
 import type { Limiters } from '../pipeline/limiters.js';
 import type { PictureToAdd } from '../pptx/write-presentation.js';
 import type { ImageRequest, PromptRequest, Providers } from '../providers/types.js';
@@ -47,7 +47,12 @@ export interface SlideOutcome {
 
 // Prompt → image → fit for one slide; failures become a failed report, never a thrown error.
 // In a dry run the slide stops after its prompt; "illustrated" then means "would be".
-export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
+// The whole of it holds one picture slot (see Limiters.picture).
+export function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
+  return ctx.limiters.picture(() => illustrate(plan, ctx));
+}
+
+async function illustrate(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
   const { slide, box } = plan;
   const started = performance.now();
   const base = { number: slide.number, title: firstLine(slide.text.title), box, placement: plan.placement, text: excerptSlideText(slide.text) };
@@ -65,15 +70,9 @@ export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Pr
       const cached = { prompt: !!written.cached, image: await ctx.dryRun.isImageCached(request) };
       return { report: { ...base, status: 'illustrated', prompt: written.prompt, ms: Math.round(performance.now() - started), cached } };
     }
-    const image = await ctx.limiters.image(() => {
-      ctx.signal?.throwIfAborted();
-      return ctx.providers.image.generateImage(request, { signal: ctx.signal });
-    });
-    if (!image.cached) addUsage(ctx.usage, { images: ctx.providers.offline ? 0 : 1 });
-    ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slide.number, cached: !!image.cached });
     // Placeholders keep the whole picture and crop with a:srcRect, so the author can still move the crop.
-    const crop = plan.placement === 'placeholder' ? 'srcRect' : 'cover';
-    const fitted = await ctx.limiters.cpu(() => fitImage(image.data, { boxCx: box.cx, boxCy: box.cy, crop }));
+    const fitOptions: FitOptions = { boxCx: box.cx, boxCy: box.cy, crop: plan.placement === 'placeholder' ? 'srcRect' : 'cover' };
+    const { image, fitted } = await imageAndFit(request, fitOptions, slide.number, ctx);
     const thumbnail = ctx.thumbnails ? await ctx.limiters.cpu(() => thumbnailOf(fitted.data, box)) : undefined;
     const report: SlideReport = {
       ...base,
@@ -97,6 +96,23 @@ export async function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Pr
 }
 
 // --- internal ---
+
+// The slide's image, fitted to its box. A picture fitted on an earlier run needs neither its image nor sharp.
+async function imageAndFit(request: ImageRequest, fitOptions: FitOptions, slideNumber: number, ctx: SlideContext): Promise<{ image: { cached?: boolean | undefined }; fitted: FittedImage }> {
+  const ready = await ctx.providers.pictures?.lookup(request, fitOptions);
+  if (ready) {
+    ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slideNumber, cached: true });
+    return { image: { cached: true }, fitted: ready };
+  }
+  const image = await ctx.limiters.image(() => {
+    ctx.signal?.throwIfAborted();
+    return ctx.providers.image.generateImage(request, { signal: ctx.signal });
+  });
+  if (!image.cached) addUsage(ctx.usage, { images: ctx.providers.offline ? 0 : 1 });
+  ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slideNumber, cached: !!image.cached });
+  const pictures = ctx.providers.pictures;
+  return { image, fitted: await ctx.limiters.cpu(() => (pictures ? pictures.fit(image, fitOptions) : fitImage(image.data, fitOptions))) };
+}
 
 /** A thumbnail that cannot be made only leaves the report without a preview; the slide is still illustrated. */
 async function thumbnailOf(picture: Buffer, box: { cx: number; cy: number }): Promise<string | undefined> {

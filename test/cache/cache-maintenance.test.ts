@@ -20,15 +20,15 @@ describe('cache stats and pruning', () => {
     await utimes(path.join(dir, 'images', hash('c')), new Date('2020-01-02T00:00:00Z'), new Date('2020-01-02T00:00:00Z'));
     await writeTree(dir, { 'images/README': Buffer.from('not an entry') });
     const stats = await readCacheStats(dir);
-    expect(stats.entries).toEqual({ prompts: 1, images: 2 });
-    expect(stats.bytes).toEqual({ prompts: 14, images: 1500 });
+    expect(stats.entries).toEqual({ prompts: 1, images: 2, pictures: 0 });
+    expect(stats.bytes).toEqual({ prompts: 14, images: 1500, pictures: 0 });
     expect(stats.oldest?.toISOString()).toBe('2020-01-02T00:00:00.000Z');
     expect(stats.newest!.getTime()).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('a missing cache is empty', async () => {
     const stats = await readCacheStats(path.join(await tempDir(), 'none'));
-    expect(stats.entries).toEqual({ prompts: 0, images: 0 });
+    expect(stats.entries).toEqual({ prompts: 0, images: 0, pictures: 0 });
     expect(stats.oldest).toBeUndefined();
   });
 

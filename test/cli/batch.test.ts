@@ -107,7 +107,7 @@ describe('slide-illustrate cache', () => {
     await writeTree(cwd, { 'four.pptx': fixtures.fourThree });
     expect((await runCli(['four.pptx'], { cwd })).code).toBe(0);
     const stats = JSON.parse((await runCli(['cache', '--json'], { cwd })).stdout) as { entries: Record<string, number>; bytes: Record<string, number>; oldest: string };
-    expect(stats.entries).toEqual({ prompts: 2, images: 2 });
+    expect(stats.entries).toEqual({ prompts: 2, images: 2, pictures: 2 });
     expect(stats.bytes['images']).toBeGreaterThan(1000);
     const images = path.join(cwd, '.slide-illustrate-cache/images');
     const old = new Date(Date.now() - 45 * 86_400_000);
@@ -115,7 +115,7 @@ describe('slide-illustrate cache', () => {
     const human = await runCli(['cache', '--prune-older-than', '30d'], { cwd });
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^pruned 1 entry \(\d+(\.\d)? kB\)/m);
-    expect(human.stdout).toMatch(/\.slide-illustrate-cache: 3 entries, .* \(2 prompts, 1 images\)/);
+    expect(human.stdout).toMatch(/\.slide-illustrate-cache: 5 entries, .* \(2 prompts, 1 images, 2 fitted pictures\)/);
   });
 });
 

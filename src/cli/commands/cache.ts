@@ -17,9 +17,10 @@ export async function runCacheCommand(args: CacheArgs, io: CliIo): Promise<numbe
   }
   const rel = path.relative(io.cwd, dir) || dir;
   if (pruned) io.stdout.write(`pruned ${formatPruned(pruned)}\n`);
-  const total = stats.entries.prompts + stats.entries.images;
+  const total = stats.entries.prompts + stats.entries.images + stats.entries.pictures;
+  const bytes = stats.bytes.prompts + stats.bytes.images + stats.bytes.pictures;
   const span = stats.oldest && stats.newest ? `; last used ${stats.oldest.toISOString()} … ${stats.newest.toISOString()}` : '';
-  io.stdout.write(`${rel}: ${total} entries, ${formatBytes(stats.bytes.prompts + stats.bytes.images)} (${stats.entries.prompts} prompts, ${stats.entries.images} images)${span}\n`);
+  io.stdout.write(`${rel}: ${total} entries, ${formatBytes(bytes)} (${stats.entries.prompts} prompts, ${stats.entries.images} images, ${stats.entries.pictures} fitted pictures)${span}\n`);
   return 0;
 }
 

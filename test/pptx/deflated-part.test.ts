@@ -1,0 +1,20 @@
+import { deflateRawSync } from 'node:zlib';
+import JSZip from 'jszip';
+import { describe, expect, it } from 'vitest';
+import { addDeflatedPart, deflatePart, MEDIA_DEFLATE_LEVEL } from '../../src/pptx/deflated-part.js';
+import { zipEntries } from '../helpers/pptx-invariants.js';
+
+describe('parts deflated by zlib', () => {
+  it('are DEFLATE entries with zlib’s bytes that read back whole, beside jszip’s own entries', async () => {
+    const data = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 251));
+    const zip = new JSZip();
+    zip.file('ppt/slides/slide1.xml', '<p:sld/>', { createFolders: false });
+    addDeflatedPart(zip, 'ppt/media/picture.jpeg', await deflatePart(data));
+    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const entry = zipEntries(bytes).find((e) => e.name === 'ppt/media/picture.jpeg')!;
+    expect(entry).toMatchObject({ method: 8, size: data.length, compressedSize: deflateRawSync(data, { level: MEDIA_DEFLATE_LEVEL }).length });
+    const back = await JSZip.loadAsync(bytes);
+    expect((await back.file('ppt/media/picture.jpeg')!.async('nodebuffer')).equals(data)).toBe(true);
+    expect(await back.file('ppt/slides/slide1.xml')!.async('string')).toBe('<p:sld/>');
+  });
+});
