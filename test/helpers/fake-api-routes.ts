@@ -7,6 +7,8 @@ import type { FakeApiStats } from './fake-infomaniak.js';
 export interface Reply {
   status: number;
   body: unknown;
+  /** The body already serialized, sent as is. */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -17,6 +19,8 @@ export interface RouteContext {
   stats: FakeApiStats;
   /** The picture of the n-th image answer, as base64. */
   imageBase64: (size: string, n: number) => string | Promise<string>;
+  /** The whole n-th image answer, serialized; replaces imageBase64 when given. */
+  imageAnswer?: ((size: string, n: number) => Buffer | Promise<Buffer>) | undefined;
 }
 
 const chars = (s: string) => Array.from(s).length;
@@ -87,5 +91,6 @@ export async function answerImage(raw: string, openai: boolean, ctx: RouteContex
   if (!openai && negative !== undefined && (typeof negative !== 'string' || chars(negative) > 350)) errors.push({ attribute: 'negative_prompt', description: 'The negative prompt must not be greater than 350 characters.' });
   if (errors.length) return invalid(openai, errors);
   const index = ctx.stats.imagesServed++;
+  if (ctx.imageAnswer) return { status: 200, body: undefined, raw: await ctx.imageAnswer(String(size), index) };
   return { status: 200, body: { created: 1, data: [{ b64_json: await ctx.imageBase64(String(size), index), revised_prompt: '' }] } };
 }

@@ -41,6 +41,12 @@ export interface FakeApiOptions {
   routeLatency?: Partial<Record<RouteName, { latencyMs: number; jitterMs?: number }>>;
   /** The picture of the n-th image answer (0-based) as base64; default a small flat PNG of the size. */
   imageBase64?: (size: string, n: number) => string | Promise<string>;
+  /**
+   * The whole JSON body of the n-th image answer, serialized once by the caller. A benchmark's
+   * pictures are megabytes: serializing one for every answer would spend the CPU of the machine
+   * the client under test runs on, which a real API does not.
+   */
+  imageAnswer?: (size: string, n: number) => Buffer | Promise<Buffer>;
   seed?: number;
   /** Share of requests on `failRoutes` that fail with a kind drawn from `failureKinds`. */
   failureRate?: number;
@@ -101,6 +107,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     chatReply: options.chatReply ?? defaultChatReply,
     stats,
     imageBase64: options.imageBase64 ?? pngBase64,
+    imageAnswer: options.imageAnswer,
   };
 
   // Counts the request and how many are in flight, per route and in all.
@@ -144,7 +151,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     const openai = route.startsWith('openai-');
     const send = (r: Reply) => {
       res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
-      res.end(JSON.stringify(r.body));
+      res.end(r.raw ?? JSON.stringify(r.body));
     };
     if (route === 'unknown' || (route === 'openai-models' && options.openaiModelsRoute === false)) return send(METHOD_NOT_FOUND);
     // Authentication comes first, as on the real API; the OpenAI-style server may need no key.
