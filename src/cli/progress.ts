@@ -3,7 +3,7 @@
 // Off a terminal (CI, cron): plain lines — one per finished deck, and per slide with --verbose.
 // Nothing with --quiet, nor with --json off a terminal (stdout then carries the JSON alone).
 import path from 'node:path';
-import { createLogUpdate } from 'log-update';
+import type { createLogUpdate as CreateLogUpdate } from 'log-update';
 import type { DeckReport, PipelineEvent, SlideReport } from '../pipeline/types.js';
 import type { Verbosity } from './args.js';
 import type { CliIo } from './main.js';
@@ -52,9 +52,12 @@ export function progressMode(io: Pick<CliIo, 'isTTY'>, json: boolean, verbosity:
   return json ? 'off' : 'lines';
 }
 
-export function createProgress(options: ProgressOptions): Progress {
+// log-update (and its string-width tables) is loaded only for a live display: ~60 ms of start-up
+// that runs off a terminal (cron, CI, the benchmark) do not need.
+export async function createProgress(options: ProgressOptions): Promise<Progress> {
   const { io, dryRun } = options;
   const mode = progressMode(io, options.json, options.verbosity);
+  const createLogUpdate = mode === 'live' ? (await import('log-update')).createLogUpdate : undefined;
   const stream = options.json ? io.stderr : io.stdout;
   const now = options.now ?? (() => performance.now());
   const interval = options.frameIntervalMs ?? 100;
@@ -64,7 +67,7 @@ export function createProgress(options: ProgressOptions): Progress {
   const rel = (p: string) => path.relative(io.cwd, p) || p;
   let state: ProgressState | undefined;
   let decks = 0;
-  let render: ReturnType<typeof createLogUpdate> | undefined;
+  let render: ReturnType<typeof CreateLogUpdate> | undefined;
   let lastFrame = -Infinity;
   const flushes: (() => void)[] = [];
 
@@ -131,7 +134,7 @@ export function createProgress(options: ProgressOptions): Progress {
       // showCursor: hiding it would write to process.stderr (not our stream) and hook process exit.
       // isTTY lets log-update wrap each frame in synchronized-output marks, so terminals draw it at once.
       const terminal = { write: (s: string) => stream.write(s), isTTY: true, get columns() { return width(); } };
-      if (mode === 'live') render = createLogUpdate(terminal as unknown as NodeJS.WritableStream, { showCursor: true });
+      if (createLogUpdate) render = createLogUpdate(terminal as unknown as NodeJS.WritableStream, { showCursor: true });
       draw(true);
     },
     onEvent(event) {

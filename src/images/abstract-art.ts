@@ -1,7 +1,7 @@
 // Offline placeholder art: a calm abstract composition rendered from SVG by sharp,
 // seeded by the prompt so the same slide always gets the same picture.
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 
 /** Used when a deck's theme has no readable colours. */
 const FALLBACK_PALETTE = ['#1f4e79', '#2e75b6', '#70ad47', '#ffc000', '#ed7d31', '#5b9bd5'];
@@ -53,5 +53,6 @@ export function abstractSvg({ width, height, palette, seed }: ArtOptions): strin
 
 // Renders the art as PNG bytes at the given size.
 export async function renderAbstractArt(options: ArtOptions): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(Buffer.from(abstractSvg(options))).png({ compressionLevel: 6 }).toBuffer();
 }

@@ -1,6 +1,6 @@
 // Fits a generated image to the box it will fill: cover-crop to the box's aspect (no distortion),
 // size for the box at a projection-friendly density without upscaling, and encode compactly.
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 
 /** Pixels per inch we size pictures for: sharp on a projector or a 1080p screen, small in the file. */
 export const TARGET_DPI = 144;
@@ -38,6 +38,7 @@ const WHOLE = 100_000;
 // Crop (attention-weighted) and resize to the box's aspect ratio; JPEG unless the image really uses transparency.
 export async function fitImage(input: Buffer, options: FitOptions): Promise<FittedImage> {
   const dpi = options.dpi ?? TARGET_DPI;
+  const sharp = await loadSharp();
   const image = sharp(input, { failOn: 'error', limitInputPixels: 8192 * 8192 });
   const meta = await image.metadata();
   if (!meta.width || !meta.height) throw new Error('image has no dimensions');

@@ -1,6 +1,6 @@
 // Image generation shared by the Infomaniak and OpenAI-compatible backends: a request body the
 // API accepts (checked before sending), and an answer whose picture really decodes.
-import sharp from 'sharp';
+import { loadSharp } from '../images/sharp.js';
 import { cutAtBoundary, MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
 import { BadAnswer, type HttpClient } from './http.js';
 import { chooseImageSize, IMAGE_SIZES } from './image-sizes.js';
@@ -63,6 +63,7 @@ export async function readImageAnswer(body: unknown): Promise<Buffer> {
   }
   const data = Buffer.from(b64, 'base64');
   let format: string | undefined;
+  const sharp = await loadSharp();
   try {
     const meta = await sharp(data).metadata();
     if (!meta.width || !meta.height) throw new Error('no dimensions');
@@ -98,7 +99,7 @@ export function createImageGenerator(options: ImageGeneratorOptions): ImageProvi
     async generateImage(req: ImageRequest, call?: CallOptions): Promise<ImageResult> {
       const size = chooseImageSize(req.aspect);
       const body = buildImageBody(req.prompt, size, s);
-      const data = await options.http.request({ method: 'POST', path: options.path, body, signal: call?.signal, validate: readImageAnswer });
+      const data = await options.http.request({ method: 'POST', path: options.path, body, signal: call?.signal, slot: call?.slot, validate: readImageAnswer });
       return { data, size };
     },
   };

@@ -1,6 +1,6 @@
 // Thumbnails for the HTML report: the fitted picture as it shows in its box, as a small JPEG
 // data: URI, so the report is one self-contained file.
-import sharp from 'sharp';
+import { loadSharp } from '../images/sharp.js';
 
 /** Largest thumbnail, in pixels: a contact-sheet card, sharp on a high-density screen. */
 export const THUMB_MAX = { width: 320, height: 240 } as const;
@@ -11,6 +11,7 @@ export async function makeThumbnail(picture: Buffer, box: { cx: number; cy: numb
   const aspect = box.cx / box.cy;
   const width = Math.max(1, Math.round(Math.min(THUMB_MAX.width, THUMB_MAX.height * aspect)));
   const height = Math.max(1, Math.round(width / aspect));
+  const sharp = await loadSharp();
   const jpeg = await sharp(picture, { failOn: 'error' })
     .resize({ width, height, fit: 'cover', position: 'centre' })
     .flatten({ background: '#ffffff' })

@@ -56,11 +56,11 @@ describe('progress state', () => {
 });
 
 describe('live display on a terminal', () => {
-  it('redraws in place, prints every other line whole above it, and leaves the final frame', () => {
+  it('redraws in place, prints every other line whole above it, and leaves the final frame', async () => {
     const vt = createVirtualTerminal(100);
     const clock = fakeClock();
     const io: CliIo = { stdout: vt.stream, stderr: vt.stream, env: {}, cwd: CWD, isTTY: true };
-    const progress = createProgress({ io, json: false, verbosity: 'verbose', dryRun: false, now: clock.now, frameIntervalMs: 0 });
+    const progress = await createProgress({ io, json: false, verbosity: 'verbose', dryRun: false, now: clock.now, frameIntervalMs: 0 });
     const a = [slide(1, { cached: { prompt: true, image: true } }), slide(2)];
     const b = [slide(1, { status: 'skipped', reason: 'over --max-images', cached: undefined })];
     progress.start(2);
@@ -101,11 +101,11 @@ describe('live display on a terminal', () => {
 });
 
 describe('plain lines off a terminal', () => {
-  function capture(verbosity: 'quiet' | 'normal' | 'verbose', json = false) {
+  async function capture(verbosity: 'quiet' | 'normal' | 'verbose', json = false) {
     let out = '';
     let err = '';
     const io: CliIo = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd: CWD };
-    const progress = createProgress({ io, json, verbosity, dryRun: false });
+    const progress = await createProgress({ io, json, verbosity, dryRun: false });
     progress.start(2);
     for (const input of [A, B]) {
       const slides = [slide(1), slide(2, { status: 'failed', reason: 'fake image API: 500' })];
@@ -117,14 +117,14 @@ describe('plain lines off a terminal', () => {
     return { out, err, progress };
   }
 
-  it('default: one line per finished deck, no escape sequences', () => {
-    const { out, err } = capture('normal');
+  it('default: one line per finished deck, no escape sequences', async () => {
+    const { out, err } = await capture('normal');
     expect(out).toBe('! a.pptx → out/a.pptx: 1 illustrated, 0 skipped, 1 failed (2.0 s)\n! b.pptx → out/b.pptx: 1 illustrated, 0 skipped, 1 failed (2.0 s)\n');
     expect(err).toBe('');
   });
 
-  it('--verbose: a line per finished slide as well', () => {
-    const lines = capture('verbose').out.split('\n');
+  it('--verbose: a line per finished slide as well', async () => {
+    const lines = (await capture('verbose')).out.split('\n');
     expect(lines.slice(0, 3)).toEqual(['✓ a.pptx slide 1: illustrated (1.5 s)', '✗ a.pptx slide 2: failed: fake image API: 500', '! a.pptx → out/a.pptx: 1 illustrated, 0 skipped, 1 failed (2.0 s)']);
     expect(lines).toHaveLength(7);
   });
@@ -132,8 +132,8 @@ describe('plain lines off a terminal', () => {
   it.each([
     ['--quiet', 'quiet', false],
     ['--json', 'normal', true],
-  ] as const)('%s: nothing at all', (_flag, verbosity, json) => {
-    const { out, err, progress } = capture(verbosity, json);
+  ] as const)('%s: nothing at all', async (_flag, verbosity, json) => {
+    const { out, err, progress } = await capture(verbosity, json);
     expect(out + err).toBe('');
     expect(progress.printed.size).toBe(0);
   });

@@ -22,7 +22,7 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
   if (args.dryRun && args.report !== undefined) throw new UsageError('--report with --dry-run: a dry run writes no deck to report on; run without --dry-run');
   const report = args.report === undefined ? undefined : await checkReportPath(args.report, rawIo.cwd);
   // Everything written while the live display shows goes through it, so no line is drawn over.
-  const progress = createProgress({ io: rawIo, json: args.json, verbosity: args.verbosity, dryRun: args.dryRun });
+  const progress = await createProgress({ io: rawIo, json: args.json, verbosity: args.verbosity, dryRun: args.dryRun });
   const io = progress.io;
   const ctx = await createRunContext(args, io, { maxImages: args.maxImages });
   const { config, providers, limiters } = ctx;
