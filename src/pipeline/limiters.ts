@@ -1,6 +1,7 @@
 // Concurrency limits, created once per run and shared by every deck in it.
 import os from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
+import type { ConcurrencySlot } from '../providers/types.js';
 
 export interface Limiters {
   /** Prompt-writing LLM calls in flight. */
@@ -24,5 +25,32 @@ export function createLimiters(options: { llm: number; image: number; cpu?: numb
     image: pLimit(options.image),
     cpu: pLimit(options.cpu ?? Math.max(1, Math.min(4, os.availableParallelism()))),
     picture: pLimit(2 * options.image),
+  };
+}
+
+// A slot of `limit` that can be given back before its work ends and taken again (see
+// ConcurrencySlot). Every acquire() must be followed, whatever happens, by release().
+export function slotOf(limit: LimitFunction): ConcurrencySlot {
+  let held: (() => void) | undefined;
+  let taking: Promise<void> | undefined;
+  return {
+    acquire() {
+      if (held) return Promise.resolve();
+      return (taking ??= new Promise<void>((granted) => {
+        void limit(
+          () =>
+            new Promise<void>((release) => {
+              held = release;
+              taking = undefined;
+              granted();
+            }),
+        );
+      }));
+    },
+    release() {
+      const release = held;
+      held = undefined;
+      release?.();
+    },
   };
 }

@@ -3,6 +3,7 @@
 import { errorFromStatus, ProviderError, type ProviderErrorKind } from './provider-errors.js';
 import { defaultSleep, type RateLimiter } from './rate-limiter.js';
 import { backoffMs, retryAfterMs, shouldRetryStatus } from './retry-policy.js';
+import type { ConcurrencySlot } from './types.js';
 
 export interface HttpClientOptions {
   /** Scheme, host and optional path prefix, e.g. "https://api.infomaniak.com". */
@@ -32,6 +33,8 @@ export interface HttpRequest<T> {
   /** Sent as JSON. */
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /** Held while a request is out; given back once its answer has arrived, taken again for a retry. */
+  slot?: ConcurrencySlot | undefined;
   /** Turns a 2xx JSON body into the result; throw BadAnswer to reject it (retried unless told otherwise). */
   validate?: (body: unknown) => T | Promise<T>;
 }
@@ -77,6 +80,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     try {
       res = await fetchImpl(base + req.path, { method: req.method, headers, body: req.body === undefined ? null : JSON.stringify(req.body), signal });
       raw = await res.text();
+      // A 2xx answer is in: the API is done with this request, and decoding, checking and storing
+      // the answer need no place there. Failures keep the slot into their retry: after a timeout
+      // the API may still be at work, and an API answering 5xx or 429 needs no more requests.
+      if (res.ok) req.slot?.release();
     } catch (error) {
       // A user abort ends the request at once, whatever else happened.
       if (req.signal?.aborted) throw req.signal.reason ?? error;
@@ -84,6 +91,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const during = res ? `connection lost while reading the ${res.status} answer` : 'connection failed';
       return fail(req, 'connection', `${during} (${causeText(error)})`, error);
     }
+    // Let the request that takes the slot leave before this answer is parsed (milliseconds for a picture).
+    if (req.slot) await new Promise<void>((resolve) => setImmediate(resolve));
     let body: unknown;
     let json = true;
     try {
@@ -119,6 +128,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     async request<T>(req: HttpRequest<T>): Promise<T> {
       const id = nextId++;
       for (let retry = 0; ; retry++) {
+        await req.slot?.acquire();
         await options.limiter?.acquire(req.signal);
         try {
           return await attempt(req);

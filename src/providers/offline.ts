@@ -60,6 +60,8 @@ export function createOfflineImageProvider(options: OfflineOptions = {}): ImageP
     name: 'offline',
     imageFingerprint: 'offline-art-v1',
     async generateImage(req: ImageRequest, call?: CallOptions): Promise<ImageResult> {
+      // Rendering stands for the API's work: it holds the slot the caller passed, as a request would.
+      await call?.slot?.acquire();
       if (options.imageDelayMs) await sleep(options.imageDelayMs, undefined, { signal: call?.signal });
       const size = chooseImageSize(req.aspect);
       const [w, h] = size.split('x').map(Number) as [number, number];

@@ -51,7 +51,21 @@ export interface ImageResult {
 }
 
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+  /** The concurrency slot the call holds at the API (see ConcurrencySlot). */
+  slot?: ConcurrencySlot | undefined;
+}
+
+/**
+ * One of the c places a caller may hold at the API. The HTTP layer gives it back as soon as an
+ * answer has arrived, so the next request leaves while this one's answer is still being decoded
+ * and stored, and takes it again before a retry, so no more than c requests are ever out.
+ */
+export interface ConcurrencySlot {
+  /** Resolves once the slot is held; at once when it already is. */
+  acquire(): Promise<void>;
+  /** Gives the slot back; nothing when it is not held. */
+  release(): void;
 }
 
 export interface PromptProvider {

@@ -1,9 +1,10 @@
 // Stage 3: one slide's picture, pipelined — its image starts as soon as its prompt is ready,
 // each step under its own limiter (prompts, images, CPU).
 import { fitImage, type FitOptions, type FittedImage } from '../images/fit-image.js';
-import type { Limiters } from '../pipeline/limiters.js';
+import { preloadSharp } from '../images/sharp.js';
+import { slotOf, type Limiters } from '../pipeline/limiters.js';
 import type { PictureToAdd } from '../pptx/write-presentation.js';
-import type { ImageRequest, PromptRequest, Providers } from '../providers/types.js';
+import type { ImageRequest, ImageResult, PromptRequest, Providers } from '../providers/types.js';
 import { MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
 import { OverBudgetError } from '../pipeline/budget.js';
 import { addUsage, type SlideReport, type Usage, type PipelineEvent } from '../pipeline/types.js';
@@ -104,10 +105,18 @@ async function imageAndFit(request: ImageRequest, fitOptions: FitOptions, slideN
     ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slideNumber, cached: true });
     return { image: { cached: true }, fitted: ready };
   }
-  const image = await ctx.limiters.image(() => {
+  // c images out at once. The provider takes the slot when its request leaves (a cache hit never
+  // does) and gives it back as soon as the answer arrives (see ConcurrencySlot).
+  const slot = slotOf(ctx.limiters.image);
+  let image: ImageResult;
+  try {
     ctx.signal?.throwIfAborted();
-    return ctx.providers.image.generateImage(request, { signal: ctx.signal });
-  });
+    const answer = ctx.providers.image.generateImage(request, { signal: ctx.signal, slot });
+    preloadSharp();
+    image = await answer;
+  } finally {
+    slot.release();
+  }
   if (!image.cached) addUsage(ctx.usage, { images: ctx.providers.offline ? 0 : 1 });
   ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slideNumber, cached: !!image.cached });
   const pictures = ctx.providers.pictures;

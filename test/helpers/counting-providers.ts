@@ -40,6 +40,8 @@ export function createCountingProviders(options: CountingOptions = {}): Counting
       name: 'fake',
       imageFingerprint: 'fake-image-v1',
       async generateImage(req, call) {
+        // Like a real backend, the call holds the caller's slot while it works (see ConcurrencySlot).
+        await call?.slot?.acquire();
         providers.calls.images++;
         inFlight++;
         providers.maxImagesInFlight = Math.max(providers.maxImagesInFlight, inFlight);

@@ -217,3 +217,31 @@ describe('retry policy', () => {
     expect(backoffMs(0, () => 0.999999)).toBeCloseTo(375, 0);
   });
 });
+
+describe('concurrency slot', () => {
+  function recordingSlot() {
+    const events: string[] = [];
+    return { events, slot: { acquire: async () => void events.push('acquire'), release: () => void events.push('release') } };
+  }
+
+  test('is given back once the answer has arrived, before validate runs', async () => {
+    const { fetch } = queueFetch(json(200, { ok: true }));
+    const { http } = client(fetch);
+    const { events, slot } = recordingSlot();
+    await http.request({ method: 'POST', path: '/x', slot, validate: (b) => (events.push('validate'), b) });
+    expect(events).toEqual(['acquire', 'release', 'validate']);
+  });
+
+  test('failures keep it through their retry; a 2xx answer that is rejected takes it again', async () => {
+    const { fetch } = queueFetch(json(503, {}), new TypeError('fetch failed'), json(200, { bad: true }), json(200, { ok: true }));
+    const { http } = client(fetch);
+    const { events, slot } = recordingSlot();
+    const validate = (b: unknown) => {
+      if ((b as { bad?: boolean }).bad) throw new BadAnswer('unusable');
+      return b;
+    };
+    await http.request({ method: 'POST', path: '/x', slot, validate });
+    // 503 and the lost connection: kept; the rejected 200: given back, then taken for the retry.
+    expect(events).toEqual(['acquire', 'acquire', 'acquire', 'release', 'acquire', 'release']);
+  });
+});
