@@ -1,6 +1,8 @@
 // Outputs appear whole or not at all: write a temp file beside the target, then rename.
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { isProcessAlive } from './pid.js';
 
@@ -8,11 +10,13 @@ import { isProcessAlive } from './pid.js';
 const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 // Writes `data` to `file` through a temp file and a rename, so readers never see half a file.
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+// A stream is written as it is produced; if it fails, the temp file goes and `file` is untouched.
+export async function writeFileAtomic(file: string, data: Uint8Array | string | NodeJS.ReadableStream): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(tmp, data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await writeFile(tmp, data);
+    else await pipeline(data, createWriteStream(tmp));
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true });

@@ -1,6 +1,7 @@
 // Opens a .pptx package safely: sniffs the file type, refuses hostile archives, and reads
 // parts through byte budgets so a zip bomb is stopped while it inflates.
 import JSZip from 'jszip';
+import { keepLoadedCompression } from './deflated-part.js';
 import { DeckFormatError } from '../errors.js';
 import { decodeXmlBytes, parseXml, XmlSafetyError, type XmlElement } from './xml.js';
 
@@ -53,6 +54,7 @@ export class Package {
     } catch (error) {
       throw new DeckFormatError(file, `not a readable zip archive (${shortZipMessage(error)})`);
     }
+    keepLoadedCompression(zip);
     const pkg = new Package(file, zip, new Map(entries.map((e) => [e.name.toLowerCase(), e.compressedSize])));
     if (!pkg.has('[Content_Types].xml')) throw new DeckFormatError(file, 'not an Office package: no [Content_Types].xml');
     return pkg;

@@ -30,14 +30,18 @@ const IMAGE_REL = {
 const MIME = { jpeg: 'image/jpeg', png: 'image/png' } as const;
 
 export interface WriteResult {
-  bytes: Buffer;
+  /**
+   * The package's bytes, made as they are read: a 200-picture deck is never held whole in memory
+   * (jszip's generateAsync holds it twice, its chunks and their concatenation).
+   */
+  content: NodeJS.ReadableStream;
   /** Our earlier pictures that this run replaced. */
   replaced: number;
   /** Defects of the input this write repaired (each would make PowerPoint offer to repair the deck). */
   repairs: string[];
 }
 
-// Builds the illustrated package in memory; validates it before returning.
+// Builds the illustrated package; validates it before returning its content.
 // The Presentation's zip is edited in place: read a deck again to write it twice.
 export async function writePresentation(pres: Presentation, pictures: PictureToAdd[]): Promise<WriteResult> {
   const { pkg } = pres;
@@ -122,8 +126,11 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
   changed.set('[Content_Types].xml', typesXml);
   for (const [part, xml] of changed) zip.file(pkg.resolve(part) ?? part, xml, { createFolders: false, compression: 'DEFLATE' });
   await validateChanges(pres.file, zip, [...new Set([...changed.keys(), ...newParts])], baseline);
-  const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
-  return { bytes, replaced, repairs };
+  // Validated: the changed XML goes in deflated natively too, so generateAsync only copies bytes.
+  const xmlParts = await Promise.all([...changed].map(async ([part, xml]) => [pkg.resolve(part) ?? part, await deflatePart(Buffer.from(xml, 'utf8'))] as const));
+  for (const [name, part] of xmlParts) addDeflatedPart(zip, name, part);
+  const content = zip.generateNodeStream({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 }, streamFiles: false });
+  return { content, replaced, repairs };
 }
 
 /** Parts we write are UTF-8; a UTF-16 declaration would now lie. */

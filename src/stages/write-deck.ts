@@ -5,8 +5,8 @@ import { writePresentation, type PictureToAdd } from '../pptx/write-presentation
 
 export const name = 'write-deck';
 
-export async function writeDeck(pres: Presentation, pictures: PictureToAdd[], output: string): Promise<{ bytes: number; replaced: number; repairs: string[] }> {
+export async function writeDeck(pres: Presentation, pictures: PictureToAdd[], output: string): Promise<{ replaced: number; repairs: string[] }> {
   const result = await writePresentation(pres, pictures);
-  await writeFileAtomic(output, result.bytes);
-  return { bytes: result.bytes.length, replaced: result.replaced, repairs: result.repairs };
+  await writeFileAtomic(output, result.content);
+  return { replaced: result.replaced, repairs: result.repairs };
 }

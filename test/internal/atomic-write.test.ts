@@ -1,0 +1,34 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { writeFileAtomic } from '../../src/internal/atomic-write.js';
+
+const scratch = () => mkdtemp(path.join(os.tmpdir(), 'si-atomic-'));
+
+describe('writeFileAtomic', () => {
+  test('writes bytes and a stream whole, leaving no temp file', async () => {
+    const dir = await scratch();
+    await writeFileAtomic(path.join(dir, 'a.bin'), Buffer.from([1, 2, 3]));
+    const chunks = Array.from({ length: 50 }, (_, i) => Buffer.alloc(64 * 1024, i));
+    await writeFileAtomic(path.join(dir, 'sub', 'b.bin'), Readable.from(chunks));
+    expect([...(await readFile(path.join(dir, 'a.bin')))]).toEqual([1, 2, 3]);
+    expect((await readFile(path.join(dir, 'sub', 'b.bin'))).equals(Buffer.concat(chunks))).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(['a.bin', 'sub']);
+    expect(await readdir(path.join(dir, 'sub'))).toEqual(['b.bin']);
+  });
+
+  test('a stream that fails midway leaves the previous file untouched and no temp file', async () => {
+    const dir = await scratch();
+    const file = path.join(dir, 'deck.pptx');
+    await writeFile(file, 'previous');
+    async function* failing() {
+      yield Buffer.alloc(100_000, 1);
+      throw new Error('zip generation failed');
+    }
+    await expect(writeFileAtomic(file, Readable.from(failing()))).rejects.toThrow('zip generation failed');
+    expect(await readFile(file, 'utf8')).toBe('previous');
+    expect(await readdir(dir)).toEqual(['deck.pptx']);
+  });
+});
