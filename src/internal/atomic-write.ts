@@ -16,7 +16,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string | 
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     if (typeof data === 'string' || data instanceof Uint8Array) await writeFile(tmp, data);
-    else await pipeline(data, createWriteStream(tmp));
+    else await pipeline(data, createWriteStream(tmp, { highWaterMark: 1024 * 1024 }));
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true });

@@ -2,7 +2,7 @@
 // Only the parts a picture needs are touched: the slide, its .rels, [Content_Types].xml and new media.
 import { createHash } from 'node:crypto';
 import path from 'node:path/posix';
-import { addDeflatedPart, deflatePart } from './deflated-part.js';
+import { addDeflatedPart, deflatePart, XML_DEFLATE_LEVEL } from './deflated-part.js';
 import { readRels, relsPartFor, resolveTarget } from './opc.js';
 import type { Box } from './geometry.js';
 import { fillPlaceholder, insertIntoSpTree, maxShapeId, MARKER, pictureXml, prefixesOf, removeOurPictures, type Crop, type ZOrder } from './picture-xml.js';
@@ -127,7 +127,7 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
   for (const [part, xml] of changed) zip.file(pkg.resolve(part) ?? part, xml, { createFolders: false, compression: 'DEFLATE' });
   await validateChanges(pres.file, zip, [...new Set([...changed.keys(), ...newParts])], baseline);
   // Validated: the changed XML goes in deflated natively too, so generateAsync only copies bytes.
-  const xmlParts = await Promise.all([...changed].map(async ([part, xml]) => [pkg.resolve(part) ?? part, await deflatePart(Buffer.from(xml, 'utf8'))] as const));
+  const xmlParts = await Promise.all([...changed].map(async ([part, xml]) => [pkg.resolve(part) ?? part, await deflatePart(Buffer.from(xml, 'utf8'), XML_DEFLATE_LEVEL)] as const));
   for (const [name, part] of xmlParts) addDeflatedPart(zip, name, part);
   const content = zip.generateNodeStream({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 }, streamFiles: false });
   return { content, replaced, repairs };

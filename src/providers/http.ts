@@ -3,6 +3,7 @@
 import { errorFromStatus, ProviderError, type ProviderErrorKind } from './provider-errors.js';
 import { defaultSleep, type RateLimiter } from './rate-limiter.js';
 import { backoffMs, retryAfterMs, shouldRetryStatus } from './retry-policy.js';
+import { readBase64Answer, restoreField, type Base64Answer } from './base64-answer.js';
 import type { ConcurrencySlot } from './types.js';
 
 export interface HttpClientOptions {
@@ -35,6 +36,11 @@ export interface HttpRequest<T> {
   signal?: AbortSignal | undefined;
   /** Held while a request is out; given back once its answer has arrived, taken again for a retry. */
   slot?: ConcurrencySlot | undefined;
+  /**
+   * A 2xx answer carries this one large base64 string field (an image): it is decoded as the body
+   * streams in, and `validate` finds the field's bytes as a Buffer (see base64-answer.ts).
+   */
+  base64Field?: string | undefined;
   /** Turns a 2xx JSON body into the result; throw BadAnswer to reject it (retried unless told otherwise). */
   validate?: (body: unknown) => T | Promise<T>;
 }
@@ -77,9 +83,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     let res: Response | undefined;
     let raw: string;
+    let streamed: Base64Answer | undefined;
     try {
       res = await fetchImpl(base + req.path, { method: req.method, headers, body: req.body === undefined ? null : JSON.stringify(req.body), signal });
-      raw = await res.text();
+      if (res.ok && req.base64Field && res.body) {
+        streamed = await readBase64Answer(res.body as unknown as AsyncIterable<Uint8Array>, req.base64Field);
+        raw = streamed.envelope;
+      } else {
+        raw = await res.text();
+      }
       // A 2xx answer is in: the API is done with this request, and decoding, checking and storing
       // the answer need no place there. Failures keep the slot into their retry: after a timeout
       // the API may still be at work, and an API answering 5xx or 429 needs no more requests.
@@ -114,7 +126,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         hint: retryable ? undefined : options.hints?.[res.status],
       });
     }
-    if (!json || body === undefined) return fail(req, 'invalid-response', `${res.status} answer is not JSON (truncated or an error page)`);
+    if (!json || body === undefined || streamed?.truncated) return fail(req, 'invalid-response', `${res.status} answer is not JSON (truncated or an error page)`);
+    if (streamed?.data && req.base64Field) restoreField(body, req.base64Field, streamed.data);
     if (!req.validate) return body as T;
     try {
       return await req.validate(body);

@@ -56,12 +56,13 @@ export function buildImageBody(prompt: string, size: string, settings: ImageSett
 // Validate hook: the first image of an answer, decoded; undecodable or truncated pictures are retried.
 export async function readImageAnswer(body: unknown): Promise<Buffer> {
   const first = (body as { data?: { b64_json?: unknown; url?: unknown }[] } | undefined)?.data?.[0];
+  // A Buffer when http.ts decoded it as the answer streamed in (base64Field), else the JSON string.
   const b64 = first?.b64_json;
-  if (typeof b64 !== 'string' || !b64) {
+  const data = Buffer.isBuffer(b64) ? b64 : typeof b64 === 'string' ? Buffer.from(b64, 'base64') : undefined;
+  if (!data?.length) {
     if (typeof first?.url === 'string') throw new BadAnswer('the answer holds a URL; slide-illustrate asks for and needs b64_json', false);
     throw new BadAnswer('no data[0].b64_json in the answer');
   }
-  const data = Buffer.from(b64, 'base64');
   let format: string | undefined;
   const sharp = await loadSharp();
   try {
@@ -99,7 +100,7 @@ export function createImageGenerator(options: ImageGeneratorOptions): ImageProvi
     async generateImage(req: ImageRequest, call?: CallOptions): Promise<ImageResult> {
       const size = chooseImageSize(req.aspect);
       const body = buildImageBody(req.prompt, size, s);
-      const data = await options.http.request({ method: 'POST', path: options.path, body, signal: call?.signal, slot: call?.slot, validate: readImageAnswer });
+      const data = await options.http.request({ method: 'POST', path: options.path, body, signal: call?.signal, slot: call?.slot, base64Field: 'b64_json', validate: readImageAnswer });
       return { data, size };
     },
   };
