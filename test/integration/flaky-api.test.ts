@@ -103,9 +103,25 @@ describe('a flaky API', () => {
       const done = () => void (open && (open = false, wire.now[kind]--));
       try {
         const res = await globalThis.fetch(url, init);
-        const text = res.text.bind(res);
-        Object.defineProperty(res, 'text', { value: () => text().finally(done) });
-        return res;
+        if (!res.body) return (done(), res);
+        // The same answer, its body counted as read when it ends, fails or is cancelled.
+        const reader = res.body.getReader();
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            try {
+              const next = await reader.read();
+              if (next.done) {
+                done();
+                controller.close();
+              } else controller.enqueue(next.value);
+            } catch (error) {
+              done();
+              controller.error(error);
+            }
+          },
+          cancel: (reason) => (done(), reader.cancel(reason)),
+        });
+        return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
       } catch (error) {
         done();
         throw error;
