@@ -2,7 +2,7 @@
 // Only the parts a picture needs are touched: the slide, its .rels, [Content_Types].xml and new media.
 import { createHash } from 'node:crypto';
 import path from 'node:path/posix';
-import { addDeflatedPart, deflatePart, XML_DEFLATE_LEVEL } from './deflated-part.js';
+import { addDeflatedPart, deflatePart, prepareMedia, XML_DEFLATE_LEVEL, type PreparedMedia } from './deflated-part.js';
 import { readRels, relsPartFor, resolveTarget } from './opc.js';
 import type { Box } from './geometry.js';
 import { fillPlaceholder, insertIntoSpTree, maxShapeId, MARKER, pictureXml, prefixesOf, removeOurPictures, type Crop, type ZOrder } from './picture-xml.js';
@@ -12,7 +12,8 @@ import { escapeXml } from './xml.js';
 
 export interface PictureToAdd {
   slidePart: string;
-  image: Buffer;
+  /** The picture's bytes, or already hashed and deflated (prepareMedia) while the deck's other slides ran. */
+  image: Buffer | PreparedMedia;
   format: 'jpeg' | 'png';
   box: Box;
   /** Alt text. */
@@ -53,7 +54,7 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
   const names = new Set(pkg.names().map((n) => n.toLowerCase()));
   let typesXml = await pkg.readText('[Content_Types].xml');
   // Every picture deflated at once, natively and off the main thread (see deflated-part.ts).
-  const deflated = new Map(await Promise.all(pictures.map(async (pic) => [pic, await deflatePart(pic.image)] as const)));
+  const prepared = new Map(await Promise.all(pictures.map(async (pic) => [pic, Buffer.isBuffer(pic.image) ? await prepareMedia(pic.image) : pic.image] as const)));
   const bySlide = new Map<string, PictureToAdd[]>();
   for (const pic of pictures) bySlide.set(pic.slidePart, [...(bySlide.get(pic.slidePart) ?? []), pic]);
   // The zip is edited in place, so record what the input already got wrong before touching it.
@@ -80,12 +81,13 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
     const ns = prefixesOf(slideXml);
     let nextId = maxShapeId(slideXml) + 1;
     for (const pic of pics) {
-      const hash = createHash('sha256').update(pic.image).digest('hex').slice(0, 12);
+      const { sha256, part } = prepared.get(pic)!;
+      const hash = sha256.slice(0, 12);
       const ext = pic.format === 'jpeg' ? 'jpeg' : 'png';
       let media = `ppt/media/${MARKER}-${hash}.${ext}`;
       for (let k = 2; names.has(media.toLowerCase()) && !newParts.has(media); k++) media = `ppt/media/${MARKER}-${hash}-${k}.${ext}`;
       if (!newParts.has(media)) {
-        addDeflatedPart(zip, media, deflated.get(pic)!);
+        addDeflatedPart(zip, media, part);
         names.add(media.toLowerCase());
         newParts.add(media);
       }

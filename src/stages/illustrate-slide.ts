@@ -3,6 +3,7 @@
 import { fitImage, type FitOptions, type FittedImage } from '../images/fit-image.js';
 import { preloadSharp } from '../images/sharp.js';
 import { slotOf, type Limiters } from '../pipeline/limiters.js';
+import { prepareMedia } from '../pptx/deflated-part.js';
 import type { PictureToAdd } from '../pptx/write-presentation.js';
 import type { ImageRequest, ImageResult, PromptRequest, Providers } from '../providers/types.js';
 import { MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
@@ -84,7 +85,9 @@ async function illustrate(plan: PlannedSlide, ctx: SlideContext): Promise<SlideO
       cached: { prompt: !!written.cached, image: !!image.cached },
       ...(thumbnail && { thumbnail }),
     };
-    const picture: PictureToAdd = { slidePart: slide.part, image: fitted.data, format: fitted.format, box, descr: written.prompt, z: plan.z, crop: fitted.srcRect, placeholderId: plan.placeholderId };
+    // Hashed and deflated now: the picture waits for the deck's write without its raw bytes.
+    const media = await prepareMedia(fitted.data);
+    const picture: PictureToAdd = { slidePart: slide.part, image: media, format: fitted.format, box, descr: written.prompt, z: plan.z, crop: fitted.srcRect, placeholderId: plan.placeholderId };
     return { report, picture };
   } catch (error) {
     if (ctx.signal?.aborted) throw error;
