@@ -87,7 +87,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     try {
       res = await fetchImpl(base + req.path, { method: req.method, headers, body: req.body === undefined ? null : JSON.stringify(req.body), signal });
       if (res.ok && req.base64Field && res.body) {
-        streamed = await readBase64Answer(res.body as unknown as AsyncIterable<Uint8Array>, req.base64Field);
+        streamed = await readBase64Answer(res.body as unknown as AsyncIterable<Uint8Array>, req.base64Field, Number(res.headers.get('content-length')) || 0);
         raw = streamed.envelope;
       } else {
         raw = await res.text();

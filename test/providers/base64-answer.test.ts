@@ -45,6 +45,21 @@ describe('readBase64Answer', () => {
     }
   });
 
+  test('a picture-sized value in 64 KB chunks decodes whole, escaped or not', async () => {
+    const big = randomBytes(1_300_000);
+    const plain = big.toString('base64');
+    for (const value of [plain, plain.replaceAll('/', '\\/')]) {
+      const text = `{"created":1,"data":[{"b64_json":"${value}","revised_prompt":""}]}`;
+      const cuts = Array.from({ length: Math.floor(text.length / 65_536) }, (_, k) => (k + 1) * 65_536 + 3);
+      const { answer, json } = await read(text, cuts);
+      expect(answer.truncated).toBe(false);
+      expect((json.data[0]!.b64_json as Buffer).equals(big)).toBe(true);
+      // Sized from the answer's length (Content-Length), as http.ts does: the same bytes.
+      const hinted = await readBase64Answer(chunks(text, cuts), 'b64_json', Buffer.byteLength(text));
+      expect(hinted.data!.equals(big)).toBe(true);
+    }
+  });
+
   test('an answer without the field is the envelope, whole', async () => {
     const text = '{"data":[{"url":"https://example.test/x.png"}]}';
     const { answer } = await read(text, [5, 20]);
