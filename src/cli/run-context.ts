@@ -16,9 +16,14 @@ export interface RunContextOptions {
   maxImages?: number | undefined;
 }
 
-// Loads the config with the flags applied, then creates the cached providers and the limiters.
-export async function createRunContext(flags: RunArgs, io: CliIo, options: RunContextOptions = {}): Promise<RunContext> {
-  const { config } = await loadConfig({ file: flags.config, cwd: io.cwd, overrides: configOverrides(flags) });
+// The config file with the flags applied.
+export async function loadRunConfig(flags: RunArgs, io: CliIo): Promise<Config> {
+  return (await loadConfig({ file: flags.config, cwd: io.cwd, overrides: configOverrides(flags) })).config;
+}
+
+// Loads the config (unless given), then creates the cached providers and the limiters.
+export async function createRunContext(flags: RunArgs, io: CliIo, options: RunContextOptions = {}, loaded?: Config): Promise<RunContext> {
+  const config = loaded ?? (await loadRunConfig(flags, io));
   const resources = await createRunResources(config, {
     provider: flags.provider,
     env: io.env,

@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { messageOf } from '../errors.js';
 import { removeStaleTemps } from '../internal/atomic-write.js';
 import type { Providers } from '../providers/types.js';
+import { readPresentationFile, type Presentation } from '../pptx/read-presentation.js';
 import type { DeckJob } from './deck-jobs.js';
 import type { Limiters } from './limiters.js';
 import { runDeck, type RunDeckOptions } from './run-deck.js';
@@ -32,6 +33,20 @@ export interface RunBatchOptions {
   deckConcurrency?: number | undefined;
   /** --dry-run: prompts only, for every deck. */
   dryRun?: RunDeckOptions['dryRun'];
+  /** Decks read ahead (openDecksAhead); each is taken out as its run starts, so none is held past it. */
+  opened?: Map<string, Promise<Presentation>> | undefined;
+}
+
+// Starts reading decks before the run can start (while the backend checks its account, say).
+// A deck that cannot be read fails when its run takes it, as it would have anyway.
+export function openDecksAhead(inputs: string[]): Map<string, Promise<Presentation>> {
+  return new Map(
+    inputs.map((input) => {
+      const reading = readPresentationFile(input);
+      reading.catch(() => undefined);
+      return [input, reading];
+    }),
+  );
 }
 
 // Runs every job; returns a report per deck plus totals. Throws only when the signal aborts,
@@ -65,7 +80,9 @@ async function runOneDeck(job: DeckJob, options: RunBatchOptions): Promise<DeckR
   // A run killed while writing this folder's outputs may have left temp files; clear them first.
   await removeStaleTemps(path.dirname(job.output));
   try {
-    return await runDeck(job.input, { ...options, output: job.output });
+    const presentation = options.opened?.get(job.input);
+    options.opened?.delete(job.input);
+    return await runDeck(job.input, { ...options, output: job.output, presentation });
   } catch (error) {
     if (options.signal?.aborted) throw error;
     return crashedReport(job, error);

@@ -25,6 +25,8 @@ export interface RunDeckOptions {
   onEvent?: ((event: PipelineEvent) => void) | undefined;
   /** --dry-run: prompts only; no image call, nothing written, `output` stays undefined. */
   dryRun?: SlideContext['dryRun'];
+  /** The deck, already being read (see RunBatchOptions.opened); else it is read here. */
+  presentation?: Promise<Presentation> | undefined;
 }
 
 export interface DeckPlan {
@@ -35,8 +37,8 @@ export interface DeckPlan {
 }
 
 // Reads a deck and plans its pictures (pure after the read): what a run, a dry run and an estimate share.
-export async function readDeckPlan(input: string, config: Config): Promise<DeckPlan> {
-  const pres = await readPresentationFile(input);
+export async function readDeckPlan(input: string, config: Config, reading?: Promise<Presentation>): Promise<DeckPlan> {
+  const pres = await (reading ?? readPresentationFile(input));
   const plan = planIllustrations(pres, { placement: config.placement, skipSlides: config.skipSlides });
   return { pres, plan, style: deckStyle(config.image.style, pres.theme) };
 }
@@ -58,7 +60,7 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
     return finish({ output: undefined, status: 'refused', error: `${input}: the output would overwrite the input; choose another --out`, slides: [] });
   }
   try {
-    const { pres, plan, style } = await readDeckPlan(input, options.config);
+    const { pres, plan, style } = await readDeckPlan(input, options.config, options.presentation);
     if (pres.signed && !options.dryRun) warn('the deck was digitally signed; the illustrated copy is not (any edit breaks a signature), so its signature was removed');
     options.onEvent?.({ type: 'deck-start', input, slides: pres.slides.length, planned: plan.planned.length });
     const ctx: SlideContext = {

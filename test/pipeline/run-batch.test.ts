@@ -6,7 +6,7 @@ import { openCacheStore } from '../../src/cache/cache-store.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { planDeckJobs } from '../../src/pipeline/deck-jobs.js';
 import { createLimiters } from '../../src/pipeline/limiters.js';
-import { runBatch } from '../../src/pipeline/run-batch.js';
+import { openDecksAhead, runBatch } from '../../src/pipeline/run-batch.js';
 import type { BatchReport } from '../../src/pipeline/types.js';
 import type { Providers } from '../../src/providers/types.js';
 import { createCountingProviders } from '../helpers/counting-providers.js';
@@ -31,6 +31,23 @@ async function expectValid(output: string, input: string): Promise<void> {
 }
 
 describe('runBatch', () => {
+  it('takes decks opened ahead (a broken one fails as it would), and holds none after its run', async () => {
+    const root = await tempDir();
+    await writeTree(root, { 'decks/a/bullets.pptx': fixtures.bullets, 'decks/broken.pptx': Buffer.from('PK\x03\x04 truncated'), 'decks/z/four.pptx': fixtures.fourThree });
+    const { jobs } = await planDeckJobs({ inputs: ['decks'], cwd: root, outputDir: 'out', cacheDir: 'cache' });
+    // Opened ahead, then the files go: only reads already under way can give these decks.
+    const opened = openDecksAhead(jobs.slice(0, 2).map((j) => j.input));
+    await Promise.allSettled(opened.values());
+    await writeTree(root, { 'decks/a/bullets.pptx': Buffer.from('not a deck any more'), 'decks/broken.pptx': fixtures.bullets });
+    const batch = await runBatch(jobs, { config, providers: createCountingProviders(), limiters: createLimiters({ llm: 4, image: 4 }), opened });
+    expect(batch.decks.map((d) => [path.relative(root, d.input), d.status])).toEqual([
+      ['decks/a/bullets.pptx', 'ok'],
+      ['decks/broken.pptx', 'refused'],
+      ['decks/z/four.pptx', 'ok'],
+    ]);
+    expect(opened.size).toBe(0);
+  });
+
   it('isolates a broken deck: the good ones are written and valid, the broken one is reported', async () => {
     const root = await tempDir();
     await writeTree(root, { 'decks/a/bullets.pptx': fixtures.bullets, 'decks/broken.pptx': Buffer.from('PK\x03\x04 truncated'), 'decks/z/four.pptx': fixtures.fourThree });

@@ -5,7 +5,7 @@ import { AbortedError, UsageError } from '../../errors.js';
 import { secretsOf } from '../../internal/env.js';
 import { DECK_EXTENSIONS } from '../../pipeline/find-decks.js';
 import { planDeckJobs } from '../../pipeline/deck-jobs.js';
-import { runBatch } from '../../pipeline/run-batch.js';
+import { DECK_CONCURRENCY, openDecksAhead, runBatch } from '../../pipeline/run-batch.js';
 import type { BatchReport } from '../../pipeline/types.js';
 import { checkReportPath, writeReport } from '../../report/write-report.js';
 import type { IllustrateArgs } from '../args.js';
@@ -13,7 +13,7 @@ import { confirmCost } from '../confirm-cost.js';
 import { dryRunJson, formatDryRun } from '../dry-run-summary.js';
 import type { CliIo } from '../main.js';
 import { createProgress } from '../progress.js';
-import { createRunContext, type RunContext } from '../run-context.js';
+import { createRunContext, loadRunConfig, type RunContext } from '../run-context.js';
 import { listenForStop } from '../stop-signal.js';
 import { batchJson, formatBatchSummary, formatDeckSummary, OFFLINE_NOTICE } from '../summary.js';
 
@@ -24,17 +24,21 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
   // Everything written while the live display shows goes through it, so no line is drawn over.
   const progress = await createProgress({ io: rawIo, json: args.json, verbosity: args.verbosity, dryRun: args.dryRun });
   const io = progress.io;
-  const ctx = await createRunContext(args, io, { maxImages: args.maxImages });
-  const { config, providers, limiters } = ctx;
+  const config = await loadRunConfig(args, io);
   const { jobs, single } = await planDeckJobs({ inputs: args.inputs, cwd: io.cwd, out: args.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
   if (!jobs.length) throw new UsageError(`no decks found in ${args.inputs.join(', ')} (looked for ${DECK_EXTENSIONS.join(', ')})`);
+  // The backend's account and model check is a round trip: the first decks are read meanwhile.
+  const context = createRunContext(args, io, { maxImages: args.maxImages }, config);
+  const opened = openDecksAhead(jobs.slice(0, DECK_CONCURRENCY).map((j) => j.input));
+  const ctx = await context;
+  const { providers, limiters } = ctx;
   if (!providers.offline && !args.dryRun) await confirmCost({ jobs, config, lookup: ctx.lookup, prices: ctx.prices, maxImages: args.maxImages, yes: args.yes }, io, progress);
   const stop = listenForStop();
   let batch: BatchReport;
   progress.start(jobs.length);
   try {
     const dryRun = args.dryRun ? { isImageCached: ctx.lookup.isImageCached } : undefined;
-    batch = await runBatch(jobs, { config, providers, limiters, signal: stop.signal, onEvent: progress.onEvent, dryRun, thumbnails: report !== undefined });
+    batch = await runBatch(jobs, { config, providers, limiters, signal: stop.signal, onEvent: progress.onEvent, dryRun, thumbnails: report !== undefined, opened });
   } catch (error) {
     if (stop.signal.aborted) throw new AbortedError(`stopped by ${stop.received() ?? 'a signal'}; decks already finished are written, none is half-written`, { cause: error });
     throw error;
