@@ -16,6 +16,8 @@ const probeUrl = pathToFileURL(path.join(benchDir, 'probe.mjs')).href;
 
 export interface ChildRun {
   code: number;
+  /** performance.now() of this process when the child was spawned (the fake API's clock). */
+  startedAt: number;
   wallMs: number;
   /** User + system CPU of the child (all its threads: libuv pool and libvips included). */
   cpuMs: number;
@@ -73,7 +75,7 @@ export async function runMeasured(argv: string[], options: ChildOptions): Promis
     if (usage.peakRssKb === null) throw new Error('no VmHWM in /proc/self/status (the benchmark needs Linux)');
     const cpuMs = (usage.userMicros + usage.systemMicros) / 1000;
     const foreign = foreignCpuMs(machineBefore, machineAfter, wallMs, cpuMs + (own.user + own.system) / 1000);
-    return { code, wallMs, cpuMs, peakRssMb: usage.peakRssKb / 1024, stdout, stderr, foreignShare: foreign / (os.cpus().length * wallMs) };
+    return { code, startedAt: started, wallMs, cpuMs, peakRssMb: usage.peakRssKb / 1024, stdout, stderr, foreignShare: foreign / (os.cpus().length * wallMs) };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

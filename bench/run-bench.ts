@@ -46,6 +46,12 @@ interface CaseResult {
   peakRssMb: number;
   bytesPerPicture: number;
   pictures: number;
+  /**
+   * Where the wall time went: spawn to the first API request (process start-up, config, reading the
+   * deck), first request to last answer (what the scheduler governs, against the bound), last
+   * answer to exit (fitting the last pictures, writing the decks).
+   */
+  phases: { startupMs: number; apiMs: number; tailMs: number };
   rerun: { wallMs: number; cpuMs: number; peakRssMb: number; apiCalls: number };
   naive: { wallMs: number; cpuMs: number; peakRssMb: number; bytesPerPicture: number };
   floor: { wallMs: number; cpuMs: number; bytesPerPicture: number };
@@ -108,7 +114,10 @@ async function runCli(c: BenchCase, pools: Pools, argv: string[], cwd: string, t
     const entry = c.timeScale > 1 ? path.join(benchDir, 'scaled-cli.mjs') : binPath;
     const run = await runMeasured([entry, ...argv], { cwd, env: apiEnv(api, c), timeoutMs, onWait });
     const summary = JSON.parse(run.stdout) as CliSummary;
-    return { run, summary, requests: { ...api.stats.requests } as Partial<Record<string, number>>, total: totalRequests(api) };
+    const first = api.stats.arrivals[0]?.at ?? run.startedAt;
+    const last = api.stats.lastAnswerAt ?? first;
+    const phases = { startupMs: first - run.startedAt, apiMs: last - first, tailMs: run.startedAt + run.wallMs - last };
+    return { run, summary, phases, requests: { ...api.stats.requests } as Partial<Record<string, number>>, total: totalRequests(api) };
   } finally {
     await api.close();
   }
@@ -141,6 +150,7 @@ async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { 
   const bound = boundOf(c, first.total);
   const against = bound.ms > 0 ? ` (${(first.run.wallMs / bound.ms).toFixed(2)}× the bound)` : '';
   log(`${tag}: CLI ${s(first.run.wallMs)}${against}, ${first.total} API calls, peak RSS ${first.run.peakRssMb.toFixed(0)} MB`);
+  log(`${tag}:   start-up ${s(first.phases.startupMs)}, first request to last answer ${s(first.phases.apiMs)}, last answer to exit ${s(first.phases.tailMs)}`);
 
   log(`${tag}: CLI, re-run over the unchanged deck${c.decks > 1 ? 's' : ''} (same cache)`);
   const again = await runCli(c, pools, argv, dir, limit);
@@ -186,6 +196,7 @@ async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { 
     bound,
     ratio: first.run.wallMs / (zeroLatency ? floor.wallMs : bound.ms),
     apiCalls: { total: first.total, byRoute: first.requests },
+    phases: first.phases,
     cpuMsPerSlide: first.run.cpuMs / n,
     peakRssMb: first.run.peakRssMb,
     bytesPerPicture: media.bytes / media.pictures,
@@ -218,6 +229,14 @@ function table(results: CaseResult[]): string {
     (r.bytesPerPicture / 1024).toFixed(0),
     s(r.rerun.wallMs),
   ]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+// Where each first run's wall time went, and the API span against the bound.
+function phaseTable(results: CaseResult[]): string {
+  const head = ['case', 'start-up (spawn → first request)', 'first request → last answer', 'that ÷ bound', 'last answer → exit'];
+  const rows = results.map((r) => [r.id, s(r.phases.startupMs), s(r.phases.apiMs), r.bound.ms > 0 ? (r.phases.apiMs / r.bound.ms).toFixed(2) : '–', s(r.phases.tailMs)]);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
@@ -285,7 +304,7 @@ async function main(): Promise<void> {
     const results: CaseResult[] = [];
     for (const [i, c] of cases.entries()) results.push(await runCase(c, `${i + 1}/${cases.length} ${c.id}`, root, pools, prepared.get(c)!));
 
-    process.stdout.write(table(results) + '\n\n');
+    process.stdout.write(table(results) + '\n\n' + phaseTable(results) + '\n\n');
     const checked = only ? [] : targets(results);
     for (const t of checked) process.stdout.write(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value}\n`);
     const busy = results.flatMap((r) => Object.entries(r.foreign).filter(([, share]) => share > 0.05).map(([what, share]) => `${r.id} ${what} ${(share * 100).toFixed(0)} %`));

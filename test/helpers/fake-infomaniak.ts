@@ -66,6 +66,8 @@ export interface FakeApiStats {
   maxInFlightTotal: number;
   /** Arrival of every request, in performance.now() milliseconds. */
   arrivals: { route: RouteName; at: number }[];
+  /** When the last answer was handed to its socket, in performance.now() milliseconds. */
+  lastAnswerAt: number | undefined;
   failures: { route: RouteName; kind: FailureKind }[];
   /** Pictures answered so far (the n of `imageBase64`). */
   imagesServed: number;
@@ -97,7 +99,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   const latencyRandom = seededRandom((options.seed ?? 1) ^ 0x5bd1e995);
   const failRoutes = options.failRoutes ?? GENERATION_ROUTES;
   const script: { kind: FailureKind; route?: RouteName | undefined }[] = [];
-  const stats: FakeApiStats = { requests: {}, maxInFlight: {}, maxInFlightTotal: 0, arrivals: [], failures: [], imagesServed: 0, chatBodies: [], imageBodies: [], authorizations: [] };
+  const stats: FakeApiStats = { requests: {}, maxInFlight: {}, maxInFlightTotal: 0, arrivals: [], lastAnswerAt: undefined, failures: [], imagesServed: 0, chatBodies: [], imageBodies: [], authorizations: [] };
   const inFlight: Partial<Record<RouteName, number>> = {};
   let total = 0;
   const ctx = {
@@ -127,7 +129,10 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       inFlight[route]! -= 1;
       total -= 1;
     };
-    res.once('finish', end);
+    res.once('finish', () => {
+      stats.lastAnswerAt = performance.now();
+      end();
+    });
     res.once('close', end);
   };
 
