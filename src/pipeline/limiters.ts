@@ -17,14 +17,23 @@ export interface Limiters {
    * an rpm limit, prompts cannot run far ahead and spend the budget images need.
    */
   picture: LimitFunction;
+  /**
+   * Images requested or received and not yet fitted: the image limit plus the CPU limit. With an
+   * API slower than sharp it never binds (c out, at most cpu fitting); with answers faster than
+   * sharp (a zero-latency API, cached images) it keeps the next request back until a fit ends,
+   * so no more than c + cpu decoded pictures wait in memory instead of all 2c slides'.
+   */
+  decoded: LimitFunction;
 }
 
 export function createLimiters(options: { llm: number; image: number; cpu?: number }): Limiters {
+  const cpu = options.cpu ?? Math.max(1, Math.min(4, os.availableParallelism()));
   return {
     llm: pLimit(options.llm),
     image: pLimit(options.image),
-    cpu: pLimit(options.cpu ?? Math.max(1, Math.min(4, os.availableParallelism()))),
+    cpu: pLimit(cpu),
     picture: pLimit(2 * options.image),
+    decoded: pLimit(options.image + cpu),
   };
 }
 

@@ -108,6 +108,11 @@ async function imageAndFit(request: ImageRequest, fitOptions: FitOptions, slideN
     ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slideNumber, cached: true });
     return { image: { cached: true }, fitted: ready };
   }
+  return ctx.limiters.decoded(() => fetchAndFit(request, fitOptions, slideNumber, ctx));
+}
+
+// Under a decoded-image place (see Limiters.decoded): the image, then its fit.
+async function fetchAndFit(request: ImageRequest, fitOptions: FitOptions, slideNumber: number, ctx: SlideContext): Promise<{ image: { cached?: boolean | undefined }; fitted: FittedImage }> {
   // c images out at once. The provider takes the slot when its request leaves (a cache hit never
   // does) and gives it back as soon as the answer arrives (see ConcurrencySlot).
   const slot = slotOf(ctx.limiters.image);
