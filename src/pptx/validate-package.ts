@@ -8,7 +8,10 @@ import { attr, children, decodeXmlBytes, parseXml, type XmlElement } from './xml
 
 type Reader = (name: string) => Promise<string | undefined>;
 
-function zipReader(zip: JSZip): Reader {
+/** A zip's entries: a JSZip, or a copy of its `files` taken before it was edited (`{ files: { ...zip.files } }`). */
+export type ZipEntries = Pick<JSZip, 'files'>;
+
+function zipReader(zip: ZipEntries): Reader {
   const lower = new Map(Object.keys(zip.files).map((n) => [n.toLowerCase(), n]));
   return async (name) => {
     const stored = lower.get(name.toLowerCase());
@@ -19,7 +22,7 @@ function zipReader(zip: JSZip): Reader {
 }
 
 // Problems of the given parts within a package: XML well-formed, references resolve, ids unique, types known.
-export async function partProblems(zip: JSZip, parts: string[]): Promise<string[]> {
+export async function partProblems(zip: ZipEntries, parts: string[]): Promise<string[]> {
   const read = zipReader(zip);
   const names = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name);
   const exists = new Set(names.map((n) => n.toLowerCase()));
@@ -102,10 +105,13 @@ export function duplicateShapeIds(root: XmlElement): string[] {
   return [...counts].filter(([, n]) => n > 1).map(([id]) => id);
 }
 
-// Validates the parts the writer changed or added; throws on any problem the input did not already have.
-export async function validateChanges(file: string, out: JSZip, parts: string[], baseline: string[]): Promise<void> {
+// Validates the parts the writer changed or added; throws on any problem the input did not already
+// have. `baseline` (the input's own problems) is asked for only when there are problems: a clean
+// write, nearly every write, parses its parts once rather than before and after.
+export async function validateChanges(file: string, out: JSZip, parts: string[], baseline: () => Promise<string[]>): Promise<void> {
   const after = await partProblems(out, parts);
-  const known = new Set(baseline);
+  if (!after.length) return;
+  const known = new Set(await baseline());
   const fresh = after.filter((p) => !known.has(p));
   if (fresh.length) throw new PackageValidationError(file, fresh);
 }

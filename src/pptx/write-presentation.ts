@@ -7,7 +7,7 @@ import { readRels, relsPartFor, resolveTarget } from './opc.js';
 import type { Box } from './geometry.js';
 import { fillPlaceholder, insertIntoSpTree, maxShapeId, MARKER, pictureXml, prefixesOf, removeOurPictures, type Crop, type ZOrder } from './picture-xml.js';
 import type { Presentation } from './read-presentation.js';
-import { partProblems, validateChanges } from './validate-package.js';
+import { partProblems, validateChanges, type ZipEntries } from './validate-package.js';
 import { escapeXml } from './xml.js';
 
 export interface PictureToAdd {
@@ -57,9 +57,9 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
   const prepared = new Map(await Promise.all(pictures.map(async (pic) => [pic, Buffer.isBuffer(pic.image) ? await prepareMedia(pic.image) : pic.image] as const)));
   const bySlide = new Map<string, PictureToAdd[]>();
   for (const pic of pictures) bySlide.set(pic.slidePart, [...(bySlide.get(pic.slidePart) ?? []), pic]);
-  // The zip is edited in place, so record what the input already got wrong before touching it.
+  // The zip is edited in place: keep its entries as they were, to tell the input's own problems from ours.
   const touched = ['[Content_Types].xml', '_rels/.rels', ...[...bySlide.keys()].flatMap((s) => [s, relsPartFor(s)])].filter((p) => pkg.has(p));
-  const baseline = await partProblems(zip, touched);
+  const original: ZipEntries = { files: { ...zip.files } };
 
   for (const [slidePart, pics] of bySlide) {
     let slideXml = normaliseDeclaration(await pkg.readText(slidePart));
@@ -127,7 +127,7 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
   });
   changed.set('[Content_Types].xml', typesXml);
   for (const [part, xml] of changed) zip.file(pkg.resolve(part) ?? part, xml, { createFolders: false, compression: 'DEFLATE' });
-  await validateChanges(pres.file, zip, [...new Set([...changed.keys(), ...newParts])], baseline);
+  await validateChanges(pres.file, zip, [...new Set([...changed.keys(), ...newParts])], () => partProblems(original, touched));
   // Validated: the changed XML goes in deflated natively too, so generateAsync only copies bytes.
   const xmlParts = await Promise.all([...changed].map(async ([part, xml]) => [pkg.resolve(part) ?? part, await deflatePart(Buffer.from(xml, 'utf8'), XML_DEFLATE_LEVEL)] as const));
   for (const [name, part] of xmlParts) addDeflatedPart(zip, name, part);

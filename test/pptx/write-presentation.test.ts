@@ -222,11 +222,19 @@ describe('the package validator', () => {
     const part = 'ppt/slides/slide1.xml';
     const xml = await zip.file(part)!.async('string');
     zip.file(part, xml.replace('</p:spTree>', '<p:pic><p:nvPicPr><p:cNvPr id="900" name="x"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed="rId999"/></p:blipFill><p:spPr/></p:pic></p:spTree>'));
-    const error = await validateChanges('demo.pptx', zip, [part], []).catch((e: unknown) => e);
+    const error = await validateChanges('demo.pptx', zip, [part], async () => []).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PackageValidationError);
     expect((error as Error).message).toMatch(/^demo\.pptx: the illustrated deck would be invalid, nothing written: ppt\/slides\/slide1\.xml: reference rId999 has no relationship/);
     // The same problem already present in the input is not ours to refuse.
-    await expect(validateChanges('demo.pptx', zip, [part], ['ppt/slides/slide1.xml: reference rId999 has no relationship'])).resolves.toBeUndefined();
+    await expect(validateChanges('demo.pptx', zip, [part], async () => ['ppt/slides/slide1.xml: reference rId999 has no relationship'])).resolves.toBeUndefined();
+  });
+
+  it('asks for the input’s own problems only when the written parts have some', async () => {
+    const zip = await JSZip.loadAsync(await readFile(fixtures.demo));
+    let asked = 0;
+    const baseline = async () => (asked++, []);
+    await validateChanges('demo.pptx', zip, ['ppt/slides/slide1.xml', '[Content_Types].xml'], baseline);
+    expect(asked).toBe(0);
   });
 
   it('flags a new part without a content type and a duplicate shape id', async () => {
@@ -235,7 +243,7 @@ describe('the package validator', () => {
     const part = 'ppt/slides/slide1.xml';
     const xml = await zip.file(part)!.async('string');
     zip.file(part, xml.replace('</p:spTree>', '<p:sp><p:nvSpPr><p:cNvPr id="2" name="dup"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr/></p:sp></p:spTree>'));
-    const error = (await validateChanges('demo.pptx', zip, [part, 'ppt/media/new.webp'], []).catch((e: unknown) => e)) as PackageValidationError;
+    const error = (await validateChanges('demo.pptx', zip, [part, 'ppt/media/new.webp'], async () => []).catch((e: unknown) => e)) as PackageValidationError;
     expect(error.problems).toEqual(expect.arrayContaining(['ppt/media/new.webp: no content type', 'ppt/slides/slide1.xml: duplicate shape id 2']));
   });
 
