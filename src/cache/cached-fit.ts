@@ -40,10 +40,9 @@ export function cachedPictures(options: Pick<CacheOptions, 'store' | 'force' | '
       if (hit) await options.store.touch('images', id);
       return hit;
     },
+    // The caller looked the picture up before making the image: no second read here.
     async fit(image, fit) {
       const id = image.key ?? createHash('sha256').update(image.data).digest('hex');
-      const hit = await read(id, fit);
-      if (hit) return hit;
       const fitted = await fitImage(image.data, fit);
       await options.store.write('pictures', hashKey(pictureKey(id, fit)), encodePicture(fitted)).catch((error: unknown) => options.onWriteError?.(`cache: cannot store an entry in pictures (${messageOf(error)})`));
       return fitted;

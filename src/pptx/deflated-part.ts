@@ -26,8 +26,6 @@ export const XML_DEFLATE_LEVEL = 6;
 /** A part's bytes, deflated and ready to be added. */
 export interface DeflatedPart {
   readonly compressed: unknown;
-  /** Bytes before compression. */
-  readonly size: number;
 }
 
 /** A picture made ready for the package as soon as it is fitted: hashed (its media name) and deflated. */
@@ -53,7 +51,7 @@ const deflating = pLimit(4);
 export async function deflatePart(data: Buffer, level = MEDIA_DEFLATE_LEVEL): Promise<DeflatedPart> {
   const chunkSize = Math.max(16 * 1024, data.length + (data.length >> 6) + 1024);
   const bytes = await deflating(() => deflate(data, { level, chunkSize }));
-  return { size: data.length, compressed: new CompressedObject(bytes.length, data.length, checksum(data), compressions.DEFLATE, bytes) };
+  return { compressed: new CompressedObject(bytes.length, data.length, checksum(data), compressions.DEFLATE, bytes) };
 }
 
 // Adds the part to `zip` as a DEFLATE entry without compressing it again.

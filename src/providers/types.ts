@@ -92,7 +92,7 @@ export interface PublishedPrices {
 export interface PictureStore {
   /** The picture fitted earlier for the image this request makes, if any (no image is read or made). */
   lookup(request: ImageRequest, options: FitOptions): Promise<FittedImage | undefined>;
-  /** fitImage, keeping the result. */
+  /** fitImage, keeping the result (lookup is the read: fit always fits). */
   fit(image: ImageResult, options: FitOptions): Promise<FittedImage>;
 }
 
