@@ -266,7 +266,7 @@ function targets(results: CaseResult[]): Target[] {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(repoRoot, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run bench`, which builds first');
+  if (!existsSync(path.join(repoRoot, 'dist/cli.bundle.js'))) throw new Error('dist/ is missing: run `npm run bench`, which builds first');
   const only = process.env['BENCH_CASES']?.split(',');
   const cases = only ? CASES.filter((c) => only.includes(c.id)) : CASES;
   const started = performance.now();
