@@ -18,10 +18,12 @@ export interface Limiters {
    */
   picture: LimitFunction;
   /**
-   * Images requested or received and not yet fitted: the image limit plus the CPU limit. With an
-   * API slower than sharp it never binds (c out, at most cpu fitting); with answers faster than
-   * sharp (a zero-latency API, cached images) it keeps the next request back until a fit ends,
-   * so no more than c + cpu decoded pictures wait in memory instead of all 2c slides'.
+   * Images requested or received and not yet fitted: the image limit plus twice the CPU limit.
+   * With answers faster than sharp (a zero-latency API, cached images) it keeps the next request
+   * back until a fit ends, so no more than c + 2·cpu decoded pictures wait in memory instead of all
+   * 2c slides'. With an API slower than sharp it must not bind: answers come in bursts (c requests
+   * sent together come back within their jitter), and while cpu of them fit, the others wait; a
+   * limit of c + cpu held the next requests back until a fit ended (~120 ms a wave at c=4).
    */
   decoded: LimitFunction;
 }
@@ -33,7 +35,7 @@ export function createLimiters(options: { llm: number; image: number; cpu?: numb
     image: pLimit(options.image),
     cpu: pLimit(cpu),
     picture: pLimit(2 * options.image),
-    decoded: pLimit(options.image + cpu),
+    decoded: pLimit(options.image + 2 * cpu),
   };
 }
 

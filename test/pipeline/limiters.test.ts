@@ -44,9 +44,9 @@ describe('slotOf', () => {
     expect(limit.activeCount).toBe(0);
   });
 
-  test('the picture limit is twice the image limit; decoded images, the image limit plus the CPU limit', () => {
+  test('the picture limit is twice the image limit; decoded images, the image limit plus twice the CPU limit', () => {
     const limiters = createLimiters({ llm: 4, image: 3, cpu: 2 });
     expect(limiters.picture.concurrency).toBe(6);
-    expect(limiters.decoded.concurrency).toBe(5);
+    expect(limiters.decoded.concurrency).toBe(7);
   });
 });
