@@ -4,6 +4,7 @@ import { errorFromStatus, ProviderError, type ProviderErrorKind } from './provid
 import { defaultSleep, type RateLimiter } from './rate-limiter.js';
 import { backoffMs, retryAfterMs, shouldRetryStatus } from './retry-policy.js';
 import { readBase64Answer, restoreField, type Base64Answer } from './base64-answer.js';
+import { nodeTransport, type Transport, type TransportResponse } from './transport.js';
 import type { ConcurrencySlot } from './types.js';
 
 export interface HttpClientOptions {
@@ -19,7 +20,8 @@ export interface HttpClientOptions {
   limiter?: RateLimiter | undefined;
   /** Advice appended to final errors by status, e.g. {401: 'check INFOMANIAK_API_TOKEN'}. */
   hints?: Partial<Record<number, string>>;
-  fetch?: typeof fetch;
+  /** The wire (transport.ts); tests pass a fetch-shaped function. */
+  transport?: Transport | undefined;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Source of jitter in [0, 1). */
   random?: () => number;
@@ -69,7 +71,7 @@ export function dataList(body: unknown, what: string): Record<string, unknown>[]
 
 // Creates the request function for one backend; every call goes through its retry loop.
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const send = options.transport ?? nodeTransport;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -81,13 +83,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
     if (req.body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response | undefined;
+    let res: TransportResponse | undefined;
     let raw: string;
     let streamed: Base64Answer | undefined;
     try {
-      res = await fetchImpl(base + req.path, { method: req.method, headers, body: req.body === undefined ? null : JSON.stringify(req.body), signal });
+      res = await send(base + req.path, { method: req.method, headers, body: req.body === undefined ? null : JSON.stringify(req.body), signal });
       if (res.ok && req.base64Field && res.body) {
-        streamed = await readBase64Answer(res.body as unknown as AsyncIterable<Uint8Array>, req.base64Field, Number(res.headers.get('content-length')) || 0);
+        streamed = await readBase64Answer(res.body, req.base64Field, Number(res.headers.get('content-length')) || 0);
         raw = streamed.envelope;
       } else {
         raw = await res.text();

@@ -6,7 +6,7 @@ import { createHttpClient, type HttpClient, type HttpClientOptions } from './htt
 import { createRateLimiter } from './rate-limiter.js';
 
 /** What tests (and the benchmark) may replace: the network, the waits, the jitter, the debug log. */
-export type HttpOverrides = Pick<HttpClientOptions, 'fetch' | 'sleep' | 'random' | 'log'> & {
+export type HttpOverrides = Pick<HttpClientOptions, 'transport' | 'sleep' | 'random' | 'log'> & {
   /** The rate limiter's window; tests shrink the minute so `rpm` can be observed quickly. @unit milliseconds */
   rateWindowMs?: number | undefined;
 };

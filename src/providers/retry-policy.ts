@@ -1,5 +1,6 @@
 // Which failed requests are worth sending again, and how long to wait first.
 // Mirrors openai-node's policy (shouldRetry / retryRequest / calculateDefaultRetryTimeoutMillis).
+import type { HeaderLookup } from './transport.js';
 
 /** Statuses that say "try again later"; everything else that is not 2xx is final. */
 export const RETRIED_STATUSES: ReadonlySet<number> = new Set([
@@ -12,7 +13,7 @@ export const RETRIED_STATUSES: ReadonlySet<number> = new Set([
 export const FINAL_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 422]);
 
 // True when a response with this status (and headers) should be sent again.
-export function shouldRetryStatus(status: number, headers: Headers): boolean {
+export function shouldRetryStatus(status: number, headers: HeaderLookup): boolean {
   // An explicit server verdict wins, as in openai-node.
   const verdict = headers.get('x-should-retry');
   if (verdict === 'true') return true;
@@ -27,7 +28,7 @@ export const INITIAL_BACKOFF_MS = 500;
 export const MAX_BACKOFF_MS = 8_000;
 
 // Milliseconds the server asked us to wait (`retry-after-ms`, then `Retry-After` seconds or HTTP date); undefined if none.
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+export function retryAfterMs(headers: HeaderLookup, now: number = Date.now()): number | undefined {
   const ms = headers.get('retry-after-ms');
   if (ms !== null && ms.trim() !== '') {
     const n = Number(ms);

@@ -1,5 +1,6 @@
 // End to end against a fake API that fails 15 % of generation requests in every retryable way:
 // every slide is still illustrated, the decks are valid, limits hold and the token never shows.
+import { nodeTransport, type Transport } from '../../src/providers/transport.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import JSZip from 'jszip';
@@ -94,40 +95,37 @@ describe('a flaky API', () => {
     const sent: number[] = [];
     // Requests on the wire per kind: from leaving until their answer is read whole or fails.
     const wire = { now: { prompt: 0, image: 0 }, max: { prompt: 0, image: 0 } };
-    const fetch: typeof globalThis.fetch = async (url, init) => {
+    const transport: Transport = async (url, init) => {
       sent.push(performance.now());
-      const kind = String(url).includes('/images/') ? 'image' : String(url).includes('/chat/') ? 'prompt' : undefined;
-      if (!kind) return globalThis.fetch(url, init);
+      const kind = url.includes('/images/') ? 'image' : url.includes('/chat/') ? 'prompt' : undefined;
+      if (!kind) return nodeTransport(url, init);
       wire.max[kind] = Math.max(wire.max[kind], ++wire.now[kind]);
       let open = true;
       const done = () => void (open && (open = false, wire.now[kind]--));
       try {
-        const res = await globalThis.fetch(url, init);
-        if (!res.body) return (done(), res);
-        // The same answer, its body counted as read when it ends, fails or is cancelled.
-        const reader = res.body.getReader();
-        const body = new ReadableStream<Uint8Array>({
-          async pull(controller) {
-            try {
-              const next = await reader.read();
-              if (next.done) {
-                done();
-                controller.close();
-              } else controller.enqueue(next.value);
-            } catch (error) {
-              done();
-              controller.error(error);
-            }
-          },
-          cancel: (reason) => (done(), reader.cancel(reason)),
-        });
-        return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+        const res = await nodeTransport(url, init);
+        const inner = res.body;
+        if (!inner) return (done(), res);
+        // The same answer, its body counted as read when it ends, fails or is left.
+        const body = (async function* () {
+          try {
+            yield* inner;
+          } finally {
+            done();
+          }
+        })();
+        const text = async () => {
+          const parts: Buffer[] = [];
+          for await (const part of body) parts.push(Buffer.from(part));
+          return Buffer.concat(parts).toString('utf8');
+        };
+        return { status: res.status, ok: res.ok, headers: res.headers, body, text };
       } catch (error) {
         done();
         throw error;
       }
     };
-    const providers = countInFlight(await createProviders({ kind: 'infomaniak', config, env: infomaniakEnv(api), http: { fetch, sleep: async () => undefined, rateWindowMs: 400 } }));
+    const providers = countInFlight(await createProviders({ kind: 'infomaniak', config, env: infomaniakEnv(api), http: { transport, sleep: async () => undefined, rateWindowMs: 400 } }));
     // One limiter set for the run, shared by every deck, as the CLI does.
     const limiters = createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image });
     const reports = await Promise.all(DECKS.map((input) => runDeck(input, { config, providers, limiters, output: path.join(out, path.basename(input)) })));

@@ -3,6 +3,7 @@ import { BadAnswer, createHttpClient, type HttpClientOptions } from '../../src/p
 import { ProviderAuthError, ProviderError } from '../../src/providers/provider-errors.js';
 import { createRateLimiter } from '../../src/providers/rate-limiter.js';
 import { backoffMs, MAX_RETRY_AFTER_MS, retryAfterMs } from '../../src/providers/retry-policy.js';
+import type { Transport } from '../../src/providers/transport.js';
 
 const TOKEN = 'sk-http-test-secret-123456';
 
@@ -29,7 +30,7 @@ function client(fetch: typeof globalThis.fetch, more: Partial<HttpClientOptions>
     token: TOKEN,
     timeoutMs: 1000,
     maxRetries: 4,
-    fetch,
+    transport: fetch as unknown as Transport,
     sleep: async (ms) => void sleeps.push(ms),
     random: () => 0,
     ...more,
