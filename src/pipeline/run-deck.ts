@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { DeckFormatError, messageOf, SlideIllustrateError } from '../errors.js';
+import { openMediaSpool } from '../pptx/media-spool.js';
 import { readPresentationFile } from '../pptx/read-presentation.js';
 import { deckStyle } from '../prompt/deck-style.js';
 import type { Providers } from '../providers/types.js';
@@ -59,6 +60,8 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
   if (path.resolve(input) === path.resolve(options.output)) {
     return finish({ output: undefined, status: 'refused', error: `${input}: the output would overwrite the input; choose another --out`, slides: [] });
   }
+  // Fitted pictures wait for the write on disk; a dry run fits none.
+  const spool = options.dryRun ? undefined : await openMediaSpool();
   try {
     const { pres, plan, style } = await readDeckPlan(input, options.config, options.presentation);
     if (pres.signed && !options.dryRun) warn('the deck was digitally signed; the illustrated copy is not (any edit breaks a signature), so its signature was removed');
@@ -75,6 +78,7 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
       signal: options.signal,
       onEvent: options.onEvent,
       dryRun: options.dryRun,
+      spool,
     };
     const outcomes = await Promise.all(
       plan.planned.map(async (p) => {
@@ -105,5 +109,7 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
       error: error instanceof SlideIllustrateError ? error.message : `${input}: ${messageOf(error)}`,
       slides: [],
     });
+  } finally {
+    await spool?.close();
   }
 }

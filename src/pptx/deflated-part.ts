@@ -10,6 +10,8 @@ import pLimit from 'p-limit';
 import CompressedObject from 'jszip/lib/compressedObject.js';
 import compressions from 'jszip/lib/compressions.js';
 import crc32 from 'jszip/lib/crc32.js';
+import DataWorker from 'jszip/lib/stream/DataWorker.js';
+import type { MediaSpool, SpooledRange } from './media-spool.js';
 
 const deflate = promisify(zlib.deflateRaw);
 // zlib.crc32 is native (Node ≥ 20.15); jszip's is JavaScript, ~0.1 ms per 10 KB.
@@ -34,9 +36,14 @@ export interface PreparedMedia {
   readonly part: DeflatedPart;
 }
 
-// Hashes and deflates a picture, so a deck's pictures wait for the write without their raw bytes.
-export async function prepareMedia(data: Buffer): Promise<PreparedMedia> {
-  return { sha256: createHash('sha256').update(data).digest('hex'), part: await deflatePart(data, MEDIA_DEFLATE_LEVEL) };
+// Hashes and deflates a picture, so a deck's pictures wait for the write without their raw bytes;
+// with a spool, without their deflated bytes either (they wait on disk, see media-spool.ts).
+export async function prepareMedia(data: Buffer, spool?: MediaSpool): Promise<PreparedMedia> {
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  if (!spool) return { sha256, part: await deflatePart(data, MEDIA_DEFLATE_LEVEL) };
+  const bytes = await deflateBytes(data, MEDIA_DEFLATE_LEVEL);
+  const range = await spool.add(bytes);
+  return { sha256, part: { compressed: new SpooledObject(bytes.length, data.length, checksum(data), spool, range) } };
 }
 
 /**
@@ -49,9 +56,58 @@ const deflating = pLimit(4);
 // Deflates `data` off the main thread, in one output chunk (zlib's default 16 KB chunks cost the
 // main thread a callback and a copy each).
 export async function deflatePart(data: Buffer, level = MEDIA_DEFLATE_LEVEL): Promise<DeflatedPart> {
-  const chunkSize = Math.max(16 * 1024, data.length + (data.length >> 6) + 1024);
-  const bytes = await deflating(() => deflate(data, { level, chunkSize }));
+  const bytes = await deflateBytes(data, level);
   return { compressed: new CompressedObject(bytes.length, data.length, checksum(data), compressions.DEFLATE, bytes) };
+}
+
+function deflateBytes(data: Buffer, level: number): Promise<Buffer> {
+  const chunkSize = Math.max(16 * 1024, data.length + (data.length >> 6) + 1024);
+  return deflating(() => deflate(data, { level, chunkSize }));
+}
+
+/**
+ * A deflated entry whose bytes are in a spool. jszip asks an entry for its worker when a write
+ * begins, for every entry at once, and its own worker reads its data there and then; this one reads
+ * when jszip resumes it, which it does for one entry at a time.
+ */
+class SpooledObject extends CompressedObject {
+  constructor(
+    compressedSize: number,
+    uncompressedSize: number,
+    crc: number,
+    private readonly spool: MediaSpool,
+    private readonly range: SpooledRange,
+  ) {
+    super(compressedSize, uncompressedSize, crc, compressions.DEFLATE, new Uint8Array(0));
+  }
+
+  override getCompressedWorker(): unknown {
+    return lazyWorker(() => this.spool.read(this.range))
+      .withStreamInfo('compressedSize', this.compressedSize)
+      .withStreamInfo('uncompressedSize', this.uncompressedSize)
+      .withStreamInfo('crc32', this.crc32)
+      .withStreamInfo('compression', this.compression);
+  }
+
+  override getContentWorker(): unknown {
+    return lazyWorker(() => this.spool.read(this.range)).pipe(this.compression.uncompressWorker());
+  }
+}
+
+// A DataWorker over bytes that are read on its first resume.
+function lazyWorker(read: () => Promise<Buffer>): DataWorker {
+  let start: (() => void) | undefined;
+  const data = new Promise<Uint8Array>((resolve, reject) => {
+    start = () => void read().then(resolve, reject);
+  });
+  const worker = new DataWorker(data);
+  const resume = worker.resume.bind(worker);
+  worker.resume = () => {
+    start?.();
+    start = undefined;
+    return resume();
+  };
+  return worker;
 }
 
 // Adds the part to `zip` as a DEFLATE entry without compressing it again.

@@ -4,6 +4,7 @@ import { fitImage, type FitOptions, type FittedImage } from '../images/fit-image
 import { preloadSharp } from '../images/sharp.js';
 import { slotOf, type Limiters } from '../pipeline/limiters.js';
 import { prepareMedia } from '../pptx/deflated-part.js';
+import type { MediaSpool } from '../pptx/media-spool.js';
 import type { PictureToAdd } from '../pptx/write-presentation.js';
 import type { ImageRequest, ImageResult, PromptRequest, Providers } from '../providers/types.js';
 import { MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
@@ -28,6 +29,8 @@ export interface SlideContext {
   thumbnails?: boolean | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: ((event: PipelineEvent) => void) | undefined;
+  /** Where fitted pictures wait for the deck's write (see media-spool.ts); unset, in memory. */
+  spool?: MediaSpool | undefined;
   /** --dry-run: write the prompt, then only ask whether its image is cached (no image call). */
   dryRun?: { isImageCached(req: ImageRequest): Promise<boolean> } | undefined;
 }
@@ -85,8 +88,8 @@ async function illustrate(plan: PlannedSlide, ctx: SlideContext): Promise<SlideO
       cached: { prompt: !!written.cached, image: !!image.cached },
       ...(thumbnail && { thumbnail }),
     };
-    // Hashed and deflated now: the picture waits for the deck's write without its raw bytes.
-    const media = await prepareMedia(fitted.data);
+    // Hashed, deflated and spooled now: the picture waits for the deck's write on disk.
+    const media = await prepareMedia(fitted.data, ctx.spool);
     const picture: PictureToAdd = { slidePart: slide.part, image: media, format: fitted.format, box, descr: written.prompt, z: plan.z, crop: fitted.srcRect, placeholderId: plan.placeholderId };
     return { report, picture };
   } catch (error) {

@@ -1,7 +1,9 @@
 import { deflateRawSync } from 'node:zlib';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { addDeflatedPart, deflatePart, keepLoadedCompression, MEDIA_DEFLATE_LEVEL } from '../../src/pptx/deflated-part.js';
+import { createHash } from 'node:crypto';
+import { addDeflatedPart, deflatePart, keepLoadedCompression, MEDIA_DEFLATE_LEVEL, prepareMedia } from '../../src/pptx/deflated-part.js';
+import { openMediaSpool, type MediaSpool } from '../../src/pptx/media-spool.js';
 import { zipEntries } from '../helpers/pptx-invariants.js';
 
 describe('parts deflated by zlib', () => {
@@ -16,6 +18,59 @@ describe('parts deflated by zlib', () => {
     const back = await JSZip.loadAsync(bytes, { checkCRC32: true });
     expect((await back.file('ppt/media/picture.jpeg')!.async('nodebuffer')).equals(data)).toBe(true);
     expect(await back.file('ppt/slides/slide1.xml')!.async('string')).toBe('<p:sld/>');
+  });
+});
+
+describe('pictures waiting in a spool', () => {
+  it('are read back one at a time, only as the write reaches them, into whole DEFLATE entries', async () => {
+    const spool = (await openMediaSpool())!;
+    // The spool, watched: how many reads are out at once, and when the first one starts.
+    let reads = 0;
+    let out = 0;
+    let most = 0;
+    const watched: MediaSpool = {
+      add: (b) => spool.add(b),
+      close: () => spool.close(),
+      async read(range) {
+        reads++;
+        most = Math.max(most, ++out);
+        try {
+          return await spool.read(range);
+        } finally {
+          out--;
+        }
+      },
+    };
+    try {
+      const pictures = Array.from({ length: 6 }, (_, k) => Buffer.from(Array.from({ length: 40_000 + k * 1000 }, (_, i) => (i * 7919 + k) % 251)));
+      const prepared = await Promise.all(pictures.map((p) => prepareMedia(p, watched)));
+      prepared.forEach((m, k) => expect(m.sha256).toBe(createHash('sha256').update(pictures[k]!).digest('hex')));
+      const zip = new JSZip();
+      zip.file('ppt/slides/slide1.xml', '<p:sld/>', { createFolders: false });
+      prepared.forEach((m, k) => addDeflatedPart(zip, `ppt/media/p${k}.jpeg`, m.part));
+      expect(reads).toBe(0);
+      const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+      expect(reads).toBe(pictures.length);
+      expect(most).toBe(1);
+      const back = await JSZip.loadAsync(bytes, { checkCRC32: true });
+      for (const [k, p] of pictures.entries()) {
+        expect(zipEntries(bytes).find((e) => e.name === `ppt/media/p${k}.jpeg`)).toMatchObject({ method: 8, size: p.length });
+        expect((await back.file(`ppt/media/p${k}.jpeg`)!.async('nodebuffer')).equals(p)).toBe(true);
+      }
+      // The entry can also be read from the zip it was added to, as jszip allows.
+      expect((await zip.file('ppt/media/p0.jpeg')!.async('nodebuffer')).equals(pictures[0]!)).toBe(true);
+    } finally {
+      await spool.close();
+    }
+  });
+
+  it('a spool that fails while the zip is written fails the write', async () => {
+    const spool = (await openMediaSpool())!;
+    const m = await prepareMedia(Buffer.alloc(5000, 7), spool);
+    await spool.close();
+    const zip = new JSZip();
+    addDeflatedPart(zip, 'ppt/media/p.jpeg', m.part);
+    await expect(zip.generateAsync({ type: 'nodebuffer' })).rejects.toThrow(/after close/);
   });
 });
 
