@@ -61,3 +61,23 @@ export function boundOf(c: BenchCase, requests: number): Bound {
   const rateMs = c.rpm === undefined ? 0 : Math.floor((requests - 1) / c.rpm) * rateWindowOf(c) + li;
   return { pipelineMs, rateMs, ms: Math.max(pipelineMs, rateMs) };
 }
+
+/**
+ * The span a scheduler without any overhead would reach with the latencies the fake API actually
+ * drew (its jitter is seeded, but which request gets which draw depends on arrival order): the
+ * quickest of the first c prompts, then every image latency in the order drawn, each on the first
+ * of c places to come free. Not the target (the bound is); it tells what the jitter costs from
+ * what the scheduling costs. Undefined under an rpm limit, where the window governs instead.
+ */
+export function achievableSpanMs(c: BenchCase, latencies: { route: string; ms: number }[]): number | undefined {
+  if (c.rpm !== undefined) return undefined;
+  const prompts = latencies.filter((l) => l.route === 'chat').map((l) => l.ms);
+  const images = latencies.filter((l) => l.route === 'images').map((l) => l.ms);
+  if (!prompts.length || !images.length) return undefined;
+  const free = new Array<number>(c.concurrency).fill(Math.min(...prompts.slice(0, c.concurrency)));
+  for (const ms of images) {
+    const slot = free.indexOf(Math.min(...free));
+    free[slot] = free[slot]! + ms;
+  }
+  return Math.max(...free);
+}

@@ -68,6 +68,8 @@ export interface FakeApiStats {
   arrivals: { route: RouteName; at: number }[];
   /** When the last answer was handed to its socket, in performance.now() milliseconds. */
   lastAnswerAt: number | undefined;
+  /** The latency drawn for each request, in the order drawn (the benchmark's achievable span). @unit milliseconds */
+  latencies: { route: RouteName; ms: number }[];
   failures: { route: RouteName; kind: FailureKind }[];
   /** Pictures answered so far (the n of `imageBase64`). */
   imagesServed: number;
@@ -99,7 +101,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   const latencyRandom = seededRandom((options.seed ?? 1) ^ 0x5bd1e995);
   const failRoutes = options.failRoutes ?? GENERATION_ROUTES;
   const script: { kind: FailureKind; route?: RouteName | undefined }[] = [];
-  const stats: FakeApiStats = { requests: {}, maxInFlight: {}, maxInFlightTotal: 0, arrivals: [], lastAnswerAt: undefined, failures: [], imagesServed: 0, chatBodies: [], imageBodies: [], authorizations: [] };
+  const stats: FakeApiStats = { requests: {}, maxInFlight: {}, maxInFlightTotal: 0, arrivals: [], lastAnswerAt: undefined, latencies: [], failures: [], imagesServed: 0, chatBodies: [], imageBodies: [], authorizations: [] };
   const inFlight: Partial<Record<RouteName, number>> = {};
   let total = 0;
   const ctx = {
@@ -152,7 +154,9 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const latency = options.routeLatency?.[route] ?? { latencyMs: options.latencyMs ?? 0, jitterMs: options.jitterMs };
-    await wait(latency.latencyMs + latencyRandom() * (latency.jitterMs ?? 0));
+    const drawn = latency.latencyMs + latencyRandom() * (latency.jitterMs ?? 0);
+    stats.latencies.push({ route, ms: drawn });
+    await wait(drawn);
     const openai = route.startsWith('openai-');
     const send = (r: Reply) => {
       res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
