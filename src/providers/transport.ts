@@ -54,7 +54,9 @@ export const nodeTransport: Transport = (url, init) =>
       if (decoder) {
         // Errors of either side end the body for its reader.
         res.on('error', (error) => decoder.destroy(error));
-        res.on('aborted', () => decoder.destroy(new Error('aborted')));
+        res.on('close', () => {
+          if (!res.complete) decoder.destroy(new Error('the connection closed before the answer ended'));
+        });
         body = res.pipe(decoder);
       }
       const status = res.statusCode ?? 0;

@@ -136,3 +136,16 @@ describe('nodeTransport', () => {
     await expect(nodeTransport(`http://127.0.0.1:${port}/`, init())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });
+
+describe('nodeTransport, compressed answers cut short', () => {
+  test('a gzip answer whose connection is cut makes reading the body throw', async () => {
+    const packed = (await import('node:zlib')).gzipSync(Buffer.from(JSON.stringify({ data: 'x'.repeat(200_000) })));
+    const base = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(packed.length) });
+      res.write(packed.subarray(0, 100));
+      setTimeout(() => res.socket?.destroy(), 10);
+    });
+    const res = await nodeTransport(base, init());
+    await expect(readAll(res.body)).rejects.toThrow();
+  });
+});
