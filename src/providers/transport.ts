@@ -39,12 +39,43 @@ const DECODERS: Record<string, () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDec
   br: () => zlib.createBrotliDecompress(),
 };
 
+/** Redirects followed before the answer is returned as it is. */
+const MAX_REDIRECTS = 5;
+
 // The default transport: node:http or node:https by the URL's scheme, through their global
 // agents (keep-alive; idle sockets do not hold the process open). The signal aborts the request
 // and, once the answer has begun, its body: reading it then throws.
-export const nodeTransport: Transport = (url, init) =>
-  new Promise<TransportResponse>((resolve, reject) => {
-    const target = new URL(url);
+// Redirects that keep the method (307, 308; 301 and 302 of a GET) are followed, as fetch follows
+// them, with the Authorization header dropped when they leave the origin. A 303, or a 301/302 of a
+// POST, would turn the request into a GET: it comes back as the answer it is, an error to report.
+export const nodeTransport: Transport = async (url, init) => {
+  let current = init;
+  let target = new URL(url);
+  for (let hops = 0; ; hops++) {
+    const res = await sendOnce(target, current);
+    const location = res.headers.get('location');
+    const keepsMethod = res.status === 307 || res.status === 308 || ((res.status === 301 || res.status === 302) && current.method === 'GET');
+    const next = keepsMethod && location && hops < MAX_REDIRECTS ? safeUrl(location, target) : undefined;
+    if (!next || (next.protocol !== 'https:' && next.protocol !== 'http:')) return res;
+    await res.text().catch(() => undefined); // frees the socket for reuse
+    if (next.origin !== target.origin) {
+      const { authorization: _dropped, ...headers } = current.headers;
+      current = { ...current, headers };
+    }
+    target = next;
+  }
+};
+
+function safeUrl(location: string, base: URL): URL | undefined {
+  try {
+    return new URL(location, base);
+  } catch {
+    return undefined;
+  }
+}
+
+function sendOnce(target: URL, init: TransportRequest): Promise<TransportResponse> {
+  return new Promise<TransportResponse>((resolve, reject) => {
     const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', 'user-agent': 'slide-illustrate', ...init.headers };
     if (init.body !== null) headers['content-length'] = String(Buffer.byteLength(init.body));
     const request = (target.protocol === 'https:' ? https : http).request(target, { method: init.method, headers, signal: init.signal }, (res) => {
@@ -83,3 +114,4 @@ export const nodeTransport: Transport = (url, init) =>
     request.on('error', reject);
     request.end(init.body ?? undefined);
   });
+}

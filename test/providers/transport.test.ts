@@ -149,3 +149,45 @@ describe('nodeTransport, compressed answers cut short', () => {
     await expect(readAll(res.body)).rejects.toThrow();
   });
 });
+
+describe('nodeTransport, redirects', () => {
+  test('307 and 308 are followed with method and body; the token goes along on the same origin only', async () => {
+    const seen: { host: string; url?: string; method?: string; auth?: string; body: string }[] = [];
+    const other = await serve((req, body, res) => {
+      seen.push({ host: 'other', url: req.url, method: req.method, auth: req.headers.authorization, body });
+      res.writeHead(200);
+      res.end('{"at":"other"}');
+    });
+    const base = await serve((req, body, res) => {
+      seen.push({ host: 'base', url: req.url, method: req.method, auth: req.headers.authorization, body });
+      if (req.url === '/start') return res.writeHead(307, { location: '/moved' }).end();
+      if (req.url === '/moved') return res.writeHead(308, { location: `${other}/elsewhere` }).end('moved');
+      res.writeHead(500).end();
+    });
+    const res = await nodeTransport(`${base}/start`, init({ method: 'POST', headers: { authorization: 'Bearer secret' }, body: '{"n":1}' }));
+    expect(await res.text()).toBe('{"at":"other"}');
+    expect(seen).toEqual([
+      { host: 'base', url: '/start', method: 'POST', auth: 'Bearer secret', body: '{"n":1}' },
+      { host: 'base', url: '/moved', method: 'POST', auth: 'Bearer secret', body: '{"n":1}' },
+      { host: 'other', url: '/elsewhere', method: 'POST', auth: undefined, body: '{"n":1}' },
+    ]);
+  });
+
+  test('a 303, or a 301 of a POST, comes back as it is; a loop stops after a few hops', async () => {
+    let hits = 0;
+    const base = await serve((req, _body, res) => {
+      hits++;
+      if (req.url === '/see-other') return res.writeHead(303, { location: '/x' }).end('see');
+      if (req.url === '/moved') return res.writeHead(301, { location: '/x' }).end('moved');
+      res.writeHead(307, { location: '/loop' }).end();
+    });
+    const see = await nodeTransport(`${base}/see-other`, init({ method: 'POST', body: '{}' }));
+    expect([see.status, await see.text()]).toEqual([303, 'see']);
+    const moved = await nodeTransport(`${base}/moved`, init({ method: 'POST', body: '{}' }));
+    expect([moved.status, await moved.text()]).toEqual([301, 'moved']);
+    hits = 0;
+    const loop = await nodeTransport(`${base}/loop`, init());
+    expect(loop.status).toBe(307);
+    expect(hits).toBe(6);
+  });
+});
