@@ -160,9 +160,9 @@ describe('nodeTransport, redirects', () => {
     });
     const base = await serve((req, body, res) => {
       seen.push({ host: 'base', url: req.url, method: req.method, auth: req.headers.authorization, body });
-      if (req.url === '/start') return res.writeHead(307, { location: '/moved' }).end();
-      if (req.url === '/moved') return res.writeHead(308, { location: `${other}/elsewhere` }).end('moved');
-      res.writeHead(500).end();
+      if (req.url === '/start') res.writeHead(307, { location: '/moved' }).end();
+      else if (req.url === '/moved') res.writeHead(308, { location: `${other}/elsewhere` }).end('moved');
+      else res.writeHead(500).end();
     });
     const res = await nodeTransport(`${base}/start`, init({ method: 'POST', headers: { authorization: 'Bearer secret' }, body: '{"n":1}' }));
     expect(await res.text()).toBe('{"at":"other"}');
@@ -177,9 +177,9 @@ describe('nodeTransport, redirects', () => {
     let hits = 0;
     const base = await serve((req, _body, res) => {
       hits++;
-      if (req.url === '/see-other') return res.writeHead(303, { location: '/x' }).end('see');
-      if (req.url === '/moved') return res.writeHead(301, { location: '/x' }).end('moved');
-      res.writeHead(307, { location: '/loop' }).end();
+      if (req.url === '/see-other') res.writeHead(303, { location: '/x' }).end('see');
+      else if (req.url === '/moved') res.writeHead(301, { location: '/x' }).end('moved');
+      else res.writeHead(307, { location: '/loop' }).end();
     });
     const see = await nodeTransport(`${base}/see-other`, init({ method: 'POST', body: '{}' }));
     expect([see.status, await see.text()]).toEqual([303, 'see']);
