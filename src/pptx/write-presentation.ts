@@ -1,6 +1,5 @@
-// Applies planned pictures to a deck's package and returns the new package bytes.
+// Applies planned pictures to a deck's package and returns the new package, streamed as it is made.
 // Only the parts a picture needs are touched: the slide, its .rels, [Content_Types].xml and new media.
-import { createHash } from 'node:crypto';
 import path from 'node:path/posix';
 import { addDeflatedPart, deflatePart, prepareMedia, XML_DEFLATE_LEVEL, type PreparedMedia } from './deflated-part.js';
 import { readRels, relsPartFor, resolveTarget } from './opc.js';
@@ -128,7 +127,7 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
   changed.set('[Content_Types].xml', typesXml);
   for (const [part, xml] of changed) zip.file(pkg.resolve(part) ?? part, xml, { createFolders: false, compression: 'DEFLATE' });
   await validateChanges(pres.file, zip, [...new Set([...changed.keys(), ...newParts])], () => partProblems(original, touched));
-  // Validated: the changed XML goes in deflated natively too, so generateAsync only copies bytes.
+  // Validated: the changed XML goes in deflated natively too, so the zip stream only copies bytes.
   const xmlParts = await Promise.all([...changed].map(async ([part, xml]) => [pkg.resolve(part) ?? part, await deflatePart(Buffer.from(xml, 'utf8'), XML_DEFLATE_LEVEL)] as const));
   for (const [name, part] of xmlParts) addDeflatedPart(zip, name, part);
   const content = zip.generateNodeStream({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 }, streamFiles: false });
