@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# What the tests need besides npm packages, installed from Debian's packages when missing:
+# LibreOffice Impress (opens every deck we write), poppler-utils (pdftoppm/pdfimages read its PDFs)
+# and Chromium (the HTML report is opened in it through playwright-core; never a downloaded browser).
+# Used by `npm test` and by .ci/run, so a fresh Debian machine with only Node passes the tests.
+set -euo pipefail
+
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
+{ command -v pdfimages >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || missing+=(poppler-utils)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo=(sudo -n)
+else
+  echo "test-deps: the tests need these Debian packages: ${missing[*]}" >&2
+  echo "test-deps: install them as root: apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "test-deps: no apt-get here; install LibreOffice Impress, poppler-utils and Chromium (/usr/bin/chromium): missing ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "test-deps: installing ${missing[*]} from Debian's packages (once; a few minutes)…" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "test-deps: installed ${missing[*]}" >&2
