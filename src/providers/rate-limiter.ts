@@ -41,7 +41,8 @@ export interface RateLimiterOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-// Creates a sliding-window limiter: never more than the current rate's starts within any `windowMs`.
+// Creates a sliding-window limiter: never more than the current rate's starts within any `windowMs`,
+// and while lowered after a 429, at least windowMs / rate between two starts.
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (!Number.isInteger(options.rpm) || options.rpm < 1) throw new TypeError(`rpm: expected a positive integer, got ${options.rpm}`);
   const configured = options.rpm;
@@ -65,7 +66,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       while (starts.length && starts[0]! <= t - windowMs) starts.shift();
       // After a decrease the window may hold more starts than the new rate: wait for the excess to age out.
       const full = starts.length >= current ? starts[starts.length - current]! + windowMs - t : 0;
-      const wait = Math.max(pausedUntil - t, full);
+      // While the API pushes back, starts are also spread evenly over the window: a burst at the
+      // lowered rate would be refused whole before the next 429 could lower it again.
+      const spaced = current < configured && starts.length ? starts[starts.length - 1]! + windowMs / current - t : 0;
+      const wait = Math.max(pausedUntil - t, full, spaced);
       if (wait <= 0) {
         starts.push(t);
         return { startedAt: t, generation };

@@ -25,23 +25,26 @@ function busiest(times: number[], ms: number): number {
 }
 
 describe('an account whose rate limit is lower than rpm', () => {
-  test('6 rpm allowed, 60 configured: every slide is illustrated and the 429s stay few', async () => {
+  test('6 rpm allowed, 60 configured: every slide of two decks is illustrated and the 429s stay few', async () => {
     // Retry-After: 1 s of a real minute, scaled: honouring it alone would not slow the run enough.
     const api = await fakeApi({ rpmLimit: 6, rpmWindowMs: MINUTE_MS, retryAfter: String(1 / 60), latencyMs: 5 });
     const dir = await tempDir('si-rpm-');
-    const output = path.join(dir, 'demo.pptx');
-    const run = await runCli([fixtures.demo, '--out', output, '--provider', 'infomaniak', '--rpm', '60', '--debug'], { env: infomaniakEnv(api), cwd: dir, http: { rateWindowMs: MINUTE_MS } });
+    const out = path.join(dir, 'out');
+    const run = await runCli([fixtures.demo, fixtures.bullets, '--out', out, '--provider', 'infomaniak', '--rpm', '60', '--debug'], { env: infomaniakEnv(api), cwd: dir, http: { rateWindowMs: MINUTE_MS } });
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/6 slides read, 6 illustrated, 0 skipped, 0 failed/);
-    expect((await checkPackage(await readFile(output), await readFile(fixtures.demo))).problems).toEqual([]);
+    expect(run.stdout).toMatch(/2 decks: 2 ok — 9 slides illustrated, 0 skipped, 0 failed/);
+    for (const deck of [fixtures.demo, fixtures.bullets]) {
+      expect((await checkPackage(await readFile(path.join(out, path.basename(deck))), await readFile(deck))).problems).toEqual([]);
+    }
     // The API did push back, and the client heard it: the rate came down.
     const refused = api.stats.rateLimited.length;
     expect(refused).toBeGreaterThan(0);
     expect(run.stderr).toMatch(/rate limited \(\d+ in a row, now \d+ of 60 rpm\)/);
-    // Converged under the limit: far fewer refusals than requests let through. Without the
+    // Converged under the limit: fewer refusals than requests let through (measured: 6 to 11
+    // refusals for 20 let through, most of them the first burst at 60 rpm). Without the
     // slow-down every request after the sixth of each window is refused again and again.
     const admitted = api.stats.admitted.length;
-    expect(admitted).toBeGreaterThanOrEqual(12);
+    expect(admitted).toBeGreaterThanOrEqual(2 + 2 * 9);
     expect(refused).toBeLessThan(admitted);
     expect(busiest(api.stats.admitted.map((a) => a.at), MINUTE_MS - 5)).toBeLessThanOrEqual(6);
     expect(run.stdout + run.stderr).not.toContain(api.token);

@@ -110,9 +110,17 @@ describe('createRateLimiter', () => {
     limiter.refused(first[7]!);
     expect(limiter.rpm).toBe(4);
     await Promise.all(Array.from({ length: 12 }, () => limiter.acquire().then((p) => starts.push(p.startedAt))));
-    // The 8 starts at t=0 age out first; from then on 4 a window.
-    expect(starts.slice(8)).toEqual([1000, 1000, 1000, 1000, 2000, 2000, 2000, 2000, 3000, 3000, 3000, 3000]);
+    // The 8 starts at t=0 age out first; from then on 4 a window, spread evenly (a burst of 4 would
+    // all be refused before the next 429 could lower the rate again).
+    expect(starts.slice(8)).toEqual(Array.from({ length: 12 }, (_, i) => 1000 + 250 * i));
     expect(busiestWindow(starts.slice(8), 1000)).toBe(4);
+    // Back at the configured rate, bursts are allowed again.
+    for (let i = 0; i < 4 + 5 + 6 + 7; i++) limiter.accepted(first[0]!);
+    expect(limiter.rpm).toBe(8);
+    const t = clock.t + 1000;
+    clock.t = t;
+    const burst = await Promise.all(Array.from({ length: 8 }, () => limiter.acquire()));
+    expect(burst.map((p) => p.startedAt)).toEqual(Array.from({ length: 8 }, () => t));
   });
 
   test('refuses a nonsense rpm', () => {
