@@ -230,8 +230,10 @@ function rateLimitGaveUp(error: ProviderError, waitedMs: number, limiter: RateLi
   if (!limiter) advice = 'the account allows fewer requests than are sent: lower rpm, or raise rateLimitWaitMinutes';
   else if (limiter.configuredRpm === 1) advice = 'even rpm 1 is refused: the account may have used up its quota; or raise rateLimitWaitMinutes';
   else {
+    // The rate the limiter had come down to: what the API still refused is an upper bound.
     const suggested = Math.min(limiter.rpm, limiter.configuredRpm - 1);
-    advice = `the account's rate limit is lower than rpm ${limiter.configuredRpm}: set rpm to ${suggested} (config key "rpm" or --rpm ${suggested}), or raise rateLimitWaitMinutes`;
+    const quota = suggested === 1 ? '; if 1 is refused too, the account may have used up its quota' : '';
+    advice = `the account's rate limit is lower than rpm ${limiter.configuredRpm}: set rpm to ${suggested} (config key "rpm" or --rpm ${suggested}), or raise rateLimitWaitMinutes${quota}`;
   }
   const Cls = error.constructor as typeof ProviderError;
   return new Cls(`${error.message} (still refused after ${waited} of waiting; ${advice})`, { ...error.details, retryable: false }, { cause: error });

@@ -176,7 +176,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       const recent = stats.admitted.filter((a) => a.at > at - windowMs).length;
       if (recent >= options.rpmLimit) {
         stats.rateLimited.push({ route, at });
-        return injectFailure(429, { req, res, openai: route.startsWith('openai-'), image: false, retryAfter: options.retryAfter ?? '1' });
+        return injectFailure(429, { req, res, openai: route.startsWith('openai-'), image: false, retryAfter: options.retryAfter ?? '1', echoAuthorization: options.echoAuthorization });
       }
       stats.admitted.push({ route, at });
     }

@@ -51,7 +51,7 @@ describe('an account whose rate limit is lower than rpm', () => {
   });
 
   test('refused past rateLimitWaitMinutes: the slides fail, exit 1, and the message says to lower rpm', async () => {
-    // Listings pass, every prompt and image is refused.
+    // Listings pass, every prompt and image is refused, quoting the request's token back.
     const api = await fakeApi({ rpmLimit: 0, rpmLimitRoutes: ['chat', 'images'], retryAfter: '0.05', echoAuthorization: true });
     const dir = await tempDir('si-rpm-budget-');
     // 0.005 min = 300 ms of refusals before giving up; no retries for failures at all.
@@ -60,7 +60,7 @@ describe('an account whose rate limit is lower than rpm', () => {
     const run = await runCli([fixtures.bullets, '--out', output, '--provider', 'infomaniak', '--rpm', '60'], { env: infomaniakEnv(api), cwd: dir, http: { rateWindowMs: MINUTE_MS } });
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toMatch(/3 slides read, 0 illustrated, 0 skipped, 3 failed/);
-    expect(run.stdout).toMatch(/429 too_many_requests: Rate limit exceeded \(still refused after [\d.]+ s of waiting; the account's rate limit is lower than rpm 60: set rpm to \d+ \(config key "rpm" or --rpm \d+\), or raise rateLimitWaitMinutes\)/);
+    expect(run.stdout).toMatch(/429 too_many_requests: Rate limit exceeded \(request had Authorization: Bearer \[redacted\]\) \(still refused after [\d.]+ s of waiting; the account's rate limit is lower than rpm 60: set rpm to \d+ \(config key "rpm" or --rpm \d+\), or raise rateLimitWaitMinutes[^)]*\)/);
     // With maxRetries 0 each of the three prompts would be sent once: 429s spent the wait budget, not attempts.
     expect(api.stats.rateLimited.length).toBeGreaterThan(3);
     expect(run.stdout + run.stderr).not.toContain(api.token);

@@ -232,7 +232,8 @@ describe('request', () => {
     expect(error.retryable).toBe(false);
     expect(error.message).toBe(
       'POST /images: 429 too_many_requests: Rate limit exceeded for Bearer [redacted] (still refused after 10 min of waiting; ' +
-        'the account\'s rate limit is lower than rpm 60: set rpm to 1 (config key "rpm" or --rpm 1), or raise rateLimitWaitMinutes)',
+        'the account\'s rate limit is lower than rpm 60: set rpm to 1 (config key "rpm" or --rpm 1), or raise rateLimitWaitMinutes; ' +
+        'if 1 is refused too, the account may have used up its quota)',
     );
     expect(`${error.message}\n${error.stack}`).not.toContain(TOKEN);
   });
