@@ -84,7 +84,15 @@ export const configSchema = z.strictObject({
     .min(0)
     .max(10)
     .default(4)
-    .describe('Retries of a failed API call (429, 5xx, timeouts, broken answers); 4 keeps a long batch going through short outages.'),
+    .describe('Retries of a failed API call (5xx, timeouts, broken answers); 4 keeps a long batch going through short outages. 429s wait instead (rateLimitWaitMinutes).'),
+  // Not a count of retries: a 429 is the API saying "not now", so the run slows down (the rate
+  // halves, then creeps back up) and waits for permission instead of spending maxRetries on it.
+  rateLimitWaitMinutes: z
+    .number()
+    .positive()
+    .max(1440)
+    .default(10)
+    .describe('Minutes the API may refuse every request with 429 (rate limit) before the calls waiting for it fail; 429s slow the run down and do not count as retries.'),
   pricing: z
     .strictObject({
       currency: z.string().min(1).default('CHF').describe('Currency of the prices below.'),

@@ -1,7 +1,7 @@
 // The one function that talks HTTP to an AI backend. It owns the per-attempt timeout, the
 // rate limit, which failures are retried, and how long to wait; providers only describe endpoints.
 import { errorFromStatus, ProviderError, type ProviderErrorKind } from './provider-errors.js';
-import { defaultSleep, type RateLimiter } from './rate-limiter.js';
+import { defaultSleep, type Permit, type RateLimiter } from './rate-limiter.js';
 import { backoffMs, retryAfterMs, shouldRetryStatus } from './retry-policy.js';
 import { readBase64Answer, restoreField, type Base64Answer } from './base64-answer.js';
 import { nodeTransport, type Transport, type TransportResponse } from './transport.js';
@@ -14,8 +14,13 @@ export interface HttpClientOptions {
   token?: string | undefined;
   /** Limit for one attempt, from sending to the last body byte. @unit milliseconds */
   timeoutMs: number;
-  /** Attempts after the first one for retryable failures; 0 disables retries. */
+  /** Attempts after the first one for retryable failures; 0 disables retries. 429s are not failures and do not count. */
   maxRetries: number;
+  /**
+   * How long the API may keep answering 429 ("not now") without letting any request of this
+   * provider through before requests give up. @unit milliseconds @default 600000
+   */
+  rateLimitWaitMs?: number | undefined;
   /** Shared by every call to this provider, retries included. */
   limiter?: RateLimiter | undefined;
   /** Advice appended to final errors by status, e.g. {401: 'check INFOMANIAK_API_TOKEN'}. */
@@ -23,6 +28,8 @@ export interface HttpClientOptions {
   /** The wire (transport.ts); tests pass a fetch-shaped function. */
   transport?: Transport | undefined;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Clock of the rate-limit wait budget. */
+  now?: () => number;
   /** Source of jitter in [0, 1). */
   random?: () => number;
   /** One line per failed attempt (for --debug). */
@@ -74,8 +81,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const send = options.transport ?? nodeTransport;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const waitBudgetMs = options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+  const limiter = options.limiter;
   const base = options.baseUrl.replace(/\/+$/, '');
   let nextId = 1;
+  // Since when the API has refused every request of this provider with 429 (undefined: it let the last one through).
+  let refusedSince: number | undefined;
+
+  // Any answer but a 429 means the API's rate limit let the request through.
+  const letThrough = (permit: Permit | undefined) => {
+    refusedSince = undefined;
+    if (permit) limiter?.accepted(permit);
+  };
 
   const attempt = async <T>(req: HttpRequest<T>): Promise<T> => {
     const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -142,25 +160,49 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     async request<T>(req: HttpRequest<T>): Promise<T> {
       const id = nextId++;
-      for (let retry = 0; ; retry++) {
+      // 429s in a row for this request: they pick the backoff when the API names no wait.
+      let refusals = 0;
+      for (let retry = 0; ; ) {
         await req.slot?.acquire();
-        await options.limiter?.acquire(req.signal);
+        const permit = await limiter?.acquire(req.signal);
         try {
-          return await attempt(req);
+          const result = await attempt(req);
+          letThrough(permit);
+          return result;
         } catch (caught) {
           const error = scrub(caught, options.token);
+          const refused = error instanceof ProviderError && error.status === 429;
+          if (error instanceof ProviderError && error.details.kind === 'status' && !refused) letThrough(permit);
           if (req.signal?.aborted || !(error instanceof ProviderError) || !error.retryable) throw error;
+          if (refused) {
+            // "Not now" is no failure: it spends the wait budget, not the attempts meant for real failures,
+            // and slows every call of this provider down (the account allows fewer requests than rpm).
+            if (permit) limiter?.refused(permit);
+            const t = now();
+            refusedSince ??= t;
+            if (t - refusedSince >= waitBudgetMs) throw rateLimitGaveUp(error, t - refusedSince, limiter);
+            const delay = error.details.retryAfterMs ?? backoffMs(refusals, random);
+            refusals++;
+            // After a 429 every call to this provider waits, not only the one that was refused.
+            limiter?.pause(delay);
+            const rate = limiter ? `, now ${limiter.rpm} of ${limiter.configuredRpm} rpm` : '';
+            options.log?.(`http #${id} rate limited (${refusals} in a row${rate}): ${error.message}; retrying in ${(delay / 1000).toFixed(2)} s`);
+            await sleep(delay, req.signal);
+            continue;
+          }
           if (retry >= options.maxRetries) throw gaveUp(error, retry + 1);
           const delay = error.details.retryAfterMs ?? backoffMs(retry, random);
-          // After a 429 every call to this provider waits, not only the one that was refused.
-          if (error.status === 429) options.limiter?.pause(delay);
           options.log?.(`http #${id} attempt ${retry + 1}/${options.maxRetries + 1}: ${error.message}; retrying in ${(delay / 1000).toFixed(2)} s`);
+          retry++;
           await sleep(delay, req.signal);
         }
       }
     },
   };
 }
+
+/** How long the API may refuse with 429 before requests give up, unless configured (rateLimitWaitMinutes). */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 10 * 60_000;
 
 function fail(req: { method: string; path: string }, kind: ProviderErrorKind, reason: string, cause?: unknown, retryable = true): never {
   const details = { method: req.method, path: req.path, kind, retryable };
@@ -179,6 +221,22 @@ function gaveUp(error: ProviderError, attempts: number): ProviderError {
   if (attempts === 1) return error;
   const Cls = error.constructor as typeof ProviderError;
   return new Cls(`${error.message} (gave up after ${attempts} attempts)`, error.details, { cause: error });
+}
+
+/** The final 429: the API refused for the whole wait budget, so the account's limit is below the rpm set. */
+function rateLimitGaveUp(error: ProviderError, waitedMs: number, limiter: RateLimiter | undefined): ProviderError {
+  const waited = waitedMs >= 60_000 ? `${Math.round(waitedMs / 6000) / 10} min` : `${Math.round(waitedMs / 100) / 10} s`;
+  let advice: string;
+  if (!limiter) advice = 'the account allows fewer requests than are sent: lower rpm, or raise rateLimitWaitMinutes';
+  else if (limiter.configuredRpm === 1) advice = 'even rpm 1 is refused: the account may have used up its quota; or raise rateLimitWaitMinutes';
+  else {
+    // The rate the limiter had come down to: what the API still refused is an upper bound.
+    const suggested = Math.min(limiter.rpm, limiter.configuredRpm - 1);
+    const quota = suggested === 1 ? '; if 1 is refused too, the account may have used up its quota' : '';
+    advice = `the account's rate limit is lower than rpm ${limiter.configuredRpm}: set rpm to ${suggested} (config key "rpm" or --rpm ${suggested}), or raise rateLimitWaitMinutes${quota}`;
+  }
+  const Cls = error.constructor as typeof ProviderError;
+  return new Cls(`${error.message} (still refused after ${waited} of waiting; ${advice})`, { ...error.details, retryable: false }, { cause: error });
 }
 
 /** "ECONNRESET", "other side closed" …: the innermost cause, which is what tells the user something. */

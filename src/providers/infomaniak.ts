@@ -7,7 +7,7 @@ import { dataList, type HttpClient } from './http.js';
 import { createImageGenerator } from './image-request.js';
 import { listModels, resolveImageModel, resolveLlmModel } from './infomaniak-models.js';
 import { publishedPrices } from './infomaniak-prices.js';
-import { createProviderHttp, validateBaseUrl, type HttpOverrides } from './provider-http.js';
+import { createProviderHttp, validateBaseUrl, type HttpConfig, type HttpOverrides } from './provider-http.js';
 import { readEnv } from '../internal/env.js';
 import type { Providers } from './types.js';
 
@@ -39,7 +39,7 @@ export function readInfomaniakEnv(env: NodeJS.ProcessEnv): InfomaniakEnv {
 }
 
 // The HTTP client for Infomaniak, with advice for the final errors users can fix themselves.
-export function createInfomaniakHttp(ienv: InfomaniakEnv, config: Pick<Config, 'rpm' | 'timeoutSeconds' | 'maxRetries'>, overrides?: HttpOverrides): HttpClient {
+export function createInfomaniakHttp(ienv: InfomaniakEnv, config: HttpConfig, overrides?: HttpOverrides): HttpClient {
   const hints = {
     401: 'check INFOMANIAK_API_TOKEN',
     403: 'the token needs the AI Tools scope and rights on this product',

@@ -7,7 +7,7 @@ import { createChatPromptWriter } from './chat-request.js';
 import { dataList, type HttpClient } from './http.js';
 import { createImageGenerator } from './image-request.js';
 import { ProviderError } from './provider-errors.js';
-import { createProviderHttp, validateBaseUrl, type HttpOverrides } from './provider-http.js';
+import { createProviderHttp, validateBaseUrl, type HttpConfig, type HttpOverrides } from './provider-http.js';
 import type { Providers } from './types.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -31,7 +31,7 @@ export function readOpenAiEnv(env: NodeJS.ProcessEnv): OpenAiEnv {
 }
 
 // The HTTP client for an OpenAI-compatible server.
-export function createOpenAiHttp(oenv: OpenAiEnv, config: Pick<Config, 'rpm' | 'timeoutSeconds' | 'maxRetries'>, overrides?: HttpOverrides): HttpClient {
+export function createOpenAiHttp(oenv: OpenAiEnv, config: HttpConfig, overrides?: HttpOverrides): HttpClient {
   const hints = { 401: 'check OPENAI_API_KEY', 403: 'check OPENAI_API_KEY and its rights', 404: 'check OPENAI_BASE_URL and the model name' };
   return createProviderHttp(config, { baseUrl: oenv.baseUrl, token: oenv.apiKey, hints }, overrides);
 }

@@ -17,14 +17,18 @@ export interface Endpoint {
   hints?: HttpClientOptions['hints'];
 }
 
+/** The config keys the HTTP client reads; rateLimitWaitMinutes defaults to 10 when absent. */
+export type HttpConfig = Pick<Config, 'rpm' | 'timeoutSeconds' | 'maxRetries'> & Partial<Pick<Config, 'rateLimitWaitMinutes'>>;
+
 // Creates the provider's HTTP client with its own rpm limiter.
-export function createProviderHttp(config: Pick<Config, 'rpm' | 'timeoutSeconds' | 'maxRetries'>, endpoint: Endpoint, overrides: HttpOverrides = {}): HttpClient {
+export function createProviderHttp(config: HttpConfig, endpoint: Endpoint, overrides: HttpOverrides = {}): HttpClient {
   const { rateWindowMs, ...http } = overrides;
   return createHttpClient({
     ...http,
     ...endpoint,
     timeoutMs: config.timeoutSeconds * 1000,
     maxRetries: config.maxRetries,
+    rateLimitWaitMs: config.rateLimitWaitMinutes === undefined ? undefined : config.rateLimitWaitMinutes * 60_000,
     limiter: createRateLimiter({ rpm: config.rpm, windowMs: rateWindowMs }),
   });
 }

@@ -23,6 +23,7 @@ export { RETRIED_FAILURES } from './fake-api-failures.js';
 export type RouteName = 'products' | 'models' | 'product-models' | 'chat' | 'images' | 'openai-models' | 'openai-chat' | 'openai-images' | 'unknown';
 
 export const GENERATION_ROUTES: RouteName[] = ['chat', 'images', 'openai-chat', 'openai-images'];
+const KNOWN_ROUTES: RouteName[] = ['products', 'models', 'product-models', 'chat', 'images', 'openai-models', 'openai-chat', 'openai-images'];
 
 export interface FakeApiOptions {
   /** Bearer token of the Infomaniak routes. */
@@ -52,8 +53,18 @@ export interface FakeApiOptions {
   failureRate?: number;
   failureKinds?: FailureKind[];
   failRoutes?: RouteName[];
-  /** Retry-After sent with injected 429s (seconds). */
+  /** Retry-After sent with injected 429s and those of `rpmLimit` (seconds). */
   retryAfter?: string;
+  /**
+   * The account's own rate limit: at most this many requests let through in any `rpmWindowMs`
+   * (a sliding window, as the real API's per-minute limit); the others get 429 with Retry-After.
+   * 0 refuses every request on `rpmLimitRoutes`.
+   */
+  rpmLimit?: number;
+  /** @unit milliseconds @default 60000 */
+  rpmWindowMs?: number;
+  /** Routes the rate limit counts and refuses; default every known route. */
+  rpmLimitRoutes?: RouteName[];
   /** Error bodies quote the Authorization header back (to prove it is masked). */
   echoAuthorization?: boolean;
   /** What the LLM answers; receives the user message. */
@@ -71,6 +82,10 @@ export interface FakeApiStats {
   /** The latency drawn for each request, in the order drawn (the benchmark's achievable span). @unit milliseconds */
   latencies: { route: RouteName; ms: number }[];
   failures: { route: RouteName; kind: FailureKind }[];
+  /** 429s sent because of `rpmLimit`, and when (performance.now() milliseconds). */
+  rateLimited: { route: RouteName; at: number }[];
+  /** Requests the rate limit let through, and when. */
+  admitted: { route: RouteName; at: number }[];
   /** Pictures answered so far (the n of `imageBase64`). */
   imagesServed: number;
   chatBodies: Record<string, unknown>[];
@@ -100,8 +115,9 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   const random = seededRandom(options.seed ?? 1);
   const latencyRandom = seededRandom((options.seed ?? 1) ^ 0x5bd1e995);
   const failRoutes = options.failRoutes ?? GENERATION_ROUTES;
+  const limitedRoutes = options.rpmLimitRoutes ?? KNOWN_ROUTES;
   const script: { kind: FailureKind; route?: RouteName | undefined }[] = [];
-  const stats: FakeApiStats = { requests: {}, maxInFlight: {}, maxInFlightTotal: 0, arrivals: [], lastAnswerAt: undefined, latencies: [], failures: [], imagesServed: 0, chatBodies: [], imageBodies: [], authorizations: [] };
+  const stats: FakeApiStats = { requests: {}, maxInFlight: {}, maxInFlightTotal: 0, arrivals: [], lastAnswerAt: undefined, latencies: [], failures: [], rateLimited: [], admitted: [], imagesServed: 0, chatBodies: [], imageBodies: [], authorizations: [] };
   const inFlight: Partial<Record<RouteName, number>> = {};
   let total = 0;
   const ctx = {
@@ -153,6 +169,17 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     track(route, req, res);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    if (options.rpmLimit !== undefined && limitedRoutes.includes(route)) {
+      // Counted on arrival and refused at once, as a gateway in front of the API does.
+      const at = performance.now();
+      const windowMs = options.rpmWindowMs ?? 60_000;
+      const recent = stats.admitted.filter((a) => a.at > at - windowMs).length;
+      if (recent >= options.rpmLimit) {
+        stats.rateLimited.push({ route, at });
+        return injectFailure(429, { req, res, openai: route.startsWith('openai-'), image: false, retryAfter: options.retryAfter ?? '1', echoAuthorization: options.echoAuthorization });
+      }
+      stats.admitted.push({ route, at });
+    }
     const latency = options.routeLatency?.[route] ?? { latencyMs: options.latencyMs ?? 0, jitterMs: options.jitterMs };
     const drawn = latency.latencyMs + latencyRandom() * (latency.jitterMs ?? 0);
     stats.latencies.push({ route, ms: drawn });

@@ -189,6 +189,69 @@ describe('request', () => {
     expect(clock).toBe(3000);
   });
 
+  test('429s spend no attempts: six of them, then an answer, with maxRetries 1', async () => {
+    const { fetch, calls } = queueFetch(...Array.from({ length: 6 }, () => json(429, {}, { 'retry-after': '1' })), json(503, {}), json(200, { ok: true }));
+    const { http, sleeps } = client(fetch, { maxRetries: 1 });
+    expect(await http.request({ method: 'GET', path: '/x' })).toEqual({ ok: true });
+    expect(calls).toHaveLength(8);
+    // The 503 still had its one retry, at the first backoff step.
+    expect(sleeps).toEqual([1000, 1000, 1000, 1000, 1000, 1000, 500]);
+  });
+
+  test('a 429 lowers the shared rate; requests already out when it fell do not lower it again', async () => {
+    let clock = 0;
+    const limiter = createRateLimiter({ rpm: 60, now: () => clock, sleep: async (ms) => void (clock += ms) });
+    // Two requests leave together and both are refused: one halving, not two.
+    const answers = [json(429, {}, { 'retry-after': '2' }), json(429, {}, { 'retry-after': '2' }), json(200, { a: 1 }), json(200, { b: 2 })];
+    const fetch = (async () => answers.shift()!) as unknown as typeof globalThis.fetch;
+    const { http } = client(fetch, { limiter, now: () => clock, sleep: async (ms) => void (clock += ms) });
+    const results = await Promise.all([http.request({ method: 'GET', path: '/a' }), http.request({ method: 'GET', path: '/b' })]);
+    expect(results).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(limiter.rpm).toBe(30);
+  });
+
+  test('gives up on 429s only after the wait budget, saying the account allows fewer than rpm and what to set', async () => {
+    let clock = 0;
+    const tick = async (ms: number) => void (clock += ms);
+    const limiter = createRateLimiter({ rpm: 60, now: () => clock, sleep: tick });
+    const calls: string[] = [];
+    const fetch = (async (_url: string, init: RequestInit) => {
+      calls.push(String((init.headers as Record<string, string>)['authorization']));
+      return json(429, { result: 'error', error: { code: 'too_many_requests', description: `Rate limit exceeded for Bearer ${TOKEN}` } }, { 'retry-after': '30' });
+    }) as unknown as typeof globalThis.fetch;
+    const { http } = client(fetch, { limiter, now: () => clock, sleep: tick, rateLimitWaitMs: 10 * 60_000 });
+    const error = (await http.request({ method: 'POST', path: '/images', body: {} }).catch((e: unknown) => e)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    // Refused for 10 minutes, every 30 s at first, then once a minute as the rate fell to 1:
+    // far more requests than maxRetries + 1 = 5, and all under the token without showing it.
+    expect(calls.length).toBeGreaterThan(5);
+    expect(calls.length).toBeLessThanOrEqual(21);
+    expect(clock).toBe(10 * 60_000);
+    expect(limiter.rpm).toBe(1);
+    expect(error.status).toBe(429);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe(
+      'POST /images: 429 too_many_requests: Rate limit exceeded for Bearer [redacted] (still refused after 10 min of waiting; ' +
+        'the account\'s rate limit is lower than rpm 60: set rpm to 1 (config key "rpm" or --rpm 1), or raise rateLimitWaitMinutes; ' +
+        'if 1 is refused too, the account may have used up its quota)',
+    );
+    expect(`${error.message}\n${error.stack}`).not.toContain(TOKEN);
+  });
+
+  test('the wait budget is the provider\'s: once spent, a new request gives up at its first 429', async () => {
+    let clock = 0;
+    const tick = async (ms: number) => void (clock += ms);
+    const limiter = createRateLimiter({ rpm: 60, now: () => clock, sleep: tick });
+    let n = 0;
+    const fetch = (async () => (n++, json(429, {}, { 'retry-after': '60' }))) as unknown as typeof globalThis.fetch;
+    const { http } = client(fetch, { limiter, now: () => clock, sleep: tick, rateLimitWaitMs: 5 * 60_000 });
+    await expect(http.request({ method: 'GET', path: '/a' })).rejects.toThrow(/still refused after 5 min of waiting/);
+    const before = n;
+    // (It waited its turn at the lowered rate, a minute, before that 429.)
+    await expect(http.request({ method: 'GET', path: '/b' })).rejects.toThrow(/still refused after 6 min of waiting/);
+    expect(n - before).toBe(1);
+  });
+
   test('logs each failed attempt with its request id', async () => {
     const lines: string[] = [];
     const { fetch } = queueFetch(json(502, {}), json(200, {}));
