@@ -87,7 +87,7 @@ export const EXAMPLES = {
   ],
   models: [
     ['$0 models', 'The LLM and image models the Infomaniak account can use'],
-    ['$0 models --provider openai', 'The models of an OpenAI-compatible server (OPENAI_BASE_URL)'],
+    ['$0 models --provider openai', 'The models of an OpenAI-compatible server (OPENAI_BASE_URL, default https://api.openai.com/v1)'],
   ],
   doctor: [
     ['$0 doctor', 'Check INFOMANIAK_API_TOKEN, the product id and the configured models'],
@@ -117,9 +117,10 @@ function providerOption<T>(y: Argv<T>, describe: string) {
   return y.option('provider', { choices: PROVIDER_KINDS, describe });
 }
 
-const RUN_PROVIDER = 'Backend (default: infomaniak when INFOMANIAK_API_TOKEN is set, else offline)';
+export const RUN_PROVIDER = 'Backend (default: infomaniak when INFOMANIAK_API_TOKEN is set, else offline)';
 /** `models` and `doctor` exist to check an account: they never fall back to offline. */
-const ACCOUNT_PROVIDER = 'Account to check (default: infomaniak, which needs INFOMANIAK_API_TOKEN; openai uses OPENAI_API_KEY and OPENAI_BASE_URL, default https://api.openai.com/v1)';
+export const ACCOUNT_PROVIDER =
+  'Account to check (default: infomaniak, token or not: without INFOMANIAK_API_TOKEN it exits 2 saying what to set; openai: OPENAI_API_KEY at OPENAI_BASE_URL, default https://api.openai.com/v1)';
 
 function runOptions<T>(y: Argv<T>) {
   return providerOption(y, RUN_PROVIDER)

@@ -26,7 +26,10 @@ export function readOpenAiEnv(env: NodeJS.ProcessEnv): OpenAiEnv {
   const given = readEnv(env, 'OPENAI_BASE_URL');
   const baseUrl = validateBaseUrl('OPENAI_BASE_URL', given ?? DEFAULT_OPENAI_BASE_URL).replace(/\/v1$/, '');
   const apiKey = readSecretEnv(env, 'OPENAI_API_KEY');
-  if (!apiKey && !given) throw new UsageError('--provider openai needs OPENAI_BASE_URL (your gateway or local server) and, unless it needs none, OPENAI_API_KEY');
+  // The default server needs a key: say so before a call that could only end in a 401.
+  if (!apiKey && !given) {
+    throw new UsageError(`OPENAI_API_KEY is not set: --provider openai uses ${DEFAULT_OPENAI_BASE_URL} unless OPENAI_BASE_URL names another server, and that one needs a key; set OPENAI_API_KEY, or OPENAI_BASE_URL to a server that needs none`);
+  }
   return { baseUrl, apiKey };
 }
 
