@@ -221,6 +221,8 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
   for (const flag of SINGLE_VALUE_FLAGS) {
     const value: unknown = parsed[flag];
     if (Array.isArray(value)) throw new ArgsError(`--${flag} was given ${value.length} times (${value.map((v) => JSON.stringify(v)).join(', ')}); give it once`);
+    // `--out` last on the line, `--out=` or `--out --json`: yargs gives "", which later reads as the current folder.
+    if (value === '') throw new ArgsError(`--${flag} needs a value`);
   }
   const afterDashes = ((parsed['--'] as unknown[] | undefined) ?? []).map(String);
   const common: CommonArgs = { config: parsed['config'] as string | undefined, debug: Boolean(parsed['debug']), json: Boolean(parsed['json']), cacheDir: parsed['cache-dir'] as string | undefined };

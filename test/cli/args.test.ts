@@ -36,6 +36,11 @@ describe('parseArgs', () => {
     [['--bogus', 'a.pptx'], /^Unknown argument: bogus$/],
     [['a.pptx', '--concurrency', 'abc'], /^--concurrency: expected an integer from 1 to 64, got "abc"$/],
     [['--json'], /^no deck or folder given/],
+    [['a.pptx', '--out'], /^--out needs a value$/],
+    [['a.pptx', '--out=', '--json'], /^--out needs a value$/],
+    [['a.pptx', '--config', '--json'], /^--config needs a value$/],
+    [['schedule', '--cache-dir'], /^--cache-dir needs a value$/],
+    [['a.pptx', '--report', ''], /^--report needs a value$/],
   ])('%j is a usage error', async (argv, message) => {
     await expect(parseArgs(argv)).rejects.toThrow(ArgsError);
     await expect(parseArgs(argv)).rejects.toThrow(message);
