@@ -87,7 +87,7 @@ export const EXAMPLES = {
   ],
   models: [
     ['$0 models', 'The LLM and image models the Infomaniak account can use'],
-    ['$0 models --provider openai', 'The models of an OpenAI-compatible server (OPENAI_BASE_URL)'],
+    ['$0 models --provider openai', 'The models of an OpenAI-compatible server (OPENAI_BASE_URL, default https://api.openai.com/v1)'],
   ],
   doctor: [
     ['$0 doctor', 'Check INFOMANIAK_API_TOKEN, the product id and the configured models'],
@@ -113,15 +113,21 @@ function commonOptions<T>(y: Argv<T>) {
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and request details (never the token)' });
 }
 
-function providerOption<T>(y: Argv<T>) {
-  return y.option('provider', { choices: PROVIDER_KINDS, describe: 'Backend (default: infomaniak when INFOMANIAK_API_TOKEN is set, else offline)' });
+function providerOption<T>(y: Argv<T>, describe: string) {
+  return y.option('provider', { choices: PROVIDER_KINDS, describe });
 }
 
+export const RUN_PROVIDER = 'Backend (default: infomaniak when INFOMANIAK_API_TOKEN is set, else offline)';
+/** `models` and `doctor` exist to check an account: they never fall back to offline. */
+export const ACCOUNT_PROVIDER =
+  'Account to check (default: infomaniak, token or not: without INFOMANIAK_API_TOKEN it exits 2 saying what to set; openai: OPENAI_API_KEY at OPENAI_BASE_URL, default https://api.openai.com/v1)';
+
 function runOptions<T>(y: Argv<T>) {
-  return providerOption(y)
-    .option('concurrency', { alias: 'c', type: 'number', describe: 'Images in flight at once (config concurrency.image)' })
-    .option('rpm', { type: 'number', describe: 'API requests per minute, retries included (config rpm, default 60)' })
-    .option('timeout', { type: 'number', describe: 'Seconds one API attempt may take (config timeoutSeconds, default 120)' })
+  return providerOption(y, RUN_PROVIDER)
+    // Numbers untyped: yargs turns "abc" into null for a typed number; untyped, checkNumber sees what was given.
+    .option('concurrency', { alias: 'c', requiresArg: true, describe: 'Images in flight at once (config concurrency.image)' })
+    .option('rpm', { requiresArg: true, describe: 'API requests per minute, retries included (config rpm, default 60)' })
+    .option('timeout', { requiresArg: true, describe: 'Seconds one API attempt may take (config timeoutSeconds, default 120)' })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
     .option('force', { type: 'boolean', default: false, describe: 'Regenerate everything: ignore cached prompts and images (the cache is still refreshed)' })
     .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' })
@@ -131,7 +137,7 @@ function runOptions<T>(y: Argv<T>) {
 function controlOptions<T>(y: Argv<T>) {
   return y
     .option('dry-run', { type: 'boolean', default: false, describe: 'Write and print each slide\'s prompt and where its picture would go; no image call, no deck written' })
-    .option('max-images', { type: 'number', describe: 'Pay for at most this many images in the whole run; cached images are free and not counted' })
+    .option('max-images', { requiresArg: true, describe: 'Pay for at most this many images in the whole run; cached images are free and not counted' })
     .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask before a paid run (terminals ask; scripts never do)' })
     // No defaults: yargs would count a default as given and refuse every run as a conflict.
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only errors and the final summary' })
@@ -144,9 +150,13 @@ export function buildParser(argv: string[]) {
     yargs(argv)
       .scriptName('slide-illustrate')
       // One spelling per flag: no camelCase twins in messages or in the parsed result.
-      .parserConfiguration({ 'camel-case-expansion': false })
+      // `--` ends the options: what follows lands in argv['--'] and is only ever a deck or folder,
+      // never a flag or a command (`slide-illustrate -- -rf.pptx`, `-- schedule`).
+      .parserConfiguration({ 'camel-case-expansion': false, 'populate--': true })
       .usage('$0 <decks or folders..> [options]\n\nIllustrates every slide of PowerPoint decks and writes new copies; the inputs are never modified.')
-      .command('$0 <inputs..>', 'Illustrate decks, or every deck under folders', (y) =>
+      // Optional here so that yargs names an unknown flag rather than a missing input; parseArgs
+      // turns an empty command line into the help and no input into a usage error.
+      .command('$0 [inputs..]', 'Illustrate decks, or every deck under folders', (y) =>
         withExamples(
           controlOptions(
             runOptions(
@@ -170,8 +180,8 @@ export function buildParser(argv: string[]) {
           'cache',
         ),
       )
-      .command('models', 'List the LLM and image models the account can use', (y) => withExamples(providerOption(y), 'models'))
-      .command('doctor', 'Check token, product id and models with free calls before a paid batch', (y) => withExamples(providerOption(y), 'doctor'))
+      .command('models', 'List the LLM and image models the account can use', (y) => withExamples(providerOption(y, ACCOUNT_PROVIDER), 'models'))
+      .command('doctor', 'Check token, product id and models with free calls before a paid batch', (y) => withExamples(providerOption(y, ACCOUNT_PROVIDER), 'doctor'))
       .command('init', 'Write a starter pipeline.config.json: every key at its default, each explained in a comment', (y) =>
         withExamples(y.option('force', { type: 'boolean', default: false, describe: 'Overwrite the file when it exists' }), 'init'),
       ),
@@ -186,16 +196,38 @@ export function buildParser(argv: string[]) {
     });
 }
 
-// Parses argv into typed arguments; throws ArgsError on bad flags. Returns undefined after --help.
-export async function parseArgs(argv: string[]): Promise<{ args: CliArgs | undefined; output: string }> {
+/** Flags that take one value: given twice, which one was meant is a guess, so it is refused. */
+const SINGLE_VALUE_FLAGS = ['config', 'cache-dir', 'out', 'report', 'provider', 'concurrency', 'rpm', 'timeout', 'max-images', 'prune-older-than'] as const;
+
+export interface ParsedCommandLine {
+  /** Undefined: print `output` (the help) instead of running anything. */
+  args: CliArgs | undefined;
+  output: string;
+  /** The help stands for a usage error (an empty command line): print it on stderr, exit 2. */
+  usage?: true;
+}
+
+// Parses argv into typed arguments; throws ArgsError on bad flags. Returns undefined after --help,
+// and the help marked `usage` for an empty command line.
+export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
+  // Like git, npm or clap's arg_required_else_help: nothing to do is a usage error that shows the help.
+  if (argv.length === 0) return { ...(await parseArgs(['--help'])), usage: true };
   let output = '';
   const parser = buildParser(argv);
   const parsed = await parser.parseAsync(argv, {}, (_err, _argv, out) => {
     output = out;
   });
   if (parsed['help']) return { args: undefined, output };
+  for (const flag of SINGLE_VALUE_FLAGS) {
+    const value: unknown = parsed[flag];
+    if (Array.isArray(value)) throw new ArgsError(`--${flag} was given ${value.length} times (${value.map((v) => JSON.stringify(v)).join(', ')}); give it once`);
+    // `--out` last on the line, `--out=` or `--out --json`: yargs gives "", which later reads as the current folder.
+    if (value === '') throw new ArgsError(`--${flag} needs a value`);
+  }
+  const afterDashes = ((parsed['--'] as unknown[] | undefined) ?? []).map(String);
   const common: CommonArgs = { config: parsed['config'] as string | undefined, debug: Boolean(parsed['debug']), json: Boolean(parsed['json']), cacheDir: parsed['cache-dir'] as string | undefined };
   const command = parsed._[0];
+  if (command !== undefined && afterDashes.length) throw new ArgsError(`Unknown argument: ${afterDashes.join(', ')} (only decks and folders follow --)`);
   if (command === 'cache') {
     const prune = parsed['prune-older-than'] as string | undefined;
     return { args: { command: 'cache', ...common, pruneOlderThanMs: prune === undefined ? undefined : toArgsError(() => parseDuration(prune, '--prune-older-than')) }, output };
@@ -213,8 +245,10 @@ export async function parseArgs(argv: string[]): Promise<{ args: CliArgs | undef
     report: parsed['report'] as string | undefined,
   };
   if (command === 'schedule') return { args: { command: 'schedule', ...run, once: Boolean(parsed['once']) }, output };
+  const inputs = [...((parsed['inputs'] as unknown[] | undefined) ?? []).map(String), ...afterDashes];
+  if (!inputs.length) throw new ArgsError('no deck or folder given: name at least one .pptx file or folder to illustrate');
   return {
-    args: { command: 'illustrate', ...run, ...readControls(parsed), inputs: (parsed['inputs'] as string[] | undefined) ?? [], out: parsed['out'] as string | undefined },
+    args: { command: 'illustrate', ...run, ...readControls(parsed), inputs, out: parsed['out'] as string | undefined },
     output,
   };
 }

@@ -34,10 +34,11 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<
   const io = redactingIo(rawIo);
   const debug = argv.includes('--debug');
   try {
-    const { args, output } = await parseArgs(argv);
+    const { args, output, usage } = await parseArgs(argv);
     if (!args) {
-      io.stdout.write(output + '\n');
-      return 0;
+      // --help asked for it: stdout, 0. An empty command line: the help as the error, stderr, 2.
+      (usage ? io.stderr : io.stdout).write(output + '\n');
+      return usage ? 2 : 0;
     }
     switch (args.command) {
       case 'illustrate':

@@ -15,15 +15,19 @@ export const SLIDE_TEXT_TOKEN = '[TEXTE_DE_LA_SLIDE]';
 
 const positiveInt = z.number().int().positive();
 
-/** The parser's own complaint about a cron expression, or undefined when it is valid. */
+/** The parser's own complaint about a cron expression, or undefined when it is valid and fires. */
 export function cronProblem(expression: string): string | undefined {
+  let cron: Cron;
   try {
     // Five fields, or six with seconds first; no year field, so crontab lines paste as they are.
-    new Cron(expression, { mode: '5-or-6-parts' });
-    return undefined;
+    cron = new Cron(expression, { mode: '5-or-6-parts' });
   } catch (error) {
     return (error as Error).message.replace(/^CronPattern: /, '');
   }
+  // Parses but matches no date ("0 0 30 2 *": February 30): the schedule would never run a pass.
+  // Without a year field a date that matches once matches again, so "no next run" means never.
+  if (cron.nextRun() === null) return 'it never fires: no date matches it, such as the 30th of February';
+  return undefined;
 }
 
 const cronExpression = z.string().superRefine((s, ctx) => {

@@ -3,6 +3,8 @@
 // skipped, not queued.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Cron } from 'croner';
+import { cronProblem } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
 
 /** Longest single timer wait (ms): long waits are chunked so a clock change or a suspended machine is noticed within the hour. */
 const MAX_WAIT_MS = 3_600_000;
@@ -20,6 +22,9 @@ export interface ScheduleOptions {
 
 // Runs passes on the schedule until the signal aborts; resolves with the number of passes started.
 export async function runSchedule(options: ScheduleOptions): Promise<number> {
+  // The config schema refuses these; a caller that skipped it must not get a schedule that silently never runs.
+  const problem = cronProblem(options.expression);
+  if (problem) throw new ConfigError(`schedule: not a valid cron expression (${problem})`);
   const cron = new Cron(options.expression, { mode: '5-or-6-parts' });
   let passes = 0;
   while (!options.signal.aborted) {

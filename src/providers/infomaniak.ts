@@ -8,7 +8,7 @@ import { createImageGenerator } from './image-request.js';
 import { listModels, resolveImageModel, resolveLlmModel } from './infomaniak-models.js';
 import { publishedPrices } from './infomaniak-prices.js';
 import { createProviderHttp, validateBaseUrl, type HttpConfig, type HttpOverrides } from './provider-http.js';
-import { readEnv } from '../internal/env.js';
+import { readEnv, readSecretEnv } from '../internal/env.js';
 import type { Providers } from './types.js';
 
 export const DEFAULT_INFOMANIAK_BASE_URL = 'https://api.infomaniak.com';
@@ -30,8 +30,10 @@ export interface InfomaniakEnv {
 
 // Reads INFOMANIAK_API_TOKEN, INFOMANIAK_PRODUCT_ID and INFOMANIAK_BASE_URL; the token never comes from a file.
 export function readInfomaniakEnv(env: NodeJS.ProcessEnv): InfomaniakEnv {
-  const token = readEnv(env, 'INFOMANIAK_API_TOKEN');
-  if (!token) throw new UsageError('INFOMANIAK_API_TOKEN is not set: create an API token with the AI Tools scope in the Infomaniak Manager and export it (or use --provider offline)');
+  const token = readSecretEnv(env, 'INFOMANIAK_API_TOKEN');
+  if (!token) {
+    throw new UsageError('INFOMANIAK_API_TOKEN is not set: create an API token with the AI Tools scope in the Infomaniak Manager and export it, or use --provider openai (OPENAI_API_KEY) or --provider offline');
+  }
   const productId = readEnv(env, 'INFOMANIAK_PRODUCT_ID');
   if (productId !== undefined && !/^\d+$/.test(productId)) throw new ConfigError(`INFOMANIAK_PRODUCT_ID: expected a number, got ${JSON.stringify(productId)}`);
   const baseUrl = validateBaseUrl('INFOMANIAK_BASE_URL', readEnv(env, 'INFOMANIAK_BASE_URL') ?? DEFAULT_INFOMANIAK_BASE_URL);

@@ -2,7 +2,7 @@
 // /v1/chat/completions and /v1/images/generations, configured by OPENAI_BASE_URL and OPENAI_API_KEY.
 import type { Config } from '../config/schema.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { readEnv } from '../internal/env.js';
+import { readEnv, readSecretEnv } from '../internal/env.js';
 import { createChatPromptWriter } from './chat-request.js';
 import { dataList, type HttpClient } from './http.js';
 import { createImageGenerator } from './image-request.js';
@@ -25,8 +25,11 @@ export interface OpenAiEnv {
 export function readOpenAiEnv(env: NodeJS.ProcessEnv): OpenAiEnv {
   const given = readEnv(env, 'OPENAI_BASE_URL');
   const baseUrl = validateBaseUrl('OPENAI_BASE_URL', given ?? DEFAULT_OPENAI_BASE_URL).replace(/\/v1$/, '');
-  const apiKey = readEnv(env, 'OPENAI_API_KEY');
-  if (!apiKey && !given) throw new UsageError('--provider openai needs OPENAI_BASE_URL (your gateway or local server) and, unless it needs none, OPENAI_API_KEY');
+  const apiKey = readSecretEnv(env, 'OPENAI_API_KEY');
+  // The default server needs a key: say so before a call that could only end in a 401.
+  if (!apiKey && !given) {
+    throw new UsageError(`OPENAI_API_KEY is not set: --provider openai uses ${DEFAULT_OPENAI_BASE_URL} unless OPENAI_BASE_URL names another server, and that one needs a key; set OPENAI_API_KEY, or OPENAI_BASE_URL to a server that needs none`);
+  }
   return { baseUrl, apiKey };
 }
 

@@ -14,6 +14,9 @@ describe('parseArgs', () => {
     [['a.pptx', '--max-images', '50', '--verbose'], { maxImages: 50, verbosity: 'verbose' }],
     [['init'], { command: 'init', force: false, config: undefined }],
     [['init', '--force', '--config', 'x.json'], { command: 'init', force: true, config: 'x.json' }],
+    [['--', '-rf.pptx'], { command: 'illustrate', inputs: ['-rf.pptx'] }],
+    [['a.pptx', '--', 'schedule', '--out'], { command: 'illustrate', inputs: ['a.pptx', 'schedule', '--out'], out: undefined }],
+    [['a.pptx', '-c', '3', '--timeout', '2.5'], { concurrency: 3, timeout: 2.5 }],
   ])('%j', async (argv, expected) => {
     const { args } = await parseArgs(argv);
     expect(args).toMatchObject(expected);
@@ -28,6 +31,16 @@ describe('parseArgs', () => {
     [['a.pptx', '--max-images', '2.5'], /--max-images: expected an integer from 0 to 1000000, got 2\.5/],
     [['schedule', '--dry-run'], /Unknown argument: dry-run/],
     [['init', 'deck.pptx'], /Unknown argument: deck\.pptx/],
+    [['a.pptx', '--out', 'a/', '-o', 'b/'], /^--out was given 2 times \("a\/", "b\/"\); give it once$/],
+    [['schedule', '--report', 'a.html', '--report', 'b.html'], /^--report was given 2 times/],
+    [['--bogus', 'a.pptx'], /^Unknown argument: bogus$/],
+    [['a.pptx', '--concurrency', 'abc'], /^--concurrency: expected an integer from 1 to 64, got "abc"$/],
+    [['--json'], /^no deck or folder given/],
+    [['a.pptx', '--out'], /^--out needs a value$/],
+    [['a.pptx', '--out=', '--json'], /^--out needs a value$/],
+    [['a.pptx', '--config', '--json'], /^--config needs a value$/],
+    [['schedule', '--cache-dir'], /^--cache-dir needs a value$/],
+    [['a.pptx', '--report', ''], /^--report needs a value$/],
   ])('%j is a usage error', async (argv, message) => {
     await expect(parseArgs(argv)).rejects.toThrow(ArgsError);
     await expect(parseArgs(argv)).rejects.toThrow(message);

@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseArgs } from '../../src/cli/args.js';
+import { ACCOUNT_PROVIDER, parseArgs } from '../../src/cli/args.js';
 import { DOCTOR_DONE } from '../../src/cli/commands/doctor.js';
 import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
 import { tempDir } from '../helpers/paths.js';
-import { runCli as runCliWith } from '../helpers/run-cli.js';
+import type { Transport } from '../../src/providers/transport.js';
+import { runBin, runCli as runCliWith } from '../helpers/run-cli.js';
 
 /** The CLI with `env` as its whole environment and instant retries. */
 const runCli = (argv: string[], env: NodeJS.ProcessEnv, cwd?: string) => runCliWith(argv, { env, ...(cwd ? { cwd } : {}), http: { sleep: async () => undefined } });
@@ -49,6 +50,54 @@ describe('slide-illustrate models', () => {
     const run = await runCli(['models', '--provider', 'openai'], { OPENAI_BASE_URL: `${api.url}/v1` });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('LLM models (llm.model "auto" picks llama-3.1-8b-instruct):\n  llama-3.1-8b-instruct\nImage models (guessed from their names):\n  flux-schnell\n');
+  });
+});
+
+describe('the default provider of models and doctor: help, README and behaviour agree', () => {
+  // README: "`models` and `doctor` take `--provider` (default `infomaniak`)"; OPENAI_BASE_URL "default https://api.openai.com/v1".
+  test.each(['models', 'doctor'])('%s --help says infomaniak, token or not, and the OpenAI default URL (the built bin)', async (command) => {
+    const run = await runBin([command, '--help']);
+    expect(run.code).toBe(0);
+    const help = run.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(ACCOUNT_PROVIDER);
+    expect(help).toContain('default: infomaniak, token or not');
+    expect(help).toContain('default https://api.openai.com/v1');
+    expect(help).not.toContain('else offline');
+  });
+
+  test.each(['models', 'doctor'])('%s without a token nor --provider: exit 2, one line saying what to set, no fallback to offline', async (command) => {
+    const run = await runCli([command], {});
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'slide-illustrate: INFOMANIAK_API_TOKEN is not set: create an API token with the AI Tools scope in the Infomaniak Manager and export it, or use --provider openai (OPENAI_API_KEY) or --provider offline\n',
+    );
+  });
+
+  test.each(['models', 'doctor'])('%s --provider openai with neither key nor URL: exit 2 asking for OPENAI_API_KEY, not for OPENAI_BASE_URL', async (command) => {
+    const run = await runCli([command, '--provider', 'openai'], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'slide-illustrate: OPENAI_API_KEY is not set: --provider openai uses https://api.openai.com/v1 unless OPENAI_BASE_URL names another server, and that one needs a key; set OPENAI_API_KEY, or OPENAI_BASE_URL to a server that needs none\n',
+    );
+  });
+
+  test('doctor --provider openai with only OPENAI_API_KEY checks https://api.openai.com/v1', async () => {
+    const key = 'sk-test-key-8d3e0c5b1a';
+    const urls: string[] = [];
+    const auth: (string | undefined)[] = [];
+    const transport: Transport = async (url, init) => {
+      urls.push(url);
+      auth.push(init.headers['Authorization'] ?? init.headers['authorization']);
+      return new Response(JSON.stringify({ error: { message: 'Incorrect API key provided', code: 'invalid_api_key' } }), { status: 401, headers: { 'content-type': 'application/json' } }) as unknown as Awaited<ReturnType<Transport>>;
+    };
+    const run = await runCliWith(['doctor', '--provider', 'openai'], { env: { OPENAI_API_KEY: key }, http: { transport, sleep: async () => undefined } });
+    expect(run.stdout).toBe('✓ OpenAI-compatible server at https://api.openai.com, OPENAI_API_KEY is set\n');
+    expect(urls).toEqual(['https://api.openai.com/v1/models']);
+    expect(auth).toEqual([`Bearer ${key}`]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^slide-illustrate: GET \/v1\/models: 401 .*check OPENAI_API_KEY/);
+    expect(run.stdout + run.stderr).not.toContain(key);
   });
 });
 

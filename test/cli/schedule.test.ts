@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -132,5 +132,16 @@ describe('slide-illustrate schedule', () => {
     const r = await runCli(['schedule', '--once'], { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  it.each(['0 0 30 2 *', '0 0 31 4 *', '0 0 0 31 11 *'])('a schedule that never fires (%s) is refused before any pass: exit 2 naming `schedule`', async (schedule) => {
+    const cwd = await project(schedule);
+    for (const argv of [['schedule'], ['schedule', '--once']]) {
+      const r = await runCli(argv, { cwd });
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toBe(`slide-illustrate: ${path.join(cwd, 'pipeline.config.json')}: 1 problem: schedule: not a valid cron expression (it never fires: no date matches it, such as the 30th of February)\n`);
+      expect(r.stdout).toBe('');
+    }
+    await expect(readdir(path.join(cwd, 'out'))).rejects.toThrow(/ENOENT/);
   });
 });

@@ -3,7 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
+import { cronProblem } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/errors.js';
+import { illustrate } from '../../src/index.js';
 import { tempDir } from '../helpers/paths.js';
 
 async function load(text: string) {
@@ -37,5 +39,22 @@ describe('loadConfig: JSON with comments', () => {
 
   it('unknown keys are still errors, with comments around them', async () => {
     await expect(load('{\n  // typo below\n  "rmp": 30\n}')).rejects.toThrow('rmp: unknown key');
+  });
+});
+
+describe('schedule', () => {
+  it.each(['0 0 30 2 *', '0 0 31 4 *', '0 0 31 6,9,11 *', '0 0 0 30 2 *'])('%s parses but never fires: refused naming the key', async (schedule) => {
+    expect(cronProblem(schedule)).toMatch(/never fires/);
+    const error = await load(JSON.stringify({ schedule })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual(['schedule: not a valid cron expression (it never fires: no date matches it, such as the 30th of February)']);
+  });
+
+  it.each(['0 3 * * *', '0 0 29 2 *', '0 0 31 * *', '0 0 30 2 1'])('%s fires (leap days, the 31st of some months, day of month OR day of week)', (schedule) => {
+    expect(cronProblem(schedule)).toBeUndefined();
+  });
+
+  it('the library refuses it too', async () => {
+    await expect(illustrate(['none.pptx'], { config: { schedule: '0 0 30 2 *' } })).rejects.toThrow(/schedule: not a valid cron expression \(it never fires/);
   });
 });

@@ -6,6 +6,7 @@ import { fixtures } from '../../fixtures/index.js';
 import { createCachedProviders } from '../../src/cache/cached-providers.js';
 import { openCacheStore } from '../../src/cache/cache-store.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
+import { ConfigError } from '../../src/errors.js';
 import { acquireLock } from '../../src/internal/lock-file.js';
 import { createLimiters } from '../../src/pipeline/limiters.js';
 import { runSchedule } from '../../src/pipeline/schedule.js';
@@ -67,6 +68,14 @@ describe('runSchedule', () => {
     });
     expect(errors).toEqual([1]);
     expect(count).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses an expression that never fires instead of returning after 0 passes', async () => {
+    let passes = 0;
+    const run = runSchedule({ expression: '0 0 30 2 *', signal: new AbortController().signal, runPass: async () => void passes++ });
+    await expect(run).rejects.toThrow(ConfigError);
+    await expect(run).rejects.toThrow(/^schedule: not a valid cron expression \(it never fires/);
+    expect(passes).toBe(0);
   });
 });
 
