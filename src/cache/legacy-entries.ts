@@ -16,7 +16,7 @@ export async function isSoundLegacyEntry(kind: CacheKind, bytes: Buffer): Promis
   }
   if (!image.length) return false;
   try {
-    await sharp(image, { failOn: 'warning' }).raw().toBuffer();
+    await sharp(image, { failOn: 'warning', limitInputPixels: 8192 * 8192 }).raw().toBuffer();
     return true;
   } catch {
     return false;
