@@ -1,7 +1,8 @@
 // What the cache holds (entries, bytes, oldest and newest use) and pruning entries unused for a while.
-import { readdir, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { removeStaleTemps } from '../internal/atomic-write.js';
+import { LOCK_STALE_MS } from '../internal/lock-file.js';
 import { CACHE_KINDS, ENTRY_NAME, type CacheKind } from './cache-store.js';
 
 export interface CacheStats {
@@ -16,7 +17,7 @@ export interface CacheStats {
 export interface PruneResult {
   removed: number;
   bytes: number;
-  /** Temp files of killed writers cleared on the way. */
+  /** Temp files of killed writers, and claims of crashed runs, cleared on the way. */
   temps: number;
 }
 
@@ -36,6 +37,7 @@ export async function readCacheStats(dir: string): Promise<CacheStats> {
 export async function pruneCache(dir: string, olderThanMs: number, now = Date.now()): Promise<PruneResult> {
   const result: PruneResult = { removed: 0, bytes: 0, temps: 0 };
   for (const kind of CACHE_KINDS) result.temps += await removeStaleTemps(path.join(dir, kind));
+  result.temps += await removeStaleClaims(path.join(dir, 'claims'), now);
   for (const entry of await listEntries(dir)) {
     if (entry.used.getTime() >= now - olderThanMs) continue;
     await rm(entry.file, { force: true });
@@ -46,6 +48,20 @@ export async function pruneCache(dir: string, olderThanMs: number, now = Date.no
 }
 
 // --- internal ---
+
+// Claims (cache-claims.ts) whose heartbeat stopped longer ago than the stale bound: their owner is
+// gone whatever host it ran on. A live owner refreshes its claim every 30 s, so it is never touched.
+async function removeStaleClaims(folder: string, now: number): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(folder).catch(() => [] as string[])) {
+    if (!ENTRY_NAME.test(name.replace(/\.break$/, ''))) continue;
+    const s = await lstat(path.join(folder, name)).catch(() => undefined);
+    if (!s?.isFile() || s.mtimeMs >= now - LOCK_STALE_MS) continue;
+    await rm(path.join(folder, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
 
 interface Entry {
   kind: CacheKind;

@@ -1,8 +1,19 @@
 // Content-addressed cache files: <cacheDir>/{prompts,images,pictures}/<sha256>,
 // written atomically as each result arrives, so a killed run leaves only whole entries.
-import { readFile, utimes } from 'node:fs/promises';
+//
+// Every entry starts with a fixed 87-byte header line, "SICACHE1 <size, 12 digits> <sha256 of the
+// payload>\n", and is verified on every read: a disk that truncated, emptied or flipped bytes of an
+// entry (or something that put a folder in its place) makes it a miss, removed so the next write
+// repairs it, instead of failing that slide on every later run. A header beside the payload, not a
+// sidecar, keeps an entry one file, written by one rename; hashing a 2 MB image costs a few ms,
+// far less than decoding it. Entries written before the header existed are checked by decoding
+// them (legacy-entries.ts) and rewritten with a header, so an upgrade pays for nothing again.
+import { createHash } from 'node:crypto';
+import { lstat, readFile, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { removeStaleTemps, writeFileAtomic } from '../internal/atomic-write.js';
+import { createClaims, type Claim, type ClaimOptions } from './cache-claims.js';
+import { isSoundLegacyEntry } from './legacy-entries.js';
 
 export type CacheKind = 'prompts' | 'images' | 'pictures';
 /** Prompts and generated images as received; pictures as fitted to their boxes. */
@@ -11,17 +22,32 @@ export const CACHE_KINDS: readonly CacheKind[] = ['prompts', 'images', 'pictures
 /** An entry name: 64 hex digits of sha256. Anything else in the folders is not ours. */
 export const ENTRY_NAME = /^[0-9a-f]{64}$/;
 
+const MAGIC = 'SICACHE1 ';
+/** "SICACHE1 " + 12 digits + " " + 64 hex + "\n". */
+export const ENTRY_HEADER_BYTES = MAGIC.length + 12 + 1 + 64 + 1;
+
 export interface CacheStore {
   readonly dir: string;
-  /** The entry's bytes, or undefined on a miss; a hit marks the entry as just used. */
+  /** The entry's bytes, verified, or undefined on a miss; a hit marks the entry as just used. */
   read(kind: CacheKind, hash: string): Promise<Buffer | undefined>;
   write(kind: CacheKind, hash: string, data: Uint8Array | string): Promise<void>;
   /** Marks an entry as just used without reading it (an image whose fitted picture was used). */
   touch(kind: CacheKind, hash: string): Promise<void>;
+  /**
+   * Claims the right to generate an entry, across processes: waits while another live process
+   * generates it. Resolves with `waited` (someone else may have written it: read again), or throws
+   * the signal's reason when aborted.
+   */
+  claim(kind: CacheKind, hash: string, signal?: AbortSignal): Promise<Claim>;
+}
+
+export interface CacheStoreOptions extends ClaimOptions {
+  /** An entry that failed verification and was removed (it is regenerated as a miss). */
+  onCorrupt?: ((kind: CacheKind, hash: string) => void) | undefined;
 }
 
 // Opens the cache under `dir` (created on first write) and clears temp files of crashed writers.
-export async function openCacheStore(dir: string): Promise<CacheStore> {
+export async function openCacheStore(dir: string, options: CacheStoreOptions = {}): Promise<CacheStore> {
   for (const kind of CACHE_KINDS) await removeStaleTemps(path.join(dir, kind));
   const file = (kind: CacheKind, hash: string) => path.join(dir, kind, hash);
   // mtime records the last use, so pruning by age removes what nobody has needed lately.
@@ -29,22 +55,78 @@ export async function openCacheStore(dir: string): Promise<CacheStore> {
     const now = new Date();
     await utimes(file(kind, hash), now, now).catch(() => undefined);
   };
+  const write = async (kind: CacheKind, hash: string, data: Uint8Array | string) => {
+    await writeFileAtomic(file(kind, hash), encodeEntry(data));
+  };
+  // A bad entry goes (a folder too: it is at our entry's name), so the next write can take its place.
+  const discard = async (kind: CacheKind, hash: string) => {
+    await rm(file(kind, hash), { recursive: true, force: true }).catch(() => undefined);
+    options.onCorrupt?.(kind, hash);
+  };
+  const claims = createClaims(path.join(dir, 'claims'), options);
   return {
     dir,
     async read(kind, hash) {
-      let data: Buffer;
+      const at = file(kind, hash);
+      const info = await lstat(at).catch(() => undefined);
+      if (!info) return undefined;
+      if (!info.isFile()) {
+        await discard(kind, hash);
+        return undefined;
+      }
+      let bytes: Buffer;
       try {
-        data = await readFile(file(kind, hash));
+        bytes = await readFile(at);
       } catch {
-        // Missing or unreadable: either way a miss, and the next write repairs it.
+        // Unreadable (permissions, a race with a pruner): a miss, and the next write repairs it.
+        return undefined;
+      }
+      const payload = decodeEntry(bytes);
+      if (payload === 'legacy') {
+        if (!(await isSoundLegacyEntry(kind, bytes))) {
+          await discard(kind, hash);
+          return undefined;
+        }
+        // Upgraded once, so the next read checks the cheap way; failing that, it is still a hit.
+        await write(kind, hash, bytes).catch(() => undefined);
+        return bytes;
+      }
+      if (!payload) {
+        await discard(kind, hash);
         return undefined;
       }
       await touch(kind, hash);
-      return data;
+      return payload;
     },
     touch,
-    async write(kind, hash, data) {
-      await writeFileAtomic(file(kind, hash), data);
-    },
+    write,
+    claim: claims.claim,
   };
+}
+
+// --- internal ---
+
+function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function encodeEntry(data: Uint8Array | string): Buffer {
+  const payload = typeof data === 'string' ? Buffer.from(data) : data;
+  const header = `${MAGIC}${String(payload.length).padStart(12, '0')} ${sha256(payload)}\n`;
+  return Buffer.concat([Buffer.from(header, 'latin1'), payload]);
+}
+
+/** The payload of a sound entry; undefined for a damaged one; 'legacy' for one without a header. */
+function decodeEntry(bytes: Buffer): Buffer | undefined | 'legacy' {
+  if (bytes.length < MAGIC.length || bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) {
+    // An entry from before the header: a JSON prompt, a PNG/JPEG image, a JSON line + picture.
+    // Empty, or a prefix of the magic itself (truncated in the header), is simply damaged.
+    return bytes.length === 0 || MAGIC.startsWith(bytes.toString('latin1')) ? undefined : 'legacy';
+  }
+  if (bytes.length < ENTRY_HEADER_BYTES) return undefined;
+  const m = /^SICACHE1 (\d{12}) ([0-9a-f]{64})\n$/.exec(bytes.toString('latin1', 0, ENTRY_HEADER_BYTES));
+  if (!m) return undefined;
+  const payload = bytes.subarray(ENTRY_HEADER_BYTES);
+  if (payload.length !== Number(m[1]) || sha256(payload) !== m[2]) return undefined;
+  return payload;
 }

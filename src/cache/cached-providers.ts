@@ -35,7 +35,7 @@ export function cachePromptProvider(inner: PromptProvider, options: CacheOptions
   return {
     name: inner.name,
     promptFingerprint: inner.promptFingerprint,
-    writePrompt: (req, call) => through(promptKey(req, inner.promptFingerprint, options.config.llm), decode, () => inner.writePrompt(req, call)),
+    writePrompt: (req, call) => through(promptKey(req, inner.promptFingerprint, options.config.llm), decode, () => inner.writePrompt(req, call), call?.signal),
   };
 }
 
@@ -48,7 +48,7 @@ export function cacheImageProvider(inner: ImageProvider, options: CacheOptions):
     generateImage: async (req, call) => {
       const size = imageSizeOf(req);
       const key = imageKey(req, inner.imageFingerprint, options.config.image);
-      return { ...(await through(key, (data) => ({ data, size }), () => inner.generateImage(req, call))), key: hashKey(key) };
+      return { ...(await through(key, (data) => ({ data, size }), () => inner.generateImage(req, call), call?.signal)), key: hashKey(key) };
     },
   };
 }
@@ -85,15 +85,21 @@ function promptOf(bytes: Buffer): string | undefined {
 /**
  * Read-through: read the entry (unless forced), else compute, store, return.
  * Two identical requests in flight at once share one call; the second is reported as cached.
+ * Across processes the key is claimed first (cache-claims.ts): a process that waited for another
+ * one's claim reads the entry it wrote, and reports it as cached, rather than paying again.
  */
 function createThrough<T extends { cached?: boolean }>(kind: CacheKind, options: CacheOptions, encode: (value: T) => Uint8Array | string) {
   const inflight = new Map<string, Promise<T>>();
-  return async (key: string, decode: (bytes: Buffer) => T | undefined, compute: () => Promise<T>): Promise<T> => {
+  const readHit = async (hash: string, decode: (bytes: Buffer) => T | undefined): Promise<T | undefined> => {
+    const bytes = await options.store.read(kind, hash);
+    const hit = bytes && decode(bytes);
+    return hit ? { ...hit, cached: true } : undefined;
+  };
+  return async (key: string, decode: (bytes: Buffer) => T | undefined, compute: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
     const hash = hashKey(key);
     if (!options.force) {
-      const bytes = await options.store.read(kind, hash);
-      const hit = bytes && decode(bytes);
-      if (hit) return { ...hit, cached: true };
+      const hit = await readHit(hash, decode);
+      if (hit) return hit;
     }
     const pending = inflight.get(hash);
     if (pending) {
@@ -101,10 +107,20 @@ function createThrough<T extends { cached?: boolean }>(kind: CacheKind, options:
       const shared = await pending.catch(() => undefined);
       if (shared) return { ...shared, cached: true };
     }
-    const call = compute().then(async (value) => {
-      await options.store.write(kind, hash, encode(value)).catch((error: unknown) => options.onWriteError?.(`cache: cannot store an entry in ${kind} (${messageOf(error)})`));
-      return value;
-    });
+    const call = (async () => {
+      const claim = await options.store.claim(kind, hash, signal);
+      try {
+        // Another process may have generated it since the read above (a forced run takes it only
+        // when it waited for that process: then it is as fresh as what this run would pay for).
+        const hit = claim.waited || !options.force ? await readHit(hash, decode) : undefined;
+        if (hit) return hit;
+        const value = await compute();
+        await options.store.write(kind, hash, encode(value)).catch((error: unknown) => options.onWriteError?.(`cache: cannot store an entry in ${kind} (${messageOf(error)})`));
+        return value;
+      } finally {
+        await claim.release();
+      }
+    })();
     inflight.set(hash, call);
     try {
       return await call;

@@ -3,8 +3,10 @@
 // is dead on this host, or when its heartbeat is older than the stale bound (a crashed owner on
 // another host sharing the folder, or a reused pid).
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, rm, stat, utimes } from 'node:fs/promises';
 import os from 'node:os';
+import { SlideIllustrateError } from '../errors.js';
 import { isProcessAlive } from './pid.js';
 
 /** A live owner refreshes its lock every 30 s; ten missed refreshes mean it is gone. */
@@ -12,6 +14,8 @@ export const LOCK_HEARTBEAT_MS = 30_000;
 export const LOCK_STALE_MS = 10 * 60_000;
 /** An unreadable lock younger than this may still be being written by its owner. */
 const FRESH_MS = 5_000;
+/** A lock is one short JSON line; anything longer is not ours and is never read whole. */
+const MAX_LOCK_BYTES = 4096;
 
 export interface LockOwner {
   pid: number;
@@ -71,13 +75,37 @@ async function createExclusive(file: string, text: string): Promise<boolean> {
   }
 }
 
+// Reads a lock without trusting what is at its path: opened without following a link and without
+// blocking (a FIFO would hang a read), checked on the open handle, and read for at most 4 KB. Anything
+// larger is foreign content (owner unknown, taken over once old); a folder, a device or a FIFO there
+// is refused with a message naming the path rather than deleted.
 async function readLock(file: string): Promise<LockOnDisk | undefined> {
+  let handle;
   try {
-    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
-    return { text, owner: parseOwner(text), mtimeMs: info.mtimeMs };
-  } catch {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') throw notALock(file, 'a symbolic link');
     return undefined;
   }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw notALock(file, info.isDirectory() ? 'a folder' : 'not a regular file');
+    if (info.size > MAX_LOCK_BYTES) return { text: `foreign: ${info.size} bytes, mtime ${info.mtimeMs}`, owner: undefined, mtimeMs: info.mtimeMs };
+    const buffer = Buffer.alloc(MAX_LOCK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, MAX_LOCK_BYTES, 0);
+    const text = buffer.toString('utf8', 0, bytesRead);
+    return { text, owner: parseOwner(text), mtimeMs: info.mtimeMs };
+  } catch (error) {
+    if (error instanceof SlideIllustrateError) throw error;
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+function notALock(file: string, what: string): SlideIllustrateError {
+  return new SlideIllustrateError(`${file}: ${what} where a lock file belongs; remove it and run again`);
 }
 
 function isStale(lock: LockOnDisk, staleMs: number): boolean {
@@ -100,8 +128,8 @@ async function breakStaleLock(file: string, judged: string): Promise<void> {
     return;
   }
   try {
-    const again = await readFile(file, 'utf8').catch(() => undefined);
-    if (again === judged) await rm(file, { force: true });
+    const again = await readLock(file).catch(() => undefined);
+    if (again?.text === judged) await rm(file, { force: true });
   } finally {
     await rm(breaker, { force: true });
   }

@@ -19,6 +19,11 @@ export interface RunResources {
   lookup: CacheLookup;
   /** Config prices, with what the backend publishes filling the gaps. */
   prices: Prices;
+  /**
+   * Reports, through onWarning and once, the corrupt cache entries found since the last call
+   * (removed and regenerated as misses); call it when a run or pass ends.
+   */
+  reportCacheRepairs(): void;
 }
 
 export interface RunResourceOptions {
@@ -37,12 +42,17 @@ export async function createRunResources(config: Config, options: RunResourceOpt
   const backend = await createProviders({ kind: options.provider, config, env: options.env, http: options.http });
   // The cap sits under the cache, so only calls that reach the backend take a slot.
   const capped = options.maxImages === undefined ? backend : withImageBudget(backend, options.maxImages);
-  const store = await openCacheStore(path.resolve(options.cwd, config.cacheDir));
+  let corrupt = 0;
+  const store = await openCacheStore(path.resolve(options.cwd, config.cacheDir), { onCorrupt: () => corrupt++ });
   const cache = { store, config, force: options.force, onWriteError: options.onWarning };
   return {
     providers: createCachedProviders(capped, cache),
     limiters: createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image }),
     lookup: createCacheLookup(backend, cache),
     prices: resolvePrices(config.pricing, backend.prices),
+    reportCacheRepairs() {
+      if (corrupt) options.onWarning?.(`cache: ${corrupt} corrupt entr${corrupt === 1 ? 'y' : 'ies'} removed and regenerated`);
+      corrupt = 0;
+    },
   };
 }

@@ -1,4 +1,5 @@
-import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, open, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,5 +75,38 @@ describe('acquireLock', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect((await stat(file)).mtimeMs).toBeGreaterThan(Date.now() - 10_000);
     if (a.acquired) await a.lock.release();
+  });
+
+  // Issue 12, defect 11: a 300 MB file at the lock's path was read whole (665 MB RSS).
+  it('never reads a huge file at the lock path whole: foreign, taken over once old', async () => {
+    const file = path.join(await tempDir(), 'x.lock');
+    const handle = await open(file, 'w');
+    await handle.truncate(300 * 2 ** 20); // sparse: no disk used, but a whole read would allocate 300 MB
+    await handle.close();
+    expect(await acquireLock(file)).toEqual({ acquired: false, owner: undefined });
+    const old = new Date(Date.now() - 60_000);
+    await utimes(file, old, old);
+    const rssBefore = process.resourceUsage().maxRSS; // KB, the peak so far
+    const taken = await acquireLock(file);
+    const grewMb = (process.resourceUsage().maxRSS - rssBefore) / 1024;
+    expect(taken.acquired).toBe(true);
+    expect(grewMb).toBeLessThan(100);
+    expect(JSON.parse(await readFile(file, 'utf8')).pid).toBe(process.pid);
+    if (taken.acquired) await taken.lock.release();
+  });
+
+  it('refuses a folder or a FIFO at the lock path with a message naming it, without hanging or deleting it', async () => {
+    const dir = await tempDir();
+    const folder = path.join(dir, 'folder.lock');
+    await mkdir(folder);
+    await expect(acquireLock(folder)).rejects.toThrow(`${folder}: a folder where a lock file belongs; remove it and run again`);
+    expect((await stat(folder)).isDirectory()).toBe(true);
+    const fifo = path.join(dir, 'fifo.lock');
+    execFileSync('mkfifo', [fifo]);
+    const outcome = await Promise.race([acquireLock(fifo).then(
+      () => 'acquired',
+      (e: Error) => e.message,
+    ), new Promise((r) => setTimeout(() => r('hung'), 5_000))]);
+    expect(outcome).toBe(`${fifo}: not a regular file where a lock file belongs; remove it and run again`);
   });
 });

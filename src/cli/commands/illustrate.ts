@@ -46,6 +46,7 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
     stop.dispose();
     progress.stop();
   }
+  ctx.reportCacheRepairs();
   if (args.dryRun) printDryRun(batch, jobs, args, ctx, io);
   else if (args.json) io.stdout.write(JSON.stringify(batchJson(batch, providers, ctx.prices), null, 2) + '\n');
   else {

@@ -79,6 +79,7 @@ async function pass(n: number, args: ScheduleArgs, ctx: RunContext, io: CliIo, l
     signal,
     onDeck: (deck) => log.line({ event: 'deck', pass: n, ...deckJson(deck) }, `pass ${n} ${formatDeckLine(deck, io.cwd)}`),
   });
+  ctx.reportCacheRepairs();
   if (result.ran) log.line({ event: 'pass-end', pass: n, totals: totalsJson(result.batch, ctx.prices) }, `pass ${n} done: ${formatBatchTotals(result.batch, ctx.prices)}`);
   else log.line({ event: 'pass-skipped', pass: n, lockFile: result.lockFile, owner: result.owner ? { pid: result.owner.pid, host: result.owner.host, startedAt: result.owner.startedAt } : null }, `pass ${n} skipped: another pass holds ${result.lockFile}${result.owner ? ` (pid ${result.owner.pid})` : ''}`);
   // Each pass replaces the last one's report (its path was checked before the first pass).
