@@ -108,7 +108,8 @@ export async function mkdirBounded(dir: string): Promise<void> {
       if (!info.isDirectory()) throw new FsSafetyError(target, `cannot create the folder: ${current} is ${describeType(info)}, not a folder`, 'ENOTDIR');
       break;
     }
-    if (info.code !== 'ENOENT') throw new FsSafetyError(target, `cannot create the folder: ${current}: ${info.code ?? info.message}`, info.code ?? 'EIO');
+    // ENOTDIR: a file further up, which the walk reaches and names.
+    if (info.code !== 'ENOENT' && info.code !== 'ENOTDIR') throw new FsSafetyError(target, `cannot create the folder: ${current}: ${info.code ?? info.message}`, info.code ?? 'EIO');
     const parent = path.dirname(current);
     if (parent === current || depth >= MAX_DEPTH) throw new FsSafetyError(target, 'cannot create the folder: no existing parent folder', 'ENOENT');
     missing.push(current);
