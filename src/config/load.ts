@@ -1,12 +1,14 @@
 // Loads pipeline.config.json (JSON with comments): read → validate against the schema → apply flag overrides.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import stripJsonComments from 'strip-json-comments';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { FsSafetyError, readRegularFile } from '../internal/fs-safe.js';
 import { configSchema, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'pipeline.config.json';
+/** Largest config file read; real ones are a few KiB (bytes). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export interface LoadConfigOptions {
   /** Explicit --config path; an error when missing. */
@@ -33,7 +35,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   let written: unknown = {};
   let used: string | undefined;
   try {
-    const text = await readFile(file, 'utf8');
+    // A regular file only (a FIFO would block the run forever), size checked before reading.
+    const text = (await readRegularFile(file, { maxBytes: MAX_CONFIG_BYTES })).toString('utf8');
     used = file;
     try {
       // JSON with comments, as `slide-illustrate init` writes it; comments become spaces, so
@@ -46,6 +49,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' || explicit) {
+      if (error instanceof FsSafetyError && ['ENOTREG', 'EISDIR', 'EFBIG'].includes(error.code)) throw new ConfigError(`${file}: cannot read config file: ${error.reason}`);
       throw new ConfigError(`${file}: cannot read config file (${code ?? (error as Error).message})`);
     }
   }

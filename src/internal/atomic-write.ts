@@ -1,9 +1,10 @@
 // Outputs appear whole or not at all: write a temp file beside the target, then rename.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
+import { describeType, FsSafetyError, mkdirBounded } from './fs-safe.js';
 import { isProcessAlive } from './pid.js';
 
 /** `.<name>.<pid>.<8 hex>.tmp`: the pid tells a crashed writer's leftovers from a live one's. */
@@ -11,16 +12,27 @@ const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 // Writes `data` to `file` through a temp file and a rename, so readers never see half a file.
 // A stream is written as it is produced; if it fails, the temp file goes and `file` is untouched.
+// Only a regular file (or a symlink, which the rename replaces, not its target) is ever replaced:
+// a device node, FIFO or socket at `file` is refused, so `--out /dev/null` cannot destroy it.
 export async function writeFileAtomic(file: string, data: Uint8Array | string | NodeJS.ReadableStream): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await assertReplaceable(file);
+  await mkdirBounded(path.dirname(file));
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     if (typeof data === 'string' || data instanceof Uint8Array) await writeFile(tmp, data);
     else await pipeline(data, createWriteStream(tmp, { highWaterMark: 1024 * 1024 }));
+    await assertReplaceable(file);
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
+  }
+}
+
+async function assertReplaceable(file: string): Promise<void> {
+  const existing = await lstat(file).catch(() => undefined);
+  if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
+    throw new FsSafetyError(file, `is ${describeType(existing)}; only a regular file is ever replaced`, 'ENOTREG');
   }
 }
 

@@ -1,15 +1,17 @@
 // What the scheduled job remembers between passes: for each input deck, the fingerprint it had
 // when its output was last written completely, so a later pass can skip decks that did not change.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { writeFileAtomic } from '../internal/atomic-write.js';
+import { openRegularFile, readRegularFile } from '../internal/fs-safe.js';
 import type { DeckJob } from './deck-jobs.js';
 import type { DeckReport } from './types.js';
 
 /** The state file's name inside the output folder (a dot file: never taken for a deck). */
 export const STATE_FILE = '.slide-illustrate-state.json';
 const STATE_VERSION = 1;
+/** Largest state file read (bytes): a few hundred bytes a deck, so room for 100 000 decks. */
+const MAX_STATE_BYTES = 64 * 1024 * 1024;
 
 export interface FileFingerprint {
   size: number;
@@ -50,7 +52,8 @@ export async function openDeckState(file: string): Promise<DeckState> {
     async check(job, config) {
       const entry = decks[job.input];
       const now = await stat(job.input).catch(() => undefined);
-      if (!now) return { unchanged: false, fingerprint: undefined };
+      // Not a regular file (a FIFO, a device): never hashed, the run refuses it as a deck.
+      if (!now?.isFile()) return { unchanged: false, fingerprint: undefined };
       const cheap = { size: now.size, mtimeMs: now.mtimeMs };
       const outputOk = entry && entry.config === config && entry.output === job.output && (await sameFile(job.output, entry));
       if (outputOk && cheap.size === entry.input.size && cheap.mtimeMs === entry.input.mtimeMs) return { unchanged: true, fingerprint: entry.input };
@@ -72,10 +75,15 @@ export async function openDeckState(file: string): Promise<DeckState> {
   };
 }
 
-/** sha256 of a file, hex, streamed so large decks are not read into memory at once. */
+/** sha256 of a regular file, hex, streamed so large decks are not read into memory at once. */
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  const { handle } = await openRegularFile(file);
+  try {
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+  } finally {
+    await handle.close();
+  }
   return hash.digest('hex');
 }
 
@@ -83,15 +91,15 @@ export async function sha256File(file: string): Promise<string> {
 
 async function readEntries(file: string): Promise<Record<string, DeckEntry>> {
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as { version?: unknown; decks?: unknown };
+    const parsed = JSON.parse((await readRegularFile(file, { maxBytes: MAX_STATE_BYTES })).toString('utf8')) as { version?: unknown; decks?: unknown };
     if (parsed.version === STATE_VERSION && typeof parsed.decks === 'object' && parsed.decks !== null) return parsed.decks as Record<string, DeckEntry>;
   } catch {
-    // Missing or damaged: every deck is simply run again, and the cache keeps that cheap.
+    // Missing, damaged or not a regular file: every deck is simply run again, and the cache keeps that cheap.
   }
   return {};
 }
 
 async function sameFile(file: string, entry: DeckEntry): Promise<boolean> {
   const s = await stat(file).catch(() => undefined);
-  return !!s && s.size === entry.outputSize && s.mtimeMs === entry.outputMtimeMs;
+  return !!s && s.isFile() && s.size === entry.outputSize && s.mtimeMs === entry.outputMtimeMs;
 }

@@ -1,10 +1,10 @@
 // One pass of the scheduled job: under the output folder's lock, find the config's decks, skip
 // those unchanged since the last complete pass, illustrate the rest and remember what finished.
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { messageOf } from '../errors.js';
+import { mkdirBounded } from '../internal/fs-safe.js';
 import { acquireLock, type LockOwner } from '../internal/lock-file.js';
 import type { Providers } from '../providers/types.js';
 import { planDeckJobs, type DeckJob } from './deck-jobs.js';
@@ -36,7 +36,7 @@ export type PassResult = { ran: true; batch: BatchReport } | { ran: false; lockF
 export async function runSchedulePass(options: PassOptions): Promise<PassResult> {
   const outputDir = path.resolve(options.cwd, options.config.outputDir);
   const lockFile = path.join(outputDir, LOCK_FILE);
-  await mkdir(outputDir, { recursive: true });
+  await mkdirBounded(outputDir);
   const attempt = await acquireLock(lockFile);
   if (!attempt.acquired) return { ran: false, lockFile, owner: attempt.owner };
   try {

@@ -1,11 +1,11 @@
 // Reads a deck into a Presentation model: slides in presentation order with their text,
 // shapes and inherited geometry. Read-only; the package is never changed here.
-import { readFile } from 'node:fs/promises';
 import { DeckFormatError } from '../errors.js';
+import { FsSafetyError, readRegularFile } from '../internal/fs-safe.js';
 import type { SlideText } from '../providers/types.js';
 import { describeShapes, inheritedBoxes, inheritedDecorations, type PlaceholderBoxes, type ShapeInfo } from './geometry.js';
 import { contentTypeOf, findMainPart, findRel, readContentTypes, readRels, type ContentTypes, type Relationship } from './opc.js';
-import { Package } from './package.js';
+import { LIMITS, Package } from './package.js';
 import { chartTitleText, diagramDataText, extractSlideText, notesText } from './slide-text.js';
 import { EMPTY_THEME, parseTheme, type Theme } from './theme.js';
 import { isOurPicture } from './picture-xml.js';
@@ -44,13 +44,16 @@ export interface Presentation {
 /** Default 4:3 slide when p:sldSz is missing (ECMA-376 default 9144000 × 6858000 EMU). */
 const DEFAULT_SIZE = { cx: 9_144_000, cy: 6_858_000 };
 
+// Only a regular file is opened (a FIFO would block forever), and its size is checked with fstat
+// before a byte is read, so an oversized file costs no memory to refuse.
 export async function readPresentationFile(file: string): Promise<Presentation> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readRegularFile(file, { maxBytes: LIMITS.fileBytes });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DeckFormatError(file, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a deck' : `cannot read (${code})`);
+    if (!(error instanceof FsSafetyError)) throw new DeckFormatError(file, `cannot read (${code ?? (error as Error).message})`);
+    throw new DeckFormatError(file, error.code === 'EISDIR' ? 'is a folder, not a deck' : error.reason);
   }
   return readPresentation(file, bytes);
 }

@@ -1,10 +1,9 @@
 // Writes the HTML report (collect → render → atomic write), and checks its path before a run
 // spends anything, so a typo costs nothing.
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { messageOf, SlideIllustrateError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
+import { outputProblem } from '../internal/fs-safe.js';
 import { collectReport, type ReportInput } from './collect-report.js';
 import { renderReportHtml } from './render-html.js';
 
@@ -24,23 +23,9 @@ export async function checkReportPath(flag: string, cwd: string): Promise<string
   // Also keeps `--report deck.pptx` from overwriting a deck.
   if (!/\.html?$/i.test(flag)) throw fail('the report is an HTML page; give a file name ending in .html');
   const file = path.resolve(cwd, flag);
-  const existing = await stat(file).catch(() => undefined);
-  if (existing?.isDirectory()) throw fail('is a folder; give a file name ending in .html');
-  let dir = path.dirname(file);
-  for (;;) {
-    const info = await stat(dir).catch(() => undefined);
-    if (info) {
-      if (!info.isDirectory()) throw fail(`${dir} is not a folder`);
-      break;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  try {
-    await access(dir, constants.W_OK);
-  } catch {
-    throw fail(`cannot write in ${dir}`);
-  }
+  // A regular file or nothing yet (a FIFO or device there is refused, never replaced), in a place
+  // where a file can really be created.
+  const problem = await outputProblem(file, 'file');
+  if (problem) throw fail(problem);
   return file;
 }

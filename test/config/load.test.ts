@@ -1,7 +1,10 @@
 // The config file may carry comments and trailing commas (JSON with comments, as `init` writes it).
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { cronProblem } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/errors.js';
@@ -56,5 +59,31 @@ describe('schedule', () => {
 
   it('the library refuses it too', async () => {
     await expect(illustrate(['none.pptx'], { config: { schedule: '0 0 30 2 *' } })).rejects.toThrow(/schedule: not a valid cron expression \(it never fires/);
+  });
+});
+
+describe('loadConfig: the file must be a small regular file', () => {
+  it('refuses a FIFO at once, and a config over 1 MiB before reading it, in one line naming the file', async () => {
+    const cwd = await tempDir();
+    const fifo = path.join(cwd, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    onTestFinished(() => {
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // ENXIO: no reader blocked on it, as it should be.
+      }
+    });
+    const big = path.join(cwd, 'big.json');
+    // Valid JSON padded past the limit: the old code read and accepted it.
+    await writeFile(big, '{}' + ' '.repeat(2 * 2 ** 20));
+    for (const [file, reason] of [
+      [fifo, 'is a FIFO (named pipe), not a regular file'],
+      [big, 'larger than 1 MiB (2 MiB)'],
+    ] as const) {
+      const error = await Promise.race([loadConfig({ file, cwd }).catch((e: unknown) => e), sleep(3000).then(() => new Error('blocked'))]);
+      expect(error, file).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toBe(`${file}: cannot read config file: ${reason}`);
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -30,5 +31,22 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(file, Readable.from(failing()))).rejects.toThrow('zip generation failed');
     expect(await readFile(file, 'utf8')).toBe('previous');
     expect(await readdir(dir)).toEqual(['deck.pptx']);
+  });
+});
+
+describe('writeFileAtomic on special paths', () => {
+  test('refuses to replace a device node or a FIFO, leaving it as it was and no temp file', async () => {
+    const dir = await scratch();
+    execFileSync('mknod', [path.join(dir, 'null'), 'c', '1', '3']);
+    execFileSync('mkfifo', [path.join(dir, 'pipe')]);
+    await expect(writeFileAtomic(path.join(dir, 'null'), 'data')).rejects.toThrow(`${path.join(dir, 'null')}: is a character device; only a regular file is ever replaced`);
+    await expect(writeFileAtomic(path.join(dir, 'pipe'), 'data')).rejects.toThrow(`${path.join(dir, 'pipe')}: is a FIFO (named pipe); only a regular file is ever replaced`);
+    expect((await stat(path.join(dir, 'null'))).isCharacterDevice()).toBe(true);
+    expect((await stat(path.join(dir, 'pipe'))).isFIFO()).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(['null', 'pipe']);
+  });
+
+  test('fails in one error naming the folder where recursive mkdir would spin (/proc)', async () => {
+    await expect(writeFileAtomic('/proc/nope/x.pptx', 'data')).rejects.toThrow(/^\/proc\/nope: cannot create the folder \(E[A-Z]+\)$/);
   });
 });

@@ -1,10 +1,13 @@
 // `slide-illustrate <decks or folders…>`: one deck as before, or every deck under folders,
 // mirrored under the output folder, with one summary line per deck (or --json).
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Config } from '../../config/schema.js';
 import { AbortedError, UsageError } from '../../errors.js';
+import { describeType, outputProblem } from '../../internal/fs-safe.js';
 import { secretsOf } from '../../internal/env.js';
 import { DECK_EXTENSIONS } from '../../pipeline/find-decks.js';
-import { planDeckJobs } from '../../pipeline/deck-jobs.js';
+import { planDeckJobs, type DeckJob } from '../../pipeline/deck-jobs.js';
 import { DECK_CONCURRENCY, openDecksAhead, runBatch } from '../../pipeline/run-batch.js';
 import type { BatchReport } from '../../pipeline/types.js';
 import { checkReportPath, writeReport } from '../../report/write-report.js';
@@ -27,6 +30,8 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
   const config = await loadRunConfig(args, io);
   const { jobs, single } = await planDeckJobs({ inputs: args.inputs, cwd: io.cwd, out: args.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
   if (!jobs.length) throw new UsageError(`no decks found in ${args.inputs.join(', ')} (looked for ${DECK_EXTENSIONS.join(', ')})`);
+  // Before the account check and the cost question: a place we cannot write is found out for free.
+  if (!args.dryRun) await checkOutputs(jobs, single, args, config, io.cwd);
   // The backend's account and model check is a round trip: the first decks are read meanwhile.
   const context = createRunContext(args, io, { maxImages: args.maxImages }, config);
   const opened = openDecksAhead(jobs.slice(0, DECK_CONCURRENCY).map((j) => j.input));
@@ -61,6 +66,27 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
     if (!args.json) io.stdout.write(`report: ${path.relative(io.cwd, report) || report}\n`);
   }
   return exitCode(batch, single);
+}
+
+// Refuses, with a one-line UsageError naming the flag or key, outputs that would fail or do harm:
+// an existing output that is not a regular file (a device, a FIFO: never replaced), and an output
+// or cache folder where no file can be created (read-only, under a file, on /proc …).
+async function checkOutputs(jobs: DeckJob[], single: boolean, args: IllustrateArgs, config: Config, cwd: string): Promise<void> {
+  const outName = args.out !== undefined ? `--out ${args.out}` : `outputDir ${config.outputDir}`;
+  if (single) {
+    const output = jobs[0]!.output;
+    const problem = await outputProblem(output, 'file');
+    if (problem) throw new UsageError(`${outName}: ${output === path.resolve(cwd, args.out ?? '') ? '' : `${output} `}${problem}`);
+  } else {
+    const problem = await outputProblem(path.resolve(cwd, args.out ?? config.outputDir), 'folder');
+    if (problem) throw new UsageError(`${outName}: ${problem}`);
+    for (const job of jobs) {
+      const existing = await stat(job.output).catch(() => undefined);
+      if (existing && !existing.isFile()) throw new UsageError(`${outName}: ${job.output} is ${describeType(existing)}; only a regular file is ever replaced`);
+    }
+  }
+  const cacheProblem = await outputProblem(path.resolve(cwd, config.cacheDir), 'folder');
+  if (cacheProblem) throw new UsageError(`${args.cacheDir !== undefined ? `--cache-dir ${args.cacheDir}` : `cacheDir ${config.cacheDir}`}: ${cacheProblem}`);
 }
 
 function printDryRun(batch: BatchReport, jobs: Parameters<typeof formatDryRun>[1], args: IllustrateArgs, ctx: RunContext, io: CliIo): void {
