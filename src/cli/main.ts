@@ -11,12 +11,23 @@ import { runIllustrate } from './commands/illustrate.js';
 import { runInit } from './commands/init.js';
 import { runModels } from './commands/models.js';
 import { runScheduleCommand } from './commands/schedule.js';
+import { printable, printableOutput } from './printable.js';
 import { httpOverrides } from './run-context.js';
 
+/**
+ * An output stream. `write` is for text: main() escapes any control character in it but newlines.
+ * `writeControl`, when present, passes terminal sequences of our own (the live display) unescaped.
+ */
+export interface CliStream {
+  write(s: string): unknown;
+  writeControl?(s: string): unknown;
+  /** The terminal's width, when it is one. */
+  readonly columns?: number | undefined;
+}
+
 export interface CliIo {
-  /** `columns`: the terminal's width, when it is one. */
-  stdout: { write(s: string): unknown; readonly columns?: number | undefined };
-  stderr: { write(s: string): unknown; readonly columns?: number | undefined };
+  stdout: CliStream;
+  stderr: CliStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Replacements for the network and its waits (tests only). */
@@ -63,11 +74,13 @@ async function runAccountCommand(args: AccountArgs, io: CliIo): Promise<number> 
   return args.command === 'models' ? runModels(ctx) : runDoctor(ctx);
 }
 
-// The same streams, with every credential from the environment masked.
+// The same streams, with every credential from the environment masked and, as a last line of
+// defence behind printable() on each untrusted value, no control character but newline let through.
 function redactingIo(io: CliIo): CliIo {
   const secrets = secretsOf(io.env);
-  const mask = (stream: CliIo['stdout']) => ({
-    write: (s: string) => stream.write(redact(String(s), secrets)),
+  const mask = (stream: CliStream): CliStream => ({
+    write: (s: string) => stream.write(printableOutput(redact(String(s), secrets))),
+    writeControl: (s: string) => (stream.writeControl ?? stream.write).call(stream, redact(String(s), secrets)),
     get columns() {
       return stream.columns;
     },
@@ -75,23 +88,24 @@ function redactingIo(io: CliIo): CliIo {
   return { ...io, stdout: mask(io.stdout), stderr: mask(io.stderr) };
 }
 
+// Messages carry file names, argv and server text: each is printed on one line, escaped.
 function reportError(error: unknown, io: CliIo, debug: boolean): number {
   if (error instanceof ArgsError) {
-    io.stderr.write(`slide-illustrate: ${error.message}\nRun "slide-illustrate --help" for usage.\n`);
+    io.stderr.write(`slide-illustrate: ${printable(error.message)}\nRun "slide-illustrate --help" for usage.\n`);
     return 2;
   }
   if (error instanceof ConfigError) {
-    io.stderr.write(`slide-illustrate: ${error.problems.length > 1 ? `${error.message.split(': ')[0]}:\n  ${error.problems.join('\n  ')}` : error.message}\n`);
+    io.stderr.write(`slide-illustrate: ${error.problems.length > 1 ? `${printable(error.message.split(': ')[0]!)}:\n  ${error.problems.map(printable).join('\n  ')}` : printable(error.message)}\n`);
     if (debug && error.stack) io.stderr.write(error.stack + '\n');
     return 2;
   }
   if (error instanceof SlideIllustrateError) {
-    io.stderr.write(`slide-illustrate: ${error.message}\n`);
+    io.stderr.write(`slide-illustrate: ${printable(error.message)}\n`);
     if (debug && error.stack) io.stderr.write(error.stack + '\n');
     return error.exitCode;
   }
   // A bug: one line unless --debug, which shows the stack.
-  io.stderr.write(`slide-illustrate: unexpected error: ${messageOf(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
+  io.stderr.write(`slide-illustrate: unexpected error: ${printable(messageOf(error))}${debug ? '' : ' (run with --debug for details)'}\n`);
   if (debug && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
   return 1;
 }
