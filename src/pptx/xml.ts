@@ -47,7 +47,8 @@ function decodeStrict(bytes: Uint8Array, encoding: 'utf-8' | 'utf-16le' | 'utf-1
     const shown = encoding === 'utf-8' ? 'UTF-8' : 'UTF-16';
     throw new XmlEncodingError(`not valid ${shown} text${encoding === 'utf-8' ? ' (a legacy code page such as Windows-1252?)' : ''}; OOXML parts must be UTF-8 or UTF-16`);
   }
-  if (encoding !== 'utf-8') checkDeclaredEncoding(text.slice(0, 256));
+  // Behind a BOM too: a UTF-8 BOM before encoding="ISO-8859-1" is a contradiction we would write back.
+  checkDeclaredEncoding(text.slice(0, 256));
   return text;
 }
 

@@ -23,7 +23,8 @@ describe('decodeXmlBytes', () => {
     const sjis = Buffer.concat([Buffer.from("<?xml version='1.0' encoding='Shift_JIS'?><t>"), Buffer.from([0x88, 0xc0, 0x91, 0x53]), Buffer.from('</t>')]);
     expect(() => decodeXmlBytes(sjis)).toThrow(/declares encoding "Shift_JIS"/);
     expect(() => decodeXmlBytes(Buffer.from('<?xml version="1.0" encoding="windows-1252" standalone="yes"?><t>plain</t>'))).toThrow(/windows-1252/);
-    // Also behind a UTF-16 BOM.
+    // Also behind a BOM.
+    expect(() => decodeXmlBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><t/>')]))).toThrow(/ISO-8859-1/);
     expect(() => decodeXmlBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><t/>', 'utf16le')]))).toThrow(/ISO-8859-1/);
   });
   it('refuses bytes that are not valid in the encoding found, rather than reading U+FFFD', () => {
