@@ -96,16 +96,24 @@ function reportError(error: unknown, io: CliIo, debug: boolean): number {
   }
   if (error instanceof ConfigError) {
     io.stderr.write(`slide-illustrate: ${error.problems.length > 1 ? `${printable(error.message.split(': ')[0]!)}:\n  ${error.problems.map(printable).join('\n  ')}` : printable(error.message)}\n`);
-    if (debug && error.stack) io.stderr.write(error.stack + '\n');
+    if (debug) io.stderr.write(stackOf(error));
     return 2;
   }
   if (error instanceof SlideIllustrateError) {
     io.stderr.write(`slide-illustrate: ${printable(error.message)}\n`);
-    if (debug && error.stack) io.stderr.write(error.stack + '\n');
+    if (debug) io.stderr.write(stackOf(error));
     return error.exitCode;
   }
   // A bug: one line unless --debug, which shows the stack.
   io.stderr.write(`slide-illustrate: unexpected error: ${printable(messageOf(error))}${debug ? '' : ' (run with --debug for details)'}\n`);
-  if (debug && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+  if (debug) io.stderr.write(stackOf(error));
   return 1;
+}
+
+// --debug's stack, its message line(s) escaped like the message itself (a newline in a file name
+// must not start a line of its own there either).
+function stackOf(error: unknown): string {
+  if (!(error instanceof Error) || !error.stack) return '';
+  const head = `${error.name}: ${error.message}`;
+  return error.stack.startsWith(head) ? `${printable(head)}${error.stack.slice(head.length)}\n` : `${error.stack}\n`;
 }

@@ -1,7 +1,7 @@
 // Hostile text in decks and file names: parts in a legacy encoding are refused, and nothing a deck,
 // a file name or a server says can drive the terminal (escape sequences, forged lines, bidi reordering).
 import { existsSync } from 'node:fs';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
@@ -121,6 +121,13 @@ describe('terminal injection', () => {
     expect(missing.code).toBe(2);
     expectPrintable(missing);
     expect((missing.stdout + missing.stderr).trim()).toMatch(/gone\\u001b\[2J\\n✓ fake ok\.pptx: no such file$/);
+    // A usage error through the error boundary; --debug adds the stack, whose message line is escaped too.
+    await mkdir(path.join(cwd, 'empty\n✓ fake ok'));
+    const debug = await runCli(['empty\n✓ fake ok', '--debug'], { cwd });
+    expect(debug.code).toBe(2);
+    expectPrintable(debug);
+    expect(debug.stderr).toContain('slide-illustrate: no decks found in empty\\n✓ fake ok (looked for');
+    expect(debug.stderr).toMatch(/\n\s+at /);
   });
 
   it('on a terminal: the live display keeps its own cursor codes, the names in it are escaped', async () => {
