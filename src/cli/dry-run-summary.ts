@@ -4,6 +4,7 @@ import path from 'node:path';
 import { estimateCost, formatCost, type Prices } from '../pipeline/cost.js';
 import type { DeckJob } from '../pipeline/deck-jobs.js';
 import type { BatchReport, DeckReport, SlideReport } from '../pipeline/types.js';
+import { printable } from './printable.js';
 import { costJson } from './summary.js';
 
 /** EMU per centimetre. */
@@ -39,19 +40,19 @@ export function dryRunTotals(batch: BatchReport, maxImages: number | undefined):
 
 // Every deck with its slides (prompt and place, or why not), then one line of totals.
 export function formatDryRun(batch: BatchReport, jobs: DeckJob[], options: { cwd: string; prices: Prices; maxImages: number | undefined; offline: boolean }): string {
-  const rel = (p: string) => path.relative(options.cwd, p) || p;
+  const rel = (p: string) => printable(path.relative(options.cwd, p) || p);
   const lines: string[] = [];
   for (const deck of batch.decks) {
     if (!deck.slides.length && deck.error) {
-      lines.push(`✗ ${deck.error.replace(deck.input, rel(deck.input))}`);
+      lines.push(`✗ ${printable(deck.error.replace(deck.input, path.relative(options.cwd, deck.input) || deck.input))}`);
       continue;
     }
     const output = outputOf(jobs, deck);
     lines.push(`${rel(deck.input)}${output ? ` → ${rel(output)}` : ''} (not written: dry run)`);
     for (const s of deck.slides) {
-      const title = s.title ? ` "${s.title}"` : '';
-      if (s.status !== 'illustrated') lines.push(`  slide ${s.number}${title}: ${s.status}: ${s.reason ?? 'unknown'}`);
-      else lines.push(`  slide ${s.number}${title}: ${place(s)}${s.cached?.image ? ' (image cached)' : ''}`, `    ${s.prompt ?? ''}`);
+      const title = s.title ? ` "${printable(s.title)}"` : '';
+      if (s.status !== 'illustrated') lines.push(`  slide ${s.number}${title}: ${s.status}: ${printable(s.reason ?? 'unknown')}`);
+      else lines.push(`  slide ${s.number}${title}: ${place(s)}${s.cached?.image ? ' (image cached)' : ''}`, `    ${printable(s.prompt ?? '')}`);
     }
   }
   const t = dryRunTotals(batch, options.maxImages);

@@ -11,12 +11,23 @@ import { runIllustrate } from './commands/illustrate.js';
 import { runInit } from './commands/init.js';
 import { runModels } from './commands/models.js';
 import { runScheduleCommand } from './commands/schedule.js';
+import { printable, printableOutput } from './printable.js';
 import { httpOverrides } from './run-context.js';
 
+/**
+ * An output stream. `write` is for text: main() escapes any control character in it but newlines.
+ * `writeControl`, when present, passes terminal sequences of our own (the live display) unescaped.
+ */
+export interface CliStream {
+  write(s: string): unknown;
+  writeControl?(s: string): unknown;
+  /** The terminal's width, when it is one. */
+  readonly columns?: number | undefined;
+}
+
 export interface CliIo {
-  /** `columns`: the terminal's width, when it is one. */
-  stdout: { write(s: string): unknown; readonly columns?: number | undefined };
-  stderr: { write(s: string): unknown; readonly columns?: number | undefined };
+  stdout: CliStream;
+  stderr: CliStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Replacements for the network and its waits (tests only). */
@@ -64,11 +75,13 @@ async function runAccountCommand(args: AccountArgs, io: CliIo): Promise<number> 
   return args.command === 'models' ? runModels(ctx) : runDoctor(ctx);
 }
 
-// The same streams, with every credential from the environment masked.
+// The same streams, with every credential from the environment masked and, as a last line of
+// defence behind printable() on each untrusted value, no control character but newline let through.
 function redactingIo(io: CliIo): CliIo {
   const secrets = secretsOf(io.env);
-  const mask = (stream: CliIo['stdout']) => ({
-    write: (s: string) => stream.write(redact(String(s), secrets)),
+  const mask = (stream: CliStream): CliStream => ({
+    write: (s: string) => stream.write(printableOutput(redact(String(s), secrets))),
+    writeControl: (s: string) => (stream.writeControl ?? stream.write).call(stream, redact(String(s), secrets)),
     get columns() {
       return stream.columns;
     },
@@ -76,23 +89,32 @@ function redactingIo(io: CliIo): CliIo {
   return { ...io, stdout: mask(io.stdout), stderr: mask(io.stderr) };
 }
 
+// Messages carry file names, argv and server text: each is printed on one line, escaped.
 function reportError(error: unknown, io: CliIo, debug: boolean): number {
   if (error instanceof ArgsError) {
-    io.stderr.write(`slide-illustrate: ${error.message}\nRun "slide-illustrate --help" for usage.\n`);
+    io.stderr.write(`slide-illustrate: ${printable(error.message)}\nRun "slide-illustrate --help" for usage.\n`);
     return 2;
   }
   if (error instanceof ConfigError) {
-    io.stderr.write(`slide-illustrate: ${error.problems.length > 1 ? `${error.message.split(': ')[0]}:\n  ${error.problems.join('\n  ')}` : error.message}\n`);
-    if (debug && error.stack) io.stderr.write(error.stack + '\n');
+    io.stderr.write(`slide-illustrate: ${error.problems.length > 1 ? `${printable(error.message.split(': ')[0]!)}:\n  ${error.problems.map(printable).join('\n  ')}` : printable(error.message)}\n`);
+    if (debug) io.stderr.write(stackOf(error));
     return 2;
   }
   if (error instanceof SlideIllustrateError) {
-    io.stderr.write(`slide-illustrate: ${error.message}\n`);
-    if (debug && error.stack) io.stderr.write(error.stack + '\n');
+    io.stderr.write(`slide-illustrate: ${printable(error.message)}\n`);
+    if (debug) io.stderr.write(stackOf(error));
     return error.exitCode;
   }
   // A bug: one line unless --debug, which shows the stack.
-  io.stderr.write(`slide-illustrate: unexpected error: ${messageOf(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
-  if (debug && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+  io.stderr.write(`slide-illustrate: unexpected error: ${printable(messageOf(error))}${debug ? '' : ' (run with --debug for details)'}\n`);
+  if (debug) io.stderr.write(stackOf(error));
   return 1;
+}
+
+// --debug's stack, its message line(s) escaped like the message itself (a newline in a file name
+// must not start a line of its own there either).
+function stackOf(error: unknown): string {
+  if (!(error instanceof Error) || !error.stack) return '';
+  const head = `${error.name}: ${error.message}`;
+  return error.stack.startsWith(head) ? `${printable(head)}${error.stack.slice(head.length)}\n` : `${error.stack}\n`;
 }

@@ -2,6 +2,7 @@
 // decks, slides, prompts, images and a time-left estimate from the rate of finished slides.
 import path from 'node:path';
 import type { PipelineEvent } from '../pipeline/types.js';
+import { printable } from './printable.js';
 
 export interface ProgressState {
   apply(event: PipelineEvent): void;
@@ -69,7 +70,7 @@ export function createProgressState(options: ProgressStateOptions): ProgressStat
       if (!options.dryRun) parts.push(`images ${n.images}${n.cached ? ` (${n.cached} cached)` : ''}`);
       if (n.decksDone >= options.decks) parts.push(`done in ${formatClock(now() - started)}`);
       else parts.push(left === undefined ? 'time left: after the first slide' : `about ${formatClock(left)} left`);
-      const decks = [...active].map(([input, d]) => `  ▸ ${path.relative(options.cwd, input) || input}  ${d.done}/${d.planned} slides`);
+      const decks = [...active].map(([input, d]) => `  ▸ ${printable(path.relative(options.cwd, input) || input)}  ${d.done}/${d.planned} slides`);
       return [parts.join(' · '), ...decks].map((line) => cut(line, width));
     },
   };

@@ -4,15 +4,16 @@
 // Nothing with --quiet, nor with --json off a terminal (stdout then carries the JSON alone).
 import path from 'node:path';
 import type { createLogUpdate as CreateLogUpdate } from 'log-update';
-import type { DeckReport, PipelineEvent, SlideReport } from '../pipeline/types.js';
+import { countSlides, type DeckReport, type PipelineEvent, type SlideReport } from '../pipeline/types.js';
 import type { Verbosity } from './args.js';
-import type { CliIo } from './main.js';
+import type { CliIo, CliStream } from './main.js';
+import { printable } from './printable.js';
 import { createProgressState, type ProgressState } from './progress-state.js';
 import { formatDeckLine } from './summary.js';
 
 export type ProgressMode = 'live' | 'lines' | 'off';
 
-type Stream = CliIo['stdout'];
+type Stream = CliStream;
 
 export interface Progress {
   readonly mode: ProgressMode;
@@ -64,7 +65,7 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
   const printed = new Set<string>();
   // A terminal that reports no size (0 or unset, as under some CI and `script`) is taken as 80 wide.
   const width = () => stream.columns || 80;
-  const rel = (p: string) => path.relative(io.cwd, p) || p;
+  const rel = (p: string) => printable(path.relative(io.cwd, p) || p);
   let state: ProgressState | undefined;
   let decks = 0;
   let render: ReturnType<typeof CreateLogUpdate> | undefined;
@@ -113,7 +114,7 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
   const deckDone = (report: DeckReport) => {
     if (decks < 2 || mode === 'off') return;
     printed.add(report.input);
-    log(formatDeckLine(report, io.cwd));
+    log(dryRun && !report.error ? dryRunDeckLine(rel(report.input), report) : formatDeckLine(report, io.cwd));
   };
 
   const slideDone = (input: string, slide: SlideReport) => {
@@ -133,7 +134,8 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
       state = createProgressState({ decks: n, cwd: io.cwd, dryRun, now });
       // showCursor: hiding it would write to process.stderr (not our stream) and hook process exit.
       // isTTY lets log-update wrap each frame in synchronized-output marks, so terminals draw it at once.
-      const terminal = { write: (s: string) => stream.write(s), isTTY: true, get columns() { return width(); } };
+      // The frame's cursor and erase sequences are ours: they go out unescaped, its text is made printable.
+      const terminal = { write: (s: string) => (stream.writeControl ?? stream.write).call(stream, s), isTTY: true, get columns() { return width(); } };
       if (createLogUpdate) render = createLogUpdate(terminal as unknown as NodeJS.WritableStream, { showCursor: true });
       draw(true);
     },
@@ -152,10 +154,17 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
   };
 }
 
+/** A dry run writes no deck: "✓ decks/q3.pptx: 5 planned, 1 skipped, 0 failed (dry run)", not "failed". */
+function dryRunDeckLine(deck: string, report: DeckReport): string {
+  const c = countSlides(report);
+  const mark = { ok: '✓', partial: '!', failed: '✗', refused: '✗', unchanged: '·' }[report.status];
+  return `${mark} ${deck}: ${c.illustrated} planned, ${c.skipped} skipped, ${c.failed} failed (dry run)`;
+}
+
 /** "✓ decks/q3.pptx slide 4: illustrated (3.1 s; cached: prompt)", "· … slide 5: skipped: over --max-images". */
 export function slideLine(deck: string, slide: SlideReport, dryRun: boolean): string {
   const where = `${deck} slide ${slide.number}`;
-  if (slide.status !== 'illustrated') return `${slide.status === 'failed' ? '✗' : '·'} ${where}: ${slide.status}: ${slide.reason ?? 'unknown'}`;
+  if (slide.status !== 'illustrated') return `${slide.status === 'failed' ? '✗' : '·'} ${where}: ${slide.status}: ${printable(slide.reason ?? 'unknown')}`;
   const cached = [slide.cached?.prompt && 'prompt', slide.cached?.image && 'image'].filter(Boolean).join(', ');
   return `✓ ${where}: ${dryRun ? 'prompt written' : 'illustrated'} (${((slide.ms ?? 0) / 1000).toFixed(1)} s${cached ? `; cached: ${cached}` : ''})`;
 }

@@ -6,6 +6,7 @@ import { createRunResources, type RunResources } from '../pipeline/run-resources
 import type { HttpOverrides } from '../providers/provider-http.js';
 import type { RunArgs } from './args.js';
 import type { CliIo } from './main.js';
+import { printable } from './printable.js';
 
 export interface RunContext extends RunResources {
   config: Config;
@@ -30,7 +31,7 @@ export async function createRunContext(flags: RunArgs, io: CliIo, options: RunCo
     cwd: io.cwd,
     force: flags.force,
     http: httpOverrides(io, flags.debug),
-    onWarning: (message) => io.stderr.write(`slide-illustrate: warning: ${message}\n`),
+    onWarning: (message) => io.stderr.write(`slide-illustrate: warning: ${printable(message)}\n`),
     maxImages: options.maxImages,
   });
   return { config, ...resources };
@@ -43,5 +44,5 @@ export function configOverrides(flags: RunArgs): DeepPartial<Config> {
 
 /** Network overrides plus, with --debug, one stderr line per failed attempt. */
 export function httpOverrides(io: CliIo, debug: boolean): HttpOverrides {
-  return { ...io.http, log: debug ? (line) => io.stderr.write(`debug: ${line}\n`) : io.http?.log };
+  return { ...io.http, log: debug ? (line) => io.stderr.write(`debug: ${printable(line)}\n`) : io.http?.log };
 }

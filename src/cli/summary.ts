@@ -2,23 +2,28 @@
 // machine-readable --json shape (documented in README, "JSON summary").
 import path from 'node:path';
 import { estimateCost, formatCost, type CostEstimate, type Prices } from '../pipeline/cost.js';
+import { printable } from './printable.js';
 import { countCacheHits, countSlides, type BatchReport, type CacheHits, type DeckReport, type DeckStatus, type SlideStatus, type Usage } from '../pipeline/types.js';
 
 // The multi-line summary of a single-deck run: counts, reasons per slide, warnings, API use and cost, output.
 export function formatDeckSummary(report: DeckReport, cwd = process.cwd(), prices?: Prices): string {
   const rel = relativeTo(cwd);
   if (report.status === 'refused' || (report.status === 'failed' && !report.slides.length)) {
-    return `✗ ${report.error ?? `${rel(report.input)}: failed`}`;
+    return `✗ ${report.error ? printable(report.error) : `${rel(report.input)}: failed`}`;
   }
   const c = countSlides(report);
   const lines = [`${rel(report.input)}: ${report.slides.length} slides read, ${c.illustrated} illustrated, ${c.skipped} skipped, ${c.failed} failed (${seconds(report.ms)})`];
   const reasons = new Map<string, number[]>();
-  for (const s of report.slides) if (s.status !== 'illustrated') reasons.set(`${s.status}: ${s.reason ?? 'unknown'}`, [...(reasons.get(`${s.status}: ${s.reason ?? 'unknown'}`) ?? []), s.number]);
+  for (const s of report.slides) {
+    if (s.status === 'illustrated') continue;
+    const why = `${s.status}: ${printable(s.reason ?? 'unknown')}`;
+    reasons.set(why, [...(reasons.get(why) ?? []), s.number]);
+  }
   for (const [why, numbers] of reasons) lines.push(`  ${why} — slide${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')}`);
-  for (const w of report.warnings) lines.push(`  warning: ${w}`);
+  for (const w of report.warnings) lines.push(`  warning: ${printable(w)}`);
   const api = formatApi(report.usage, countCacheHits(report), prices);
   if (api) lines.push(`  ${api}`);
-  lines.push(report.output ? `  → ${rel(report.output)}` : `  nothing written${report.error ? `: ${report.error}` : ''}`);
+  lines.push(report.output ? `  → ${rel(report.output)}` : `  nothing written${report.error ? `: ${printable(report.error)}` : ''}`);
   return lines.join('\n');
 }
 
@@ -45,9 +50,9 @@ export function formatDeckLine(deck: DeckReport, cwd = process.cwd()): string {
   const mark = { ok: '✓', partial: '!', failed: '✗', refused: '✗', unchanged: '·' }[deck.status];
   let line: string;
   if (deck.status === 'unchanged') line = `${mark} ${rel(deck.input)}: unchanged since the last pass`;
-  else if (!deck.output) line = `${mark} ${deck.error?.replace(deck.input, rel(deck.input)) ?? `${rel(deck.input)}: failed`}`;
+  else if (!deck.output) line = `${mark} ${deck.error ? printable(deck.error.replace(deck.input, path.relative(cwd, deck.input) || deck.input)) : `${rel(deck.input)}: failed`}`;
   else line = `${mark} ${rel(deck.input)} → ${rel(deck.output)}: ${c.illustrated} illustrated, ${c.skipped} skipped, ${c.failed} failed (${seconds(deck.ms)})`;
-  return [line, ...deck.warnings.map((w) => `    warning: ${w}`)].join('\n');
+  return [line, ...deck.warnings.map((w) => `    warning: ${printable(w)}`)].join('\n');
 }
 
 export interface DeckJson {
@@ -119,7 +124,7 @@ function formatApi(u: Usage, hits: CacheHits, prices?: Prices): string {
 }
 
 function relativeTo(cwd: string) {
-  return (p: string) => path.relative(cwd, p) || p;
+  return (p: string) => printable(path.relative(cwd, p) || p);
 }
 
 function seconds(ms: number): string {

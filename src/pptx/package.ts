@@ -112,8 +112,15 @@ export class Package {
     return Buffer.concat(chunks);
   }
 
+  // A part's text; one that is not UTF-8 or UTF-16 is a DeckFormatError naming the part.
   async readText(name: string): Promise<string> {
-    return decodeXmlBytes(await this.readBytes(name));
+    const bytes = await this.readBytes(name);
+    try {
+      return decodeXmlBytes(bytes);
+    } catch (error) {
+      if (error instanceof XmlSafetyError) throw new DeckFormatError(this.file, error.message, name);
+      throw error;
+    }
   }
 
   // Parsed XML of a part, cached; malformed or unsafe XML is a DeckFormatError naming the part.

@@ -24,6 +24,11 @@ export interface SlideModel {
   /** The layout's type: "title" for title slides, "secHead" for section headers … */
   layoutType: string | undefined;
   rels: Relationship[];
+  /**
+   * Set when p:sldIdLst lists this slide's part again: the number of its first listing. The part is
+   * read once and illustrated once; this listing is skipped (a picture would be added to it twice).
+   */
+  duplicateOf?: number | undefined;
 }
 
 export interface Presentation {
@@ -79,13 +84,23 @@ export async function readPresentation(file: string, bytes: Uint8Array): Promise
   const boxCache = new Map<string, Promise<PlaceholderBoxes>>();
   const slides: SlideModel[] = [];
   const ids = children(child(presentation, 'sldIdLst'), 'sldId');
+  const byPart = new Map<string, SlideModel>();
   for (const [i, sldId] of ids.entries()) {
     const rid = attrByPrefix(sldId);
     const rel = presRels.find((r) => r.id === rid);
     if (!rel || rel.external || !pkg.has(rel.target)) {
       throw new DeckFormatError(file, `slide ${i + 1} points at a missing part (${rid ?? 'no r:id'})`, mainPart);
     }
-    slides.push(await readSlide(pkg, pkg.resolve(rel.target)!, i + 1, boxCache));
+    const part = pkg.resolve(rel.target)!;
+    // The same part listed twice (one r:id twice, or two relationships to it) is one slide.
+    const first = byPart.get(part);
+    if (first) {
+      slides.push({ ...first, number: i + 1, duplicateOf: first.number });
+      continue;
+    }
+    const slide = await readSlide(pkg, part, i + 1, boxCache);
+    byPart.set(part, slide);
+    slides.push(slide);
   }
   const rootRels = await readRels(pkg, '');
   const signed = rootRels.some((r) => r.type.endsWith('/digital-signature/origin'));

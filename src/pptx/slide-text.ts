@@ -1,6 +1,6 @@
 // Pure text extraction from a slide's shape tree: titles, bodies, tables, groups, SmartArt and charts.
 import type { SlideText } from '../providers/types.js';
-import { attr, child, children, path, type XmlElement } from './xml.js';
+import { attr, child, children, path, stripXmlIllegal, type XmlElement } from './xml.js';
 
 /** Placeholder types whose text is slide furniture, not content. */
 const FURNITURE = new Set(['sldNum', 'dt', 'ftr', 'hdr', 'sldImg']);
@@ -38,7 +38,18 @@ export function textBodyText(txBody: XmlElement | undefined): string {
 
 function textOfT(t: XmlElement | undefined): string {
   if (!t) return '';
-  return t.children.map((c) => (typeof c === 'string' ? c : '')).join('');
+  return runText(t.children.map((c) => (typeof c === 'string' ? c : '')).join(''));
+}
+
+/**
+ * Run text as a reader sees it. Office escapes characters XML cannot carry as `_xHHHH_`
+ * (`_x000B_` for a vertical tab, `_x005F_` for a literal underscore): decoded here, a vertical
+ * tab or form feed becomes a line break and every other control character is dropped, so none
+ * reaches a prompt, a report or an XML part we write.
+ */
+export function runText(s: string): string {
+  const decoded = s.includes('_x') ? s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : s;
+  return stripXmlIllegal(decoded.replace(/[\u000B\u000C]/g, '\n'));
 }
 
 /** Picks one branch of mc:AlternateContent: the first Choice, else the Fallback. */

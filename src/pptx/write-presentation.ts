@@ -125,6 +125,8 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
     return '';
   });
   changed.set('[Content_Types].xml', typesXml);
+  // Every part we write is UTF-8: a UTF-16 declaration read from the input ([Content_Types].xml, _rels/.rels) would now lie.
+  for (const [part, xml] of changed) changed.set(part, normaliseDeclaration(xml));
   for (const [part, xml] of changed) zip.file(pkg.resolve(part) ?? part, xml, { createFolders: false, compression: 'DEFLATE' });
   await validateChanges(pres.file, zip, [...new Set([...changed.keys(), ...newParts])], () => partProblems(original, touched));
   // Validated: the changed XML goes in deflated natively too, so the zip stream only copies bytes.

@@ -18,15 +18,63 @@ export class XmlSafetyError extends Error {
   override name = 'XmlSafetyError';
 }
 
+/** A part whose bytes are not UTF-8 or UTF-16 text, which is all OOXML allows (ECMA-376 Part 2, 8.1.4). */
+export class XmlEncodingError extends XmlSafetyError {
+  override name = 'XmlEncodingError';
+}
+
 // Decode part bytes by their BOM (UTF-8, UTF-16LE/BE); jszip's async("string") garbles UTF-16.
+// Decoding is strict: a part declaring another encoding, or bytes that are not valid in the
+// encoding found, is refused rather than read with U+FFFD in place of its letters (and written back so).
 export function decodeXmlBytes(bytes: Uint8Array): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const b = bytes;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return decodeStrict(b.subarray(3), 'utf-8');
+  if (b[0] === 0xff && b[1] === 0xfe) return decodeStrict(b.subarray(2), 'utf-16le');
+  if (b[0] === 0xfe && b[1] === 0xff) return decodeStrict(b.subarray(2), 'utf-16be');
   // UTF-16 without BOM starts with "<\0" or "\0<".
-  if (bytes[0] === 0x3c && bytes[1] === 0x00) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes[0] === 0x00 && bytes[1] === 0x3c) return new TextDecoder('utf-16be').decode(bytes);
-  return new TextDecoder('utf-8').decode(bytes);
+  if (b[0] === 0x3c && b[1] === 0x00) return decodeStrict(b, 'utf-16le');
+  if (b[0] === 0x00 && b[1] === 0x3c) return decodeStrict(b, 'utf-16be');
+  // An ASCII-compatible part: its declaration, if any, must not name a legacy code page.
+  checkDeclaredEncoding(Buffer.from(b.buffer, b.byteOffset, Math.min(b.byteLength, 256)).toString('latin1'));
+  return decodeStrict(b, 'utf-8');
+}
+
+function decodeStrict(bytes: Uint8Array, encoding: 'utf-8' | 'utf-16le' | 'utf-16be'): string {
+  let text: string;
+  try {
+    text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    const shown = encoding === 'utf-8' ? 'UTF-8' : 'UTF-16';
+    throw new XmlEncodingError(`not valid ${shown} text${encoding === 'utf-8' ? ' (a legacy code page such as Windows-1252?)' : ''}; OOXML parts must be UTF-8 or UTF-16`);
+  }
+  // Behind a BOM too: a UTF-8 BOM before encoding="ISO-8859-1" is a contradiction we would write back.
+  checkDeclaredEncoding(text.slice(0, 256));
+  return text;
+}
+
+/** Encoding names a part may declare: OOXML parts are UTF-8 or UTF-16. */
+const ALLOWED_ENCODING = /^(utf-?8|utf-?16(le|be)?)$/i;
+
+// Refuses `<?xml … encoding="ISO-8859-1"?>`, `Shift_JIS` and every other non-Unicode declaration.
+function checkDeclaredEncoding(head: string): void {
+  const m = /^\uFEFF?<\?xml\b[^>]*?\bencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(head);
+  const declared = m ? (m[1] ?? m[2] ?? '') : undefined;
+  if (declared !== undefined && !ALLOWED_ENCODING.test(declared.trim())) {
+    throw new XmlEncodingError(`declares encoding ${JSON.stringify(declared.slice(0, 40))}; OOXML parts must be UTF-8 or UTF-16`);
+  }
+}
+
+/** Characters XML 1.0 cannot carry: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; unpaired surrogates. */
+const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Removes what XML 1.0 cannot carry, so it reaches neither a prompt nor a part we write. */
+export function stripXmlIllegal(s: string): string {
+  return s.replace(XML_ILLEGAL, '');
+}
+
+/** True for code points XML 1.0 allows as a character (reference). */
+function isXmlChar(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
 }
 
 const parser = new XMLParser({
@@ -76,11 +124,12 @@ export function checkXmlSafety(text: string): void {
 type RawNode = Record<string, unknown>;
 
 function convert(node: RawNode): XmlNode {
-  if ('#text' in node) return decodeEntities(String(node['#text']));
+  // Raw control characters are not well-formed XML; they are dropped rather than passed on.
+  if ('#text' in node) return stripXmlIllegal(decodeEntities(String(node['#text'])));
   const attrsRaw = (node[':@'] ?? {}) as Record<string, unknown>;
   const name = Object.keys(node).find((k) => k !== ':@') ?? '';
   const attrs: Record<string, string> = {};
-  for (const [k, v] of Object.entries(attrsRaw)) attrs[k] = decodeEntities(String(v));
+  for (const [k, v] of Object.entries(attrsRaw)) attrs[k] = stripXmlIllegal(decodeEntities(String(v)));
   const kids = ((node[name] ?? []) as RawNode[]).map(convert);
   // Whitespace between elements is formatting; whitespace alone in a leaf (<a:t> </a:t>) is content.
   const mixed = kids.some((k) => typeof k !== 'string');
@@ -94,13 +143,14 @@ export function localName(qname: string): string {
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-// One linear pass over the five predefined entities and numeric references; bad ones become U+FFFD.
+// One linear pass over the five predefined entities and numeric references; bad ones, and references
+// to characters XML cannot carry (&#1;, &#xFFFE;), become U+FFFD.
 export function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, body: string) => {
     if (body[0] === '#') {
       const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      if (!Number.isFinite(code) || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) || code === 0) return '\uFFFD';
+      if (!Number.isFinite(code) || !isXmlChar(code)) return '\uFFFD';
       return String.fromCodePoint(code);
     }
     return NAMED[body] ?? whole;
@@ -113,8 +163,8 @@ export function escapeXml(s: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    // Characters XML 1.0 cannot carry at all.
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+    // Characters XML 1.0 cannot carry at all, unpaired surrogates included.
+    .replace(XML_ILLEGAL, '');
 }
 
 // --- tree helpers (prefix-free) ---

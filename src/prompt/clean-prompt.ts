@@ -33,6 +33,9 @@ export function cleanPrompt(raw: string): string {
     }
   }
   s = s.replace(/\s+/g, ' ').trim();
+  // Control characters (ESC, NUL …), U+FFFE/U+FFFF and unpaired surrogates: an image API has no
+  // use for them, and the prompt is also the picture's alt text.
+  s = s.replace(/[\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
   // Surrounding quotes of any kind.
   s = s.replace(/^["'“”«»‘’\s]+/, '').replace(/["'“”«»‘’\s]+$/, '');
   return s;

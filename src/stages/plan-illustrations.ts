@@ -78,6 +78,7 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
 
 function skipReason(slide: SlideModel, pres: Presentation, options: PlanOptions): string | undefined {
   const { title, body, notes } = slide.text;
+  if (slide.duplicateOf !== undefined) return `same slide part as slide ${slide.duplicateOf} (listed twice in the deck)`;
   if (slide.hidden && !options.includeHidden) return 'hidden slide';
   if (!`${title}${body}${notes}`.trim()) return 'no text';
   if (options.placement === 'none') return 'placement is "none"';

@@ -129,6 +129,17 @@ describe('plain lines off a terminal', () => {
     expect(lines).toHaveLength(7);
   });
 
+  it('--dry-run: a finished deck is "planned", not "failed" for want of a written deck', async () => {
+    let out = '';
+    const io: CliIo = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, env: {}, cwd: CWD };
+    const progress = await createProgress({ io, json: false, verbosity: 'normal', dryRun: true });
+    progress.start(2);
+    const slides = [slide(1), slide(2, { status: 'skipped', reason: 'no text' })];
+    for (const input of [A, B]) progress.onEvent({ type: 'deck-done', report: { ...deck(input, slides), output: undefined } });
+    progress.stop();
+    expect(out).toBe('✓ a.pptx: 1 planned, 1 skipped, 0 failed (dry run)\n✓ b.pptx: 1 planned, 1 skipped, 0 failed (dry run)\n');
+  });
+
   it.each([
     ['--quiet', 'quiet', false],
     ['--json', 'normal', true],

@@ -82,6 +82,33 @@ describe('refusing bad and hostile decks', () => {
     expect(e.part).toBe('ppt/slides/slide2.xml');
     expect(e.reason).toMatch(/malformed XML/);
   });
+  it('a slide in a legacy encoding (ISO-8859-1, Shift_JIS) or with invalid UTF-8, naming the part', async () => {
+    const demo = await JSZip.loadAsync(await readFile(fixtures.demo));
+    const utf8 = await demo.file('ppt/slides/slide2.xml')!.async('string');
+    const declared = (enc: string) => utf8.replace(/encoding="UTF-8"/, `encoding="${enc}"`);
+    expect(declared('X')).not.toBe(utf8);
+    const cases: [string, Buffer, RegExp][] = [
+      ['ppt/slides/slide2.xml', Buffer.from(declared('ISO-8859-1').replace('</a:t>', 'é</a:t>'), 'latin1'), /declares encoding "ISO-8859-1"/],
+      ['ppt/slides/slide2.xml', Buffer.from(declared('Shift_JIS')), /declares encoding "Shift_JIS"/],
+      ['ppt/slides/slide2.xml', Buffer.from(utf8.replace('</a:t>', 'é</a:t>'), 'latin1'), /not valid UTF-8 text/],
+      ['[Content_Types].xml', Buffer.from((await demo.file('[Content_Types].xml')!.async('string')).replace(/encoding="UTF-8"/, 'encoding="windows-1252"')), /declares encoding "windows-1252"/],
+    ];
+    for (const [part, bytes, reason] of cases) {
+      const e = await refusal(await demoWith((zip) => void zip.file(part, bytes)));
+      expect(e.part).toBe(part);
+      expect(e.reason).toMatch(reason);
+      expect(e.reason).toMatch(/OOXML parts must be UTF-8 or UTF-16/);
+    }
+  });
+  it('a slide in UTF-16 with a BOM is still read, accents intact', async () => {
+    const bytes = await demoWith(async (zip) => {
+      const xml = (await zip.file('ppt/slides/slide1.xml')!.async('string')).replace(/encoding="UTF-8"/, 'encoding="UTF-16"');
+      zip.file('ppt/slides/slide1.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
+    });
+    const [plain, utf16] = [await readPresentation('demo.pptx', await readFile(fixtures.demo)), await readPresentation('demo.pptx', bytes)];
+    expect(utf16.slides[0]!.text).toEqual(plain.slides[0]!.text);
+    expect(utf16.slides[0]!.text.title).not.toBe('');
+  });
   it('DOCTYPE and entity declarations (billion laughs)', async () => {
     const bomb = '<?xml version="1.0"?><!DOCTYPE p:sld [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><p:sld xmlns:p="x"><p:cSld><p:spTree/></p:cSld></p:sld>';
     const e = await refusal(await demoWith((zip) => void zip.file('ppt/slides/slide1.xml', bomb)));

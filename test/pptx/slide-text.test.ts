@@ -34,6 +34,11 @@ describe('extractSlideText', () => {
       { title: '', body: 'Header\n007' },
     ],
     [
+      'Office _xHHHH_ escapes decode; a vertical tab is a line break, other controls never come through',
+      sp(2, p('Sa_x0001_fe_x001B_]0;pwned_x0007_ty'), '<p:ph type="title"/>') + sp(3, p('one_x000B_two') + p('keep _x005F_x0041_ literal, _x00E9_t_x00E9_, _xD800_lone'), '<p:ph idx="1"/>'),
+      { title: 'Safe]0;pwnedty', body: 'one\ntwo\nkeep _x0041_ literal, été, lone' },
+    ],
+    [
       'SmartArt text comes from its data part through the relationship id',
       `<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="4" name="D"/><p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr><p:xfrm/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram"><dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" r:dm="rId2" r:lo="rId3" r:qs="rId4" r:cs="rId5"/></a:graphicData></a:graphic></p:graphicFrame>`,
       { title: '', body: 'Plan\nBuild\nShip' },

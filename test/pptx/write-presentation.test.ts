@@ -206,6 +206,27 @@ describe('fidelity on unusual packages', () => {
     expect(written).toContain('name="slide-illustrate ');
     expect((await checkPackage(await readFile(out), await readFile(input))).problems).toEqual([]);
   });
+
+  it('every UTF-16 part it rewrites ([Content_Types].xml, a slide\'s .rels) is written as UTF-8 and declared so', async () => {
+    const zip = await JSZip.loadAsync(await readFile(fixtures.bullets));
+    const parts = ['[Content_Types].xml', 'ppt/slides/_rels/slide1.xml.rels'];
+    for (const part of parts) {
+      const xml = await zip.file(part)!.async('string');
+      expect(xml).toMatch(/^<\?xml[^>]*encoding="UTF-8"/);
+      zip.file(part, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(xml.replace(/encoding="UTF-8"/, 'encoding="UTF-16"'), 'utf16le').swap16()]));
+    }
+    const dir = await tempDir();
+    const input = path.join(dir, 'utf16.pptx');
+    await writeFile(input, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    const out = path.join(dir, 'out.pptx');
+    expect((await illustrateOffline(input, out)).status).toBe('ok');
+    const written = await JSZip.loadAsync(await readFile(out));
+    for (const part of parts) {
+      const bytes = await written.file(part)!.async('nodebuffer');
+      expect(bytes.toString('utf8', 0, 60)).toMatch(/^<\?xml[^>]*encoding="UTF-8"/);
+    }
+    expect((await checkPackage(await readFile(out), await readFile(input))).problems).toEqual([]);
+  });
 });
 
 describe('the package validator', () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkXmlSafety, childRanges, decodeEntities, decodeXmlBytes, MAX_XML_DEPTH, parseXml, textOf, XmlSafetyError } from '../../src/pptx/xml.js';
+import { checkXmlSafety, childRanges, decodeEntities, decodeXmlBytes, escapeXml, MAX_XML_DEPTH, parseXml, stripXmlIllegal, textOf, XmlEncodingError, XmlSafetyError } from '../../src/pptx/xml.js';
+
+/** XML 1.0's forbidden characters, as a test of what must never come out of a part. */
+const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 describe('decodeXmlBytes', () => {
   const xml = '<?xml version="1.0"?><a:t xmlns:a="x">Sécurité 安全</a:t>';
@@ -11,6 +14,35 @@ describe('decodeXmlBytes', () => {
     expect(decodeXmlBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]))).toBe(xml);
     const be = Buffer.from(xml, 'utf16le').swap16();
     expect(decodeXmlBytes(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toBe(xml);
+  });
+  it('refuses a part declaring a legacy encoding instead of reading it as UTF-8 (ISO-8859-1, Shift_JIS, Windows-1252)', () => {
+    const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a:t xmlns:a="x">Sécurité</a:t>', 'latin1');
+    expect(() => decodeXmlBytes(latin1)).toThrow(XmlEncodingError);
+    expect(() => decodeXmlBytes(latin1)).toThrow(/declares encoding "ISO-8859-1"; OOXML parts must be UTF-8 or UTF-16/);
+    // Shift_JIS bytes of 安全 (0x88C0 0x91 0x53); pure-ASCII content is refused by its declaration alone.
+    const sjis = Buffer.concat([Buffer.from("<?xml version='1.0' encoding='Shift_JIS'?><t>"), Buffer.from([0x88, 0xc0, 0x91, 0x53]), Buffer.from('</t>')]);
+    expect(() => decodeXmlBytes(sjis)).toThrow(/declares encoding "Shift_JIS"/);
+    expect(() => decodeXmlBytes(Buffer.from('<?xml version="1.0" encoding="windows-1252" standalone="yes"?><t>plain</t>'))).toThrow(/windows-1252/);
+    // Also behind a BOM.
+    expect(() => decodeXmlBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><t/>')]))).toThrow(/ISO-8859-1/);
+    expect(() => decodeXmlBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><t/>', 'utf16le')]))).toThrow(/ISO-8859-1/);
+  });
+  it('refuses bytes that are not valid in the encoding found, rather than reading U+FFFD', () => {
+    // "Sécurité" in Latin-1 with no declaration: 0xE9 is not UTF-8.
+    const bytes = Buffer.concat([Buffer.from('<t>S'), Buffer.from([0xe9]), Buffer.from('curit'), Buffer.from([0xe9]), Buffer.from('</t>')]);
+    expect(() => decodeXmlBytes(bytes)).toThrow(XmlEncodingError);
+    expect(() => decodeXmlBytes(bytes)).toThrow(/not valid UTF-8 text/);
+    // A lone high surrogate (0xD800) in UTF-16LE.
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<t>', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('</t>', 'utf16le')]);
+    expect(() => decodeXmlBytes(utf16)).toThrow(/not valid UTF-16 text/);
+  });
+  it('accepts every way of declaring UTF-8 or UTF-16', () => {
+    for (const enc of ['UTF-8', 'utf-8', 'utf8', 'UTF-16']) {
+      const text = `<?xml version="1.0" encoding="${enc}"?><t>é</t>`;
+      expect(decodeXmlBytes(Buffer.from(text))).toBe(text);
+    }
+    const le = `<?xml version="1.0" encoding="UTF-16LE"?><t>é</t>`;
+    expect(decodeXmlBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(le, 'utf16le')]))).toBe(le);
   });
   it('a UTF-16LE part parses to the same text', () => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml.replace('?>', ' encoding="UTF-16"?>'), 'utf16le')]);
@@ -44,6 +76,25 @@ describe('decodeEntities', () => {
   });
   it('replaces out-of-range references instead of throwing', () => {
     expect(decodeEntities('&#9999999999;&#xD800;&#0;')).toBe('\uFFFD\uFFFD\uFFFD');
+  });
+  it('replaces references to characters XML cannot carry (&#1;, &#x1B;, &#xFFFE;), keeping tab, LF and CR', () => {
+    expect(decodeEntities('a&#1;b&#x1B;c&#xB;d&#xFFFE;e&#xFFFF;f')).toBe('a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf');
+    expect(decodeEntities('&#9;&#10;&#13;&#x1F600;')).toBe('\t\n\r😀');
+  });
+});
+
+describe('characters XML cannot carry', () => {
+  it('never come out of a parsed part: raw controls in text and attributes are dropped', () => {
+    const root = parseXml('<r name="a\u0001b\u001bc"><t>x\u0000y\u0008z\u000Bw\uFFFF!</t><t>&#1;</t></r>');
+    expect(root.attrs['name']).toBe('abc');
+    expect(textOf(root)).toBe('xyzw!\uFFFD');
+    expect(textOf(root)).not.toMatch(ILLEGAL);
+  });
+  it('are removed by escapeXml and stripXmlIllegal, unpaired surrogates included, pairs kept', () => {
+    const hostile = 'A\u0001B\u001b[2JC\uD800D\uDC00E\uFFFEF😀\t\n';
+    expect(escapeXml(hostile)).toBe('AB[2JCDEF😀\t\n');
+    expect(stripXmlIllegal(hostile)).toBe('AB[2JCDEF😀\t\n');
+    expect(escapeXml(hostile)).not.toMatch(ILLEGAL);
   });
 });
 

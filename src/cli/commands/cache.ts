@@ -4,6 +4,7 @@ import { pruneCache, readCacheStats, type PruneResult } from '../../cache/cache-
 import { loadConfig } from '../../config/load.js';
 import type { CacheArgs } from '../args.js';
 import type { CliIo } from '../main.js';
+import { printable } from '../printable.js';
 
 // Prints the cache's entries, bytes and oldest/newest use, after pruning when asked; exit 0.
 export async function runCacheCommand(args: CacheArgs, io: CliIo): Promise<number> {
@@ -15,7 +16,7 @@ export async function runCacheCommand(args: CacheArgs, io: CliIo): Promise<numbe
     io.stdout.write(JSON.stringify({ ...stats, oldest: stats.oldest?.toISOString() ?? null, newest: stats.newest?.toISOString() ?? null, pruned: pruned ?? null }, null, 2) + '\n');
     return 0;
   }
-  const rel = path.relative(io.cwd, dir) || dir;
+  const rel = printable(path.relative(io.cwd, dir) || dir);
   if (pruned) io.stdout.write(`pruned ${formatPruned(pruned)}\n`);
   const total = stats.entries.prompts + stats.entries.images + stats.entries.pictures;
   const bytes = stats.bytes.prompts + stats.bytes.images + stats.bytes.pictures;

@@ -19,6 +19,7 @@ import { createProgress } from '../progress.js';
 import { createRunContext, loadRunConfig, type RunContext } from '../run-context.js';
 import { listenForStop } from '../stop-signal.js';
 import { batchJson, formatBatchSummary, formatDeckSummary, OFFLINE_NOTICE } from '../summary.js';
+import { printable } from '../printable.js';
 
 // Runs the command; returns the exit code (0 all ok, 1 some slides or decks failed, 2 a lone deck refused).
 export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise<number> {
@@ -63,7 +64,7 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
   // Written whatever the decks' fate: a run with failures is when the report helps most.
   if (report) {
     await writeReport(report, { batch, prices: ctx.prices, provider: providers, cwd: io.cwd, secrets: secretsOf(io.env) });
-    if (!args.json) io.stdout.write(`report: ${path.relative(io.cwd, report) || report}\n`);
+    if (!args.json) io.stdout.write(`report: ${printable(path.relative(io.cwd, report) || report)}\n`);
   }
   return exitCode(batch, single);
 }

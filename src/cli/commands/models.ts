@@ -5,6 +5,7 @@ import { createInfomaniakHttp, readInfomaniakEnv } from '../../providers/infoman
 import { imageModels, listModels, llmModels, pickAutoLlm, type AiModel } from '../../providers/infomaniak-models.js';
 import { classifyModelId, createOpenAiHttp, listModelIds, openaiPaths, readOpenAiEnv, resolveOpenAiLlm } from '../../providers/openai-compatible.js';
 import type { HttpOverrides } from '../../providers/provider-http.js';
+import { printable } from '../printable.js';
 
 export interface AccountCommandContext {
   /** Without --provider these commands check Infomaniak: that is what they exist for. */
@@ -29,7 +30,7 @@ export async function runModels(ctx: AccountCommandContext): Promise<number> {
       return 0;
     }
     const auto = ids.some((id) => classifyModelId(id) === 'llm') ? resolveOpenAiLlm('auto', ids) : undefined;
-    printGroup(ctx.out, `LLM models${auto ? ` (llm.model "auto" picks ${auto})` : ''}`, ids.filter((id) => classifyModelId(id) === 'llm').map((id) => [id, '']));
+    printGroup(ctx.out, `LLM models${auto ? ` (llm.model "auto" picks ${printable(auto)})` : ''}`, ids.filter((id) => classifyModelId(id) === 'llm').map((id) => [id, '']));
     printGroup(ctx.out, 'Image models (guessed from their names)', ids.filter((id) => classifyModelId(id) === 'image').map((id) => [id, '']));
     return 0;
   }
@@ -37,7 +38,7 @@ export async function runModels(ctx: AccountCommandContext): Promise<number> {
   const models = await listModels(http);
   const auto = pickAutoLlm(models);
   const row = (m: AiModel): [string, string] => [m.name, [m.description, m.infoStatus && `[${m.infoStatus}]`, m.isBeta && '[beta]'].filter(Boolean).join(' ')];
-  printGroup(ctx.out, `LLM models${auto ? ` (llm.model "auto" picks ${auto.name})` : ''}`, llmModels(models).map(row));
+  printGroup(ctx.out, `LLM models${auto ? ` (llm.model "auto" picks ${printable(auto.name)})` : ''}`, llmModels(models).map(row));
   printGroup(ctx.out, 'Image models', imageModels(models).map(row));
   return 0;
 }
@@ -45,6 +46,8 @@ export async function runModels(ctx: AccountCommandContext): Promise<number> {
 function printGroup(out: (line: string) => void, heading: string, rows: [string, string][]): void {
   out(`${heading}:`);
   if (!rows.length) out('  (none)');
-  const width = Math.max(0, ...rows.map(([name]) => name.length));
-  for (const [name, about] of rows) out(`  ${about ? `${name.padEnd(width)}  ${about}` : name}`);
+  // Model names and descriptions are the server's text.
+  const shown = rows.map(([name, about]) => [printable(name), printable(about)] as const);
+  const width = Math.max(0, ...shown.map(([name]) => name.length));
+  for (const [name, about] of shown) out(`  ${about ? `${name.padEnd(width)}  ${about}` : name}`);
 }

@@ -12,6 +12,7 @@ import { createRunContext, type RunContext } from '../run-context.js';
 import { listenForStop } from '../stop-signal.js';
 import { deckJson, formatBatchTotals, formatDeckLine, totalsJson } from '../summary.js';
 import { exitCode } from './illustrate.js';
+import { printable } from '../printable.js';
 
 // Runs the command; returns the exit code (see README, "The scheduled job").
 export async function runScheduleCommand(args: ScheduleArgs, io: CliIo): Promise<number> {
@@ -24,12 +25,12 @@ export async function runScheduleCommand(args: ScheduleArgs, io: CliIo): Promise
   const stop = listenForStop();
   try {
     if (args.once) return await runOnce(args, ctx, io, log, stop.signal);
-    log.line({ event: 'schedule-start', schedule: ctx.config.schedule }, `schedule "${ctx.config.schedule}" started; inputs: ${ctx.config.inputs.join(', ')} → ${ctx.config.outputDir}`);
+    log.line({ event: 'schedule-start', schedule: ctx.config.schedule }, `schedule "${printable(ctx.config.schedule)}" started; inputs: ${ctx.config.inputs.map(printable).join(', ')} → ${printable(ctx.config.outputDir)}`);
     const passes = await runSchedule({
       expression: ctx.config.schedule,
       signal: stop.signal,
       runPass: async (n) => void (await pass(n, args, ctx, io, log, stop.signal)),
-      onPassError: (error, n) => log.line({ event: 'pass-error', pass: n, error: messageOf(error) }, `pass ${n} failed: ${messageOf(error)}`),
+      onPassError: (error, n) => log.line({ event: 'pass-error', pass: n, error: messageOf(error) }, `pass ${n} failed: ${printable(messageOf(error))}`),
     });
     log.line({ event: 'schedule-stop', signal: stop.received() ?? null, passes }, `schedule stopped${stop.received() ? ` by ${stop.received()}` : ''} after ${passes} pass${passes === 1 ? '' : 'es'}`);
     return 0;
@@ -81,7 +82,7 @@ async function pass(n: number, args: ScheduleArgs, ctx: RunContext, io: CliIo, l
   });
   ctx.reportCacheRepairs();
   if (result.ran) log.line({ event: 'pass-end', pass: n, totals: totalsJson(result.batch, ctx.prices) }, `pass ${n} done: ${formatBatchTotals(result.batch, ctx.prices)}`);
-  else log.line({ event: 'pass-skipped', pass: n, lockFile: result.lockFile, owner: result.owner ? { pid: result.owner.pid, host: result.owner.host, startedAt: result.owner.startedAt } : null }, `pass ${n} skipped: another pass holds ${result.lockFile}${result.owner ? ` (pid ${result.owner.pid})` : ''}`);
+  else log.line({ event: 'pass-skipped', pass: n, lockFile: result.lockFile, owner: result.owner ? { pid: result.owner.pid, host: result.owner.host, startedAt: result.owner.startedAt } : null }, `pass ${n} skipped: another pass holds ${printable(result.lockFile)}${result.owner ? ` (pid ${printable(String(result.owner.pid))})` : ''}`);
   // Each pass replaces the last one's report (its path was checked before the first pass).
   if (result.ran && args.report !== undefined) {
     await writeReport(path.resolve(io.cwd, args.report), { batch: result.batch, prices: ctx.prices, provider: ctx.providers, cwd: io.cwd, secrets: secretsOf(io.env), label: `pass ${n}` });
