@@ -9,9 +9,10 @@
 // far less than decoding it. Entries written before the header existed are checked by decoding
 // them (legacy-entries.ts) and rewritten with a header, so an upgrade pays for nothing again.
 import { createHash } from 'node:crypto';
-import { lstat, readFile, rm, utimes } from 'node:fs/promises';
+import { lstat, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { removeStaleTemps, writeFileAtomic } from '../internal/atomic-write.js';
+import { readRegularFile } from '../internal/fs-safe.js';
 import { createClaims, type Claim, type ClaimOptions } from './cache-claims.js';
 import { isSoundLegacyEntry } from './legacy-entries.js';
 
@@ -76,9 +77,10 @@ export async function openCacheStore(dir: string, options: CacheStoreOptions = {
       }
       let bytes: Buffer;
       try {
-        bytes = await readFile(at);
+        // Checked on the open handle too: whatever replaced the entry since lstat is never waited on.
+        bytes = await readRegularFile(at, { maxBytes: MAX_ENTRY_BYTES });
       } catch {
-        // Unreadable (permissions, a race with a pruner): a miss, and the next write repairs it.
+        // Unreadable (permissions, a race with a pruner, swapped for a FIFO or grown absurdly): a miss, and the next write repairs it.
         return undefined;
       }
       const payload = decodeEntry(bytes);
@@ -103,6 +105,9 @@ export async function openCacheStore(dir: string, options: CacheStoreOptions = {
     claim: claims.claim,
   };
 }
+
+/** Far above any image the APIs return (a few MB); a bigger file at an entry's name is not ours. */
+const MAX_ENTRY_BYTES = 256 * 2 ** 20;
 
 // --- internal ---
 
