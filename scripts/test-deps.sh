@@ -27,6 +27,13 @@ fi
 
 echo "test-deps: installing ${missing[*]} from Debian's packages (once; a few minutes)…" >&2
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+log=$(mktemp)
+# apt's own chatter (debconf notes and the like) goes to a log shown only if the install fails.
+if ! { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  rm -f "$log"
+  echo "test-deps: apt-get could not install ${missing[*]}" >&2
+  exit 1
+fi
+rm -f "$log"
 echo "test-deps: installed ${missing[*]}" >&2
