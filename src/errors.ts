@@ -38,6 +38,22 @@ export class DeckFormatError extends SlideIllustrateError {
   }
 }
 
+/**
+ * A path we refuse or cannot use: "<path>: <reason>" on one line, exit 2 if nothing more specific
+ * catches it. `code` is the errno name, or ENOTREG (not a regular file) / EFBIG (too large).
+ */
+export class FsSafetyError extends SlideIllustrateError {
+  override name = 'FsSafetyError';
+  override readonly exitCode = 2;
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    readonly code: string,
+  ) {
+    super(`${path}: ${reason}`);
+  }
+}
+
 /** A deck we would write broken: never an output. */
 export class PackageValidationError extends SlideIllustrateError {
   override name = 'PackageValidationError';

@@ -2,8 +2,8 @@
 import path from 'node:path';
 import stripJsonComments from 'strip-json-comments';
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
-import { FsSafetyError, readRegularFile } from '../internal/fs-safe.js';
+import { ConfigError, FsSafetyError } from '../errors.js';
+import { readRegularFile } from '../internal/fs-safe.js';
 import { configSchema, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'pipeline.config.json';

@@ -4,7 +4,8 @@ import { createWriteStream } from 'node:fs';
 import { lstat, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
-import { describeType, FsSafetyError, mkdirBounded } from './fs-safe.js';
+import { FsSafetyError } from '../errors.js';
+import { describeType, mkdirBounded } from './fs-safe.js';
 import { isProcessAlive } from './pid.js';
 
 /** `.<name>.<pid>.<8 hex>.tmp`: the pid tells a crashed writer's leftovers from a live one's. */

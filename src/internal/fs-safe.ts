@@ -6,23 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { mkdir, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { SlideIllustrateError } from '../errors.js';
-
-/**
- * A path we refuse or cannot use: "<path>: <reason>" on one line, exit 2 if nothing more specific
- * catches it. `code` is the errno name, or ENOTREG (not a regular file) / EFBIG (too large).
- */
-export class FsSafetyError extends SlideIllustrateError {
-  override name = 'FsSafetyError';
-  override readonly exitCode = 2;
-  constructor(
-    readonly path: string,
-    readonly reason: string,
-    readonly code: string,
-  ) {
-    super(`${path}: ${reason}`);
-  }
-}
+import { FsSafetyError } from '../errors.js';
 
 /** "a FIFO (named pipe)", "a folder" … for a path that is not a regular file. */
 export function describeType(info: Stats): string {

@@ -1,7 +1,7 @@
 // Reads a deck into a Presentation model: slides in presentation order with their text,
 // shapes and inherited geometry. Read-only; the package is never changed here.
-import { DeckFormatError } from '../errors.js';
-import { FsSafetyError, readRegularFile } from '../internal/fs-safe.js';
+import { DeckFormatError, FsSafetyError } from '../errors.js';
+import { readRegularFile } from '../internal/fs-safe.js';
 import type { SlideText } from '../providers/types.js';
 import { describeShapes, inheritedBoxes, inheritedDecorations, type PlaceholderBoxes, type ShapeInfo } from './geometry.js';
 import { contentTypeOf, findMainPart, findRel, readContentTypes, readRels, type ContentTypes, type Relationship } from './opc.js';

@@ -3,29 +3,18 @@
 // (found out before anything is paid for) and oversized inputs (refused before they are read).
 // Every special file is made under a temp folder; the real /dev is never touched.
 import { execFile, execFileSync } from 'node:child_process';
-import { constants, openSync, closeSync } from 'node:fs';
 import { copyFile, mkdir, stat, truncate, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
 import { repoRoot, tempDir } from '../helpers/paths.js';
+import { mkfifo } from '../helpers/fifo.js';
 import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
 import { runBin, spawnBin, type SpawnedCli } from '../helpers/run-cli.js';
 
 const OFFLINE = ['--provider', 'offline'];
 
-function mkfifo(file: string): void {
-  execFileSync('mkfifo', [file]);
-  // Should a reader still be blocked in open() (the bug), a writer opening it lets that reader go.
-  onTestFinished(() => {
-    try {
-      closeSync(openSync(file, constants.O_WRONLY | constants.O_NONBLOCK));
-    } catch {
-      // ENXIO: nobody is waiting on it, as it should be.
-    }
-  });
-}
 
 /** A character device like /dev/null (1:3), made under the temp folder (the tests run as root). */
 function mknodNull(file: string): void {

@@ -1,14 +1,13 @@
 // The config file may carry comments and trailing commas (JSON with comments, as `init` writes it).
-import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { cronProblem } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/errors.js';
 import { illustrate } from '../../src/index.js';
+import { mkfifo } from '../helpers/fifo.js';
 import { tempDir } from '../helpers/paths.js';
 
 async function load(text: string) {
@@ -66,14 +65,7 @@ describe('loadConfig: the file must be a small regular file', () => {
   it('refuses a FIFO at once, and a config over 1 MiB before reading it, in one line naming the file', async () => {
     const cwd = await tempDir();
     const fifo = path.join(cwd, 'fifo.json');
-    execFileSync('mkfifo', [fifo]);
-    onTestFinished(() => {
-      try {
-        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
-      } catch {
-        // ENXIO: no reader blocked on it, as it should be.
-      }
-    });
+    mkfifo(fifo);
     const big = path.join(cwd, 'big.json');
     // Valid JSON padded past the limit: the old code read and accepted it.
     await writeFile(big, '{}' + ' '.repeat(2 * 2 ** 20));

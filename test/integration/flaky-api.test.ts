@@ -13,6 +13,7 @@ import { countSlides, type DeckReport } from '../../src/pipeline/types.js';
 import { createProviders } from '../../src/providers/create-providers.js';
 import type { Providers } from '../../src/providers/types.js';
 import { GENERATION_ROUTES, RETRIED_FAILURES, type FakeApi } from '../helpers/fake-infomaniak.js';
+import { busiestWindow } from '../helpers/busiest-window.js';
 import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
 import { tempDir } from '../helpers/paths.js';
 import { checkPackage } from '../helpers/pptx-invariants.js';
@@ -23,16 +24,6 @@ const DECKS = [fixtures.demo, fixtures.bullets, fixtures.multilingual, fixtures.
 
 const generationRequests = (api: FakeApi) => GENERATION_ROUTES.reduce((n, r) => n + (api.stats.requests[r] ?? 0), 0);
 
-/** Most arrivals within any window of `ms`. */
-function busiest(times: number[], ms: number): number {
-  const t = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (t[j]! <= t[i]! - ms) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 /** The providers, counting the most prompt and image calls ever running at once. */
 function countInFlight(providers: Providers): Providers & { max: { prompt: number; image: number } } {
@@ -146,7 +137,7 @@ describe('a flaky API', () => {
     // a deck; 20 % of slack absorbs that. The exact bound is proven with a fake clock in rate-limiter.test.ts.
     // (A request can time out before the server even reads it, so the server may count fewer.)
     expect(sent.length).toBeGreaterThanOrEqual(api.stats.arrivals.length);
-    expect(busiest(sent, 320)).toBeLessThanOrEqual(30);
+    expect(busiestWindow(sent, 320)).toBeLessThanOrEqual(30);
     // The limiter did have to hold requests back: without it they would all have left at once.
     expect(sent.length).toBeGreaterThan(30);
     const reportText = JSON.stringify(reports);

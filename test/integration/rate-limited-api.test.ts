@@ -7,22 +7,13 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
 import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
+import { busiestWindow } from '../helpers/busiest-window.js';
 import { tempDir } from '../helpers/paths.js';
 import { checkPackage } from '../helpers/pptx-invariants.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const MINUTE_MS = 1000;
 
-/** Most times within any window of `ms`. */
-function busiest(times: number[], ms: number): number {
-  const t = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (t[j]! <= t[i]! - ms) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe('an account whose rate limit is lower than rpm', () => {
   test('6 rpm allowed, 60 configured: every slide of two decks is illustrated and the 429s stay few', async () => {
@@ -46,7 +37,7 @@ describe('an account whose rate limit is lower than rpm', () => {
     const admitted = api.stats.admitted.length;
     expect(admitted).toBeGreaterThanOrEqual(2 + 2 * 9);
     expect(refused).toBeLessThan(admitted);
-    expect(busiest(api.stats.admitted.map((a) => a.at), MINUTE_MS - 5)).toBeLessThanOrEqual(6);
+    expect(busiestWindow(api.stats.admitted.map((a) => a.at), MINUTE_MS - 5)).toBeLessThanOrEqual(6);
     expect(run.stdout + run.stderr).not.toContain(api.token);
   });
 

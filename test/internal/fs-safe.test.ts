@@ -2,24 +2,15 @@
 // reading, folders made by a bounded loop, outputs probed for writability. Special files are made
 // under a temp folder (mknod as root); the real /dev is never touched.
 import { execFileSync } from 'node:child_process';
-import { constants, closeSync, openSync } from 'node:fs';
 import { mkdir, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SlideIllustrateError } from '../../src/errors.js';
-import { FsSafetyError, mkdirBounded, outputProblem, readRegularFile } from '../../src/internal/fs-safe.js';
+import { FsSafetyError } from '../../src/errors.js';
+import { mkdirBounded, outputProblem, readRegularFile } from '../../src/internal/fs-safe.js';
 import { tempDir } from '../helpers/paths.js';
+import { mkfifo } from '../helpers/fifo.js';
 
-function mkfifo(file: string): void {
-  execFileSync('mkfifo', [file]);
-  onTestFinished(() => {
-    try {
-      closeSync(openSync(file, constants.O_WRONLY | constants.O_NONBLOCK));
-    } catch {
-      // ENXIO: no reader blocked on it.
-    }
-  });
-}
 
 const failure = (p: Promise<unknown>) => p.then(() => expect.fail('expected a rejection'), (e: unknown) => e as FsSafetyError);
 

@@ -1,14 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
 import { openDeckState, sha256File } from '../../src/pipeline/deck-state.js';
 import { emptyUsage, type DeckReport } from '../../src/pipeline/types.js';
 import { editSlideText } from '../helpers/deck-tree.js';
 import { tempDir } from '../helpers/paths.js';
+import { mkfifo } from '../helpers/fifo.js';
 
 async function setup() {
   const dir = await tempDir();
@@ -77,22 +76,12 @@ describe('deck state and special files', () => {
 
   it('a FIFO as the state file or as a deck is not opened: nothing remembered, the deck is left to be refused', async () => {
     const { dir, job, file } = await setup();
-    fifo(file);
+    mkfifo(file);
     const state = await within(openDeckState(file), 3000);
     const fifoDeck = { input: path.join(dir, 'fifo.pptx'), output: path.join(dir, 'out/fifo.pptx') };
-    fifo(fifoDeck.input);
+    mkfifo(fifoDeck.input);
     expect(await within(state.check(fifoDeck, 'cfg'), 3000)).toEqual({ unchanged: false, fingerprint: undefined });
     expect((await within(state.check(job, 'cfg'), 3000)).unchanged).toBe(false);
   });
 });
 
-function fifo(file: string): void {
-  execFileSync('mkfifo', [file]);
-  onTestFinished(() => {
-    try {
-      closeSync(openSync(file, constants.O_WRONLY | constants.O_NONBLOCK));
-    } catch {
-      // ENXIO: no reader blocked on it, as it should be.
-    }
-  });
-}

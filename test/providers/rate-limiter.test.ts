@@ -1,3 +1,4 @@
+import { busiestWindow } from '../helpers/busiest-window.js';
 import { describe, expect, test } from 'vitest';
 import { createRateLimiter } from '../../src/providers/rate-limiter.js';
 
@@ -7,17 +8,6 @@ function fakeClock() {
   return c;
 }
 
-/** Most starts found in any window of `windowMs` (half-open). */
-function busiestWindow(starts: number[], windowMs: number): number {
-  const sorted = [...starts].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    let j = i;
-    while (j < sorted.length && sorted[j]! < sorted[i]! + windowMs) j++;
-    most = Math.max(most, j - i);
-  }
-  return most;
-}
 
 describe('createRateLimiter', () => {
   test('never starts more than rpm requests in any window (fake clock)', async () => {
