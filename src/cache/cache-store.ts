@@ -7,14 +7,15 @@
 // repairs it, instead of failing that slide on every later run. A header beside the payload, not a
 // sidecar, keeps an entry one file, written by one rename; hashing a 2 MB image costs a few ms,
 // far less than decoding it. Entries written before the header existed are checked by decoding
-// them (legacy-entries.ts) and rewritten with a header, so an upgrade pays for nothing again.
+// them (isSoundLegacyEntry below) and rewritten with a header, so an upgrade pays for nothing again.
 import { createHash } from 'node:crypto';
 import { lstat, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { removeStaleTemps, writeFileAtomic } from '../internal/atomic-write.js';
 import { readRegularFile } from '../internal/fs-safe.js';
+import { parseJsonObject } from '../internal/json.js';
+import { loadSharp } from '../images/sharp.js';
 import { createClaims, type Claim, type ClaimOptions } from './cache-claims.js';
-import { isSoundLegacyEntry } from './legacy-entries.js';
 
 export type CacheKind = 'prompts' | 'images' | 'pictures';
 /** Prompts and generated images as received; pictures as fitted to their boxes. */
@@ -134,4 +135,26 @@ function decodeEntry(bytes: Buffer): Buffer | undefined | 'legacy' {
   const payload = bytes.subarray(ENTRY_HEADER_BYTES);
   if (payload.length !== Number(m[1]) || sha256(payload) !== m[2]) return undefined;
   return payload;
+}
+
+// Entries written before entries carried a size and hash: nothing recorded says what they should
+// be, so they are checked by decoding them whole, once, before being trusted. A prompt is a JSON
+// object with a string prompt; an image decodes; a picture is a JSON line then an image that
+// decodes. sharp (loaded on first use) fails on truncated or corrupt data it notices.
+async function isSoundLegacyEntry(kind: CacheKind, bytes: Buffer): Promise<boolean> {
+  if (kind === 'prompts') return typeof parseJsonObject(bytes.toString('utf8'))?.['prompt'] === 'string';
+  let image = bytes;
+  if (kind === 'pictures') {
+    const eol = bytes.indexOf(0x0a);
+    if (eol < 0 || !parseJsonObject(bytes.subarray(0, eol).toString('utf8'))) return false;
+    image = bytes.subarray(eol + 1);
+  }
+  if (!image.length) return false;
+  try {
+    const sharp = await loadSharp();
+    await sharp(image, { failOn: 'warning', limitInputPixels: 8192 * 8192 }).raw().toBuffer();
+    return true;
+  } catch {
+    return false;
+  }
 }
