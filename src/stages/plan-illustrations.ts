@@ -78,7 +78,7 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
       planned.push({ slide, box: target.box, z: 'front', placement: 'placeholder', placeholderId: target.id });
       continue;
     }
-    const found = findFreeBox(pres.slideSize, obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize));
+    const found = findFreeBox(pres.slideSize, [...obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize), ...(slide.backgroundBusy ?? [])]);
     if (found.box) planned.push({ slide, box: found.box, z: 'front', placement: 'free' });
     else skip(slide, found.reason);
   }
@@ -108,7 +108,7 @@ export function fillablePlaceholder(slide: SlideModel, size: { cx: number; cy: n
       s.box.cx >= size.cx * MIN_PLACEHOLDER &&
       s.box.cy >= size.cy * MIN_PLACEHOLDER &&
       ((s.kind === 'sp' && !s.hasText) || (s.kind === 'pic' && s.ours)) &&
-      !obstaclesOf([...slide.inheritedShapes, ...slide.shapes.filter((o) => o !== s)], size).some((o) => overlaps(o, s.box!)),
+      ![...obstaclesOf([...slide.inheritedShapes, ...slide.shapes.filter((o) => o !== s)], size), ...(slide.backgroundBusy ?? [])].some((o) => overlaps(o, s.box!)),
   );
   return candidates.sort((a, b) => b.box!.cx * b.box!.cy - a.box!.cx * a.box!.cy)[0];
 }
