@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { estimateCost, formatCost, type CostEstimate, type Prices } from '../pipeline/cost.js';
 import { printable } from './printable.js';
-import { countCacheHits, countSlides, type BatchReport, type CacheHits, type DeckReport, type DeckStatus, type SlideStatus, type Usage } from '../pipeline/types.js';
+import { countCacheHits, countSkippedForRoom, countSlides, type BatchReport, type CacheHits, type DeckReport, type DeckStatus, type SlideStatus, type Usage } from '../pipeline/types.js';
 
 // The multi-line summary of a single-deck run: counts, reasons per slide, warnings, API use and cost, output.
 export function formatDeckSummary(report: DeckReport, cwd = process.cwd(), prices?: Prices): string {
@@ -12,7 +12,7 @@ export function formatDeckSummary(report: DeckReport, cwd = process.cwd(), price
     return `✗ ${report.error ? printable(report.error) : `${rel(report.input)}: failed`}`;
   }
   const c = countSlides(report);
-  const lines = [`${rel(report.input)}: ${report.slides.length} slides read, ${c.illustrated} illustrated, ${c.skipped} skipped, ${c.failed} failed (${seconds(report.ms)})`];
+  const lines = [`${rel(report.input)}: ${report.slides.length} slides read, ${c.illustrated} illustrated, ${c.skipped} skipped${forRoom(countSkippedForRoom(report))}, ${c.failed} failed (${seconds(report.ms)})`];
   const reasons = new Map<string, number[]>();
   for (const s of report.slides) {
     if (s.status === 'illustrated') continue;
@@ -38,7 +38,7 @@ export function formatBatchTotals(batch: BatchReport, prices?: Prices): string {
   const statuses = (Object.entries(t.decks) as [DeckStatus, number][]).filter(([, n]) => n).map(([s, n]) => `${n} ${s}`);
   const api = formatApi(t.usage, t.cacheHits, prices);
   return (
-    `${plural(batch.decks.length, 'deck')}: ${statuses.join(', ') || 'none found'} — ${t.slides.illustrated} slides illustrated, ${t.slides.skipped} skipped, ${t.slides.failed} failed` +
+    `${plural(batch.decks.length, 'deck')}: ${statuses.join(', ') || 'none found'} — ${t.slides.illustrated} slides illustrated, ${t.slides.skipped} skipped${forRoom(t.skippedForRoom)}, ${t.slides.failed} failed` +
     `${api ? `; ${api}` : ''} (${seconds(batch.ms)})`
   );
 }
@@ -51,7 +51,7 @@ export function formatDeckLine(deck: DeckReport, cwd = process.cwd()): string {
   let line: string;
   if (deck.status === 'unchanged') line = `${mark} ${rel(deck.input)}: unchanged since the last pass`;
   else if (!deck.output) line = `${mark} ${deck.error ? printable(deck.error.replace(deck.input, path.relative(cwd, deck.input) || deck.input)) : `${rel(deck.input)}: failed`}`;
-  else line = `${mark} ${rel(deck.input)} → ${rel(deck.output)}: ${c.illustrated} illustrated, ${c.skipped} skipped, ${c.failed} failed (${seconds(deck.ms)})`;
+  else line = `${mark} ${rel(deck.input)} → ${rel(deck.output)}: ${c.illustrated} illustrated, ${c.skipped} skipped${forRoom(countSkippedForRoom(deck))}, ${c.failed} failed (${seconds(deck.ms)})`;
   return [line, ...deck.warnings.map((w) => `    warning: ${printable(w)}`)].join('\n');
 }
 
@@ -60,6 +60,8 @@ export interface DeckJson {
   output: string | null;
   status: DeckStatus;
   slides: Record<SlideStatus, number>;
+  /** Of the skipped slides, those with no free area large enough for a picture. */
+  skippedForRoom: number;
   /** Paid calls; always 0 on the offline provider. */
   apiCalls: { prompts: number; images: number };
   cacheHits: CacheHits;
@@ -76,6 +78,7 @@ export function deckJson(deck: DeckReport): DeckJson {
     output: deck.output ?? null,
     status: deck.status,
     slides: countSlides(deck),
+    skippedForRoom: countSkippedForRoom(deck),
     apiCalls: { prompts: deck.usage.llmCalls, images: deck.usage.images },
     cacheHits: countCacheHits(deck),
     tokens: { prompt: deck.usage.promptTokens, completion: deck.usage.completionTokens },
@@ -96,6 +99,7 @@ export function totalsJson(batch: BatchReport, prices?: Prices): object {
   return {
     decks: t.decks,
     slides: t.slides,
+    skippedForRoom: t.skippedForRoom,
     apiCalls: { prompts: t.usage.llmCalls, images: t.usage.images },
     cacheHits: t.cacheHits,
     tokens: { prompt: t.usage.promptTokens, completion: t.usage.completionTokens },
@@ -129,6 +133,10 @@ function relativeTo(cwd: string) {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function forRoom(n: number): string {
+  return n ? ` (${n} for lack of room)` : '';
 }
 
 function plural(n: number, word: string): string {

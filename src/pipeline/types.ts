@@ -1,5 +1,6 @@
 // What a run reports, per slide and per deck, and the events progress displays listen to.
 import type { Box } from '../pptx/geometry.js';
+import { isNoRoom } from '../pptx/placement.js';
 import type { SlideText, TokenUsage } from '../providers/types.js';
 
 export type SlideStatus = 'illustrated' | 'skipped' | 'failed';
@@ -70,6 +71,11 @@ export function countSlides(report: Pick<DeckReport, 'slides'>): Record<SlideSta
   return c;
 }
 
+/** Slides skipped because no free area was large enough for a picture (see NO_ROOM). */
+export function countSkippedForRoom(report: Pick<DeckReport, 'slides'>): number {
+  return report.slides.filter((s) => s.status === 'skipped' && isNoRoom(s.reason)).length;
+}
+
 /** Results served from the cache (free), per deck or batch. */
 export interface CacheHits {
   prompts: number;
@@ -89,6 +95,8 @@ export function countCacheHits(report: Pick<DeckReport, 'slides'>): CacheHits {
 export interface BatchTotals {
   decks: Record<DeckStatus, number>;
   slides: Record<SlideStatus, number>;
+  /** Of the skipped slides, those skipped for lack of room. */
+  skippedForRoom: number;
   usage: Usage;
   cacheHits: CacheHits;
 }
@@ -105,6 +113,7 @@ export function totalBatch(decks: DeckReport[]): BatchTotals {
   const totals: BatchTotals = {
     decks: { ok: 0, partial: 0, failed: 0, refused: 0, unchanged: 0 },
     slides: { illustrated: 0, skipped: 0, failed: 0 },
+    skippedForRoom: 0,
     usage: emptyUsage(),
     cacheHits: { prompts: 0, images: 0 },
   };
@@ -112,6 +121,7 @@ export function totalBatch(decks: DeckReport[]): BatchTotals {
     totals.decks[deck.status]++;
     const slides = countSlides(deck);
     for (const status of ['illustrated', 'skipped', 'failed'] as const) totals.slides[status] += slides[status];
+    totals.skippedForRoom += countSkippedForRoom(deck);
     addUsage(totals.usage, deck.usage);
     const hits = countCacheHits(deck);
     totals.cacheHits.prompts += hits.prompts;

@@ -25,6 +25,11 @@ export interface ShapeInfo {
   name: string;
   /** True for pictures this tool added (see MARKER in insert-picture.ts). */
   ours: boolean;
+  /**
+   * Shapes (p:sp) only: true when the shape paints a fill or an outline of its own (a star, a panel,
+   * a rule), so its whole box shows, not only its text. Undefined when unknown (treated as drawn).
+   */
+  drawn?: boolean;
 }
 
 /** What a placeholder on a layout or master passes down to the slide's placeholder. */
@@ -121,10 +126,29 @@ export function describeShapes(spTree: XmlElement | undefined, inherited: Placeh
       id: attr(nvPr, 'id'),
       name: attr(nvPr, 'name') ?? '',
       ours: isOurs(el),
+      ...(el.local === 'sp' ? { drawn: paintsItself(el) } : {}),
     });
   };
   for (const el of children(spTree)) add(el);
   return out;
+}
+
+const FILLS = ['solidFill', 'gradFill', 'blipFill', 'pattFill', 'grpFill'];
+
+/**
+ * Whether a p:sp paints a fill or an outline: its own spPr fill or line, else its p:style references
+ * (fillRef/lnRef idx 0 means none). A placeholder without either inherits its layout's look, which
+ * for text placeholders is (almost always) nothing.
+ */
+export function paintsItself(el: XmlElement): boolean {
+  const spPr = child(el, 'spPr');
+  const style = child(el, 'style');
+  const ownFill = children(spPr).find((c) => FILLS.includes(c.local) || c.local === 'noFill');
+  const fill = ownFill ? ownFill.local !== 'noFill' : Number(attr(child(style, 'fillRef'), 'idx') ?? 0) > 0;
+  const ln = child(spPr, 'ln');
+  const lnFill = children(ln).find((c) => FILLS.includes(c.local) || c.local === 'noFill');
+  const line = lnFill ? lnFill.local !== 'noFill' : Number(attr(child(style, 'lnRef'), 'idx') ?? 0) > 0 || (ln !== undefined && attr(ln, 'w') !== undefined);
+  return fill || line;
 }
 
 function hasText(el: XmlElement): boolean {

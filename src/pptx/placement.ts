@@ -13,23 +13,38 @@ export interface PlacementOptions {
 
 export const DEFAULT_PLACEMENT: PlacementOptions = { margin: 0.04, minWidth: 0.2, minHeight: 0.22, maxElongation: 2.4 };
 
+/** The skip reason when a slide has no free area for a picture; summaries count it as "skipped for room". */
+export const NO_ROOM = 'no free area large enough for a picture';
+
+/** Whether a skip reason means the slide had no room for a picture. */
+export function isNoRoom(reason: string | undefined): boolean {
+  return reason === NO_ROOM;
+}
+
 export type PlacementResult = { box: Box } | { box: undefined; reason: string };
 
-/** Shapes a new picture must not cover: text, tables/charts, pictures (not ours), and non-background shapes. */
+/** What a slide-filling shape must cover to count as a backdrop rather than content. */
+export const BACKDROP_COVER = 0.9;
+
+/**
+ * Boxes a new picture must not cover: every visible thing on the slide — text, tables, charts,
+ * SmartArt, media, pictures (not ours), groups, connectors and lines, filled or outlined shapes —
+ * and what the layout and master draw. Only these are free: empty placeholders (they show nothing
+ * in a slide show), our own pictures, and true backdrops (pictures and text-less shapes covering
+ * ≥ 90 % of the slide).
+ */
 export function obstaclesOf(shapes: ShapeInfo[], slide: { cx: number; cy: number }): Box[] {
   const area = slide.cx * slide.cy;
   const out: Box[] = [];
   for (const s of shapes) {
-    if (!s.box || s.ours || s.box.cx <= 0 || s.box.cy <= 0) continue;
+    // Lines and connectors may have a zero width or height; they still show.
+    if (!s.box || s.ours || s.box.cx < 0 || s.box.cy < 0 || s.box.cx + s.box.cy <= 0) continue;
     const cover = (s.box.cx * s.box.cy) / area;
-    if (s.kind === 'cxnSp') continue;
-    // Empty placeholders show nothing in a slide show.
-    if (s.placeholder && !s.hasText && s.kind === 'sp') continue;
-    // Near-full-slide pictures are backdrops; large empty shapes are panels content sits on.
-    if (s.kind === 'pic' && cover >= 0.9) continue;
-    if (s.kind === 'sp' && !s.hasText && cover >= 0.6) continue;
-    // Text shapes block only the part their text covers.
-    out.push(s.textBox ?? s.box);
+    if (s.placeholder && !s.hasText && s.kind === 'sp' && s.drawn !== true) continue;
+    if ((s.kind === 'pic' || (s.kind === 'sp' && !s.hasText)) && cover >= BACKDROP_COVER) continue;
+    // A text shape that paints nothing itself blocks only the part its text covers; a star or a
+    // panel with a label blocks its whole box.
+    out.push(s.kind === 'sp' && s.hasText && s.drawn === false ? (s.textBox ?? s.box) : s.box);
   }
   return out;
 }
@@ -73,7 +88,7 @@ export function findFreeBox(slide: { cx: number; cy: number }, obstacles: Box[],
       }
     }
   }
-  if (!best) return { box: undefined, reason: 'no free area large enough for a picture' };
+  if (!best) return { box: undefined, reason: NO_ROOM };
   return { box: roundBox(best) };
 }
 

@@ -3,13 +3,14 @@
 import { DeckFormatError, FsSafetyError } from '../errors.js';
 import { readRegularFile } from '../internal/fs-safe.js';
 import type { SlideText } from '../providers/types.js';
-import { describeShapes, inheritedBoxes, inheritedDecorations, type PlaceholderBoxes, type ShapeInfo } from './geometry.js';
+import { backgroundObstacles } from './background-busy.js';
+import { describeShapes, inheritedBoxes, inheritedDecorations, type Box, type PlaceholderBoxes, type ShapeInfo } from './geometry.js';
 import { contentTypeOf, findMainPart, findRel, readContentTypes, readRels, type ContentTypes, type Relationship } from './opc.js';
 import { LIMITS, Package } from './package.js';
 import { chartTitleText, diagramDataText, extractSlideText, notesText } from './slide-text.js';
 import { EMPTY_THEME, parseTheme, type Theme } from './theme.js';
 import { isOurPicture } from './picture-xml.js';
-import { attr, child, children, path, textOf } from './xml.js';
+import { attr, child, children, path, textOf, type XmlElement } from './xml.js';
 
 export interface SlideModel {
   /** 1-based position in presentation order. */
@@ -20,6 +21,8 @@ export interface SlideModel {
   shapes: ShapeInfo[];
   /** Shapes the layout and master draw on this slide (placement avoids them too). */
   inheritedShapes: ShapeInfo[];
+  /** Busy regions (bands, logos, detail) of the background pictures behind this slide; obstacles too. */
+  backgroundBusy: Box[];
   layoutPart: string | undefined;
   /** The layout's type: "title" for title slides, "secHead" for section headers … */
   layoutType: string | undefined;
@@ -82,6 +85,7 @@ export async function readPresentation(file: string, bytes: Uint8Array): Promise
 
   const theme = await readTheme(pkg, presRels);
   const boxCache = new Map<string, Promise<PlaceholderBoxes>>();
+  const caches: ReadCaches = { boxes: boxCache, roots: new Map(), busy: new Map(), slideSize };
   const slides: SlideModel[] = [];
   const ids = children(child(presentation, 'sldIdLst'), 'sldId');
   const byPart = new Map<string, SlideModel>();
@@ -98,7 +102,7 @@ export async function readPresentation(file: string, bytes: Uint8Array): Promise
       slides.push({ ...first, number: i + 1, duplicateOf: first.number });
       continue;
     }
-    const slide = await readSlide(pkg, part, i + 1, boxCache);
+    const slide = await readSlide(pkg, part, i + 1, caches);
     byPart.set(part, slide);
     slides.push(slide);
   }
@@ -125,7 +129,17 @@ function attrByPrefix(el: { attrs: Record<string, string> }): string | undefined
   return undefined;
 }
 
-async function readSlide(pkg: Package, part: string, number: number, boxCache: Map<string, Promise<PlaceholderBoxes>>): Promise<SlideModel> {
+interface ReadCaches {
+  boxes: Map<string, Promise<PlaceholderBoxes>>;
+  /** Parsed layout and master parts. */
+  roots: Map<string, Promise<XmlElement>>;
+  /** Decoded background pictures' busy regions. */
+  busy: Map<string, Promise<Box[]>>;
+  slideSize: { cx: number; cy: number };
+}
+
+async function readSlide(pkg: Package, part: string, number: number, caches: ReadCaches): Promise<SlideModel> {
+  const boxCache = caches.boxes;
   const root = await pkg.readXml(part);
   const rels = await readRels(pkg, part);
   const spTree = path(root, 'cSld', 'spTree');
@@ -140,13 +154,29 @@ async function readSlide(pkg: Package, part: string, number: number, boxCache: M
   const notesRel = findRel(rels, 'notesSlide');
   const notes = notesRel && pkg.has(notesRel.target) ? notesText(await pkg.readXml(notesRel.target)) : '';
   const { levels, layoutPart } = await inheritedBoxes(pkg, part, boxCache);
+  const slideShowsMaster = !['0', 'false'].includes(attr(root, 'showMasterSp') ?? '');
+  const rootOf = (p: string) => {
+    let r = caches.roots.get(p);
+    if (!r) caches.roots.set(p, (r = pkg.readXml(p)));
+    return r;
+  };
+  const masterRel = layoutPart ? findRel(await readRels(pkg, layoutPart), 'slideMaster') : undefined;
+  const masterPart = masterRel && pkg.has(masterRel.target) ? masterRel.target : undefined;
+  const backgroundBusy = await backgroundObstacles(
+    pkg,
+    { part, root },
+    layoutPart ? { part: layoutPart, root: await rootOf(layoutPart) } : undefined,
+    masterPart ? { part: masterPart, root: await rootOf(masterPart) } : undefined,
+    { size: caches.slideSize, showMaster: slideShowsMaster && (levels[0]?.showMasterShapes ?? true), cache: caches.busy },
+  );
   return {
     number,
     part,
     hidden: attr(root, 'show') === '0' || attr(root, 'show') === 'false',
     text: { ...text, notes },
     shapes: describeShapes(spTree, levels, isOurPicture),
-    inheritedShapes: inheritedDecorations(levels, !['0', 'false'].includes(attr(root, 'showMasterSp') ?? '')),
+    inheritedShapes: inheritedDecorations(levels, slideShowsMaster),
+    backgroundBusy,
     layoutPart,
     layoutType: layoutPart ? levels[0]?.layoutType : undefined,
     rels,

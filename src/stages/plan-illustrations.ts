@@ -3,7 +3,7 @@
 import type { Config } from '../config/schema.js';
 import type { Box } from '../pptx/geometry.js';
 import type { ZOrder } from '../pptx/picture-xml.js';
-import { findFreeBox, obstaclesOf } from '../pptx/placement.js';
+import { BACKDROP_COVER, findFreeBox, obstaclesOf } from '../pptx/placement.js';
 import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
 import type { SlideReport } from '../pipeline/types.js';
 import { excerptSlideText } from '../report/slide-excerpt.js';
@@ -44,10 +44,19 @@ export function ruleSkip(slide: SlideModel, skip: readonly string[], size: { cx:
   if (skip.includes('title') && (slide.layoutType === 'title' || slide.shapes.some((s) => s.placeholder?.type === 'ctrTitle'))) return 'title slide (skipSlides)';
   if (skip.includes('section') && slide.layoutType === 'secHead') return 'section header (skipSlides)';
   if (skip.includes('agenda') && AGENDA.test(title.split('\n')[0] ?? '')) return 'agenda slide (skipSlides)';
-  if (skip.includes('picture') && slide.shapes.some((s) => s.kind === 'pic' && !s.ours && s.box && s.box.cx * s.box.cy < 0.9 * size.cx * size.cy)) {
+  if (skip.includes('picture') && slide.shapes.some((s) => s.kind === 'pic' && !s.ours && s.box && isContentPicture(s.box, size))) {
     return 'already has a picture (skipSlides)';
   }
   return undefined;
+}
+
+/** Pictures smaller than this share of the slide are icons and logos: obstacles, not "already has a picture". */
+export const ICON_COVER = 0.03;
+
+// A picture that counts as the slide's own illustration: not an icon or logo, not a backdrop.
+function isContentPicture(box: Box, size: { cx: number; cy: number }): boolean {
+  const cover = (box.cx * box.cy) / (size.cx * size.cy);
+  return cover >= ICON_COVER && cover < BACKDROP_COVER;
 }
 
 export function planIllustrations(pres: Presentation, options: PlanOptions): IllustrationPlan {
@@ -69,7 +78,7 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
       planned.push({ slide, box: target.box, z: 'front', placement: 'placeholder', placeholderId: target.id });
       continue;
     }
-    const found = findFreeBox(pres.slideSize, obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize));
+    const found = findFreeBox(pres.slideSize, [...obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize), ...(slide.backgroundBusy ?? [])]);
     if (found.box) planned.push({ slide, box: found.box, z: 'front', placement: 'free' });
     else skip(slide, found.reason);
   }
@@ -85,7 +94,11 @@ function skipReason(slide: SlideModel, pres: Presentation, options: PlanOptions)
   return ruleSkip(slide, options.skipSlides ?? [], pres.slideSize);
 }
 
-/** The largest empty picture or content placeholder of a slide (or one we filled before), if any. */
+/**
+ * The largest empty picture or content placeholder of a slide (or one we filled before), if any —
+ * only one that nothing else overlaps: a table, chart or shape laid over an empty placeholder's area
+ * is what the slide shows there, and filling the placeholder would hide it.
+ */
 export function fillablePlaceholder(slide: SlideModel, size: { cx: number; cy: number }) {
   const candidates = slide.shapes.filter(
     (s) =>
@@ -94,9 +107,14 @@ export function fillablePlaceholder(slide: SlideModel, size: { cx: number; cy: n
       s.box &&
       s.box.cx >= size.cx * MIN_PLACEHOLDER &&
       s.box.cy >= size.cy * MIN_PLACEHOLDER &&
-      ((s.kind === 'sp' && !s.hasText) || (s.kind === 'pic' && s.ours)),
+      ((s.kind === 'sp' && !s.hasText) || (s.kind === 'pic' && s.ours)) &&
+      ![...obstaclesOf([...slide.inheritedShapes, ...slide.shapes.filter((o) => o !== s)], size), ...(slide.backgroundBusy ?? [])].some((o) => overlaps(o, s.box!)),
   );
   return candidates.sort((a, b) => b.box!.cx * b.box!.cy - a.box!.cx * a.box!.cy)[0];
+}
+
+function overlaps(a: Box, b: Box): boolean {
+  return a.x < b.x + b.cx && b.x < a.x + a.cx && a.y < b.y + b.cy && b.y < a.y + a.cy;
 }
 
 export function firstLine(s: string): string {

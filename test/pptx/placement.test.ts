@@ -45,7 +45,7 @@ describe('findFreeBox', () => {
 });
 
 describe('obstaclesOf', () => {
-  it('ignores empty placeholders, full-slide backdrops, connectors and our own pictures', () => {
+  it('ignores empty placeholders, full-slide backdrops and our own pictures; connectors and panels block', () => {
     const full = { x: 0, y: 0, cx: slide.cx, cy: slide.cy };
     const small = { x: 100, y: 100, cx: 1000, cy: 1000 };
     const obstacles = obstaclesOf(
@@ -57,10 +57,12 @@ describe('obstaclesOf', () => {
         shape(small, { kind: 'pic', hasText: false, ours: true }),
         shape(small),
         shape(small, { kind: 'pic', hasText: false }),
+        shape({ x: 0, y: 0, cx: slide.cx * 0.8, cy: slide.cy * 0.8 }, { hasText: false }),
+        shape({ x: 0, y: 0, cx: slide.cx, cy: slide.cy * 0.95 }, { hasText: false }),
       ],
       slide,
     );
-    // The author's 72 % picture is content, not a backdrop.
-    expect(obstacles).toHaveLength(3);
+    // The author's 72 % picture is content, not a backdrop; so is a 64 % panel; a connector shows.
+    expect(obstacles).toHaveLength(5);
   });
 });
