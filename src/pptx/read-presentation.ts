@@ -98,7 +98,7 @@ export async function readPresentation(file: string, bytes: Uint8Array): Promise
       slides.push({ ...first, number: i + 1, duplicateOf: first.number });
       continue;
     }
-    const slide = await readSlide(pkg, part, i + 1, boxCache);
+    const slide = await readSlide(pkg, part, i + 1, boxCache, theme);
     byPart.set(part, slide);
     slides.push(slide);
   }
@@ -125,7 +125,7 @@ function attrByPrefix(el: { attrs: Record<string, string> }): string | undefined
   return undefined;
 }
 
-async function readSlide(pkg: Package, part: string, number: number, boxCache: Map<string, Promise<PlaceholderBoxes>>): Promise<SlideModel> {
+async function readSlide(pkg: Package, part: string, number: number, boxCache: Map<string, Promise<PlaceholderBoxes>>, theme: Theme): Promise<SlideModel> {
   const root = await pkg.readXml(part);
   const rels = await readRels(pkg, part);
   const spTree = path(root, 'cSld', 'spTree');
@@ -145,7 +145,7 @@ async function readSlide(pkg: Package, part: string, number: number, boxCache: M
     part,
     hidden: attr(root, 'show') === '0' || attr(root, 'show') === 'false',
     text: { ...text, notes },
-    shapes: describeShapes(spTree, levels, isOurPicture),
+    shapes: describeShapes(spTree, levels, isOurPicture, { major: theme.majorFont, minor: theme.minorFont }),
     inheritedShapes: inheritedDecorations(levels, !['0', 'false'].includes(attr(root, 'showMasterSp') ?? '')),
     layoutPart,
     layoutType: layoutPart ? levels[0]?.layoutType : undefined,
