@@ -10,8 +10,8 @@ export interface FontFace {
   known: boolean;
 }
 
-/** Unknown fonts (Verdana, Century Gothic … run ~15 % wider than Arial): the widest known advance, plus this. */
-const UNKNOWN_WIDEN = 1.15;
+/** Unknown fonts (Verdana Bold, Century Gothic … run up to ~20 % wider than Arial): the widest known advance, plus this. */
+const UNKNOWN_WIDEN = 1.25;
 const MIN_LINE = 1.2;
 /** Code points outside the tables: most scripts' glyphs stay under this (CJK is handled apart). */
 const OTHER_ADVANCE = 0.65;

@@ -127,7 +127,7 @@ export function estimateTextBox(sp: XmlElement, box: Box, defaults: TextDefaults
   if (fit?.local === 'normAutofit') height = Math.min(box.cy, height);
   // Mixed or justified alignment: keep the full width.
   const align = aligns.size === 1 ? [...aligns][0]! : 'mixed';
-  const width = ['l', 'ctr', 'r'].includes(align) ? Math.min(box.cx, Math.ceil(l + r + widest)) : box.cx;
+  const width = ['l', 'ctr', 'r'].includes(align) ? Math.min(box.cx, Math.ceil(l + r + widest / WIDTH_SAFETY)) : box.cx;
   const x = align === 'ctr' ? box.x + (box.cx - width) / 2 : align === 'r' ? box.x + box.cx - width : box.x;
   const y = anchor === 'ctr' ? box.y + (box.cy - height) / 2 : anchor === 'b' ? box.y + box.cy - height : box.y;
   return { x: Math.round(x), y: Math.round(y), cx: width, cy: height };
@@ -218,8 +218,9 @@ function layoutParagraph(p: XmlElement, resolveRun: (rPr: XmlElement | undefined
     let size = 0;
     let lineHeight = 0;
     let wordStart = 0;
-    const emit = () => {
-      lines.push({ width: start + lineEnd, size: size || endSize.size, lineHeight: lineHeight || endFace.lineHeight });
+    // A line that wraps counts as full width: a slightly narrower renderer would reflow it, not shorten it.
+    const emit = (wrapped = false) => {
+      lines.push({ width: wrapped ? usable : start + lineEnd, size: size || endSize.size, lineHeight: lineHeight || endFace.lineHeight });
       start = restStart;
       x = 0;
       lineEnd = 0;
@@ -242,7 +243,7 @@ function layoutParagraph(p: XmlElement, resolveRun: (rPr: XmlElement | undefined
       const wordWidth = word.reduce((s, g) => s + g.width, 0);
       wordStart = x;
       if (wrap && lineEnd > 0 && start + wordStart + wordWidth > usable) {
-        emit();
+        emit(true);
         wordStart = 0;
       }
       x = wordStart;
@@ -250,7 +251,7 @@ function layoutParagraph(p: XmlElement, resolveRun: (rPr: XmlElement | undefined
         // A word longer than the line breaks anywhere.
         if (wrap && x > 0 && start + x + g.width > usable) {
           lineEnd = x;
-          emit();
+          emit(true);
         }
         x += g.width;
         lineEnd = x;
