@@ -3,7 +3,7 @@
 import type { Package } from './package.js';
 import { findRel, readRels } from './opc.js';
 import { placeholderOf, textBodyText, alternateBranch } from './slide-text.js';
-import { estimateTextBox } from './text-extent.js';
+import { estimateTextBox, type TextDefaults } from './text-extent.js';
 import { attr, child, children, path, type XmlElement } from './xml.js';
 
 export interface Box {
@@ -41,6 +41,9 @@ export interface InheritedPlaceholder {
   align: string | undefined;
   /** First-level font size in points. */
   size: number | undefined;
+  /** The placeholder's own a:lstStyle and a:bodyPr, which the slide's placeholder inherits. */
+  lstStyle: XmlElement | undefined;
+  bodyPr: XmlElement | undefined;
 }
 
 /** Text defaults a master sets for all slides (p:txStyles), by style. */
@@ -48,6 +51,8 @@ export interface TextStyles {
   title: { align: string | undefined; size: number | undefined };
   body: { align: string | undefined; size: number | undefined };
   other: { align: string | undefined; size: number | undefined };
+  /** p:titleStyle, p:bodyStyle and p:otherStyle themselves (every level). */
+  elements: { title: XmlElement | undefined; body: XmlElement | undefined; other: XmlElement | undefined };
 }
 
 /** Placeholders of a layout or master, by idx and by type, and the other shapes it draws on every slide. */
@@ -103,7 +108,12 @@ function cNvPr(el: XmlElement): XmlElement | undefined {
 }
 
 // Describes the top-level shapes of a slide's tree (groups as one shape), resolving inherited geometry.
-export function describeShapes(spTree: XmlElement | undefined, inherited: PlaceholderBoxes[], isOurs: (el: XmlElement) => boolean): ShapeInfo[] {
+export function describeShapes(
+  spTree: XmlElement | undefined,
+  inherited: PlaceholderBoxes[],
+  isOurs: (el: XmlElement) => boolean,
+  fonts?: { major: string | undefined; minor: string | undefined },
+): ShapeInfo[] {
   const out: ShapeInfo[] = [];
   const add = (el: XmlElement): void => {
     if (el.local === 'AlternateContent') {
@@ -120,7 +130,7 @@ export function describeShapes(spTree: XmlElement | undefined, inherited: Placeh
     out.push({
       kind: el.local as ShapeInfo['kind'],
       box,
-      textBox: box && text && el.local === 'sp' ? estimateTextBox(el, box, textDefaults(inherited, placeholder)) : box,
+      textBox: box && text && el.local === 'sp' ? estimateTextBox(el, box, { ...textDefaults(inherited, placeholder), ...(fonts ? { fonts } : {}) }) : box,
       hasText: text,
       placeholder,
       id: attr(nvPr, 'id'),
@@ -172,16 +182,37 @@ export function lookupPlaceholder<K extends keyof InheritedPlaceholder>(levels: 
   return undefined;
 }
 
-/** Anchor, alignment and size a slide shape's text inherits (explicit values on the shape win later). */
-export function textDefaults(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined } | undefined): { type: string | undefined; anchor: string; align: string; size: number | undefined } {
+/** The placeholder a slide placeholder inherits from on each level (layout, master), nearest first. */
+function placeholderChain(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined }): InheritedPlaceholder[] {
+  const out: InheritedPlaceholder[] = [];
+  for (const level of levels) {
+    const found = [
+      ph.idx !== undefined && !level.textStyles ? level.byIdx.get(ph.idx) : undefined,
+      level.byType.get(ph.type),
+      ph.type === 'obj' ? level.byType.get('body') : undefined,
+      ph.type === 'ctrTitle' ? level.byType.get('title') : undefined,
+      ph.type === 'subTitle' ? level.byType.get('body') : undefined,
+      level.textStyles && ph.idx !== undefined ? level.byIdx.get(ph.idx) : undefined,
+    ].find((c) => c);
+    if (found) out.push(found);
+  }
+  return out;
+}
+
+/** What a slide shape's text inherits: anchor, alignment, size, and the list styles and body properties of its layout and master. */
+export function textDefaults(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined } | undefined): TextDefaults {
   const master = levels.find((l) => l.textStyles)?.textStyles;
-  const style = !ph ? master?.other : ['title', 'ctrTitle'].includes(ph.type) ? master?.title : master?.body;
-  if (!ph) return { type: undefined, anchor: 't', align: 'l', size: undefined };
+  if (!ph) return { type: undefined, anchor: 't', align: 'l', size: undefined, lstStyles: [master?.elements.other] };
+  const kind = ['title', 'ctrTitle'].includes(ph.type) ? 'title' : ['dt', 'ftr', 'sldNum', 'hdr'].includes(ph.type) ? 'other' : 'body';
+  const style = master?.[kind];
+  const chain = placeholderChain(levels, ph).reverse();
   return {
     type: ph.type,
     anchor: lookupPlaceholder(levels, ph, 'anchor') ?? 't',
     align: lookupPlaceholder(levels, ph, 'align') ?? style?.align ?? 'l',
     size: lookupPlaceholder(levels, ph, 'size') ?? style?.size,
+    lstStyles: [master?.elements[kind], ...chain.map((c) => c.lstStyle)],
+    bodyPrs: chain.map((c) => c.bodyPr),
   };
 }
 
@@ -198,7 +229,14 @@ export function placeholderBoxes(root: XmlElement | undefined): PlaceholderBoxes
     byIdx: new Map(),
     byType: new Map(),
     layoutType: attr(root, 'type'),
-    textStyles: styles ? { title: lvl1(child(styles, 'titleStyle')), body: lvl1(child(styles, 'bodyStyle')), other: lvl1(child(styles, 'otherStyle')) } : undefined,
+    textStyles: styles
+      ? {
+          title: lvl1(child(styles, 'titleStyle')),
+          body: lvl1(child(styles, 'bodyStyle')),
+          other: lvl1(child(styles, 'otherStyle')),
+          elements: { title: child(styles, 'titleStyle'), body: child(styles, 'bodyStyle'), other: child(styles, 'otherStyle') },
+        }
+      : undefined,
     decorations: describeShapes(tree, [], () => false).filter((s) => !s.placeholder),
     showMasterShapes: !['0', 'false'].includes(attr(root, 'showMasterSp') ?? ''),
   };
@@ -207,7 +245,8 @@ export function placeholderBoxes(root: XmlElement | undefined): PlaceholderBoxes
     if (!ph) continue;
     const txBody = child(el, 'txBody');
     const first = lvl1(child(txBody, 'lstStyle'));
-    const info: InheritedPlaceholder = { box: ownBox(el), anchor: attr(child(txBody, 'bodyPr'), 'anchor'), align: first.align, size: first.size };
+    const bodyPr = child(txBody, 'bodyPr');
+    const info: InheritedPlaceholder = { box: ownBox(el), anchor: attr(bodyPr, 'anchor'), align: first.align, size: first.size, lstStyle: child(txBody, 'lstStyle'), bodyPr };
     if (ph.idx !== undefined && !result.byIdx.has(ph.idx)) result.byIdx.set(ph.idx, info);
     if (!result.byType.has(ph.type)) result.byType.set(ph.type, info);
   }

@@ -102,7 +102,7 @@ export async function readPresentation(file: string, bytes: Uint8Array): Promise
       slides.push({ ...first, number: i + 1, duplicateOf: first.number });
       continue;
     }
-    const slide = await readSlide(pkg, part, i + 1, caches);
+    const slide = await readSlide(pkg, part, i + 1, caches, theme);
     byPart.set(part, slide);
     slides.push(slide);
   }
@@ -138,7 +138,7 @@ interface ReadCaches {
   slideSize: { cx: number; cy: number };
 }
 
-async function readSlide(pkg: Package, part: string, number: number, caches: ReadCaches): Promise<SlideModel> {
+async function readSlide(pkg: Package, part: string, number: number, caches: ReadCaches, theme: Theme): Promise<SlideModel> {
   const boxCache = caches.boxes;
   const root = await pkg.readXml(part);
   const rels = await readRels(pkg, part);
@@ -174,7 +174,7 @@ async function readSlide(pkg: Package, part: string, number: number, caches: Rea
     part,
     hidden: attr(root, 'show') === '0' || attr(root, 'show') === 'false',
     text: { ...text, notes },
-    shapes: describeShapes(spTree, levels, isOurPicture),
+    shapes: describeShapes(spTree, levels, isOurPicture, { major: theme.majorFont, minor: theme.minorFont }),
     inheritedShapes: inheritedDecorations(levels, slideShowsMaster),
     backgroundBusy,
     layoutPart,
