@@ -6,10 +6,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const DIRS = { crosextra: '/usr/share/fonts/truetype/crosextra', liberation: '/usr/share/fonts/truetype/liberation2' };
+// Only names that fontconfig's metric aliases map to these fonts: a renderer without the real font draws
+// them with these metrics. Other look-alikes (Calibri Light, Arial Nova) fall back to a wider face such as
+// DejaVu Sans in LibreOffice, so they are left unknown and counted wide.
 const FAMILIES: { name: string; stands: string[]; files: [regular: string, italic: string, bold: string, boldItalic: string]; licence: string }[] = [
-  { name: 'Carlito', stands: ['Calibri', 'Calibri Light'], files: fam(DIRS.crosextra, 'Carlito'), licence: 'SIL Open Font License 1.1' },
+  { name: 'Carlito', stands: ['Calibri'], files: fam(DIRS.crosextra, 'Carlito'), licence: 'SIL Open Font License 1.1' },
   { name: 'Caladea', stands: ['Cambria'], files: fam(DIRS.crosextra, 'Caladea'), licence: 'SIL Open Font License 1.1' },
-  { name: 'Liberation Sans', stands: ['Arial', 'Helvetica', 'Arial Nova'], files: fam(DIRS.liberation, 'LiberationSans'), licence: 'SIL Open Font License 1.1' },
+  { name: 'Liberation Sans', stands: ['Arial', 'Helvetica'], files: fam(DIRS.liberation, 'LiberationSans'), licence: 'SIL Open Font License 1.1' },
   { name: 'Liberation Serif', stands: ['Times New Roman', 'Times'], files: fam(DIRS.liberation, 'LiberationSerif'), licence: 'SIL Open Font License 1.1' },
   { name: 'Liberation Mono', stands: ['Courier New', 'Courier'], files: fam(DIRS.liberation, 'LiberationMono'), licence: 'SIL Open Font License 1.1' },
 ];

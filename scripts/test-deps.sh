@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the tests need besides npm packages, installed from Debian's packages when missing:
-# LibreOffice Impress (opens every deck we write), poppler-utils (pdftoppm/pdfimages read its PDFs)
-# and Chromium (the HTML report is opened in it through playwright-core; never a downloaded browser).
+# LibreOffice Impress (opens every deck we write), poppler-utils (pdftoppm/pdfimages read its PDFs),
+# the fonts its renders need, and Chromium (the HTML report is opened in it through playwright-core; never a downloaded browser).
 # Used by `npm test` and by .ci/run, so a fresh Debian machine with only Node passes the tests.
 set -euo pipefail
 
@@ -9,6 +9,13 @@ missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
 { command -v pdfimages >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || missing+=(poppler-utils)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The metric-compatible open fonts (Carlito = Calibri, Caladea = Cambria, Liberation = Arial, Times New Roman,
+# Courier New): without them LibreOffice draws Office fonts in a wider fallback, and the renders that check
+# placement and text extents would not be laid out as PowerPoint lays them out.
+fonts=$(fc-list : family 2>/dev/null || true)
+grep -qi '^carlito' <<<"$fonts" || missing+=(fonts-crosextra-carlito)
+grep -qi '^caladea' <<<"$fonts" || missing+=(fonts-crosextra-caladea)
+grep -qi '^liberation sans' <<<"$fonts" || missing+=(fonts-liberation2)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then
