@@ -4,8 +4,8 @@
 // (or schedules, or machines sharing the cache folder) never pay twice for one key. A claim whose
 // owner died is taken over (dead pid on this host at once, a silent heartbeat after the stale bound
 // elsewhere); waiting is abortable and bounded, after which the waiter generates the key itself.
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { mkdirBounded } from '../internal/fs-safe.js';
 import { acquireLock, LOCK_STALE_MS } from '../internal/lock-file.js';
 
 export interface Claim {
@@ -39,7 +39,7 @@ export function createClaims(dir: string, options: ClaimOptions = {}) {
         signal?.throwIfAborted();
         let attempt: Awaited<ReturnType<typeof acquireLock>>;
         try {
-          await mkdir(dir, { recursive: true });
+          await mkdirBounded(dir);
           attempt = await acquireLock(file, lockOptions);
         } catch {
           // A cache folder we cannot write: no coordination, and the entry's write reports the problem.
@@ -54,6 +54,7 @@ export function createClaims(dir: string, options: ClaimOptions = {}) {
   };
 }
 
+// Rejects with the signal's own reason ("stopped by SIGINT"), where node:timers/promises gives a bare AbortError.
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = () => {
