@@ -3,6 +3,7 @@
 import type { Package } from './package.js';
 import { findRel, readRels } from './opc.js';
 import { placeholderOf, textBodyText, alternateBranch } from './slide-text.js';
+import { tableExtent } from './table-extent.js';
 import { estimateTextBox, type TextDefaults } from './text-extent.js';
 import { attr, child, children, path, type XmlElement } from './xml.js';
 
@@ -82,18 +83,13 @@ function num(s: string | undefined): number {
   return s === undefined ? NaN : Number(s);
 }
 
-export function ownBox(el: XmlElement): Box | undefined {
+export function ownBox(el: XmlElement, fonts?: { major: string | undefined; minor: string | undefined }): Box | undefined {
   switch (el.local) {
     case 'graphicFrame': {
       const box = readXfrm(child(el, 'xfrm'));
-      // Table rows grow past the frame's stored height: the drawn height is the sum of the rows.
+      // Table rows grow with their text past a:tr@h and the frame's stored height: use the drawn extent.
       const tbl = path(el, 'graphic', 'graphicData', 'tbl');
-      if (box && tbl) {
-        const rows = children(tbl, 'tr').reduce((sum, tr) => sum + (Number(attr(tr, 'h')) || 0), 0);
-        const cols = children(child(tbl, 'tblGrid'), 'gridCol').reduce((sum, c) => sum + (Number(attr(c, 'w')) || 0), 0);
-        return { ...box, cx: Math.max(box.cx, cols), cy: Math.max(box.cy, rows) };
-      }
-      return box;
+      return box && tbl ? tableExtent(tbl, box, fonts) : box;
     }
     case 'grpSp':
       return readXfrm(path(el, 'grpSpPr', 'xfrm'));
@@ -123,7 +119,7 @@ export function describeShapes(
     }
     if (!['sp', 'pic', 'graphicFrame', 'grpSp', 'cxnSp', 'contentPart'].includes(el.local)) return;
     const placeholder = el.local === 'contentPart' ? undefined : placeholderOf(el);
-    let box = ownBox(el);
+    let box = ownBox(el, fonts);
     if (!box && placeholder) box = lookupPlaceholder(inherited, placeholder, 'box');
     const nvPr = cNvPr(el);
     const text = hasText(el);

@@ -65,6 +65,22 @@ describe('placement never hides what the slide shows', () => {
     expect(overlaps(planned!.box, tbl)).toBe(false);
   });
 
+  it('keeps the picture clear of a table whose rows grow with their text past its frame', async () => {
+    // Four rows declared 0.55 in high (frame 2 000 000 EMU), each holding four paragraphs of 18 pt text:
+    // PowerPoint and LibreOffice draw every row at least four lines high, the table about twice its frame.
+    const frame: Box = { x: PLACEHOLDER.x, y: PLACEHOLDER.y, cx: PLACEHOLDER.cx, cy: 2_000_000 };
+    const para = (t: string) => `<a:p><a:r><a:rPr lang="en-US"/><a:t>${t}</a:t></a:r></a:p>`;
+    const cell = `<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>${['Revenue', 'Margin', 'Headcount', 'Churn'].map(para).join('')}</a:txBody><a:tcPr/></a:tc>`;
+    const rows = Array.from({ length: 4 }, () => `<a:tr h="500000">${cell}</a:tr>`).join('');
+    const xml = table(22, frame).replace(/<a:tr h="\d+">.*<\/a:tr>/, rows);
+    const { pres, planned } = await planSlide1(xml);
+    // At least 4 lines of 18 pt (1 em each) plus the default top and bottom margins, per row.
+    const drawn: Box = { ...frame, cy: 4 * (4 * 18 * 12_700 + 91_440) };
+    const shape = pres.slides[0]!.shapes.find((s) => s.name === 'Table 22')!;
+    expect(shape.box!.cy).toBeGreaterThanOrEqual(drawn.cy);
+    if (planned) expect(overlaps(planned.box, drawn)).toBe(false);
+  });
+
   it('still fills an empty placeholder nothing overlaps', async () => {
     const { planned } = await planSlide1('');
     expect(planned).toMatchObject({ placement: 'placeholder', box: PLACEHOLDER });
