@@ -3,7 +3,7 @@
 import type { Config } from '../config/schema.js';
 import type { Box } from '../pptx/geometry.js';
 import type { ZOrder } from '../pptx/picture-xml.js';
-import { BACKDROP_COVER, findFreeBox, obstaclesOf } from '../pptx/placement.js';
+import { BACKDROP_COVER, findFreeBox, findTitleBox, isTitleWorthy, obstaclesOf } from '../pptx/placement.js';
 import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
 import type { SlideReport } from '../pipeline/types.js';
 import { excerptSlideText } from '../report/slide-excerpt.js';
@@ -23,6 +23,24 @@ export interface PlannedSlide {
 const FILLABLE = new Set(['pic', 'obj']);
 /** A placeholder smaller than this share of the slide's width or height is not worth filling. */
 const MIN_PLACEHOLDER = 0.15;
+
+/** The skip reason of a title or section slide with no room for a designed picture. */
+export const TITLE_NO_ROOM = 'title slide: no room for a side panel or a band; left as designed';
+
+/** Placeholders a title slide's text sits in. */
+const TITLE_TEXT = new Set(['title', 'ctrTitle', 'subTitle']);
+
+/**
+ * Title and section slides: a `title` or `secHead` layout, a centred-title placeholder, or a first
+ * slide whose only text is its title and subtitle. They get a full-height side panel or a band, or no picture.
+ */
+export function isTitleSlide(slide: SlideModel): boolean {
+  if (slide.layoutType === 'title' || slide.layoutType === 'secHead') return true;
+  if (slide.shapes.some((s) => s.placeholder?.type === 'ctrTitle')) return true;
+  if (slide.number !== 1) return false;
+  const texts = slide.shapes.filter((s) => s.hasText);
+  return texts.length > 0 && texts.every((s) => s.placeholder !== undefined && TITLE_TEXT.has(s.placeholder.type));
+}
 
 export interface IllustrationPlan {
   planned: PlannedSlide[];
@@ -73,12 +91,20 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
       planned.push({ slide, box: { x: 0, y: 0, ...pres.slideSize }, z: 'back', placement: 'background' });
       continue;
     }
+    const titleSlide = isTitleSlide(slide);
     const target = fillablePlaceholder(slide, pres.slideSize);
-    if (target?.box && target.id) {
+    if (target?.box && target.id && (!titleSlide || isTitleWorthy(target.box, pres.slideSize))) {
       planned.push({ slide, box: target.box, z: 'front', placement: 'placeholder', placeholderId: target.id });
       continue;
     }
-    const found = findFreeBox(pres.slideSize, [...obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize), ...(slide.backgroundBusy ?? [])]);
+    const obstacles = [...obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize), ...(slide.backgroundBusy ?? [])];
+    if (titleSlide) {
+      const box = findTitleBox(pres.slideSize, obstacles);
+      if (box) planned.push({ slide, box, z: 'front', placement: 'free' });
+      else skip(slide, TITLE_NO_ROOM);
+      continue;
+    }
+    const found = findFreeBox(pres.slideSize, obstacles);
     if (found.box) planned.push({ slide, box: found.box, z: 'front', placement: 'free' });
     else skip(slide, found.reason);
   }
