@@ -18,9 +18,12 @@ export const DEFAULT_PLACEMENT: PlacementOptions = { margin: 0.04, minWidth: 0.2
 /** The skip reason when a slide has no free area for a picture; summaries count it as "skipped for room". */
 export const NO_ROOM = 'no free area large enough for a picture';
 
-/** Whether a skip reason means the slide had no room for a picture. */
+/** The skip reason of a title or section slide with no room for a designed picture (a side panel or a band). */
+export const TITLE_NO_ROOM = 'title slide: no room for a side panel or a band; left as designed';
+
+/** Whether a skip reason means the slide had no room for a picture (title slides included). */
 export function isNoRoom(reason: string | undefined): boolean {
-  return reason === NO_ROOM;
+  return reason === NO_ROOM || reason === TITLE_NO_ROOM;
 }
 
 export type PlacementResult = { box: Box } | { box: undefined; reason: string };

@@ -3,7 +3,9 @@
 import type { Config } from '../config/schema.js';
 import type { Box } from '../pptx/geometry.js';
 import type { ZOrder } from '../pptx/picture-xml.js';
-import { BACKDROP_COVER, findFreeBox, findTitleBox, isTitleWorthy, obstaclesOf } from '../pptx/placement.js';
+import { BACKDROP_COVER, findFreeBox, findTitleBox, isTitleWorthy, obstaclesOf, TITLE_NO_ROOM } from '../pptx/placement.js';
+
+export { TITLE_NO_ROOM };
 import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
 import type { SlideReport } from '../pipeline/types.js';
 import { excerptSlideText } from '../report/slide-excerpt.js';
@@ -24,8 +26,6 @@ const FILLABLE = new Set(['pic', 'obj']);
 /** A placeholder smaller than this share of the slide's width or height is not worth filling. */
 const MIN_PLACEHOLDER = 0.15;
 
-/** The skip reason of a title or section slide with no room for a designed picture. */
-export const TITLE_NO_ROOM = 'title slide: no room for a side panel or a band; left as designed';
 
 /** Placeholders a title slide's text sits in. */
 const TITLE_TEXT = new Set(['title', 'ctrTitle', 'subTitle']);
