@@ -32,14 +32,19 @@ const TITLE_TEXT = new Set(['title', 'ctrTitle', 'subTitle']);
 
 /**
  * Title and section slides: a `title` or `secHead` layout, a centred-title placeholder, or a first
- * slide whose only text is its title and subtitle. They get a full-height side panel or a band, or no picture.
+ * slide whose only text is its title and subtitle (placeholders, or at most two plain text boxes). They get a full-height side panel or a band, or no picture.
  */
 export function isTitleSlide(slide: SlideModel): boolean {
   if (slide.layoutType === 'title' || slide.layoutType === 'secHead') return true;
   if (slide.shapes.some((s) => s.placeholder?.type === 'ctrTitle')) return true;
   if (slide.number !== 1) return false;
+  // Slide 1 with nothing but a title and a subtitle: title placeholders, or at most two plain text
+  // boxes standing in for them (decks built by code often draw their cover this way).
+  if (slide.shapes.some((s) => s.kind === 'graphicFrame' || (s.kind === 'pic' && !s.ours))) return false;
   const texts = slide.shapes.filter((s) => s.hasText);
-  return texts.length > 0 && texts.every((s) => s.placeholder !== undefined && TITLE_TEXT.has(s.placeholder.type));
+  if (texts.length === 0) return false;
+  if (texts.every((s) => s.placeholder !== undefined && TITLE_TEXT.has(s.placeholder.type))) return true;
+  return texts.length <= 2 && texts.every((s) => s.placeholder === undefined || TITLE_TEXT.has(s.placeholder.type));
 }
 
 export interface IllustrationPlan {

@@ -65,6 +65,16 @@ describe('title and section slides get a designed composition or none', () => {
     expect((b.cx * b.cy) / (W * H)).toBeGreaterThanOrEqual(0.25);
   });
 
+  it('treats a first slide drawn with two plain text boxes (title and subtitle) as a title slide', () => {
+    // The demo deck's cover: a blank layout, a big title box across the middle and a subtitle under it.
+    const s = slide(1, undefined, [text(undefined, box(0.1, 0.27, 0.89, 0.48)), text(undefined, box(0.1, 0.49, 0.89, 0.6))]);
+    const { planned, skipped } = plan(s);
+    expect(planned).toBeUndefined();
+    expect(skipped?.reason).toBe('title slide: no room for a side panel or a band; left as designed');
+    // The same boxes on slide 2 are an ordinary slide: the free lower band gets a picture.
+    expect(plan({ ...s, number: 2 }).planned).toBeDefined();
+  });
+
   it('treats a section header the same way', () => {
     const s = slide(4, 'secHead', [text('title', box(0.05, 0.1, 0.95, 0.55)), text('body', box(0.05, 0.6, 0.6, 0.9))]);
     const { planned, skipped } = plan(s);
