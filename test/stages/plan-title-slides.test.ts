@@ -71,8 +71,19 @@ describe('title and section slides get a designed composition or none', () => {
     const { planned, skipped } = plan(s);
     expect(planned).toBeUndefined();
     expect(skipped?.reason).toBe('title slide: no room for a side panel or a band; left as designed');
-    // The same boxes on slide 2 are an ordinary slide: the free lower band gets a picture.
-    expect(plan({ ...s, number: 2 }).planned).toBeDefined();
+    // The same boxes on slide 2 of 3 are an ordinary slide: the free lower band gets a picture.
+    const middle = { slideSize: { cx: W, cy: H }, slides: [slide(1, 'title', []), { ...s, number: 2 }, slide(3, 'obj', [])] } as unknown as Presentation;
+    expect(planIllustrations(middle, { placement: 'auto', skipSlides: [] }).planned.map((p) => p.slide.number)).toContain(2);
+  });
+
+  it('treats a closing slide (the last one) drawn the same way as a title slide', () => {
+    // The demo deck's slide 6, "Thank you …": a title box and a line under it, the lower right free.
+    // The layout draws a footer line at the lower left.
+    const last = { ...slide(6, undefined, [text(undefined, box(0.1, 0.27, 0.89, 0.48)), text(undefined, box(0.1, 0.49, 0.89, 0.56))]), inheritedShapes: [text(undefined, box(0.05, 0.88, 0.3, 0.91))] };
+    const pres = { slideSize: { cx: W, cy: H }, slides: [slide(5, 'obj', []), last] } as unknown as Presentation;
+    const p = planIllustrations(pres, { placement: 'auto', skipSlides: [] });
+    expect(p.planned.map((x) => x.slide.number)).not.toContain(6);
+    expect(p.skipped.find((s) => s.number === 6)?.reason).toBe('title slide: no room for a side panel or a band; left as designed');
   });
 
   it('treats a section header the same way', () => {
