@@ -34,10 +34,10 @@ const TITLE_TEXT = new Set(['title', 'ctrTitle', 'subTitle']);
  * Title and section slides: a `title` or `secHead` layout, a centred-title placeholder, or a first
  * or last slide whose only text is its title and subtitle (placeholders, or at most two plain text boxes). They get a full-height side panel or a band, or no picture.
  */
-export function isTitleSlide(slide: SlideModel, lastNumber = slide.number): boolean {
+export function isTitleSlide(slide: SlideModel): boolean {
   if (slide.layoutType === 'title' || slide.layoutType === 'secHead') return true;
   if (slide.shapes.some((s) => s.placeholder?.type === 'ctrTitle')) return true;
-  if (slide.number !== 1 && slide.number !== lastNumber) return false;
+  if (slide.number !== 1) return false;
   // The first (cover) or last (closing) slide with nothing but a title and a subtitle: title
   // placeholders, or at most two plain text boxes standing in for them (decks built by code often
   // draw their cover and "Thank you" slide this way).
@@ -45,7 +45,7 @@ export function isTitleSlide(slide: SlideModel, lastNumber = slide.number): bool
   const texts = slide.shapes.filter((s) => s.hasText);
   if (texts.length === 0) return false;
   if (texts.every((s) => s.placeholder !== undefined && TITLE_TEXT.has(s.placeholder.type))) return true;
-  return texts.length <= 2 && texts.every((s) => s.placeholder === undefined || TITLE_TEXT.has(s.placeholder.type));
+  return false;
 }
 
 export interface IllustrationPlan {
@@ -97,7 +97,7 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
       planned.push({ slide, box: { x: 0, y: 0, ...pres.slideSize }, z: 'back', placement: 'background' });
       continue;
     }
-    const titleSlide = isTitleSlide(slide, pres.slides.at(-1)?.number);
+    const titleSlide = isTitleSlide(slide);
     const target = fillablePlaceholder(slide, pres.slideSize);
     if (target?.box && target.id && (!titleSlide || isTitleWorthy(target.box, pres.slideSize))) {
       planned.push({ slide, box: target.box, z: 'front', placement: 'placeholder', placeholderId: target.id });
