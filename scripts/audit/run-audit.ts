@@ -41,7 +41,7 @@ export interface DeckAudit {
   status: string;
   error?: string;
   illustrated: number;
-  /** Skipped with "no free area …". */
+  /** Skipped with "no free area …" or "title slide: no room …". */
   skippedForRoom: number;
   /** illustrated + skippedForRoom: slides with text that a free area would have illustrated. */
   eligible: number;
@@ -87,7 +87,7 @@ export interface AuditOptions {
   log?: (line: string) => void;
 }
 
-const ROOM = /no free area/i;
+const ROOM = /no free area|title slide: no room/i;
 const SMALL = 0.12;
 
 function isTitleSlide(slide: SlideModel): boolean {

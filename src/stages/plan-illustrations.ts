@@ -3,7 +3,9 @@
 import type { Config } from '../config/schema.js';
 import type { Box } from '../pptx/geometry.js';
 import type { ZOrder } from '../pptx/picture-xml.js';
-import { BACKDROP_COVER, findFreeBox, obstaclesOf } from '../pptx/placement.js';
+import { BACKDROP_COVER, findFreeBox, findTitleBox, isTitleWorthy, obstaclesOf, TITLE_NO_ROOM } from '../pptx/placement.js';
+
+export { TITLE_NO_ROOM };
 import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
 import type { SlideReport } from '../pipeline/types.js';
 import { excerptSlideText } from '../report/slide-excerpt.js';
@@ -23,6 +25,28 @@ export interface PlannedSlide {
 const FILLABLE = new Set(['pic', 'obj']);
 /** A placeholder smaller than this share of the slide's width or height is not worth filling. */
 const MIN_PLACEHOLDER = 0.15;
+
+
+/** Placeholders a title slide's text sits in. */
+const TITLE_TEXT = new Set(['title', 'ctrTitle', 'subTitle']);
+
+/**
+ * Title and section slides: a `title` or `secHead` layout, a centred-title placeholder, or a first
+ * or last slide whose only text is its title and subtitle (placeholders, or at most two plain text boxes). They get a full-height side panel or a band, or no picture.
+ */
+export function isTitleSlide(slide: SlideModel): boolean {
+  if (slide.layoutType === 'title' || slide.layoutType === 'secHead') return true;
+  if (slide.shapes.some((s) => s.placeholder?.type === 'ctrTitle')) return true;
+  if (slide.number !== 1) return false;
+  // The first (cover) or last (closing) slide with nothing but a title and a subtitle: title
+  // placeholders, or at most two plain text boxes standing in for them (decks built by code often
+  // draw their cover and "Thank you" slide this way).
+  if (slide.shapes.some((s) => s.kind === 'graphicFrame' || (s.kind === 'pic' && !s.ours))) return false;
+  const texts = slide.shapes.filter((s) => s.hasText);
+  if (texts.length === 0) return false;
+  if (texts.every((s) => s.placeholder !== undefined && TITLE_TEXT.has(s.placeholder.type))) return true;
+  return false;
+}
 
 export interface IllustrationPlan {
   planned: PlannedSlide[];
@@ -73,12 +97,20 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
       planned.push({ slide, box: { x: 0, y: 0, ...pres.slideSize }, z: 'back', placement: 'background' });
       continue;
     }
+    const titleSlide = isTitleSlide(slide);
     const target = fillablePlaceholder(slide, pres.slideSize);
-    if (target?.box && target.id) {
+    if (target?.box && target.id && (!titleSlide || isTitleWorthy(target.box, pres.slideSize))) {
       planned.push({ slide, box: target.box, z: 'front', placement: 'placeholder', placeholderId: target.id });
       continue;
     }
-    const found = findFreeBox(pres.slideSize, [...obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize), ...(slide.backgroundBusy ?? [])]);
+    const obstacles = [...obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize), ...(slide.backgroundBusy ?? [])];
+    if (titleSlide) {
+      const box = findTitleBox(pres.slideSize, obstacles);
+      if (box) planned.push({ slide, box, z: 'front', placement: 'free' });
+      else skip(slide, TITLE_NO_ROOM);
+      continue;
+    }
+    const found = findFreeBox(pres.slideSize, obstacles);
     if (found.box) planned.push({ slide, box: found.box, z: 'front', placement: 'free' });
     else skip(slide, found.reason);
   }

@@ -32,4 +32,10 @@ describe('skipped for lack of room', () => {
     expect(formatBatchTotals(batch)).toContain('5 skipped (3 for lack of room)');
     expect(formatDeckSummary(deck('/d/c.pptx', [undefined, 'no text']), '/d')).toContain('1 illustrated, 1 skipped, 0 failed');
   });
+
+  it('counts a title slide with no room for a side panel or a band as skipped for room', () => {
+    const t = deck('/d/t.pptx', ['title slide: no room for a side panel or a band; left as designed', undefined, NO_ROOM]);
+    expect(deckJson(t)).toMatchObject({ skippedForRoom: 2 });
+    expect(formatDeckSummary(t, '/d')).toContain('1 illustrated, 2 skipped (2 for lack of room), 0 failed');
+  });
 });
