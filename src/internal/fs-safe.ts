@@ -65,18 +65,6 @@ export async function readRegularFile(file: string, options: { maxBytes: number 
   }
 }
 
-// Throws unless `file` is a regular file (following symlinks).
-export async function assertRegularFile(file: string): Promise<void> {
-  let info: Stats;
-  try {
-    info = await stat(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new FsSafetyError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code})`, code);
-  }
-  if (!info.isFile()) throw new FsSafetyError(file, `is ${describeType(info)}, not a regular file`, info.isDirectory() ? 'EISDIR' : 'ENOTREG');
-}
-
 /** Deepest folder chain mkdirBounded creates; far beyond any real path (PATH_MAX allows ~2000). */
 const MAX_DEPTH = 4096;
 
