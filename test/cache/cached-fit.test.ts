@@ -63,7 +63,10 @@ describe('cached pictures', () => {
     const dir = await tempDir();
     const { providers } = await setup(dir);
     const fitted = await providers.pictures!.fit(await providers.image.generateImage(request), { ...box, boxCx: 2 * EMU, crop: 'srcRect' });
-    expect(fitted.srcRect).toBeDefined();
+    // A 3:2 image in a square box: a sixth of its width cropped on each side (1/1000 %), nothing above or below.
+    expect(fitted.srcRect).toMatchObject({ t: 0, b: 0 });
+    expect(fitted.srcRect!.l).toBe(fitted.srcRect!.r);
+    expect(Math.abs(fitted.srcRect!.l - 16_667)).toBeLessThan(500);
     expect((await providers.pictures!.lookup(request, { ...box, boxCx: 2 * EMU, crop: 'srcRect' }))?.srcRect).toEqual(fitted.srcRect);
   });
 
