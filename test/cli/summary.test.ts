@@ -1,13 +1,27 @@
 // The end-of-run summaries, as whole strings and documents: what a user and a script read.
 import { describe, expect, it } from 'vitest';
-import { batchJson, costJson, deckJson, formatBatchSummary, formatBatchTotals, formatDeckLine, formatDeckSummary, totalsJson } from '../../src/cli/summary.js';
+import {
+  batchJson,
+  costJson,
+  deckJson,
+  formatBatchSummary,
+  formatBatchTotals,
+  formatDeckLine,
+  formatDeckSummary,
+  totalsJson,
+} from '../../src/cli/summary.js';
 import type { Prices } from '../../src/pipeline/cost.js';
 import { emptyUsage, totalBatch, type DeckReport, type SlideReport } from '../../src/pipeline/types.js';
 
 const cwd = '/work/decks';
 const prices: Prices = { currency: 'CHF', perImage: 0.05, perMillionPromptTokens: 1, perMillionCompletionTokens: 2 };
 
-const illustrated = (number: number, cached?: SlideReport['cached']): SlideReport => ({ number, status: 'illustrated', title: `Slide ${number}`, ...(cached ? { cached } : {}) });
+const illustrated = (number: number, cached?: SlideReport['cached']): SlideReport => ({
+  number,
+  status: 'illustrated',
+  title: `Slide ${number}`,
+  ...(cached ? { cached } : {}),
+});
 const skipped = (number: number, reason: string): SlideReport => ({ number, status: 'skipped', reason, title: '' });
 const failed = (number: number, reason: string): SlideReport => ({ number, status: 'failed', reason, title: '' });
 
@@ -16,13 +30,37 @@ const paid: DeckReport = {
   input: `${cwd}/q3.pptx`,
   output: `${cwd}/output/q3.pptx`,
   status: 'partial',
-  slides: [illustrated(1), skipped(2, 'no text'), illustrated(3, { prompt: true, image: true }), skipped(4, 'no text'), illustrated(5), failed(6, 'image API: 500')],
+  slides: [
+    illustrated(1),
+    skipped(2, 'no text'),
+    illustrated(3, { prompt: true, image: true }),
+    skipped(4, 'no text'),
+    illustrated(5),
+    failed(6, 'image API: 500'),
+  ],
   usage: { promptTokens: 2_000, completionTokens: 500, llmCalls: 2, images: 2 },
   warnings: ['slide 5: font "Imaginary" unknown'],
   ms: 12_345,
 };
-const offline: DeckReport = { input: `${cwd}/intro.pptx`, output: `${cwd}/output/intro.pptx`, status: 'ok', slides: [illustrated(1)], usage: emptyUsage(), warnings: [], ms: 800 };
-const refused: DeckReport = { input: `${cwd}/locked.pptx`, output: undefined, status: 'refused', error: `${cwd}/locked.pptx: encrypted deck`, slides: [], usage: emptyUsage(), warnings: [], ms: 3 };
+const offline: DeckReport = {
+  input: `${cwd}/intro.pptx`,
+  output: `${cwd}/output/intro.pptx`,
+  status: 'ok',
+  slides: [illustrated(1)],
+  usage: emptyUsage(),
+  warnings: [],
+  ms: 800,
+};
+const refused: DeckReport = {
+  input: `${cwd}/locked.pptx`,
+  output: undefined,
+  status: 'refused',
+  error: `${cwd}/locked.pptx: encrypted deck`,
+  slides: [],
+  usage: emptyUsage(),
+  warnings: [],
+  ms: 3,
+};
 const batch = { decks: [paid, offline, refused], totals: totalBatch([paid, offline, refused]), ms: 14_000 };
 
 describe('formatDeckSummary', () => {
@@ -40,7 +78,9 @@ describe('formatDeckSummary', () => {
   });
 
   it('leaves out the API line on an offline run, and says the cost is unknown when a price is', () => {
-    expect(formatDeckSummary(offline, cwd)).toBe('intro.pptx: 1 slides read, 1 illustrated, 0 skipped, 0 failed (0.8 s)\n  → output/intro.pptx');
+    expect(formatDeckSummary(offline, cwd)).toBe(
+      'intro.pptx: 1 slides read, 1 illustrated, 0 skipped, 0 failed (0.8 s)\n  → output/intro.pptx',
+    );
     const unknown = formatDeckSummary(paid, cwd, { ...prices, perImage: null });
     expect(unknown).toContain('2 images, est. cost unknown (set pricing in pipeline.config.json);');
     // A cached prompt alone (its image made anew) still shows the cache line.
@@ -65,7 +105,9 @@ describe('formatDeckSummary', () => {
 
 describe('formatDeckLine and formatBatchSummary', () => {
   it('marks each deck by its status, one line each, warnings indented below', () => {
-    expect(formatDeckLine(paid, cwd)).toBe('! q3.pptx → output/q3.pptx: 3 illustrated, 2 skipped, 1 failed (12.3 s)\n    warning: slide 5: font "Imaginary" unknown');
+    expect(formatDeckLine(paid, cwd)).toBe(
+      '! q3.pptx → output/q3.pptx: 3 illustrated, 2 skipped, 1 failed (12.3 s)\n    warning: slide 5: font "Imaginary" unknown',
+    );
     expect(formatDeckLine(offline, cwd)).toBe('✓ intro.pptx → output/intro.pptx: 1 illustrated, 0 skipped, 0 failed (0.8 s)');
     // The error names the deck relative to cwd.
     expect(formatDeckLine(refused, cwd)).toBe('✗ locked.pptx: encrypted deck');
@@ -73,15 +115,24 @@ describe('formatDeckLine and formatBatchSummary', () => {
   });
 
   it('sums the run in one line of totals after the decks', () => {
-    const totals = '3 decks: 1 ok, 1 partial, 1 refused — 4 slides illustrated, 2 skipped, 1 failed; API: 2 prompt calls (2000 + 500 tokens), 2 images, est. cost CHF 0.103; cache: 1 prompts, 1 images reused (14.0 s)';
+    const totals =
+      '3 decks: 1 ok, 1 partial, 1 refused — 4 slides illustrated, 2 skipped, 1 failed; ' +
+      'API: 2 prompt calls (2000 + 500 tokens), 2 images, est. cost CHF 0.103; cache: 1 prompts, 1 images reused (14.0 s)';
     expect(formatBatchTotals(batch, prices)).toBe(totals);
-    expect(formatBatchSummary(batch, cwd, { prices }).split('\n')).toEqual([...formatDeckLine(paid, cwd).split('\n'), formatDeckLine(offline, cwd), formatDeckLine(refused, cwd), totals]);
+    expect(formatBatchSummary(batch, cwd, { prices }).split('\n')).toEqual([
+      ...formatDeckLine(paid, cwd).split('\n'),
+      formatDeckLine(offline, cwd),
+      formatDeckLine(refused, cwd),
+      totals,
+    ]);
     // Decks progress already printed are not printed again.
     expect(formatBatchSummary(batch, cwd, { prices, shown: [refused] }).split('\n')).toEqual([formatDeckLine(refused, cwd), totals]);
   });
 
   it('says so when no deck was found', () => {
-    expect(formatBatchTotals({ decks: [], totals: totalBatch([]), ms: 0 })).toBe('0 decks: none found — 0 slides illustrated, 0 skipped, 0 failed (0.0 s)');
+    expect(formatBatchTotals({ decks: [], totals: totalBatch([]), ms: 0 })).toBe(
+      '0 decks: none found — 0 slides illustrated, 0 skipped, 0 failed (0.0 s)',
+    );
   });
 });
 
@@ -100,7 +151,11 @@ describe('--json', () => {
       warnings: ['slide 5: font "Imaginary" unknown'],
       ms: 12_345,
     });
-    expect(deckJson(refused)).toMatchObject({ output: null, error: `${cwd}/locked.pptx: encrypted deck`, slides: { illustrated: 0, skipped: 0, failed: 0 } });
+    expect(deckJson(refused)).toMatchObject({
+      output: null,
+      error: `${cwd}/locked.pptx: encrypted deck`,
+      slides: { illustrated: 0, skipped: 0, failed: 0 },
+    });
   });
 
   it('gives the run with the provider, every deck and the totals, with the cost only when prices are known', () => {
@@ -124,6 +179,11 @@ describe('--json', () => {
   });
 
   it('writes an unknown price as null, never as 0', () => {
-    expect(costJson({ currency: 'CHF', total: undefined, images: undefined, tokens: 0.003 })).toEqual({ currency: 'CHF', total: null, images: null, tokens: 0.003 });
+    expect(costJson({ currency: 'CHF', total: undefined, images: undefined, tokens: 0.003 })).toEqual({
+      currency: 'CHF',
+      total: null,
+      images: null,
+      tokens: 0.003,
+    });
   });
 });

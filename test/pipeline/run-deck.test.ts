@@ -91,7 +91,8 @@ describe('runDeck with the offline provider', () => {
       expect(target, `slide ${s.number}: ${rid}`).toMatch(/^ppt\/media\/slide-illustrate-/);
       const meta = await sharp(await zip.file(target!)!.async('nodebuffer')).metadata();
       expect(meta.format).toBe('jpeg');
-      expect(Math.abs(s.box!.cx / s.box!.cy - meta.width! / meta.height!), `slide ${s.number}: picture aspect vs box aspect`).toBeLessThan(0.02);
+      const aspects = { box: s.box!.cx / s.box!.cy, picture: meta.width! / meta.height! };
+      expect(Math.abs(aspects.box - aspects.picture), `slide ${s.number}: ${JSON.stringify(aspects)}`).toBeLessThan(0.02);
     }
   });
 

@@ -5,7 +5,9 @@ const chars = (s: string) => Array.from(s).length;
 
 describe('cleanPrompt', () => {
   it('drops control characters, U+FFFE/U+FFFF and unpaired surrogates from an LLM answer, keeping emoji', () => {
-    expect(cleanPrompt('A calm \u001b[2Jharbour\u0007 at dawn\u0000,\u0085 soft\u009b light \uD800\uFFFF😀')).toBe('A calm [2Jharbour at dawn, soft light 😀');
+    expect(cleanPrompt('A calm \u001b[2Jharbour\u0007 at dawn\u0000,\u0085 soft\u009b light \uD800\uFFFF😀')).toBe(
+      'A calm [2Jharbour at dawn, soft light 😀',
+    );
     expect(finalisePrompt('Here is the prompt: "a\u0001 quiet\u007f lake"', 'watercolour')).toBe('a quiet lake Style: watercolour.');
   });
 
@@ -26,7 +28,9 @@ describe('cleanPrompt', () => {
   });
 
   it('drops reasoning in <think> tags, code fences, markdown emphasis, headings, list marks and block quotes', () => {
-    expect(cleanPrompt('<think>The slide is about growth.\nMaybe a plant?</think>\nA young plant in sunlight')).toBe('A young plant in sunlight');
+    expect(cleanPrompt('<think>The slide is about growth.\nMaybe a plant?</think>\nA young plant in sunlight')).toBe(
+      'A young plant in sunlight',
+    );
     expect(cleanPrompt('```text\nA young plant in sunlight\n```')).toBe('A young plant in sunlight');
     expect(cleanPrompt('## Prompt\n**A young plant** in _soft_ sunlight, `macro`')).toBe('Prompt A young plant in soft sunlight, macro');
     expect(cleanPrompt('- A young plant\n- in soft sunlight')).toBe('A young plant in soft sunlight');
@@ -89,7 +93,9 @@ describe('cutAtBoundary', () => {
 
 describe('finalisePrompt and promptBudget', () => {
   it('appends the deck style once, without a doubled full stop', () => {
-    expect(finalisePrompt('A lighthouse at dusk', 'flat vector illustration.')).toBe('A lighthouse at dusk Style: flat vector illustration.');
+    expect(finalisePrompt('A lighthouse at dusk', 'flat vector illustration.')).toBe(
+      'A lighthouse at dusk Style: flat vector illustration.',
+    );
     expect(finalisePrompt('A lighthouse at dusk', '  ')).toBe('A lighthouse at dusk');
   });
 

@@ -9,7 +9,12 @@ const request: PromptRequest = { slide, deckTitle: 'Northwind\tannual   review',
 describe('slideTextForPrompt', () => {
   it('labels the deck title, title, body and notes in that order, titles on one line, bodies trimmed', () => {
     expect(slideTextForPrompt(slide, 'Northwind\tannual   review')).toBe(
-      ['Présentation : Northwind annual review', 'Titre : Quarterly results', 'Contenu :\nRevenue up 12 %\nMargin stable', 'Notes de l’orateur :\nMention the new office.'].join('\n'),
+      [
+        'Présentation : Northwind annual review',
+        'Titre : Quarterly results',
+        'Contenu :\nRevenue up 12 %\nMargin stable',
+        'Notes de l’orateur :\nMention the new office.',
+      ].join('\n'),
     );
   });
 
@@ -28,7 +33,7 @@ describe('slideTextForPrompt', () => {
 });
 
 describe('composeMessages', () => {
-  it('puts the configured system prompt, trimmed, before the output rules with the request\'s character limit', () => {
+  it("puts the configured system prompt, trimmed, before the output rules with the request's character limit", () => {
     const m = composeMessages(request, '  You are an art director.\n', `Slide:\n${SLIDE_TEXT_TOKEN}`);
     expect(m.system).toBe(`You are an art director.\n\n${outputRules(350)}`);
     expect(outputRules(350)).toContain('au plus 350 caractères');
@@ -42,7 +47,11 @@ describe('composeMessages', () => {
   });
 
   it('does not let "$" sequences in the slide text act as replacement patterns', () => {
-    const m = composeMessages({ ...request, deckTitle: '', slide: { title: 'Costs $& $1 $$', body: '', notes: '' } }, 'System', `<${SLIDE_TEXT_TOKEN}>`);
+    const m = composeMessages(
+      { ...request, deckTitle: '', slide: { title: 'Costs $& $1 $$', body: '', notes: '' } },
+      'System',
+      `<${SLIDE_TEXT_TOKEN}>`,
+    );
     expect(m.user).toBe('<Titre : Costs $& $1 $$>');
   });
 });

@@ -10,13 +10,30 @@ import { planIllustrations, TITLE_NO_ROOM, type PlanOptions } from '../../src/st
 const W = 12_192_000;
 const H = 6_858_000;
 const SLIDE = { x: 0, y: 0, cx: W, cy: H };
-const box = (x0: number, y0: number, x1: number, y1: number): Box => ({ x: Math.round(x0 * W), y: Math.round(y0 * H), cx: Math.round((x1 - x0) * W), cy: Math.round((y1 - y0) * H) });
+const box = (x0: number, y0: number, x1: number, y1: number): Box => ({
+  x: Math.round(x0 * W),
+  y: Math.round(y0 * H),
+  cx: Math.round((x1 - x0) * W),
+  cy: Math.round((y1 - y0) * H),
+});
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.cx && b.x < a.x + a.cx && a.y < b.y + b.cy && b.y < a.y + a.cy;
 
-const shape = (b: Box, extra: Partial<ShapeInfo>): ShapeInfo => ({ kind: 'sp', box: b, textBox: b, hasText: true, placeholder: undefined, id: undefined, name: 'Shape', ours: false, drawn: false, ...extra });
+const shape = (b: Box, extra: Partial<ShapeInfo>): ShapeInfo => ({
+  kind: 'sp',
+  box: b,
+  textBox: b,
+  hasText: true,
+  placeholder: undefined,
+  id: undefined,
+  name: 'Shape',
+  ours: false,
+  drawn: false,
+  ...extra,
+});
 const text = (type: string, b: Box) => shape(b, { placeholder: { type, idx: undefined }, name: type });
 /** An empty placeholder (it shows nothing in a slide show). */
-const emptyPlaceholder = (type: string, b: Box, id: string) => shape(b, { hasText: false, placeholder: { type, idx: id }, id, name: `Placeholder ${id}` });
+const emptyPlaceholder = (type: string, b: Box, id: string) =>
+  shape(b, { hasText: false, placeholder: { type, idx: id }, id, name: `Placeholder ${id}` });
 const table = (b: Box) => shape(b, { kind: 'graphicFrame', hasText: true, id: '9', name: 'Table 9', drawn: undefined });
 
 const slide = (number: number, shapes: ShapeInfo[], extra: Partial<SlideModel> = {}): SlideModel =>
@@ -41,7 +58,8 @@ const plan = (slides: SlideModel[], options: Partial<PlanOptions> = {}) =>
 const TITLE = box(0.05, 0.05, 0.95, 0.18);
 const LEFT_TEXT = box(0.05, 0.22, 0.48, 0.9);
 const RIGHT_PH = box(0.52, 0.22, 0.95, 0.9);
-const contentSlide = (extra: ShapeInfo[] = [], type = 'pic') => slide(2, [text('title', TITLE), text('body', LEFT_TEXT), emptyPlaceholder(type, RIGHT_PH, '4'), ...extra]);
+const contentSlide = (extra: ShapeInfo[] = [], type = 'pic') =>
+  slide(2, [text('title', TITLE), text('body', LEFT_TEXT), emptyPlaceholder(type, RIGHT_PH, '4'), ...extra]);
 
 describe('planIllustrations placement choice', () => {
   it('fills an empty picture placeholder nothing overlaps, in front, naming the placeholder', () => {
@@ -58,7 +76,11 @@ describe('planIllustrations placement choice', () => {
   });
 
   it('does not fill a placeholder that holds text, nor a body or title placeholder', () => {
-    const withText = slide(2, [text('title', TITLE), text('body', LEFT_TEXT), shape(RIGHT_PH, { placeholder: { type: 'pic', idx: '4' }, id: '4' })]);
+    const withText = slide(2, [
+      text('title', TITLE),
+      text('body', LEFT_TEXT),
+      shape(RIGHT_PH, { placeholder: { type: 'pic', idx: '4' }, id: '4' }),
+    ]);
     const body = slide(3, [text('title', TITLE), text('obj', LEFT_TEXT), emptyPlaceholder('body', RIGHT_PH, '4')]);
     for (const p of plan([withText, body]).planned) expect(p.placement, `slide ${p.slide.number}`).not.toBe('placeholder');
   });
@@ -100,7 +122,9 @@ describe('planIllustrations placement choice', () => {
   });
 
   it('with placement "none", plans nothing and says why for each slide with text', () => {
-    const p = plan([contentSlide(), slide(3, [text('title', TITLE)]), slide(4, [], { text: { title: '', body: '', notes: '' } })], { placement: 'none' });
+    const p = plan([contentSlide(), slide(3, [text('title', TITLE)]), slide(4, [], { text: { title: '', body: '', notes: '' } })], {
+      placement: 'none',
+    });
     expect(p.planned).toEqual([]);
     expect(p.skipped.map((s) => [s.number, s.status, s.reason])).toEqual([
       [2, 'skipped', 'placement is "none"'],
@@ -113,13 +137,17 @@ describe('planIllustrations placement choice', () => {
 describe('planIllustrations on title slides', () => {
   const isPanelOrBand = (b: Box) => b.cy >= 0.8 * H || b.cx >= 0.9 * W;
 
-  it('fills a title slide\'s empty placeholder when it is a composition (a full-height half)', () => {
+  it("fills a title slide's empty placeholder when it is a composition (a full-height half)", () => {
     const half = box(0.5, 0, 1, 1);
-    const s = slide(1, [text('ctrTitle', box(0.05, 0.3, 0.45, 0.55)), text('subTitle', box(0.05, 0.6, 0.45, 0.75)), emptyPlaceholder('pic', half, '7')], { layoutType: 'title' });
+    const s = slide(
+      1,
+      [text('ctrTitle', box(0.05, 0.3, 0.45, 0.55)), text('subTitle', box(0.05, 0.6, 0.45, 0.75)), emptyPlaceholder('pic', half, '7')],
+      { layoutType: 'title' },
+    );
     expect(plan([s]).planned[0]).toMatchObject({ placement: 'placeholder', placeholderId: '7', box: half });
   });
 
-  it('does not fill a title slide\'s corner placeholder, and gives it a side panel instead', () => {
+  it("does not fill a title slide's corner placeholder, and gives it a side panel instead", () => {
     const corner = box(0.6, 0.6, 0.95, 0.95);
     const title = box(0.05, 0.1, 0.55, 0.45);
     const s = slide(1, [text('ctrTitle', title), emptyPlaceholder('pic', corner, '7')], { layoutType: 'title' });
@@ -148,7 +176,9 @@ describe('planIllustrations on title slides', () => {
   });
 
   it('skips a title slide with no room for a panel or a band, with the title-slide reason', () => {
-    const s = slide(1, [text('ctrTitle', box(0.05, 0.1, 0.95, 0.55)), text('subTitle', box(0.05, 0.6, 0.6, 0.9))], { layoutType: 'secHead' });
+    const s = slide(1, [text('ctrTitle', box(0.05, 0.1, 0.95, 0.55)), text('subTitle', box(0.05, 0.6, 0.6, 0.9))], {
+      layoutType: 'secHead',
+    });
     const p = plan([s]);
     expect(p.planned).toEqual([]);
     expect(p.skipped.map((x) => [x.number, x.reason])).toEqual([[1, TITLE_NO_ROOM]]);
