@@ -10,6 +10,7 @@ const PLACEMENT_LABEL: Record<NonNullable<SlideReport['placement']>, string> = {
   free: 'free area',
   placeholder: 'picture placeholder',
   background: 'full-slide background',
+  'make-room': 'beside the narrowed text',
 };
 
 // The card of one slide; `slideSize` (EMU) lets the diagram draw the picture's box to scale.
