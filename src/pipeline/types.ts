@@ -6,6 +6,10 @@ import type { SlideText, TokenUsage } from '../providers/types.js';
 
 export type SlideStatus = 'illustrated' | 'skipped' | 'failed';
 
+/** What the planner keeps a picture clear of, by kind, as the report draws it (see report/planner-view.ts). */
+export type ObstacleKind = 'text' | 'frame' | 'shape' | 'picture' | 'layout' | 'background';
+export type PlannerObstacle = Box & { kind: ObstacleKind };
+
 export interface SlideReport {
   number: number;
   status: SlideStatus;
@@ -27,6 +31,8 @@ export interface SlideReport {
   text?: SlideText;
   /** The fitted picture as a small JPEG `data:` URI; only when a run asks for thumbnails (--report). */
   thumbnail?: string;
+  /** The planner's obstacles on this slide (EMU); only when a run asks for thumbnails (--report). */
+  obstacles?: PlannerObstacle[];
 }
 
 export interface Usage extends TokenUsage {
