@@ -107,6 +107,7 @@ function deckPlanJson(deck: DeckReport, output: string | undefined): object {
       prompt: s.prompt ?? null,
       placement: s.placement ?? null,
       box: s.box ?? null,
+      reflow: s.reflow ?? null,
       imageCached: s.cached?.image ?? false,
     })),
     warnings: deck.warnings,
@@ -119,5 +120,7 @@ function place(s: SlideReport): string {
   if (!b) return s.placement ?? 'planned';
   const cm = (emu: number) => (emu / EMU_PER_CM).toFixed(1);
   const kind = { free: 'free area', placeholder: 'picture placeholder', background: 'background', 'make-room': 'beside the narrowed text' }[s.placement ?? 'free'];
-  return `${kind}, ${cm(b.cx)} × ${cm(b.cy)} cm at ${cm(b.x)}, ${cm(b.y)} cm from the top left`;
+  const r = s.reflow;
+  const narrowed = r ? `; the body text narrowed to ${cm(r.box.cx)} cm wide at ${Math.round(r.fontScale * 100)} % font size${r.lnSpcReduction ? `, line spacing −${Math.round(r.lnSpcReduction * 100)} %` : ''}` : '';
+  return `${kind}, ${cm(b.cx)} × ${cm(b.cy)} cm at ${cm(b.x)}, ${cm(b.y)} cm from the top left${narrowed}`;
 }

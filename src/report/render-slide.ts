@@ -59,15 +59,16 @@ function renderFacts(slide: SlideReport, slideSize: { cx: number; cy: number } |
   const facts: string[] = [];
   if (slide.ms !== undefined) facts.push(`<span title="time from the first call to the fitted picture">${duration(slide.ms)}</span>`);
   if (slide.bytes !== undefined) facts.push(`<span title="size of the picture added to the deck">${bytes(slide.bytes)}</span>`);
-  const place = slide.box && slide.placement ? renderPlacement(slide.box, slide.placement, slideSize) : '';
+  const place = slide.box && slide.placement ? renderPlacement(slide.box, slide.placement, slideSize, slide.reflow) : '';
   if (!place && !facts.length) return '';
   return `<div class="facts">${place}<div class="fact-list">${facts.join('')}</div></div>`;
 }
 
 /** The slide as an outline with the picture's box filled in, plus the box in centimetres. */
-function renderPlacement(box: Box, placement: NonNullable<SlideReport['placement']>, size: { cx: number; cy: number } | undefined): string {
+function renderPlacement(box: Box, placement: NonNullable<SlideReport['placement']>, size: { cx: number; cy: number } | undefined, reflow: SlideReport['reflow']): string {
   const cm = (emu: number) => (emu / EMU_PER_CM).toFixed(1);
-  const where = `${cm(box.cx)} × ${cm(box.cy)} cm at ${cm(box.x)}, ${cm(box.y)} cm`;
+  const narrowed = reflow ? `; text ${cm(reflow.box.cx)} cm wide at ${Math.round(reflow.fontScale * 100)} %${reflow.lnSpcReduction ? `, spacing −${Math.round(reflow.lnSpcReduction * 100)} %` : ''}` : '';
+  const where = `${cm(box.cx)} × ${cm(box.cy)} cm at ${cm(box.x)}, ${cm(box.y)} cm${narrowed}`;
   const diagram = size
     ? `<svg class="mini" viewBox="0 0 ${size.cx} ${size.cy}" role="img" aria-label="${esc(`picture box on the slide: ${where}`)}"><rect class="slide" x="0" y="0" width="${size.cx}" height="${size.cy}"/><rect class="box" x="${box.x}" y="${box.y}" width="${box.cx}" height="${box.cy}"/></svg>`
     : '';

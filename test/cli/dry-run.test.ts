@@ -86,6 +86,13 @@ describe('--dry-run', () => {
     const json = JSON.parse((await runCli(['wide.pptx', '--dry-run', '--json'], { cwd })).stdout) as DryRunJson & { totals: { skippedForRoom: number }; decks: { skippedForRoom: number }[] };
     expect(json.totals.skippedForRoom).toBe(1);
     expect(json.decks[0]!.skippedForRoom).toBe(1);
+
+    // With placement "make-room" the slide is planned, and the plan says what it changes on the body.
+    await writeTree(cwd, { 'mr.json': Buffer.from(JSON.stringify({ placement: 'make-room' })) });
+    const made = await runCli(['wide.pptx', '--dry-run', '--config', 'mr.json'], { cwd });
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/\n {2}slide 1 "Open the call with a clear purpose": beside the narrowed text, \d+\.\d × \d+\.\d cm at \d+\.\d, \d+\.\d cm from the top left; the body text narrowed to 17\.9 cm wide at \d+ % font size(, line spacing −\d+ %)?\n/);
+    expect(made.stdout.trim().split('\n').at(-1)).toBe('Dry run: 3 pictures planned, 0 skipped, 0 failed in 1 deck; the real run is offline and costs nothing');
   });
 
   it('refuses --report: a dry run writes no deck to report on (exit 2, one line, nothing written)', async () => {
