@@ -27,24 +27,26 @@ export function makeRoom(slide: SlideModel, size: { cx: number; cy: number }, au
   if (!body?.box || !body.id || !body.textHeightAt) return undefined;
   const opts = DEFAULT_PLACEMENT;
   const obstacles = [...obstaclesOf([...slide.inheritedShapes, ...slide.shapes.filter((s) => s !== body)], size), ...(slide.backgroundBusy ?? [])];
-  // Reading order: text first, so the picture goes right; left only when the right column is taken.
-  let best: { text: Box; picture: Box } | undefined;
+  // Reading order: text first, so the picture goes right; left only when the right will not do.
+  const textHeightAt = body.textHeightAt;
+  let room = false;
   for (const side of ['right', 'left'] as const) {
-    const { text, picture } = splitColumns(body.box, side);
-    const clear = clearColumn(picture, obstacles, MAKE_ROOM.gap);
+    const columns = splitColumns(body.box, side);
+    const clear = clearColumn(columns.picture, obstacles, MAKE_ROOM.gap);
     if (!clear) continue;
     const box = topAligned(clear, opts.maxElongation);
     if (box.cx < size.cx * opts.minWidth || box.cy < size.cy * opts.minHeight || box.cx * box.cy < size.cx * size.cy * opts.minArea) continue;
-    best = { text, picture: box };
-    break;
+    if (autoBox && box.cx * box.cy <= autoBox.cx * autoBox.cy) continue;
+    // The text keeps the body's top and gives up what anything else on the slide covers below it
+    // (a footer band, a drawing the wide body's short text never reached).
+    const text = clearColumn(columns.text, obstacles, 0);
+    if (!text || text.y !== columns.text.y) continue;
+    room = true;
+    const fit = largestFit((f) => textHeightAt(text.cx, f), text.cy);
+    if (fit) return { box, reflow: { shapeId: body.id, box: text, ...fit } };
   }
-  if (!best) return undefined;
-  if (autoBox && best.picture.cx * best.picture.cy <= autoBox.cx * autoBox.cy) return undefined;
-  const textHeightAt = body.textHeightAt;
-  const fit = largestFit((f) => textHeightAt(best.text.cx, f), best.text.cy);
   // A small picture from "auto" is still better than none.
-  if (!fit) return autoBox ? undefined : { box: undefined, reason: MAKE_ROOM_NO_FIT };
-  return { box: best.picture, reflow: { shapeId: body.id, box: best.text, ...fit } };
+  return room && !autoBox ? { box: undefined, reason: MAKE_ROOM_NO_FIT } : undefined;
 }
 
 /** The slide's main body text: a body placeholder or a text box spanning the slide's width, the largest one. */
