@@ -10,7 +10,8 @@ export const WIDE_BODY = { x: 548_640, y: 1_554_480, cx: 11_094_720, cy: 4_663_4
 const bullet = (text: string) =>
   `<a:p><a:pPr marL="342900" indent="-342900"><a:spcAft><a:spcPts val="600"/></a:spcAft><a:buChar char="&#x2022;"/></a:pPr><a:r><a:rPr lang="en-US" sz="2000" dirty="0"/><a:t>${text}</a:t></a:r></a:p>`;
 
-export async function wideBodyDeck(bullets: number): Promise<Buffer> {
+/** `extra`: shapes' XML added on top of slide 1's. */
+export async function wideBodyDeck(bullets: number, extra = ''): Promise<Buffer> {
   const zip = await JSZip.loadAsync(await readFile(fixtures.bullets));
   const file = 'ppt/slides/slide1.xml';
   let xml = await zip.file(file)!.async('string');
@@ -19,7 +20,7 @@ export async function wideBodyDeck(bullets: number): Promise<Buffer> {
   // The body's paragraphs replaced by ours (the title's text box comes first and keeps its own).
   const start = xml.indexOf('<a:p>', xml.indexOf('name="Text 1"'));
   const end = xml.lastIndexOf('</p:txBody>');
-  xml = xml.slice(0, start) + lines.join('') + xml.slice(end);
+  xml = xml.slice(0, start) + lines.join('') + xml.slice(end).replace('</p:spTree>', `${extra}</p:spTree>`);
   zip.file(file, xml);
   return zip.generateAsync({ type: 'nodebuffer' });
 }

@@ -48,6 +48,19 @@ describe('placement make-room', () => {
     for (const o of [...others, reflow.box]) expect(overlaps(o, box)).toBe(false);
   });
 
+  it('keeps the narrowed text above a shape lying in the body\'s lower left, which the wide text never reached', async () => {
+    const band = { x: WIDE_BODY.x, y: WIDE_BODY.y + WIDE_BODY.cy - 731_520, cx: 1_828_800, cy: 548_640 };
+    const rect =
+      `<p:sp><p:nvSpPr><p:cNvPr id="20" name="Band"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="${band.x}" y="${band.y}"/><a:ext cx="${band.cx}" cy="${band.cy}"/></a:xfrm>` +
+      `<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val="C00000"/></a:solidFill></p:spPr></p:sp>`;
+    const pres = await readPresentation('wide.pptx', await wideBodyDeck(9, rect));
+    const planned = planIllustrations(pres, { placement: 'make-room', skipSlides: ['picture'] }).planned.find((p) => p.slide.number === 1);
+    expect(planned?.placement).toBe('make-room');
+    expect(planned!.reflow!.box).toMatchObject({ x: WIDE_BODY.x, y: WIDE_BODY.y, cy: band.y - WIDE_BODY.y });
+    const body = planned!.slide.shapes.find((s) => s.id === '3')!;
+    expect(body.textHeightAt!(planned!.reflow!.box.cx, planned!.reflow!)).toBeLessThanOrEqual(band.y - WIDE_BODY.y);
+  });
+
   it('skips the slide with a clear reason when the text would not fit a narrower column even at the smallest font scale', async () => {
     const { planned, skipped } = await plan(24, 'make-room');
     expect(planned).toBeUndefined();
