@@ -1,30 +1,41 @@
 // The package validator the writer runs before any deck is written: a deck we would write
 // broken is an error, never an output. Problems the input already had are tolerated
 // (we do not make a deck worse), everything new is refused.
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
 import { PackageValidationError } from '../errors.js';
 import { contentTypeOf, parseContentTypes, relsPartFor, resolveTarget } from './opc.js';
 import { attr, children, decodeXmlBytes, parseXml, type XmlElement } from './xml.js';
 
-type Reader = (name: string) => Promise<string | undefined>;
+/** A package's parts as the validator sees them: their names, and the text of each (undefined when missing). */
+export interface PartSource {
+  names(): string[];
+  read(name: string): Promise<string | undefined>;
+}
 
-/** A zip's entries: a JSZip, or a copy of its `files` taken before it was edited (`{ files: { ...zip.files } }`). */
+/** A zip's entries: a JSZip, or a copy of its `files`. */
 export type ZipEntries = Pick<JSZip, 'files'>;
 
-function zipReader(zip: ZipEntries): Reader {
+// A JSZip's parts through its public API.
+export function zipSource(zip: ZipEntries): PartSource {
   const lower = new Map(Object.keys(zip.files).map((n) => [n.toLowerCase(), n]));
-  return async (name) => {
-    const stored = lower.get(name.toLowerCase());
-    const f = stored ? zip.files[stored] : undefined;
-    if (!f || f.dir) return undefined;
-    return decodeXmlBytes(await f.async('uint8array'));
+  return {
+    names: () => Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name),
+    read: async (name) => {
+      const stored = lower.get(name.toLowerCase());
+      const f = stored ? zip.files[stored] : undefined;
+      if (!f || f.dir) return undefined;
+      return decodeXmlBytes(await f.async('uint8array'));
+    },
   };
 }
 
+const sourceOf = (zip: ZipEntries | PartSource): PartSource => ('files' in zip ? zipSource(zip) : zip);
+
 // Problems of the given parts within a package: XML well-formed, references resolve, ids unique, types known.
-export async function partProblems(zip: ZipEntries, parts: string[]): Promise<string[]> {
-  const read = zipReader(zip);
-  const names = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name);
+export async function partProblems(zip: ZipEntries | PartSource, parts: string[]): Promise<string[]> {
+  const source = sourceOf(zip);
+  const read = (name: string) => source.read(name);
+  const names = source.names();
   const exists = new Set(names.map((n) => n.toLowerCase()));
   const problems: string[] = [];
   const typesText = await read('[Content_Types].xml');
@@ -108,7 +119,7 @@ export function duplicateShapeIds(root: XmlElement): string[] {
 // Validates the parts the writer changed or added; throws on any problem the input did not already
 // have. `baseline` (the input's own problems) is asked for only when there are problems: a clean
 // write, nearly every write, parses its parts once rather than before and after.
-export async function validateChanges(file: string, out: JSZip, parts: string[], baseline: () => Promise<string[]>): Promise<void> {
+export async function validateChanges(file: string, out: ZipEntries | PartSource, parts: string[], baseline: () => Promise<string[]>): Promise<void> {
   const after = await partProblems(out, parts);
   if (!after.length) return;
   const known = new Set(await baseline());
