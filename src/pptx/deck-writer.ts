@@ -66,11 +66,17 @@ export async function openDeckWriter(pres: Presentation, output: string, options
     written.set(lower(entry.name), entry.name);
     writes.push(zip.add({ ...entry, name: entry.rawName }, data));
   };
-  const addXml = async (name: string, xml: string) => {
-    const part = await deflatePart(Buffer.from(xml, 'utf8'), XML_DEFLATE_LEVEL);
-    changed.set(lower(name), xml);
+  // Resolves once the part is in the file.
+  const addDeflated = async (name: string, data: Buffer, level: number) => {
+    const part = await deflatePart(data, level);
     written.set(lower(name), name);
-    writes.push(zip.add({ name, method: 8, crc32: part.crc32, size: part.size, compressedSize: part.data.length }, part.data));
+    const writing = zip.add({ name, method: 8, crc32: part.crc32, size: part.size, compressedSize: part.data.length }, part.data);
+    writes.push(writing);
+    await writing;
+  };
+  const addXml = (name: string, xml: string) => {
+    changed.set(lower(name), xml);
+    return addDeflated(name, Buffer.from(xml, 'utf8'), XML_DEFLATE_LEVEL);
   };
   // A picture's media part: the same picture twice is one part; a name the input has is not reused.
   const mediaFor = (pic: PictureToAdd): { name: string; isNew: boolean } => {
@@ -97,11 +103,9 @@ export async function openDeckWriter(pres: Presentation, output: string, options
       await Promise.all(
         placed
           .filter((p) => p.isNew)
-          .map(async ({ pic, name }) => {
-            const part = await deflatePart(pic.image, MEDIA_DEFLATE_LEVEL);
-            written.set(lower(name), name);
+          .map(({ pic, name }) => {
             newMedia.push({ part: name, format: pic.format });
-            writes.push(zip.add({ name, method: 8, crc32: part.crc32, size: part.size, compressedSize: part.data.length }, part.data));
+            return addDeflated(name, pic.image, MEDIA_DEFLATE_LEVEL);
           }),
       );
       const edit = await editSlide(pres, slidePart, placed.map(({ pic, name }) => ({ pic, media: name })));
