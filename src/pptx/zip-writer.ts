@@ -23,8 +23,11 @@ export interface ZipEntry {
 }
 
 export interface ZipWriterOptions {
-  /** Write zip64 extra fields and end records even where 32 bits would do (tests, and readers' checks). */
-  forceZip64?: boolean | undefined;
+  /**
+   * Zip64 even where 32 bits would do (tests, and readers' checks): true, extra fields on every entry and
+   * the end records; 'end', the end records only (what a package of more than 65 535 small parts gets).
+   */
+  forceZip64?: boolean | 'end' | undefined;
 }
 
 const U32 = 0xffffffff;
@@ -71,7 +74,7 @@ export class ZipWriter {
     }
     const name = typeof entry.name === 'string' ? Buffer.from(entry.name, 'utf8') : entry.name;
     const utf8 = typeof entry.name === 'string' ? /[^\x20-\x7e]/.test(entry.name) : !!entry.utf8;
-    const zip64 = !!this.options.forceZip64 || entry.size >= U32 || entry.compressedSize >= U32;
+    const zip64 = this.options.forceZip64 === true || entry.size >= U32 || entry.compressedSize >= U32;
     const record: Written = { name, flags: utf8 ? UTF8_FLAG : 0, entry, offset: this.position, zip64 };
     const header = localHeader(record);
     this.written.push(record);

@@ -6,8 +6,6 @@ import { illustrateOffline } from '../helpers/illustrate.js';
 import { expectedPictures } from '../helpers/expected-pictures.js';
 import { convertToPdf, listPdfImages, pdfOf } from '../helpers/libreoffice.js';
 import { tempDir } from '../helpers/paths.js';
-import { writePresentation } from '../../src/pptx/deck-writer.js';
-import { readPresentationFile } from '../../src/pptx/read-presentation.js';
 
 describe('LibreOffice headless', () => {
   it('renders every illustrated slide of the fixture decks with its picture', { timeout: 300_000 }, async () => {
@@ -30,19 +28,5 @@ describe('LibreOffice headless', () => {
         expect(shown, `${path.basename(out)} slide ${e.slide}: picture ${e.width}x${e.height} on page ${e.page}`).toBe(true);
       }
     }
-  });
-
-  it('opens a deck written with zip64 records (forced) and shows its pictures', { timeout: 300_000 }, async () => {
-    const dir = await tempDir();
-    const illustrated = path.join(dir, 'plain.pptx');
-    expect((await illustrateOffline(fixtures.demo, illustrated)).status).toBe('ok');
-    // The illustrated deck copied again, every entry with zip64 extra fields, then zip64 end records.
-    const out = path.join(dir, 'zip64.pptx');
-    await writePresentation(await readPresentationFile(illustrated), [], out, { forceZip64: true });
-    await convertToPdf([out], dir);
-    const expected = await expectedPictures(out);
-    expect(expected.length).toBeGreaterThan(0);
-    const images = await listPdfImages(pdfOf(out, dir));
-    for (const e of expected) expect(images.some((i) => i.page === e.page && i.width === e.width && i.height === e.height), `slide ${e.slide}`).toBe(true);
   });
 });
