@@ -36,6 +36,8 @@ export async function partProblems(zip: ZipEntries | PartSource, parts: string[]
   const source = sourceOf(zip);
   const read = (name: string) => source.read(name);
   const names = source.names();
+  // Parts parsed once: a slide's .rels is checked itself and read again for the slide's references.
+  const parsedRels = new Map<string, XmlElement>();
   const exists = new Set(names.map((n) => n.toLowerCase()));
   const problems: string[] = [];
   const typesText = await read('[Content_Types].xml');
@@ -47,13 +49,15 @@ export async function partProblems(zip: ZipEntries | PartSource, parts: string[]
     return [`[Content_Types].xml: not well-formed (${(error as Error).message.split('\n')[0]})`];
   }
   for (const part of types.overrides.keys()) if (!exists.has(part)) problems.push(`[Content_Types].xml: Override for missing part /${part}`);
-  for (const part of parts) {
+  const relsFirst = [...parts.filter((p) => /\.rels$/i.test(p)), ...parts.filter((p) => !/\.rels$/i.test(p))];
+  for (const part of relsFirst) {
     if (!exists.has(part.toLowerCase())) continue;
     if (part !== '[Content_Types].xml' && contentTypeOf(types, part) === undefined) problems.push(`${part}: no content type`);
     if (!/\.(xml|rels)$/i.test(part)) continue;
     let root: XmlElement;
     try {
       root = parseXml((await read(part))!);
+      parsedRels.set(part.toLowerCase(), root);
     } catch (error) {
       problems.push(`${part}: not well-formed XML (${(error as Error).message.split('\n')[0]})`);
       continue;
@@ -72,8 +76,10 @@ export async function partProblems(zip: ZipEntries | PartSource, parts: string[]
       continue;
     }
     // References from XML parts to their relationships, and shape ids on slides.
-    const relsText = await read(relsPartFor(part));
-    const relIds = new Set(relsText ? children(parseXml(relsText), 'Relationship').map((r) => attr(r, 'Id') ?? '') : []);
+    const relsName = relsPartFor(part).toLowerCase();
+    const relsText = parsedRels.has(relsName) ? undefined : await read(relsName);
+    const rels = parsedRels.get(relsName) ?? (relsText ? parseXml(relsText) : undefined);
+    const relIds = new Set(rels ? children(rels, 'Relationship').map((r) => attr(r, 'Id') ?? '') : []);
     for (const ref of referencedRelIds(root)) if (!relIds.has(ref)) problems.push(`${part}: reference ${ref} has no relationship`);
     if (root.local === 'sld') for (const id of duplicateShapeIds(root)) problems.push(`${part}: duplicate shape id ${id}`);
   }
