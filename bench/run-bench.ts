@@ -156,10 +156,8 @@ async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { 
   expect(first.summary.totals.slides.illustrated === n && first.summary.totals.slides.failed === 0, `${c.id}: ${first.summary.totals.slides.illustrated}/${n} slides illustrated`);
   expect(first.summary.totals.apiCalls.prompts === n && first.summary.totals.apiCalls.images === n, `${c.id}: expected ${n} prompt and ${n} image calls, got ${JSON.stringify(first.summary.totals.apiCalls)}`);
   const bound = boundOf(c, first.total);
-  const against = [
-    bound.ms > 0 ? ` (${(first.run.wallMs / bound.ms).toFixed(2)}× the bound` : '',
-    drawn !== undefined ? `, ${(first.run.wallMs / drawn).toFixed(2)}× node start + drawn critical path ${s(drawn)})` : bound.ms > 0 ? ')' : '',
-  ].join('');
+  const vsDrawn = drawn !== undefined ? `, ${(first.run.wallMs / drawn).toFixed(2)}× node start + drawn critical path ${s(drawn)}` : '';
+  const against = bound.ms > 0 ? ` (${(first.run.wallMs / bound.ms).toFixed(2)}× the bound${vsDrawn})` : '';
   log(`${tag}: CLI ${s(first.run.wallMs)}${against}, ${first.total} API calls, peak RSS ${first.run.peakRssMb.toFixed(0)} MB`);
   log(`${tag}:   start-up ${s(first.phases.startupMs)}, first request to last answer ${s(first.phases.apiMs)}, last answer to exit ${s(first.phases.tailMs)}`);
 
