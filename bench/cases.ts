@@ -101,9 +101,9 @@ export function achievableSpanMs(c: BenchCase, latencies: { route: string; ms: n
 /**
  * The bound of issue 14: what no CLI could beat on this machine with these draws. A process has to
  * start (a bare `node -e 0`, measured in the same run), then the API critical path with the latencies
- * the fake API actually drew (achievableSpanMs). Undefined where that path is (under an rpm limit).
+ * the fake API actually drew (achievableSpanMs). Undefined where no such path governs (an rpm limit, zero latency).
  */
 export function drawnBoundMs(c: BenchCase, latencies: { route: string; ms: number }[], nodeStartMs: number): number | undefined {
-  const span = achievableSpanMs(c, latencies);
+  const span = c.promptMs === 0 && c.imageMs === 0 ? undefined : achievableSpanMs(c, latencies);
   return span === undefined ? undefined : nodeStartMs + span;
 }
