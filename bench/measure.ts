@@ -81,6 +81,18 @@ export async function runMeasured(argv: string[], options: ChildOptions): Promis
   }
 }
 
+// A bare `node -e 0`, spawned as the CLI is (no probe): the median of `runs` starts. @unit milliseconds
+export async function nodeStartMs(runs = 5): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '' } });
+    await new Promise<void>((resolve, reject) => child.on('error', reject).on('close', () => resolve()));
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+}
+
 /** Our pictures in written decks: how many, and their compressed bytes in the zip. */
 export interface AddedMedia {
   pictures: number;

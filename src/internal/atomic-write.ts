@@ -1,7 +1,7 @@
 // Outputs appear whole or not at all: write a temp file beside the target, then rename.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { lstat, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, open, readdir, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { FsSafetyError } from '../errors.js';
@@ -28,6 +28,48 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string | 
     await rm(tmp, { force: true });
     throw error;
   }
+}
+
+/** A temp file beside its target, written through `handle`; commit() renames it into place, abort() removes it. */
+export interface AtomicFile {
+  readonly handle: FileHandle;
+  /** Closes the handle and renames the temp file onto the target; on failure the temp file goes. */
+  commit(): Promise<void>;
+  /** Closes the handle and removes the temp file; safe after commit() and twice. */
+  abort(): Promise<void>;
+}
+
+// Opens the temp file of `file` for a writer that fills it over time (the deck writer streams a
+// deck's parts as its slides finish). The same checks and names as writeFileAtomic.
+export async function openAtomicFile(file: string): Promise<AtomicFile> {
+  await assertReplaceable(file);
+  await mkdirBounded(path.dirname(file));
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'wx', 0o666);
+  let state: 'open' | 'committed' | 'aborted' = 'open';
+  const abort = async () => {
+    if (state !== 'open') return;
+    state = 'aborted';
+    await handle.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+  };
+  return {
+    handle,
+    abort,
+    async commit() {
+      if (state !== 'open') throw new Error(`${file}: the temp file was already ${state}`);
+      try {
+        await handle.close();
+        await assertReplaceable(file);
+        await rename(tmp, file);
+        state = 'committed';
+      } catch (error) {
+        state = 'open';
+        await abort();
+        throw error;
+      }
+    },
+  };
 }
 
 async function assertReplaceable(file: string): Promise<void> {

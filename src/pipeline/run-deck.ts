@@ -3,14 +3,13 @@
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { DeckFormatError, messageOf, SlideIllustrateError } from '../errors.js';
-import { openMediaSpool } from '../pptx/media-spool.js';
+import { openDeckWriter, type DeckWriter } from '../pptx/deck-writer.js';
 import { readPresentationFile } from '../pptx/read-presentation.js';
 import { deckStyle } from '../prompt/deck-style.js';
 import type { Providers } from '../providers/types.js';
 import { illustrateSlide, type SlideContext } from '../stages/illustrate-slide.js';
 import { planIllustrations, type IllustrationPlan } from '../stages/plan-illustrations.js';
 import type { Presentation } from '../pptx/read-presentation.js';
-import { writeDeck } from '../stages/write-deck.js';
 import { attachObstacles } from '../report/planner-view.js';
 import type { Limiters } from './limiters.js';
 import { emptyUsage, type DeckReport, type PipelineEvent, type SlideReport } from './types.js';
@@ -61,10 +60,11 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
   if (path.resolve(input) === path.resolve(options.output)) {
     return finish({ output: undefined, status: 'refused', error: `${input}: the output would overwrite the input; choose another --out`, slides: [] });
   }
-  // Fitted pictures wait for the write on disk; a dry run fits none.
-  const spool = options.dryRun ? undefined : await openMediaSpool();
+  let writer: DeckWriter | undefined;
   try {
     const { pres, plan, style } = await readDeckPlan(input, options.config, options.presentation);
+    // The output is written as slides finish (see deck-writer.ts); a dry run writes nothing.
+    if (!options.dryRun) writer = await openDeckWriter(pres, options.output, { slides: plan.planned.map((p) => p.slide.part) });
     if (pres.signed && !options.dryRun) warn('the deck was digitally signed; the illustrated copy is not (any edit breaks a signature), so its signature was removed');
     options.onEvent?.({ type: 'deck-start', input, slides: pres.slides.length, planned: plan.planned.length });
     const ctx: SlideContext = {
@@ -79,7 +79,7 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
       signal: options.signal,
       onEvent: options.onEvent,
       dryRun: options.dryRun,
-      spool,
+      writer,
     };
     const outcomes = await Promise.all(
       plan.planned.map(async (p) => {
@@ -92,15 +92,15 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
     const slides: SlideReport[] = [...plan.skipped, ...outcomes.map((o) => o.report)].sort((a, b) => a.number - b.number);
     // The report draws each slide as the planner saw it.
     if (options.thumbnails) attachObstacles(slides, pres, plan);
-    const pictures = outcomes.flatMap((o) => (o.picture ? [o.picture] : []));
+    const pictures = outcomes.filter((o) => o.written).length;
     const failed = slides.some((s) => s.status === 'failed');
     const slideSize = pres.slideSize;
     if (options.dryRun) {
       const drafted = slides.some((s) => s.status === 'illustrated');
       return finish({ output: undefined, status: !failed ? 'ok' : drafted ? 'partial' : 'failed', slides, slideSize });
     }
-    if (!pictures.length && failed) return finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides, slideSize });
-    const written = await options.limiters.cpu(() => writeDeck(pres, pictures, options.output));
+    if (!pictures && failed) return finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides, slideSize });
+    const written = await options.limiters.cpu(() => writer!.finish());
     if (written.repairs.length) warn(`repaired ${written.repairs.length} defect${written.repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${written.repairs.join('; ')}`);
     return finish({ output: options.output, status: failed ? 'partial' : 'ok', slides, slideSize });
   } catch (error) {
@@ -113,6 +113,6 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
       slides: [],
     });
   } finally {
-    await spool?.close();
+    await writer?.abort();
   }
 }

@@ -1,7 +1,6 @@
 // Opens a .pptx package safely: sniffs the file type, refuses hostile archives, and reads
 // parts through byte budgets so a zip bomb is stopped while it inflates.
 import JSZip from 'jszip';
-import { keepLoadedCompression } from './deflated-part.js';
 import { DeckFormatError } from '../errors.js';
 import { decodeXmlBytes, parseXml, XmlSafetyError, type XmlElement } from './xml.js';
 
@@ -30,13 +29,17 @@ export class Package {
   private inflated = 0;
   private readonly xmlCache = new Map<string, Promise<XmlElement>>();
   private readonly lowerNames: Map<string, string>;
+  private readonly byLowerName: Map<string, CentralEntry>;
 
   private constructor(
     readonly file: string,
     readonly zip: JSZip,
-    /** Compressed size of each entry, by lower-cased name, from the central directory. */
-    private readonly compressed: Map<string, number>,
+    /** The package's bytes: unchanged parts are copied from them raw into the output. */
+    private readonly bytes: Uint8Array,
+    /** The central directory's entries, as stored and in its order. */
+    readonly entries: readonly CentralEntry[],
   ) {
+    this.byLowerName = new Map(entries.map((e) => [e.name.toLowerCase(), e]));
     this.lowerNames = new Map(this.names().map((n) => [n.toLowerCase(), n]));
   }
 
@@ -54,8 +57,7 @@ export class Package {
     } catch (error) {
       throw new DeckFormatError(file, `not a readable zip archive (${shortZipMessage(error)})`);
     }
-    keepLoadedCompression(zip);
-    const pkg = new Package(file, zip, new Map(entries.map((e) => [e.name.toLowerCase(), e.compressedSize])));
+    const pkg = new Package(file, zip, bytes, entries);
     if (!pkg.has('[Content_Types].xml')) throw new DeckFormatError(file, 'not an Office package: no [Content_Types].xml');
     return pkg;
   }
@@ -83,7 +85,7 @@ export class Package {
     if (!entry) throw new DeckFormatError(this.file, 'part is missing', name);
     const chunks: Uint8Array[] = [];
     let size = 0;
-    const compressedSize = this.compressed.get(entry.name.toLowerCase()) ?? 0;
+    const compressedSize = this.byLowerName.get(entry.name.toLowerCase())?.compressedSize ?? 0;
     await new Promise<void>((resolve, reject) => {
       const stream = entry.nodeStream('nodebuffer');
       stream
@@ -110,6 +112,23 @@ export class Package {
         .on('end', () => resolve());
     });
     return Buffer.concat(chunks);
+  }
+
+  /**
+   * A part's entry and its compressed bytes as stored (a view of the input, no copy), for a writer
+   * that keeps the part unchanged. Its local header is checked against the central directory.
+   */
+  rawEntry(name: string): { entry: CentralEntry; data: Uint8Array } {
+    const entry = this.byLowerName.get(name.replace(/^\//, '').toLowerCase());
+    if (!entry) throw new DeckFormatError(this.file, 'part is missing', name);
+    const view = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    const at = entry.localOffset;
+    if (at + 30 > view.length || view.readUInt32LE(at) !== 0x04034b50) {
+      throw new DeckFormatError(this.file, 'not a readable zip archive (bad local header)', entry.name);
+    }
+    const start = at + 30 + view.readUInt16LE(at + 26) + view.readUInt16LE(at + 28);
+    if (start + entry.compressedSize > view.length) throw new DeckFormatError(this.file, 'not a readable zip archive (truncated entry)', entry.name);
+    return { entry, data: view.subarray(start, start + entry.compressedSize) };
   }
 
   // A part's text; one that is not UTF-8 or UTF-16 is a DeckFormatError naming the part.
@@ -176,7 +195,16 @@ function checkEntryNames(file: string, names: string[]): void {
 
 export interface CentralEntry {
   name: string;
+  /** The name's bytes as stored, and whether flag bit 11 says they are UTF-8. */
+  rawName: Buffer;
+  utf8: boolean;
+  method: number;
+  crc32: number;
   compressedSize: number;
+  size: number;
+  dosTime: number;
+  dosDate: number;
+  localOffset: number;
 }
 
 // Raw entries from the central directory. jszip silently merges duplicates and rewrites
@@ -204,7 +232,7 @@ export function listCentralDirectory(file: string, bytes: Uint8Array): CentralEn
     offset = Number(view.readBigUInt64LE(rec + 48));
   }
   if (count > LIMITS.entries) throw new DeckFormatError(file, `too many zip entries (${count} > ${LIMITS.entries})`);
-  const names: CentralEntry[] = [];
+  const entries: CentralEntry[] = [];
   let p = offset;
   for (let k = 0; k < count; k++) {
     if (p + 46 > view.length || view.readUInt32LE(p) !== 0x02014b50) {
@@ -213,12 +241,44 @@ export function listCentralDirectory(file: string, bytes: Uint8Array): CentralEn
     const nameLen = view.readUInt16LE(p + 28);
     const extraLen = view.readUInt16LE(p + 30);
     const commentLen = view.readUInt16LE(p + 32);
-    if (p + 46 + nameLen > view.length) throw new DeckFormatError(file, 'not a readable zip archive (truncated central directory)');
-    // Zip64 entries keep their real size in the extra field; 0xffffffff then counts as "large".
-    names.push({ name: view.toString('utf8', p + 46, p + 46 + nameLen), compressedSize: view.readUInt32LE(p + 20) });
+    if (p + 46 + nameLen + extraLen > view.length) throw new DeckFormatError(file, 'not a readable zip archive (truncated central directory)');
+    const rawName = view.subarray(p + 46, p + 46 + nameLen);
+    const wide = [view.readUInt32LE(p + 24), view.readUInt32LE(p + 20), view.readUInt32LE(p + 42)];
+    // Zip64: each field at 0xffffffff has its real value in the extra field, in this order.
+    if (wide.includes(0xffffffff)) readZip64Extra(view.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen), wide);
+    entries.push({
+      name: rawName.toString('utf8'),
+      rawName,
+      utf8: (view.readUInt16LE(p + 8) & 0x0800) !== 0,
+      method: view.readUInt16LE(p + 10),
+      dosTime: view.readUInt16LE(p + 12),
+      dosDate: view.readUInt16LE(p + 14),
+      crc32: view.readUInt32LE(p + 16),
+      size: wide[0]!,
+      compressedSize: wide[1]!,
+      localOffset: wide[2]!,
+    });
     p += 46 + nameLen + extraLen + commentLen;
   }
-  return names;
+  return entries;
+}
+
+// Replaces the 0xffffffff values of `fields` (size, compressed size, offset) from a zip64 extra field.
+function readZip64Extra(extra: Buffer, fields: number[]): void {
+  for (let q = 0; q + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(q);
+    const len = extra.readUInt16LE(q + 2);
+    if (id === 0x0001) {
+      let r = q + 4;
+      for (let i = 0; i < fields.length; i++) {
+        if (fields[i] !== 0xffffffff || r + 8 > q + 4 + len) continue;
+        fields[i] = Number(extra.readBigUInt64LE(r));
+        r += 8;
+      }
+      return;
+    }
+    q += 4 + len;
+  }
 }
 
 function shortZipMessage(error: unknown): string {

@@ -1,30 +1,43 @@
 // The package validator the writer runs before any deck is written: a deck we would write
 // broken is an error, never an output. Problems the input already had are tolerated
 // (we do not make a deck worse), everything new is refused.
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
 import { PackageValidationError } from '../errors.js';
 import { contentTypeOf, parseContentTypes, relsPartFor, resolveTarget } from './opc.js';
 import { attr, children, decodeXmlBytes, parseXml, type XmlElement } from './xml.js';
 
-type Reader = (name: string) => Promise<string | undefined>;
+/** A package's parts as the validator sees them: their names, and the text of each (undefined when missing). */
+export interface PartSource {
+  names(): string[];
+  read(name: string): Promise<string | undefined>;
+}
 
-/** A zip's entries: a JSZip, or a copy of its `files` taken before it was edited (`{ files: { ...zip.files } }`). */
+/** A zip's entries: a JSZip, or a copy of its `files`. */
 export type ZipEntries = Pick<JSZip, 'files'>;
 
-function zipReader(zip: ZipEntries): Reader {
+// A JSZip's parts through its public API.
+export function zipSource(zip: ZipEntries): PartSource {
   const lower = new Map(Object.keys(zip.files).map((n) => [n.toLowerCase(), n]));
-  return async (name) => {
-    const stored = lower.get(name.toLowerCase());
-    const f = stored ? zip.files[stored] : undefined;
-    if (!f || f.dir) return undefined;
-    return decodeXmlBytes(await f.async('uint8array'));
+  return {
+    names: () => Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name),
+    read: async (name) => {
+      const stored = lower.get(name.toLowerCase());
+      const f = stored ? zip.files[stored] : undefined;
+      if (!f || f.dir) return undefined;
+      return decodeXmlBytes(await f.async('uint8array'));
+    },
   };
 }
 
+const sourceOf = (zip: ZipEntries | PartSource): PartSource => ('files' in zip ? zipSource(zip) : zip);
+
 // Problems of the given parts within a package: XML well-formed, references resolve, ids unique, types known.
-export async function partProblems(zip: ZipEntries, parts: string[]): Promise<string[]> {
-  const read = zipReader(zip);
-  const names = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name);
+export async function partProblems(zip: ZipEntries | PartSource, parts: string[]): Promise<string[]> {
+  const source = sourceOf(zip);
+  const read = (name: string) => source.read(name);
+  const names = source.names();
+  // Parts parsed once: a slide's .rels is checked itself and read again for the slide's references.
+  const parsedRels = new Map<string, XmlElement>();
   const exists = new Set(names.map((n) => n.toLowerCase()));
   const problems: string[] = [];
   const typesText = await read('[Content_Types].xml');
@@ -36,13 +49,15 @@ export async function partProblems(zip: ZipEntries, parts: string[]): Promise<st
     return [`[Content_Types].xml: not well-formed (${(error as Error).message.split('\n')[0]})`];
   }
   for (const part of types.overrides.keys()) if (!exists.has(part)) problems.push(`[Content_Types].xml: Override for missing part /${part}`);
-  for (const part of parts) {
+  const relsFirst = [...parts.filter((p) => /\.rels$/i.test(p)), ...parts.filter((p) => !/\.rels$/i.test(p))];
+  for (const part of relsFirst) {
     if (!exists.has(part.toLowerCase())) continue;
     if (part !== '[Content_Types].xml' && contentTypeOf(types, part) === undefined) problems.push(`${part}: no content type`);
     if (!/\.(xml|rels)$/i.test(part)) continue;
     let root: XmlElement;
     try {
       root = parseXml((await read(part))!);
+      parsedRels.set(part.toLowerCase(), root);
     } catch (error) {
       problems.push(`${part}: not well-formed XML (${(error as Error).message.split('\n')[0]})`);
       continue;
@@ -61,8 +76,10 @@ export async function partProblems(zip: ZipEntries, parts: string[]): Promise<st
       continue;
     }
     // References from XML parts to their relationships, and shape ids on slides.
-    const relsText = await read(relsPartFor(part));
-    const relIds = new Set(relsText ? children(parseXml(relsText), 'Relationship').map((r) => attr(r, 'Id') ?? '') : []);
+    const relsName = relsPartFor(part).toLowerCase();
+    const relsText = parsedRels.has(relsName) ? undefined : await read(relsName);
+    const rels = parsedRels.get(relsName) ?? (relsText ? parseXml(relsText) : undefined);
+    const relIds = new Set(rels ? children(rels, 'Relationship').map((r) => attr(r, 'Id') ?? '') : []);
     for (const ref of referencedRelIds(root)) if (!relIds.has(ref)) problems.push(`${part}: reference ${ref} has no relationship`);
     if (root.local === 'sld') for (const id of duplicateShapeIds(root)) problems.push(`${part}: duplicate shape id ${id}`);
   }
@@ -108,7 +125,7 @@ export function duplicateShapeIds(root: XmlElement): string[] {
 // Validates the parts the writer changed or added; throws on any problem the input did not already
 // have. `baseline` (the input's own problems) is asked for only when there are problems: a clean
 // write, nearly every write, parses its parts once rather than before and after.
-export async function validateChanges(file: string, out: JSZip, parts: string[], baseline: () => Promise<string[]>): Promise<void> {
+export async function validateChanges(file: string, out: ZipEntries | PartSource, parts: string[], baseline: () => Promise<string[]>): Promise<void> {
   const after = await partProblems(out, parts);
   if (!after.length) return;
   const known = new Set(await baseline());

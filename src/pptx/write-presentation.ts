@@ -1,20 +1,18 @@
-// Applies planned pictures to a deck's package and returns the new package, streamed as it is made.
-// Only the parts a picture needs are touched: the slide, its .rels, [Content_Types].xml and new media.
+// The edits a picture makes to a deck's parts: its slide's XML and .rels, and [Content_Types].xml.
+// Pure over the input's text; the deck writer (deck-writer.ts) streams what they give into the output.
 import path from 'node:path/posix';
-import { addDeflatedPart, deflatePart, prepareMedia, XML_DEFLATE_LEVEL, type PreparedMedia } from './deflated-part.js';
 import { readRels, relsPartFor, resolveTarget } from './opc.js';
 import type { Box } from './geometry.js';
 import { fillPlaceholder, insertIntoSpTree, maxShapeId, MARKER, pictureXml, prefixesOf, removeOurPictures, type Crop, type ZOrder } from './picture-xml.js';
 import type { Reflow } from './make-room-layout.js';
 import type { Presentation } from './read-presentation.js';
 import { reflowShape } from './reflow-xml.js';
-import { partProblems, validateChanges, type ZipEntries } from './validate-package.js';
 import { escapeXml } from './xml.js';
 
 export interface PictureToAdd {
   slidePart: string;
-  /** The picture's bytes, or already hashed and deflated (prepareMedia) while the deck's other slides ran. */
-  image: Buffer | PreparedMedia;
+  /** The fitted picture's bytes. */
+  image: Buffer;
   format: 'jpeg' | 'png';
   box: Box;
   /** Alt text. */
@@ -31,118 +29,87 @@ const IMAGE_REL = {
   transitional: 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/image',
   strict: 'http://purl.oclc.org/ooxml/officeDocument/relationships/image',
 };
-const MIME = { jpeg: 'image/jpeg', png: 'image/png' } as const;
+export const MIME = { jpeg: 'image/jpeg', png: 'image/png' } as const;
 
-export interface WriteResult {
-  /**
-   * The package's bytes, made as they are read: a 200-picture deck is never held whole in memory
-   * (jszip's generateAsync holds it twice, its chunks and their concatenation).
-   */
-  content: NodeJS.ReadableStream;
-  /** Our earlier pictures that this run replaced. */
-  replaced: number;
-  /** Defects of the input this write repaired (each would make PowerPoint offer to repair the deck). */
-  repairs: string[];
+/** Where our pictures' media parts go: `ppt/media/slide-illustrate-<hash>.<ext>`. */
+export const OUR_MEDIA_PREFIX = `ppt/media/${MARKER}-`;
+
+/** A picture with the media part it goes into (chosen by the writer, which knows every part name). */
+export interface PlacedPicture {
+  pic: PictureToAdd;
+  media: string;
 }
 
-// Builds the illustrated package; validates it before returning its content.
-// The Presentation's zip is edited in place: read a deck again to write it twice.
-export async function writePresentation(pres: Presentation, pictures: PictureToAdd[]): Promise<WriteResult> {
-  const { pkg } = pres;
-  const zip = pkg.zip;
-  const changed = new Map<string, string>();
-  const newParts = new Set<string>();
-  const removedParts = new Set<string>();
-  let replaced = 0;
-  const names = new Set(pkg.names().map((n) => n.toLowerCase()));
-  let typesXml = await pkg.readText('[Content_Types].xml');
-  // Every picture deflated at once, natively and off the main thread (see deflated-part.ts).
-  const prepared = new Map(await Promise.all(pictures.map(async (pic) => [pic, Buffer.isBuffer(pic.image) ? await prepareMedia(pic.image) : pic.image] as const)));
-  const bySlide = new Map<string, PictureToAdd[]>();
-  for (const pic of pictures) bySlide.set(pic.slidePart, [...(bySlide.get(pic.slidePart) ?? []), pic]);
-  // The zip is edited in place: keep its entries as they were, to tell the input's own problems from ours.
-  const touched = ['[Content_Types].xml', '_rels/.rels', ...[...bySlide.keys()].flatMap((s) => [s, relsPartFor(s)])].filter((p) => pkg.has(p));
-  const original: ZipEntries = { files: { ...zip.files } };
+export interface SlideEdit {
+  slideXml: string;
+  relsXml: string;
+  /** Our earlier pictures this edit removed. */
+  replaced: number;
+  /** Parts the removed pictures pointed at (resolved names): media to drop if nothing else points at them. */
+  removedTargets: string[];
+}
 
-  for (const [slidePart, pics] of bySlide) {
-    let slideXml = normaliseDeclaration(await pkg.readText(slidePart));
-    const relsPart = relsPartFor(slidePart);
-    let relsXml = pkg.has(relsPart)
-      ? normaliseDeclaration(await pkg.readText(relsPart))
-      : '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>';
-    // Re-runs replace our own pictures instead of stacking new ones.
-    const removed = removeOurPictures(slideXml);
-    slideXml = removed.xml;
-    for (const relId of removed.relIds) {
-      const m = relsXml.match(new RegExp(`<Relationship\\b[^>]*\\bId\\s*=\\s*["']${escapeRe(relId)}["'][^>]*/>`));
-      if (!m) continue;
-      relsXml = relsXml.replace(m[0], '');
-      const target = m[0].match(/Target\s*=\s*["']([^"']+)["']/)?.[1];
-      if (target) removedParts.add(resolveTarget(slidePart, target));
-    }
-    replaced += removed.count;
-    const ns = prefixesOf(slideXml);
-    let nextId = maxShapeId(slideXml) + 1;
-    for (const pic of pics) {
-      const { sha256, part } = prepared.get(pic)!;
-      const hash = sha256.slice(0, 12);
-      const ext = pic.format === 'jpeg' ? 'jpeg' : 'png';
-      let media = `ppt/media/${MARKER}-${hash}.${ext}`;
-      for (let k = 2; names.has(media.toLowerCase()) && !newParts.has(media); k++) media = `ppt/media/${MARKER}-${hash}-${k}.${ext}`;
-      if (!newParts.has(media)) {
-        addDeflatedPart(zip, media, part);
-        names.add(media.toLowerCase());
-        newParts.add(media);
-      }
-      removedParts.delete(media);
-      const relId = freeRelId(relsXml);
-      const target = path.relative(path.dirname(slidePart), media);
-      relsXml = relsXml.replace(/<\/(\w+:)?Relationships>\s*$/, (end) => `<Relationship Id="${relId}" Type="${pres.strict ? IMAGE_REL.strict : IMAGE_REL.transitional}" Target="${escapeXml(target)}"/>${end}`);
-      const spec = { relId, descr: pic.descr, crop: pic.crop };
-      if (pic.reflow) slideXml = reflowShape(slideXml, pic.reflow);
-      slideXml = pic.placeholderId
-        ? fillPlaceholder(slideXml, pic.placeholderId, spec, ns)
-        : insertIntoSpTree(slideXml, pictureXml({ ...spec, id: nextId++, box: pic.box }, ns), pic.z);
-      typesXml = ensureContentType(typesXml, media, ext, MIME[pic.format]);
-    }
-    changed.set(slidePart, slideXml);
-    changed.set(relsPart, relsXml);
+const EMPTY_RELS =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>';
+
+// One slide's new XML and .rels with its pictures in: re-runs replace our own pictures instead of stacking new ones.
+export async function editSlide(pres: Presentation, slidePart: string, pictures: PlacedPicture[]): Promise<SlideEdit> {
+  const { pkg } = pres;
+  let slideXml = normaliseDeclaration(await pkg.readText(slidePart));
+  const relsPart = relsPartFor(slidePart);
+  let relsXml = pkg.has(relsPart) ? normaliseDeclaration(await pkg.readText(relsPart)) : EMPTY_RELS;
+  const removed = removeOurPictures(slideXml);
+  slideXml = removed.xml;
+  const removedTargets: string[] = [];
+  for (const relId of removed.relIds) {
+    const m = relsXml.match(new RegExp(`<Relationship\\b[^>]*\\bId\\s*=\\s*["']${escapeRe(relId)}["'][^>]*/>`));
+    if (!m) continue;
+    relsXml = relsXml.replace(m[0], '');
+    const target = m[0].match(/Target\s*=\s*["']([^"']+)["']/)?.[1];
+    if (target) removedTargets.push(resolveTarget(slidePart, target));
   }
-  // Media of replaced pictures goes when nothing else points at it.
-  for (const part of removedParts) {
-    if (newParts.has(part) || !pkg.has(part)) continue;
-    if (!(await stillReferenced(pres, part, changed))) zip.remove(pkg.resolve(part)!);
-    else removedParts.delete(part);
+  const ns = prefixesOf(slideXml);
+  let nextId = maxShapeId(slideXml) + 1;
+  for (const { pic, media } of pictures) {
+    const relId = freeRelId(relsXml);
+    const target = path.relative(path.dirname(slidePart), media);
+    const type = pres.strict ? IMAGE_REL.strict : IMAGE_REL.transitional;
+    relsXml = relsXml.replace(/<\/(\w+:)?Relationships>\s*$/, (end) => `<Relationship Id="${relId}" Type="${type}" Target="${escapeXml(target)}"/>${end}`);
+    const spec = { relId, descr: pic.descr, crop: pic.crop };
+    if (pic.reflow) slideXml = reflowShape(slideXml, pic.reflow);
+    slideXml = pic.placeholderId
+      ? fillPlaceholder(slideXml, pic.placeholderId, spec, ns)
+      : insertIntoSpTree(slideXml, pictureXml({ ...spec, id: nextId++, box: pic.box }, ns), pic.z);
   }
-  // Any edit breaks a digital signature: drop it rather than ship a deck PowerPoint calls tampered.
-  if (pres.signed) {
-    const dropped = await dropSignature(pres, changed);
-    for (const part of dropped) {
-      zip.remove(part);
-      typesXml = typesXml.replace(new RegExp(`<Override\\b[^>]*PartName\\s*=\\s*["']/${escapeRe(part)}["'][^>]*/>`, 'i'), '');
-    }
-  }
-  // Overrides naming parts that do not exist make PowerPoint "repair" a deck (PptxGenJS#1444): drop them.
+  return { slideXml, relsXml, replaced: removed.count, removedTargets };
+}
+
+/**
+ * The package's [Content_Types].xml once the write is done: a type for each new media part, no
+ * Override for a part that is not in the output (each would make PowerPoint "repair" the deck,
+ * PptxGenJS#1444; those are the repairs), none for `dropped` parts (lower-cased; no repair), and declared UTF-8.
+ */
+export function finalContentTypes(
+  typesXml: string,
+  media: { part: string; format: 'jpeg' | 'png' }[],
+  exists: (part: string) => boolean,
+  dropped: ReadonlySet<string> = new Set(),
+): { xml: string; repairs: string[] } {
+  let xml = typesXml;
+  for (const { part, format } of media) xml = ensureContentType(xml, part, format === 'jpeg' ? 'jpeg' : 'png', MIME[format]);
   const repairs: string[] = [];
-  typesXml = typesXml.replace(/<Override\b[^>]*PartName\s*=\s*["']\/?([^"']+)["'][^>]*\/>/g, (tag, part: string) => {
-    if (names.has(decodeURIComponentSafe(part).toLowerCase()) && zip.file(pkg.resolve(part) ?? part)) return tag;
+  xml = xml.replace(/<Override\b[^>]*PartName\s*=\s*["']\/?([^"']+)["'][^>]*\/>/g, (tag, part: string) => {
+    const name = decodeURIComponentSafe(part);
+    if (exists(name)) return tag;
+    if (dropped.has(name.toLowerCase())) return '';
     repairs.push(`removed the content type of missing part /${part}`);
     return '';
   });
-  changed.set('[Content_Types].xml', typesXml);
-  // Every part we write is UTF-8: a UTF-16 declaration read from the input ([Content_Types].xml, _rels/.rels) would now lie.
-  for (const [part, xml] of changed) changed.set(part, normaliseDeclaration(xml));
-  for (const [part, xml] of changed) zip.file(pkg.resolve(part) ?? part, xml, { createFolders: false, compression: 'DEFLATE' });
-  await validateChanges(pres.file, zip, [...new Set([...changed.keys(), ...newParts])], () => partProblems(original, touched));
-  // Validated: the changed XML goes in deflated natively too, so the zip stream only copies bytes.
-  const xmlParts = await Promise.all([...changed].map(async ([part, xml]) => [pkg.resolve(part) ?? part, await deflatePart(Buffer.from(xml, 'utf8'), XML_DEFLATE_LEVEL)] as const));
-  for (const [name, part] of xmlParts) addDeflatedPart(zip, name, part);
-  const content = zip.generateNodeStream({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 }, streamFiles: false });
-  return { content, replaced, repairs };
+  return { xml: normaliseDeclaration(xml), repairs };
 }
 
 /** Parts we write are UTF-8; a UTF-16 declaration would now lie. */
-function normaliseDeclaration(xml: string): string {
+export function normaliseDeclaration(xml: string): string {
   return xml.replace(/^(<\?xml[^>]*encoding\s*=\s*["'])(UTF-16|UTF-16LE|UTF-16BE)(["'])/i, '$1UTF-8$3');
 }
 
@@ -161,28 +128,20 @@ function ensureContentType(typesXml: string, part: string, ext: string, mime: st
   return typesXml.replace(/(<(\w+:)?Types\b[^>]*>)/, `$1${entry}`);
 }
 
-async function stillReferenced(pres: Presentation, part: string, changed: Map<string, string>): Promise<boolean> {
-  for (const name of pres.pkg.names()) {
-    if (!name.endsWith('.rels')) continue;
-    const xml = changed.get(name) ?? (await pres.pkg.readText(name));
-    const source = name === '_rels/.rels' ? '' : name.replace(/_rels\/([^/]+)\.rels$/, '$1');
-    for (const m of xml.matchAll(/Target\s*=\s*["']([^"']+)["']/g)) {
-      if (resolveTarget(source, m[1]!).toLowerCase() === part.toLowerCase()) return true;
-    }
-  }
-  return false;
-}
-
-/** Removes the package's signature origin relationship; returns the signature parts to delete. */
-async function dropSignature(pres: Presentation, changed: Map<string, string>): Promise<string[]> {
+/**
+ * Any edit breaks a digital signature: it is dropped rather than shipped as a deck PowerPoint calls
+ * tampered. The package's .rels without its signature origin, and the signature parts (stored names) to leave out.
+ */
+export async function dropSignature(pres: Presentation): Promise<{ rootRels: string; parts: string[] } | undefined> {
   const { pkg } = pres;
-  let rootRels = await pkg.readText('_rels/.rels');
   const origin = (await readRels(pkg, '')).find((r) => r.type.endsWith('/digital-signature/origin'));
-  if (!origin) return [];
-  rootRels = rootRels.replace(new RegExp(`<Relationship\\b[^>]*\\bId\\s*=\\s*["']${escapeRe(origin.id)}["'][^>]*/>`), '');
-  changed.set('_rels/.rels', rootRels);
+  if (!origin) return undefined;
+  const rootRels = normaliseDeclaration(await pkg.readText('_rels/.rels')).replace(
+    new RegExp(`<Relationship\\b[^>]*\\bId\\s*=\\s*["']${escapeRe(origin.id)}["'][^>]*/>`),
+    '',
+  );
   const parts = [origin.target, relsPartFor(origin.target), ...(await readRels(pkg, origin.target)).filter((r) => !r.external).map((r) => r.target)];
-  return parts.map((p) => pkg.resolve(p)).filter((p): p is string => p !== undefined);
+  return { rootRels, parts: parts.map((p) => pkg.resolve(p)).filter((p): p is string => p !== undefined) };
 }
 
 function decodeURIComponentSafe(s: string): string {

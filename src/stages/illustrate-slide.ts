@@ -3,8 +3,7 @@
 import { fitImage, type FitOptions, type FittedImage } from '../images/fit-image.js';
 import { preloadSharp } from '../images/sharp.js';
 import { slotOf, type Limiters } from '../pipeline/limiters.js';
-import { prepareMedia } from '../pptx/deflated-part.js';
-import type { MediaSpool } from '../pptx/media-spool.js';
+import type { DeckWriter } from '../pptx/deck-writer.js';
 import type { PictureToAdd } from '../pptx/write-presentation.js';
 import type { ImageRequest, ImageResult, PromptRequest, Providers } from '../providers/types.js';
 import { MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
@@ -29,8 +28,8 @@ export interface SlideContext {
   thumbnails?: boolean | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: ((event: PipelineEvent) => void) | undefined;
-  /** Where fitted pictures wait for the deck's write (see media-spool.ts); unset, in memory. */
-  spool?: MediaSpool | undefined;
+  /** The deck's output, open: each picture goes into it as soon as it is fitted. Unset, the outcome carries it. */
+  writer?: Pick<DeckWriter, 'addSlide'> | undefined;
   /** --dry-run: write the prompt, then only ask whether its image is cached (no image call). */
   dryRun?: { isImageCached(req: ImageRequest): Promise<boolean> } | undefined;
 }
@@ -47,7 +46,10 @@ export function imageRequestOf(plan: PlannedSlide, prompt: string, ctx: Pick<Sli
 
 export interface SlideOutcome {
   report: SlideReport;
+  /** The picture, when no writer took it. */
   picture?: PictureToAdd;
+  /** The picture went into the deck's writer. */
+  written?: boolean;
 }
 
 // Prompt → image → fit for one slide; failures become a failed report, never a thrown error.
@@ -89,10 +91,11 @@ async function illustrate(plan: PlannedSlide, ctx: SlideContext): Promise<SlideO
       cached: { prompt: !!written.cached, image: !!image.cached },
       ...(thumbnail && { thumbnail }),
     };
-    // Hashed, deflated and spooled now: the picture waits for the deck's write on disk.
-    const media = await prepareMedia(fitted.data, ctx.spool);
-    const picture: PictureToAdd = { slidePart: slide.part, image: media, format: fitted.format, box, descr: written.prompt, z: plan.z, crop: fitted.srcRect, placeholderId: plan.placeholderId, reflow: plan.reflow };
-    return { report, picture };
+    const picture: PictureToAdd = { slidePart: slide.part, image: fitted.data, format: fitted.format, box, descr: written.prompt, z: plan.z, crop: fitted.srcRect, placeholderId: plan.placeholderId, reflow: plan.reflow };
+    if (!ctx.writer) return { report, picture };
+    // Into the output now, within this slide's picture slot: no fitted picture waits for the deck's end.
+    await ctx.writer.addSlide([picture]);
+    return { report, written: true };
   } catch (error) {
     if (ctx.signal?.aborted) throw error;
     // A slide past --max-images is left for a later run, not a failure.

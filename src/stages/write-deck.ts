@@ -1,12 +1,11 @@
-// Stage 4: apply the pictures to a new copy of the package, validate it, write it atomically.
-import { writeFileAtomic } from '../internal/atomic-write.js';
+// Stage 4: apply the pictures to a new copy of the package, validate it, write it atomically
+// (for callers with every picture at hand; a run streams each slide through a DeckWriter instead).
 import type { Presentation } from '../pptx/read-presentation.js';
-import { writePresentation, type PictureToAdd } from '../pptx/write-presentation.js';
+import { writePresentation, type WriteResult } from '../pptx/deck-writer.js';
+import type { PictureToAdd } from '../pptx/write-presentation.js';
 
 export const name = 'write-deck';
 
-export async function writeDeck(pres: Presentation, pictures: PictureToAdd[], output: string): Promise<{ replaced: number; repairs: string[] }> {
-  const result = await writePresentation(pres, pictures);
-  await writeFileAtomic(output, result.content);
-  return { replaced: result.replaced, repairs: result.repairs };
+export function writeDeck(pres: Presentation, pictures: PictureToAdd[], output: string): Promise<WriteResult> {
+  return writePresentation(pres, pictures, output);
 }

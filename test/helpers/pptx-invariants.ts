@@ -1,6 +1,7 @@
 // checkPackage(): the invariants every deck a test writes must hold, compared with its input.
 import { readFile } from 'node:fs/promises';
 import JSZip from 'jszip';
+import { listCentralDirectory } from '../../src/pptx/package.js';
 import { partProblems, duplicateShapeIds } from '../../src/pptx/validate-package.js';
 import { isOurPicture } from '../../src/pptx/picture-xml.js';
 import { children, decodeXmlBytes, parseXml, type XmlElement } from '../../src/pptx/xml.js';
@@ -19,25 +20,9 @@ export interface PackageReport {
   ourPictures: Map<string, number>;
 }
 
-/** Compression method per entry (0 STORE, 8 DEFLATE), its sizes, and folder entries, from the central directory. */
+/** Compression method per entry (0 STORE, 8 DEFLATE), its sizes, and folder entries, from the central directory (zip64 too). */
 export function zipEntries(bytes: Uint8Array): { name: string; method: number; compressedSize: number; size: number }[] {
-  const view = Buffer.from(bytes);
-  let eocd = -1;
-  for (let i = view.length - 22; i >= 0; i--) if (view.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
-  const count = view.readUInt16LE(eocd + 10);
-  let p = view.readUInt32LE(eocd + 16);
-  const out: { name: string; method: number; compressedSize: number; size: number }[] = [];
-  for (let k = 0; k < count; k++) {
-    const method = view.readUInt16LE(p + 10);
-    const compressedSize = view.readUInt32LE(p + 20);
-    const size = view.readUInt32LE(p + 24);
-    const n = view.readUInt16LE(p + 28);
-    const e = view.readUInt16LE(p + 30);
-    const c = view.readUInt16LE(p + 32);
-    out.push({ name: view.toString('utf8', p + 46, p + 46 + n), method, compressedSize, size });
-    p += 46 + n + e + c;
-  }
-  return out;
+  return listCentralDirectory('package', bytes).map(({ name, method, compressedSize, size }) => ({ name, method, compressedSize, size }));
 }
 
 // Every part typed, every relationship resolving, shape ids unique, untouched parts byte-identical,

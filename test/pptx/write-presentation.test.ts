@@ -11,7 +11,7 @@ import { PackageValidationError } from '../../src/errors.js';
 import { readPresentation, readPresentationFile } from '../../src/pptx/read-presentation.js';
 import { NO_ROOM } from '../../src/pptx/placement.js';
 import { validateChanges } from '../../src/pptx/validate-package.js';
-import { writePresentation } from '../../src/pptx/write-presentation.js';
+import { writePresentation } from '../../src/pptx/deck-writer.js';
 import { illustrateOffline } from '../helpers/illustrate.js';
 import { corpusDir, requireCorpus, tempDir } from '../helpers/paths.js';
 import { checkPackage } from '../helpers/pptx-invariants.js';
@@ -243,8 +243,11 @@ describe('the package validator', () => {
     const pres = await readPresentation('demo.pptx', await readFile(fixtures.demo));
     const slide = pres.slides[1]!;
     // A picture aimed at a placeholder id that does not exist is a writer bug: it must not become a deck.
-    const broken = writePresentation(pres, [{ slidePart: slide.part, image: Buffer.from('x'), format: 'png', box: { x: 0, y: 0, cx: 10, cy: 10 }, descr: 'x', z: 'front', placeholderId: '999' }]);
+    const dir = await tempDir();
+    const picture = { slidePart: slide.part, image: Buffer.from('x'), format: 'png', box: { x: 0, y: 0, cx: 10, cy: 10 }, descr: 'x', z: 'front', placeholderId: '999' } as const;
+    const broken = writePresentation(pres, [picture], path.join(dir, 'out.pptx'));
     await expect(broken).rejects.toThrow(/placeholder shape 999 not found/);
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('catches a dangling relationship a write would introduce, tolerating what the input had', async () => {
