@@ -30,8 +30,10 @@ const MIN_PLACEHOLDER = 0.15;
 /** Placeholders a title slide's text sits in. */
 const TITLE_TEXT = new Set(['title', 'ctrTitle', 'subTitle']);
 
-/** A cover or closing slide drawn with plain text boxes has at most this many words. */
+/** A cover or closing slide drawn with plain text boxes has a title and a subtitle: a few lines, a few words (no bullet list). */
+const COVER_LINES = 3;
 const COVER_WORDS = 40;
+const COVER_CHARS = 240;
 
 /**
  * Title and section slides: a `title` or `secHead` layout, a centred-title placeholder, or a first or
@@ -52,8 +54,10 @@ export function isTitleSlide(slide: SlideModel, slideCount?: number): boolean {
   if (!last && texts.every((s) => s.placeholder !== undefined && TITLE_TEXT.has(s.placeholder.type))) return true;
   const plain = texts.every((s) => s.kind === 'sp' && (s.placeholder === undefined || TITLE_TEXT.has(s.placeholder.type)));
   const boxes = texts.filter((s) => s.placeholder === undefined).length;
-  const words = `${slide.text.title} ${slide.text.body}`.split(/\s+/).filter(Boolean).length;
-  return plain && boxes > 0 && texts.length <= 2 && words <= COVER_WORDS;
+  const all = `${slide.text.title}\n${slide.text.body}`;
+  const lines = all.split('\n').filter((l) => l.trim()).length;
+  const words = all.split(/\s+/).filter(Boolean).length;
+  return plain && boxes > 0 && texts.length <= 2 && lines <= COVER_LINES && words <= COVER_WORDS && all.length <= COVER_CHARS;
 }
 
 /** Everything a picture on this slide must keep clear of: its shapes, its layout's and master's, and busy background regions. */
