@@ -215,7 +215,7 @@ export interface BackgroundSource {
 
 /**
  * Busy regions of what is drawn behind a slide's content: the effective background picture (the
- * slide's own p:bg, else its layout's, else its master's) and full-slide pictures in the layout and
+ * slide's own p:bg, else its layout's, else its master's) and full-slide pictures in the slide, layout and
  * master trees (the master's only when shown). `cache` shares decoded pictures between slides.
  */
 export async function backgroundObstacles(
@@ -247,7 +247,8 @@ export async function backgroundObstacles(
     if (rid) out.push(...(await decode(level.part, rid, full)));
     break;
   }
-  const trees = [layout, options.showMaster ? master : undefined];
+  // A full-slide photo on the slide itself is a backdrop too: its busy parts show as much as a layout's.
+  const trees = [slide, layout, options.showMaster ? master : undefined];
   for (const level of trees) {
     if (!level) continue;
     for (const pic of fullSlidePictures(level.root, options.size)) out.push(...(await decode(level.part, pic.rid, pic.box)));

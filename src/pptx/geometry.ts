@@ -166,15 +166,9 @@ function hasText(el: XmlElement): boolean {
 
 /** Same idx on the layout, else same type; the master by type ("obj" and "body" share the body box). */
 export function lookupPlaceholder<K extends keyof InheritedPlaceholder>(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined }, key: K): InheritedPlaceholder[K] | undefined {
-  for (const level of levels) {
-    const candidates = [
-      ph.idx !== undefined ? level.byIdx.get(ph.idx) : undefined,
-      level.byType.get(ph.type),
-      ph.type === 'obj' ? level.byType.get('body') : undefined,
-      ph.type === 'ctrTitle' ? level.byType.get('title') : undefined,
-    ];
-    for (const c of candidates) if (c && c[key] !== undefined) return c[key];
-  }
+  // One placeholder per level inherits (the layout's of the same idx, else of the same type …): a
+  // layout's body placeholder never lends its anchor to the content placeholder beside it.
+  for (const c of placeholderChain(levels, ph)) if (c[key] !== undefined) return c[key];
   return undefined;
 }
 
