@@ -109,6 +109,8 @@ export function describeShapes(
   inherited: PlaceholderBoxes[],
   isOurs: (el: XmlElement) => boolean,
   fonts?: { major: string | undefined; minor: string | undefined },
+  /** The presentation's p:defaultTextStyle: text outside placeholders inherits it (alignment, size), as LibreOffice draws it. */
+  defaultTextStyle?: XmlElement,
 ): ShapeInfo[] {
   const out: ShapeInfo[] = [];
   const add = (el: XmlElement): void => {
@@ -126,7 +128,7 @@ export function describeShapes(
     out.push({
       kind: el.local as ShapeInfo['kind'],
       box,
-      textBox: box && text && el.local === 'sp' ? estimateTextBox(el, box, { ...textDefaults(inherited, placeholder), ...(fonts ? { fonts } : {}) }) : box,
+      textBox: box && text && el.local === 'sp' ? estimateTextBox(el, box, { ...textDefaults(inherited, placeholder, defaultTextStyle), ...(fonts ? { fonts } : {}) }) : box,
       hasText: text,
       placeholder,
       id: attr(nvPr, 'id'),
@@ -190,9 +192,9 @@ function placeholderChain(levels: PlaceholderBoxes[], ph: { type: string; idx: s
 }
 
 /** What a slide shape's text inherits: anchor, alignment, size, and the list styles and body properties of its layout and master. */
-export function textDefaults(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined } | undefined): TextDefaults {
+export function textDefaults(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined } | undefined, defaultTextStyle?: XmlElement): TextDefaults {
   const master = levels.find((l) => l.textStyles)?.textStyles;
-  if (!ph) return { type: undefined, anchor: 't', align: 'l', size: undefined, lstStyles: [master?.elements.other] };
+  if (!ph) return { type: undefined, anchor: 't', align: 'l', size: undefined, lstStyles: [master?.elements.other, defaultTextStyle] };
   const kind = ['title', 'ctrTitle'].includes(ph.type) ? 'title' : ['dt', 'ftr', 'sldNum', 'hdr'].includes(ph.type) ? 'other' : 'body';
   const style = master?.[kind];
   const chain = placeholderChain(levels, ph).reverse();
