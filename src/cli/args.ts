@@ -191,8 +191,9 @@ export function buildParser(argv: string[]) {
     .help()
     .version(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
+    // yargs spreads some messages over lines ("Invalid values:\n  Argument: provider, …"): one line here.
     .fail((msg, err) => {
-      throw new ArgsError(err?.message ?? msg);
+      throw new ArgsError((err?.message ?? msg).replace(/\s*\n\s*/g, ' ').trim());
     });
 }
 

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { estimateCost, formatCost, type Prices } from '../pipeline/cost.js';
 import type { DeckJob } from '../pipeline/deck-jobs.js';
-import type { BatchReport, DeckReport, SlideReport } from '../pipeline/types.js';
+import { countSkippedForRoom, type BatchReport, type DeckReport, type SlideReport } from '../pipeline/types.js';
 import { printable } from './printable.js';
 import { costJson } from './summary.js';
 
@@ -13,6 +13,8 @@ const EMU_PER_CM = 360_000;
 export interface DryRunTotals {
   planned: number;
   skipped: number;
+  /** Of the skipped slides, those with no room for a picture (as the real run's summary counts them). */
+  skippedForRoom: number;
   failed: number;
   /** Images a real run would generate (cut to --max-images), and those it would take from the cache. */
   images: { toGenerate: number; cached: number; overCap: number };
@@ -33,6 +35,7 @@ export function dryRunTotals(batch: BatchReport, maxImages: number | undefined):
   return {
     planned: planned.length,
     skipped: slides.filter((s) => s.status === 'skipped').length,
+    skippedForRoom: countSkippedForRoom({ slides }),
     failed: slides.filter((s) => s.status === 'failed').length,
     images: { toGenerate, cached, overCap: uncached - toGenerate },
   };
@@ -62,7 +65,8 @@ export function formatDryRun(batch: BatchReport, jobs: DeckJob[], options: { cwd
   const run = options.offline
     ? 'the real run is offline and costs nothing'
     : `the real run would pay for ${t.images.toGenerate} images (${t.images.cached} cached${over}), est. cost ${formatCost(runCost(t, options.prices))}`;
-  lines.push(`Dry run: ${t.planned} pictures planned, ${t.skipped} skipped, ${t.failed} failed in ${batch.decks.length} deck${batch.decks.length === 1 ? '' : 's'}${spent}; ${run}`);
+  const forRoom = t.skippedForRoom ? ` (${t.skippedForRoom} for lack of room)` : '';
+  lines.push(`Dry run: ${t.planned} pictures planned, ${t.skipped} skipped${forRoom}, ${t.failed} failed in ${batch.decks.length} deck${batch.decks.length === 1 ? '' : 's'}${spent}; ${run}`);
   return lines.join('\n');
 }
 
@@ -77,6 +81,7 @@ export function dryRunJson(batch: BatchReport, jobs: DeckJob[], options: { provi
     decks: batch.decks.map((deck) => deckPlanJson(deck, outputOf(jobs, deck))),
     totals: {
       slides: { planned: t.planned, skipped: t.skipped, failed: t.failed },
+      skippedForRoom: t.skippedForRoom,
       apiCalls: { prompts: u.llmCalls, images: 0 },
       cacheHits: batch.totals.cacheHits,
       tokens: { prompt: u.promptTokens, completion: u.completionTokens },
@@ -92,6 +97,7 @@ function deckPlanJson(deck: DeckReport, output: string | undefined): object {
     input: deck.input,
     output: output ?? null,
     status: deck.status,
+    skippedForRoom: countSkippedForRoom(deck),
     error: deck.error ?? null,
     slides: deck.slides.map((s) => ({
       number: s.number,
@@ -101,6 +107,7 @@ function deckPlanJson(deck: DeckReport, output: string | undefined): object {
       prompt: s.prompt ?? null,
       placement: s.placement ?? null,
       box: s.box ?? null,
+      reflow: s.reflow ?? null,
       imageCached: s.cached?.image ?? false,
     })),
     warnings: deck.warnings,
@@ -112,6 +119,8 @@ function place(s: SlideReport): string {
   const b = s.box;
   if (!b) return s.placement ?? 'planned';
   const cm = (emu: number) => (emu / EMU_PER_CM).toFixed(1);
-  const kind = { free: 'free area', placeholder: 'picture placeholder', background: 'background' }[s.placement ?? 'free'];
-  return `${kind}, ${cm(b.cx)} × ${cm(b.cy)} cm at ${cm(b.x)}, ${cm(b.y)} cm from the top left`;
+  const kind = { free: 'free area', placeholder: 'picture placeholder', background: 'background', 'make-room': 'beside the narrowed text' }[s.placement ?? 'free'];
+  const r = s.reflow;
+  const narrowed = r ? `; the body text narrowed to ${cm(r.box.cx)} cm wide at ${Math.round(r.fontScale * 100)} % font size${r.lnSpcReduction ? `, line spacing −${Math.round(r.lnSpcReduction * 100)} %` : ''}` : '';
+  return `${kind}, ${cm(b.cx)} × ${cm(b.cy)} cm at ${cm(b.x)}, ${cm(b.y)} cm from the top left${narrowed}`;
 }

@@ -114,7 +114,12 @@ export const configSchema = z.strictObject({
     .array(z.enum(['title', 'section', 'agenda', 'picture']))
     .default(['picture'])
     .describe('Kinds of slides left without a picture: title, section, agenda, picture (already has one). Hidden and empty slides are always skipped.'),
-  placement: z.enum(['auto', 'background', 'none']).default('auto').describe('auto: picture placeholder or largest free area; background: full-bleed behind content; none: no picture.'),
+  placement: z
+    .enum(['auto', 'make-room', 'background', 'none'])
+    .default('auto')
+    .describe(
+      'auto: picture placeholder or largest free area; make-room: as auto, but where that finds no room or only a small one, a full-width body is narrowed into an autofitted column with the picture beside it; background: full-bleed behind content; none: no picture.',
+    ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -11,6 +11,7 @@ import { illustrateSlide, type SlideContext } from '../stages/illustrate-slide.j
 import { planIllustrations, type IllustrationPlan } from '../stages/plan-illustrations.js';
 import type { Presentation } from '../pptx/read-presentation.js';
 import { writeDeck } from '../stages/write-deck.js';
+import { attachObstacles } from '../report/planner-view.js';
 import type { Limiters } from './limiters.js';
 import { emptyUsage, type DeckReport, type PipelineEvent, type SlideReport } from './types.js';
 
@@ -89,6 +90,8 @@ export async function runDeck(input: string, options: RunDeckOptions): Promise<D
     );
     options.signal?.throwIfAborted();
     const slides: SlideReport[] = [...plan.skipped, ...outcomes.map((o) => o.report)].sort((a, b) => a.number - b.number);
+    // The report draws each slide as the planner saw it.
+    if (options.thumbnails) attachObstacles(slides, pres, plan);
     const pictures = outcomes.flatMap((o) => (o.picture ? [o.picture] : []));
     const failed = slides.some((s) => s.status === 'failed');
     const slideSize = pres.slideSize;

@@ -1,9 +1,14 @@
 // What a run reports, per slide and per deck, and the events progress displays listen to.
 import type { Box } from '../pptx/geometry.js';
+import { MAKE_ROOM_NO_FIT } from '../pptx/make-room-layout.js';
 import { isNoRoom } from '../pptx/placement.js';
 import type { SlideText, TokenUsage } from '../providers/types.js';
 
 export type SlideStatus = 'illustrated' | 'skipped' | 'failed';
+
+/** What the planner keeps a picture clear of, by kind, as the report draws it (see report/planner-view.ts). */
+export type ObstacleKind = 'text' | 'frame' | 'shape' | 'picture' | 'layout' | 'background';
+export type PlannerObstacle = Box & { kind: ObstacleKind };
 
 export interface SlideReport {
   number: number;
@@ -14,7 +19,9 @@ export interface SlideReport {
   prompt?: string;
   /** Where the picture went, in EMU, and how. */
   box?: Box;
-  placement?: 'free' | 'placeholder' | 'background';
+  placement?: 'free' | 'placeholder' | 'background' | 'make-room';
+  /** Placement "make-room": the box the slide's body text was narrowed to, and its autofit (fractions). */
+  reflow?: { box: Box; fontScale: number; lnSpcReduction: number };
   /** Milliseconds from the slide's first call to its fitted picture. */
   ms?: number;
   /** Bytes of the picture part added. */
@@ -24,6 +31,8 @@ export interface SlideReport {
   text?: SlideText;
   /** The fitted picture as a small JPEG `data:` URI; only when a run asks for thumbnails (--report). */
   thumbnail?: string;
+  /** The planner's obstacles on this slide (EMU); only when a run asks for thumbnails (--report). */
+  obstacles?: PlannerObstacle[];
 }
 
 export interface Usage extends TokenUsage {
@@ -71,9 +80,9 @@ export function countSlides(report: Pick<DeckReport, 'slides'>): Record<SlideSta
   return c;
 }
 
-/** Slides skipped because no free area was large enough for a picture (see NO_ROOM). */
+/** Slides skipped because no free area was large enough for a picture (see NO_ROOM, MAKE_ROOM_NO_FIT). */
 export function countSkippedForRoom(report: Pick<DeckReport, 'slides'>): number {
-  return report.slides.filter((s) => s.status === 'skipped' && isNoRoom(s.reason)).length;
+  return report.slides.filter((s) => s.status === 'skipped' && (isNoRoom(s.reason) || s.reason === MAKE_ROOM_NO_FIT)).length;
 }
 
 /** Results served from the cache (free), per deck or batch. */

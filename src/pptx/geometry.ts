@@ -4,7 +4,7 @@ import type { Package } from './package.js';
 import { findRel, readRels } from './opc.js';
 import { placeholderOf, textBodyText, alternateBranch } from './slide-text.js';
 import { tableExtent } from './table-extent.js';
-import { estimateTextBox, type TextDefaults } from './text-extent.js';
+import { estimateTextBox, type AutofitOverride, type TextDefaults } from './text-extent.js';
 import { attr, child, children, path, type XmlElement } from './xml.js';
 
 export interface Box {
@@ -31,6 +31,11 @@ export interface ShapeInfo {
    * a rule), so its whole box shows, not only its text. Undefined when unknown (treated as drawn).
    */
   drawn?: boolean;
+  /**
+   * Shapes (p:sp) with text only: the height its text needs when laid out `cx` wide at this autofit
+   * (see estimateTextBox), for make-room's narrowed column.
+   */
+  textHeightAt?: (cx: number, fit: AutofitOverride) => number;
 }
 
 /** What a placeholder on a layout or master passes down to the slide's placeholder. */
@@ -125,16 +130,18 @@ export function describeShapes(
     if (!box && placeholder) box = lookupPlaceholder(inherited, placeholder, 'box');
     const nvPr = cNvPr(el);
     const text = hasText(el);
+    const defaults = { ...textDefaults(inherited, placeholder, defaultTextStyle), ...(fonts ? { fonts } : {}) };
     out.push({
       kind: el.local as ShapeInfo['kind'],
       box,
-      textBox: box && text && el.local === 'sp' ? estimateTextBox(el, box, { ...textDefaults(inherited, placeholder, defaultTextStyle), ...(fonts ? { fonts } : {}) }) : box,
+      textBox: box && text && el.local === 'sp' ? estimateTextBox(el, box, defaults) : box,
       hasText: text,
       placeholder,
       id: attr(nvPr, 'id'),
       name: attr(nvPr, 'name') ?? '',
       ours: isOurs(el),
       ...(el.local === 'sp' ? { drawn: paintsItself(el) } : {}),
+      ...(box && text && el.local === 'sp' ? { textHeightAt: (cx: number, fit: AutofitOverride) => estimateTextBox(el, { ...box, cx }, defaults, fit).cy } : {}),
     });
   };
   for (const el of children(spTree)) add(el);

@@ -58,10 +58,20 @@ interface ResolvedRun {
   font: string;
 }
 
-// The covered part of `box`, or the whole box when the estimate cannot be trusted.
-export function estimateTextBox(sp: XmlElement, box: Box, defaults: TextDefaults): Box {
+/** A normAutofit to lay text out with instead of the shape's own (fractions: 0.85 = 85 %). */
+export interface AutofitOverride {
+  fontScale: number;
+  lnSpcReduction: number;
+}
+
+// The covered part of `box`, or the whole box when the estimate cannot be trusted. With `override`,
+// text is laid out at that autofit instead of the shape's own and its full height is returned
+// (not cut to the box; infinite for text it cannot lay out), so a caller can ask whether it fits.
+export function estimateTextBox(sp: XmlElement, box: Box, defaults: TextDefaults, override?: AutofitOverride): Box {
+  // Asked whether text fits, text we cannot lay out never does.
+  const untrusted = override ? { ...box, cy: Number.POSITIVE_INFINITY } : box;
   const txBody = child(sp, 'txBody');
-  if (!txBody) return box;
+  if (!txBody) return untrusted;
   const bodyPrs = [...(defaults.bodyPrs ?? []), child(txBody, 'bodyPr')].filter((b): b is XmlElement => !!b);
   const bodyAttr = (name: string): string | undefined => {
     for (let i = bodyPrs.length - 1; i >= 0; i--) {
@@ -71,17 +81,17 @@ export function estimateTextBox(sp: XmlElement, box: Box, defaults: TextDefaults
     return undefined;
   };
   const anchor = bodyAttr('anchor') ?? defaults.anchor;
-  if ((bodyAttr('vert') ?? 'horz') !== 'horz' || !['t', 'ctr', 'b'].includes(anchor)) return box;
+  if ((bodyAttr('vert') ?? 'horz') !== 'horz' || !['t', 'ctr', 'b'].includes(anchor)) return untrusted;
   const inset = (name: string, fallback: number) => Number(bodyAttr(name) ?? fallback) || 0;
   const [l, r, t, b] = [inset('lIns', 91_440), inset('rIns', 91_440), inset('tIns', 45_720), inset('bIns', 45_720)];
   // The nearest bodyPr that says how text fits decides (normAutofit, spAutoFit or noAutofit).
   const fit = [...bodyPrs].reverse().map((p) => children(p).find((c) => ['normAutofit', 'spAutoFit', 'noAutofit'].includes(c.local))).find((c) => c);
   const ownFit = children(child(txBody, 'bodyPr')).find((c) => c.local === 'normAutofit');
-  const scale = Number(attr(ownFit, 'fontScale') ?? 100_000) / 100_000 || 1;
-  const lnReduction = Number(attr(ownFit, 'lnSpcReduction') ?? 0) / 100_000 || 0;
+  const scale = override?.fontScale ?? (Number(attr(ownFit, 'fontScale') ?? 100_000) / 100_000 || 1);
+  const lnReduction = override?.lnSpcReduction ?? (Number(attr(ownFit, 'lnSpcReduction') ?? 0) / 100_000 || 0);
   const wrap = bodyAttr('wrap') !== 'none';
   const usable = (box.cx - l - r) * WIDTH_SAFETY;
-  if (usable <= 0) return box;
+  if (usable <= 0) return untrusted;
 
   const lstStyles = [...(defaults.lstStyles ?? []), child(txBody, 'lstStyle')];
   let height = t + b;
@@ -121,10 +131,10 @@ export function estimateTextBox(sp: XmlElement, box: Box, defaults: TextDefaults
       widest = Math.max(widest, ln.width);
     }
   }
-  if (paragraphs.length === 0) return box;
+  if (paragraphs.length === 0) return untrusted;
   height = Math.ceil(height * HEIGHT_SAFETY);
   // Shrink-on-overflow text is fitted into the box; otherwise text past the box still shows.
-  if (fit?.local === 'normAutofit') height = Math.min(box.cy, height);
+  if (fit?.local === 'normAutofit' && !override) height = Math.min(box.cy, height);
   // Mixed or justified alignment: keep the full width.
   const align = aligns.size === 1 ? [...aligns][0]! : 'mixed';
   const needed = Math.ceil(l + r + widest / WIDTH_SAFETY);

@@ -5,7 +5,9 @@ import { addDeflatedPart, deflatePart, prepareMedia, XML_DEFLATE_LEVEL, type Pre
 import { readRels, relsPartFor, resolveTarget } from './opc.js';
 import type { Box } from './geometry.js';
 import { fillPlaceholder, insertIntoSpTree, maxShapeId, MARKER, pictureXml, prefixesOf, removeOurPictures, type Crop, type ZOrder } from './picture-xml.js';
+import type { Reflow } from './make-room-layout.js';
 import type { Presentation } from './read-presentation.js';
+import { reflowShape } from './reflow-xml.js';
 import { partProblems, validateChanges, type ZipEntries } from './validate-package.js';
 import { escapeXml } from './xml.js';
 
@@ -21,6 +23,8 @@ export interface PictureToAdd {
   crop?: Crop | undefined;
   /** Fill this placeholder shape (p:cNvPr id) instead of adding a free picture. */
   placeholderId?: string | undefined;
+  /** Placement "make-room": the body shape to narrow and autofit before the picture goes beside it. */
+  reflow?: Reflow | undefined;
 }
 
 const IMAGE_REL = {
@@ -95,6 +99,7 @@ export async function writePresentation(pres: Presentation, pictures: PictureToA
       const target = path.relative(path.dirname(slidePart), media);
       relsXml = relsXml.replace(/<\/(\w+:)?Relationships>\s*$/, (end) => `<Relationship Id="${relId}" Type="${pres.strict ? IMAGE_REL.strict : IMAGE_REL.transitional}" Target="${escapeXml(target)}"/>${end}`);
       const spec = { relId, descr: pic.descr, crop: pic.crop };
+      if (pic.reflow) slideXml = reflowShape(slideXml, pic.reflow);
       slideXml = pic.placeholderId
         ? fillPlaceholder(slideXml, pic.placeholderId, spec, ns)
         : insertIntoSpTree(slideXml, pictureXml({ ...spec, id: nextId++, box: pic.box }, ns), pic.z);

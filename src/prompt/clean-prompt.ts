@@ -17,7 +17,8 @@ export function cleanPrompt(raw: string): string {
   // Reasoning models may wrap their thinking in tags; keep the answer only.
   s = s.replace(/<think>[\s\S]*?<\/think>/gi, '');
   s = s.replace(/```[a-z]*\n?/gi, '').replace(/```/g, '');
-  s = s.replace(/^#{1,6}\s+/gm, '').replace(/\*\*|__|(?<!\w)[*_](?!\s)|`/g, '');
+  // Emphasis marks, opening (`_soft`) and closing (`soft_`); a mark inside a word (snake_case) or alone (`5 * 3`) stays.
+  s = s.replace(/^#{1,6}\s+/gm, '').replace(/\*\*|__|(?<!\w)[*_](?!\s)|(?<=\S)[*_](?!\w)|`/g, '');
   s = s.replace(/^\s*[-•*]\s+/gm, '').replace(/^\s*\d+[.)]\s+/gm, '');
   // Block quotes ("> …"), which some models use to set the prompt apart.
   s = s.replace(/^\s*(?:>\s?)+/gm, '');

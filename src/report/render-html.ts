@@ -4,6 +4,7 @@ import type { DeckStatus } from '../pipeline/types.js';
 import type { DeckView, ReportModel } from './collect-report.js';
 import { count, duration, esc, plural } from './html.js';
 import { REPORT_CSS } from './report-css.js';
+import { pictureConflicts } from './planner-view.js';
 import { renderSlideCard } from './render-slide.js';
 
 /** Nothing but inline styles and data: images; no scripts, frames, forms, fetches or base URL. */
@@ -66,8 +67,17 @@ ${tile('Slides illustrated', count(t.slides.illustrated), `${count(t.slides.skip
 ${tile('API calls', count(u.llmCalls + u.images), `${count(u.llmCalls)} prompts · ${count(u.images)} images`)}
 ${tile('Tokens', count(u.promptTokens + u.completionTokens), `${count(u.promptTokens)} in · ${count(u.completionTokens)} out`)}
 ${tile('Images generated', count(u.images), `${count(t.cacheHits.images)} from the cache`)}
+${renderConflicts(model)}
 ${t.costKnown ? tile('Estimated cost', t.cost, model.provider.offline ? 'offline: nothing paid' : 'images and tokens at config or API prices') : tile('Estimated cost', 'unknown', 'set pricing in pipeline.config.json')}
 </section>`;
+}
+
+/** How many pictures overlap something their slide shows, by the planner's own obstacles (when the run drew them). */
+function renderConflicts(model: ReportModel): string {
+  const slides = model.decks.flatMap((d) => d.slides);
+  if (!slides.some((s) => s.obstacles)) return '';
+  const n = slides.filter((s) => pictureConflicts(s).length > 0).length;
+  return tile('Conflicts', count(n), n ? 'pictures overlapping what their slide shows' : 'no picture overlaps what its slide shows', n ? 'warn conflicts' : 'conflicts');
 }
 
 /** Every failure in one list at the top, each linked to its card: what a reader looks for first. */

@@ -73,6 +73,20 @@ main.wrap { padding-top: 24px; padding-bottom: 8px; }
 .mini { width: 64px; flex: none; display: block; }
 .mini .slide { fill: #f7f8fa; stroke: #98a1b3; stroke-width: 1.5px; vector-effect: non-scaling-stroke; }
 .mini .box { fill: var(--accent); fill-opacity: 0.55; stroke: var(--accent); stroke-width: 1px; vector-effect: non-scaling-stroke; }
+.view { margin: 0 0 10px; }
+.view svg { display: block; width: 100%; height: auto; background: #f7f8fa; border-radius: 4px; }
+.view .slide { fill: #f7f8fa; stroke: #98a1b3; stroke-width: 1.5px; vector-effect: non-scaling-stroke; }
+.view .ob { fill: none; stroke-width: 1.25px; vector-effect: non-scaling-stroke; }
+.view .pbox { fill: var(--accent); fill-opacity: 0.35; stroke: var(--accent); stroke-width: 2px; vector-effect: non-scaling-stroke; }
+.view .pbox.back { fill-opacity: 0.08; stroke-dasharray: 4 3; }
+.view .ob.hit { stroke: var(--bad) !important; stroke-width: 2.5px; fill: var(--bad); fill-opacity: 0.25; }
+.ob-text { stroke: #1c2230; color: #1c2230; } .ob-frame { stroke: #1f8f55; color: #1f8f55; } .ob-shape { stroke: #b26a00; color: #b26a00; }
+.ob-picture { stroke: #7645c7; color: #7645c7; } .ob-layout { stroke: #6b7385; color: #6b7385; stroke-dasharray: 3 2; } .ob-background { stroke: #c2a400; color: #8a7400; stroke-dasharray: 1 2; }
+.view figcaption { display: flex; flex-wrap: wrap; gap: 4px 10px; font-size: 11px; color: var(--muted); margin-top: 4px; }
+.view .lg::before { content: ""; display: inline-block; width: 9px; height: 9px; border: 1.5px solid currentColor; margin-right: 4px; vertical-align: -1px; }
+.card.conflict { border-top-color: var(--bad); }
+.badge.conflict { background: var(--bad-bg); color: var(--bad); }
+.reason.conflict { background: var(--bad-bg); color: #8d1f1a; }
 .fact-list { display: flex; flex-direction: column; align-items: flex-end; gap: 2px; white-space: nowrap; font-variant-numeric: tabular-nums; }
 
 .words-list { margin: 0; font-size: 12.5px; }

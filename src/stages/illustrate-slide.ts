@@ -60,7 +60,8 @@ export function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Promise<
 async function illustrate(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
   const { slide, box } = plan;
   const started = performance.now();
-  const base = { number: slide.number, title: firstLine(slide.text.title), box, placement: plan.placement, text: excerptSlideText(slide.text) };
+  const reflow = plan.reflow && { box: plan.reflow.box, fontScale: plan.reflow.fontScale, lnSpcReduction: plan.reflow.lnSpcReduction };
+  const base = { number: slide.number, title: firstLine(slide.text.title), box, placement: plan.placement, text: excerptSlideText(slide.text), ...(reflow && { reflow }) };
   let prompt: string | undefined;
   try {
     const written = await ctx.limiters.llm(() => {
@@ -90,7 +91,7 @@ async function illustrate(plan: PlannedSlide, ctx: SlideContext): Promise<SlideO
     };
     // Hashed, deflated and spooled now: the picture waits for the deck's write on disk.
     const media = await prepareMedia(fitted.data, ctx.spool);
-    const picture: PictureToAdd = { slidePart: slide.part, image: media, format: fitted.format, box, descr: written.prompt, z: plan.z, crop: fitted.srcRect, placeholderId: plan.placeholderId };
+    const picture: PictureToAdd = { slidePart: slide.part, image: media, format: fitted.format, box, descr: written.prompt, z: plan.z, crop: fitted.srcRect, placeholderId: plan.placeholderId, reflow: plan.reflow };
     return { report, picture };
   } catch (error) {
     if (ctx.signal?.aborted) throw error;

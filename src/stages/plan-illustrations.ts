@@ -9,6 +9,7 @@ export { TITLE_NO_ROOM };
 import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
 import type { SlideReport } from '../pipeline/types.js';
 import { excerptSlideText } from '../report/slide-excerpt.js';
+import { makeRoom, type Reflow } from './make-room.js';
 
 export const name = 'plan-illustrations';
 
@@ -16,9 +17,11 @@ export interface PlannedSlide {
   slide: SlideModel;
   box: Box;
   z: ZOrder;
-  placement: 'free' | 'placeholder' | 'background';
+  placement: 'free' | 'placeholder' | 'background' | 'make-room';
   /** For placement "placeholder": the p:cNvPr id of the shape the picture fills. */
   placeholderId?: string;
+  /** For placement "make-room": the body shape narrowed into a column beside the picture, and its autofit. */
+  reflow?: Reflow;
 }
 
 /** Placeholder types a picture may fill when empty: picture, and content ("obj", also a p:ph without type). */
@@ -141,7 +144,10 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
       continue;
     }
     const found = findFreeBox(pres.slideSize, obstacles, undefined, slideGrid(slide.shapes, pres.slideSize));
-    if (found.box) planned.push({ slide, box: found.box, z: 'front', placement: 'free' });
+    const room = options.placement === 'make-room' ? makeRoom(slide, pres.slideSize, found.box) : undefined;
+    if (room?.box) planned.push({ slide, box: room.box, z: 'front', placement: 'make-room', reflow: room.reflow });
+    else if (room) skip(slide, room.reason);
+    else if (found.box) planned.push({ slide, box: found.box, z: 'front', placement: 'free' });
     else skip(slide, found.reason);
   }
   return { planned, skipped };

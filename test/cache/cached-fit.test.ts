@@ -27,6 +27,9 @@ describe('cached pictures', () => {
     const fitted = await pictures.fit(image, box);
     const direct = await fitImage(image.data, box);
     expect(fitted.data.equals(direct.data)).toBe(true);
+    // 3 × 2 inches: the picture has the box's aspect.
+    expect(fitted.format).toBe('jpeg');
+    expect(Math.abs(fitted.width / fitted.height - 1.5)).toBeLessThan(0.01);
     expect(await readdir(path.join(dir, 'pictures'))).toHaveLength(1);
 
     const later = await setup(dir);
@@ -38,11 +41,12 @@ describe('cached pictures', () => {
   it('a picture hit marks its image as used too, so pruning by age keeps them together', async () => {
     const dir = await tempDir();
     const { providers } = await setup(dir);
-    await providers.pictures!.fit(await providers.image.generateImage(request), box);
+    const fitted = await providers.pictures!.fit(await providers.image.generateImage(request), box);
     const entry = path.join(dir, 'images', (await readdir(path.join(dir, 'images')))[0]!);
     const old = new Date('2020-01-01T00:00:00Z');
     await utimes(entry, old, old);
-    expect(await providers.pictures!.lookup(request, box)).toBeDefined();
+    const hit = await providers.pictures!.lookup(request, box);
+    expect(hit?.data.equals(fitted.data)).toBe(true);
     expect((await stat(entry)).mtime.getTime()).toBeGreaterThan(Date.now() - 60_000);
   });
 
@@ -59,16 +63,22 @@ describe('cached pictures', () => {
     const dir = await tempDir();
     const { providers } = await setup(dir);
     const fitted = await providers.pictures!.fit(await providers.image.generateImage(request), { ...box, boxCx: 2 * EMU, crop: 'srcRect' });
-    expect(fitted.srcRect).toBeDefined();
+    // A 3:2 image in a square box: a sixth of its width cropped on each side (1/1000 %), nothing above or below.
+    expect(fitted.srcRect).toMatchObject({ t: 0, b: 0 });
+    expect(fitted.srcRect!.l).toBe(fitted.srcRect!.r);
+    expect(Math.abs(fitted.srcRect!.l - 16_667)).toBeLessThan(500);
     expect((await providers.pictures!.lookup(request, { ...box, boxCx: 2 * EMU, crop: 'srcRect' }))?.srcRect).toEqual(fitted.srcRect);
   });
 
   it('--force finds nothing but still stores, so the next run hits', async () => {
     const dir = await tempDir();
     const forced = await setup(dir, true);
-    await forced.providers.pictures!.fit(await forced.providers.image.generateImage(request), box);
+    const fitted = await forced.providers.pictures!.fit(await forced.providers.image.generateImage(request), box);
     expect(await forced.providers.pictures!.lookup(request, box)).toBeUndefined();
-    expect(await (await setup(dir)).providers.pictures!.lookup(request, box)).toBeDefined();
+    const next = await setup(dir);
+    const hit = await next.providers.pictures!.lookup(request, box);
+    expect(hit).toEqual({ data: fitted.data, format: 'jpeg', width: fitted.width, height: fitted.height });
+    expect(next.backend.calls).toEqual({ prompts: 0, images: 0 });
   });
 
   it('an image the cache did not name is keyed by its bytes', async () => {

@@ -12,6 +12,7 @@ import { writeTree } from '../helpers/deck-tree.js';
 import { pricedModels } from '../helpers/fake-api-data.js';
 import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
 import { tempDir } from '../helpers/paths.js';
+import { wideBodyDeck } from '../helpers/wide-body-deck.js';
 import { packageFileProblems } from '../helpers/pptx-invariants.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -75,8 +76,28 @@ describe('--dry-run', () => {
 
     // Now the images are cached too: a dry run says the real run would pay for nothing.
     const after = await cli(['decks', '--dry-run']);
-    expect(after.stdout.trim().split('\n').at(-1)).toBe('Dry run: 7 pictures planned, 2 skipped, 0 failed in 2 decks; the real run would pay for 0 images (7 cached), est. cost CHF 0.000');
+    expect(after.stdout.trim().split('\n').at(-1)).toBe('Dry run: 7 pictures planned, 2 skipped (2 for lack of room), 0 failed in 2 decks; the real run would pay for 0 images (7 cached), est. cost CHF 0.000');
     expect(api.stats.requests.images).toBe(7);
+  });
+
+  it('counts the slides skipped for lack of room, as the real run\'s summary does', async () => {
+    const cwd = await tempDir();
+    await writeTree(cwd, { 'wide.pptx': await wideBodyDeck(9) });
+    const run = await runCli(['wide.pptx', '--dry-run'], { cwd });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toContain('  slide 1 "Open the call with a clear purpose": skipped: no free area large enough for a picture');
+    expect(lines.at(-1)).toBe('Dry run: 2 pictures planned, 1 skipped (1 for lack of room), 0 failed in 1 deck; the real run is offline and costs nothing');
+    const json = JSON.parse((await runCli(['wide.pptx', '--dry-run', '--json'], { cwd })).stdout) as DryRunJson & { totals: { skippedForRoom: number }; decks: { skippedForRoom: number }[] };
+    expect(json.totals.skippedForRoom).toBe(1);
+    expect(json.decks[0]!.skippedForRoom).toBe(1);
+
+    // With placement "make-room" the slide is planned, and the plan says what it changes on the body.
+    await writeTree(cwd, { 'mr.json': Buffer.from(JSON.stringify({ placement: 'make-room' })) });
+    const made = await runCli(['wide.pptx', '--dry-run', '--config', 'mr.json'], { cwd });
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/\n {2}slide 1 "Open the call with a clear purpose": beside the narrowed text, \d+\.\d × \d+\.\d cm at \d+\.\d, \d+\.\d cm from the top left; the body text narrowed to 17\.9 cm wide at \d+ % font size(, line spacing −\d+ %)?\n/);
+    expect(made.stdout.trim().split('\n').at(-1)).toBe('Dry run: 3 pictures planned, 0 skipped, 0 failed in 1 deck; the real run is offline and costs nothing');
   });
 
   it('refuses --report: a dry run writes no deck to report on (exit 2, one line, nothing written)', async () => {

@@ -40,15 +40,24 @@ describe('slide-illustrate <deck>', () => {
   });
 
   it.each([
-    [['--provider', 'banana', 'deck.pptx'], /provider/i],
-    [['deck.pptx', '--bogus-flag'], /Unknown argument: bogus-flag/],
-    [['deck.pptx', '--concurrency', '0'], /--concurrency: expected an integer from 1 to 64, got 0/],
-    [[], /not enough non-option arguments|inputs/i],
-  ])('bad flags %j exit 2 with one line', async (argv, message) => {
-    const r = await runCli(argv as string[]);
+    [['--provider', 'banana', 'deck.pptx'], 'Invalid values: Argument: provider, Given: "banana", Choices: "offline", "infomaniak", "openai"'],
+    [['deck.pptx', '--bogus-flag'], 'Unknown argument: bogus-flag'],
+    [['deck.pptx', '--concurrency', '0'], '--concurrency: expected an integer from 1 to 64, got 0'],
+  ])('bad flags %j exit 2 with one line naming the flag', async (argv, message) => {
+    const r = await runCli(argv);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr).toBe(`slide-illustrate: ${message}\nRun "slide-illustrate --help" for usage.\n`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('an empty command line prints the help on stderr and exits 2', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^slide-illustrate <decks or folders\.\.> \[options\]\n/);
+    const r = await runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(help.stdout);
+    expect(r.stdout).toBe('');
   });
 
   it('a missing deck exits 2 naming the file', async () => {

@@ -33,3 +33,25 @@ export async function listPdfImages(pdf: string): Promise<PdfImage[]> {
 export function pdfOf(deck: string, pdfDir: string): string {
   return path.join(pdfDir, path.basename(deck).replace(/\.[^.]+$/, '.pdf'));
 }
+
+export interface PdfWord {
+  text: string;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** The words drawn on one page of a PDF with their boxes in points (`pdftotext -bbox`), and the page's size. */
+export async function pdfWords(pdf: string, page: number): Promise<{ pageWidth: number; pageHeight: number; list: PdfWord[] }> {
+  const { stdout } = await run('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), pdf, '-'], { maxBuffer: 16 * 2 ** 20 });
+  const size = stdout.match(/<page width="([\d.]+)" height="([\d.]+)"/);
+  const list = [...stdout.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
+    text: m[5]!,
+    xMin: Number(m[1]),
+    yMin: Number(m[2]),
+    xMax: Number(m[3]),
+    yMax: Number(m[4]),
+  }));
+  return { pageWidth: Number(size?.[1] ?? 0), pageHeight: Number(size?.[2] ?? 0), list };
+}

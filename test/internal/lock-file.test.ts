@@ -62,6 +62,7 @@ describe('acquireLock', () => {
   it('release never deletes a lock that someone else holds now', async () => {
     const file = path.join(await tempDir(), 'x.lock');
     const a = await acquireLock(file);
+    expect(a.acquired).toBe(true);
     await writeFile(file, owner(process.pid));
     if (a.acquired) await a.lock.release();
     expect(JSON.parse(await readFile(file, 'utf8')).token).toBe('someone-else');

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Box } from '../../src/pptx/geometry.js';
 import { readPresentationFile } from '../../src/pptx/read-presentation.js';
+import { fontFace } from '../../src/pptx/font-metrics.js';
 import { estimateTextBox, type TextDefaults } from '../../src/pptx/text-extent.js';
 import { parseXml } from '../../src/pptx/xml.js';
 import { convertToPdf } from '../helpers/libreoffice.js';
@@ -102,6 +103,109 @@ describe('estimateTextBox', () => {
     const flat = estimateTextBox(shape([{ text }]), box, inherited);
     const indented = estimateTextBox(shape([{ text, pPr: '<a:pPr lvl="2"/>' }]), box, inherited);
     expect(indented.cy).toBeGreaterThan(flat.cy);
+  });
+});
+
+describe('estimateTextBox layout rules', () => {
+  const calibri = fontFace('Calibri', false);
+  const lineEmu = 24 * calibri.lineHeight * EMU_PER_PT;
+  const usable = box.cx - 2 * 91_440;
+  /** A word of `n` letters "n" at 24 pt Calibri, and the count whose width is `share` of the usable line. */
+  const lettersFor = (share: number) => Math.round((share * usable) / (calibri.advance('n'.codePointAt(0)!) * 24 * EMU_PER_PT));
+
+  it('wraps whole words: four words of 60 % of a line take four lines, where a character count says three', () => {
+    const word = 'n'.repeat(lettersFor(0.6));
+    const words = extent([{ text: [word, word, word, word].join(' ') }]);
+    // The same letters with no spaces break anywhere: what a naive width ÷ line estimate gives.
+    const naive = extent([{ text: word.repeat(4) }]);
+    expect(words.cy).toBeGreaterThanOrEqual(4 * lineEmu);
+    expect(naive.cy).toBeLessThan(4 * lineEmu);
+    expect(words.cy - naive.cy).toBeGreaterThanOrEqual(lineEmu * 0.99);
+  });
+
+  it('keeps a short line as wide as its text, and a wrapped one as wide as the box', () => {
+    const short = extent([{ text: 'n'.repeat(lettersFor(0.3)) }]);
+    expect(short.x).toBe(box.x);
+    expect(short.cx).toBeGreaterThan(0.3 * usable);
+    expect(short.cx).toBeLessThan(0.45 * usable + 2 * 91_440);
+    const wrapped = extent([{ text: `${'n'.repeat(lettersFor(0.6))} ${'n'.repeat(lettersFor(0.6))}` }]);
+    expect(wrapped.cx).toBe(box.cx);
+  });
+
+  it('pushes a bulleted first line right by the bullet, and indents every line by marL', () => {
+    const text = 'n'.repeat(lettersFor(0.3));
+    const plain = extent([{ text }]);
+    const bullet = extent([{ text, pPr: '<a:pPr marL="0" indent="0"><a:buChar char="•"/></a:pPr>' }]);
+    const indented = extent([{ text, pPr: '<a:pPr marL="914400" indent="0"><a:buNone/></a:pPr>' }]);
+    expect(bullet.cx).toBeGreaterThan(plain.cx);
+    expect(indented.cx - plain.cx).toBeGreaterThanOrEqual(914_400 - 2);
+    // A hanging bullet (indent = −marL) sits in the margin: the text starts at marL, as without a bullet.
+    const hanging = extent([{ text, pPr: '<a:pPr marL="914400" indent="-914400"><a:buChar char="•"/></a:pPr>' }]);
+    expect(hanging.cx).toBe(indented.cx);
+  });
+
+  it('adds percentage spacing before a paragraph in lines of its size', () => {
+    const paras = (pPr: string) => [1, 2].map((i) => ({ text: `Point ${i}`, pPr }));
+    const plain = extent(paras(''));
+    const spaced = extent(paras('<a:pPr><a:spcBef><a:spcPct val="50000"/></a:spcBef></a:pPr>'));
+    // Half a line (24 pt × 1.2) before each of two paragraphs.
+    expect(spaced.cy - plain.cy).toBeGreaterThanOrEqual(2 * 0.5 * 24 * 1.2 * EMU_PER_PT);
+    expect(spaced.cy - plain.cy).toBeLessThan(2 * 24 * 1.2 * EMU_PER_PT);
+  });
+
+  it('counts the top and bottom insets into the height, and narrows the lines by the side insets', () => {
+    const paras = [{ text: 'Point one' }, { text: 'Point two' }];
+    const base = extent(paras);
+    const tall = extent(paras, '<a:bodyPr tIns="457200" bIns="457200"/>');
+    expect(tall.cy - base.cy).toBeGreaterThanOrEqual(2 * (457_200 - 45_720));
+    expect(tall.cx).toBe(base.cx);
+    // 0.8 of the line, then insets that take 0.3 of the box away: the text no longer fits on one line.
+    const text = 'n'.repeat(lettersFor(0.8));
+    const one = extent([{ text }]);
+    const narrowed = extent([{ text }], `<a:bodyPr lIns="${Math.round(0.15 * box.cx)}" rIns="${Math.round(0.15 * box.cx)}"/>`);
+    expect(one.cy).toBeLessThan(2 * lineEmu);
+    expect(narrowed.cy).toBeGreaterThanOrEqual(2 * lineEmu);
+  });
+
+  it('anchors the covered part at the top, middle or bottom of the box', () => {
+    const paras = [{ text: 'Point one' }, { text: 'Point two' }];
+    const [top, middle, bottom] = ['t', 'ctr', 'b'].map((a) => extent(paras, `<a:bodyPr anchor="${a}"/>`)) as [Box, Box, Box];
+    expect(middle.cy).toBe(top.cy);
+    expect(bottom.cy).toBe(top.cy);
+    expect(top.y).toBe(box.y);
+    expect(Math.abs(middle.y + middle.cy / 2 - (box.y + box.cy / 2))).toBeLessThanOrEqual(1);
+    expect(bottom.y + bottom.cy).toBe(box.y + box.cy);
+    // The anchor a placeholder inherits applies when the shape says nothing.
+    expect(estimateTextBox(shape(paras), box, { ...defaults, anchor: 'b' }).y).toBe(bottom.y);
+  });
+
+  it('lines centred or right-aligned text up with the box\'s centre or right edge', () => {
+    const text = [{ text: 'Short' }];
+    const centred = estimateTextBox(shape(text), box, { ...defaults, align: 'ctr' });
+    const right = extent([{ text: 'Short', pPr: '<a:pPr algn="r"/>' }]);
+    expect(centred.cx).toBeLessThan(box.cx / 2);
+    expect(Math.abs(centred.x + centred.cx / 2 - (box.x + box.cx / 2))).toBeLessThanOrEqual(1);
+    expect(right.x + right.cx).toBe(box.x + box.cx);
+  });
+
+  it('counts an unknown font wider and taller than every font it knows', () => {
+    const text = 'Market and sell versions tailored for key vertical industries';
+    const unknown = extent([{ text, font: 'Imaginary Grotesk' }]);
+    // The faces it has metrics for (metric-compatible stand-ins); Verdana, Georgia … are unknown and count like this one.
+    const known = ['Calibri', 'Cambria', 'Arial', 'Helvetica', 'Times New Roman', 'Courier New'];
+    for (const font of known) expect(unknown.cy, font).toBeGreaterThanOrEqual(extent([{ text, font }]).cy);
+    const short = (font: string) => extent([{ text: 'Quarterly results', font }]).cx;
+    // Proportional faces only: narrow letters (l, t, r) of a monospace face outrun the widened proportional ones.
+    for (const font of known.filter((f) => f !== 'Courier New')) expect(short('Imaginary Grotesk'), font).toBeGreaterThan(short(font));
+    expect(short('Verdana')).toBe(short('Imaginary Grotesk'));
+  });
+
+  it('caps shrink-to-fit text at its box, and keeps the whole box for vertical text or a shape without text', () => {
+    const small = { ...box, cy: 600_000 };
+    const many = [1, 2, 3, 4, 5].map((i) => ({ text: `Line ${i}` }));
+    expect(extent(many, '<a:bodyPr><a:normAutofit/></a:bodyPr>', small).cy).toBe(small.cy);
+    expect(extent(many, '<a:bodyPr vert="vert270"/>')).toEqual(box);
+    expect(estimateTextBox(parseXml(`<p:sp ${NS}><p:spPr/></p:sp>`), box, defaults)).toEqual(box);
   });
 });
 

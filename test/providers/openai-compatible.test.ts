@@ -38,6 +38,7 @@ describe('OpenAI-compatible provider', () => {
     const api = await fakeApi();
     const { providers } = await providersFor(api, { kind: 'openai', env: { OPENAI_BASE_URL: api.url } });
     await providers.prompt.writePrompt(slideRequest());
+    expect(api.stats.authorizations.length).toBeGreaterThan(0);
     expect(api.stats.authorizations.every((a) => a === undefined)).toBe(true);
   });
 
