@@ -41,9 +41,14 @@ export async function convertToPdf(files: string[], outDir: string, options: { b
   }
 }
 
-/** Renders every page of a PDF to PNG at `dpi`; returns the PNG paths in page order. */
+/**
+ * Renders every page of a PDF to PNG at `dpi`; returns the PNG paths in page order. Vector shapes are
+ * drawn without anti-aliasing (`-aaVector no`): LibreOffice exports a gradient as hundreds of stepped
+ * rings or bands, and anti-aliasing draws a faint seam between each two, which reads as a texture of
+ * fine lines that the deck does not have (QuizShow's radial background). Text keeps its anti-aliasing.
+ */
 export async function renderPages(pdf: string, outDir: string, prefix: string, dpi = 40): Promise<string[]> {
-  await run('pdftoppm', ['-png', '-r', String(dpi), pdf, path.join(outDir, prefix)], { timeout: 300_000, maxBuffer: 16 * 2 ** 20 });
+  await run('pdftoppm', ['-png', '-r', String(dpi), '-aaVector', 'no', pdf, path.join(outDir, prefix)], { timeout: 300_000, maxBuffer: 16 * 2 ** 20 });
   const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)\\.png$`);
   return (await readdir(outDir))
     .map((f) => ({ f, m: re.exec(f) }))

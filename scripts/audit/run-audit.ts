@@ -4,7 +4,8 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { illustrate, readPresentationFile, type DeckReport, type Presentation, type SlideModel, type WrittenConfig } from '../../src/index.js';
+import { configSchema, illustrate, readPresentationFile, type DeckReport, type Presentation, type WrittenConfig } from '../../src/index.js';
+import { isEligible, isTitleSlide } from '../../src/stages/plan-illustrations.js';
 import { DEFAULT_THRESHOLDS, edgeMap, emuToPx, inCorner, measureBox, slideShare, toGray, type Thresholds } from './measure.js';
 import { convertToPdf, pdfName, renderPages } from './render.js';
 import { writeContactSheet, type SheetRow } from './contact-sheet.js';
@@ -43,8 +44,13 @@ export interface DeckAudit {
   illustrated: number;
   /** Skipped with "no free area …" or "title slide: no room …". */
   skippedForRoom: number;
-  /** illustrated + skippedForRoom: slides with text that a free area would have illustrated. */
+  /**
+   * Slides the planner should illustrate (its `isEligible`: no rule skips them and their largest free
+   * rectangle, 0.2 in from everything they show, is at least a quarter of the slide).
+   */
   eligible: number;
+  /** Eligible slides that got a picture. */
+  eligibleIllustrated: number;
   pictures: PictureAudit[];
   /** Why pixels could not be measured (render failed, pages do not match slides). */
   renderError?: string;
@@ -61,6 +67,7 @@ export interface AuditTotals {
   titlePictures: number;
   titleProblems: number;
   eligible: number;
+  eligibleIllustrated: number;
   illustrated: number;
   skippedForRoom: number;
   renderFailures: number;
@@ -89,10 +96,6 @@ export interface AuditOptions {
 
 const ROOM = /no free area|title slide: no room/i;
 const SMALL = 0.12;
-
-function isTitleSlide(slide: SlideModel): boolean {
-  return slide.number === 1 || slide.layoutType === 'title' || slide.shapes.some((s) => s.placeholder?.type === 'ctrTitle');
-}
 
 /** Our pictures in an illustrated deck, by slide number, with their resolved boxes. */
 function ourPictures(pres: Presentation): Map<number, { box: Box | undefined; placeholder: boolean }[]> {
@@ -166,7 +169,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     for (const d of batch.decks) {
       const illustrated = d.slides.filter((s) => s.status === 'illustrated').length;
       const skippedForRoom = d.slides.filter((s) => s.status === 'skipped' && ROOM.test(s.reason ?? '')).length;
-      const audit: DeckAudit = { deck: d.input, slides: d.slides.length, status: d.status, illustrated, skippedForRoom, eligible: illustrated + skippedForRoom, pictures: [] };
+      const { eligible, eligibleIllustrated } = await eligibility(d, options.config);
+      const audit: DeckAudit = { deck: d.input, slides: d.slides.length, status: d.status, illustrated, skippedForRoom, eligible, eligibleIllustrated, pictures: [] };
       if (d.error) audit.error = d.error;
       decks.push(audit);
       const s = staged.get(d);
@@ -189,6 +193,21 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The deck's eligible slides by the planner's own measure, and how many of them got a picture. */
+async function eligibility(d: DeckReport, config: WrittenConfig | undefined): Promise<{ eligible: number; eligibleIllustrated: number }> {
+  let pres: Presentation;
+  try {
+    pres = await readPresentationFile(d.input);
+  } catch {
+    return { eligible: 0, eligibleIllustrated: 0 };
+  }
+  const c = configSchema.parse(config ?? {});
+  const options = { placement: c.placement, skipSlides: c.skipSlides };
+  const eligible = pres.slides.filter((s) => isEligible(s, pres, options));
+  const illustrated = new Set(d.slides.filter((s) => s.status === 'illustrated').map((s) => s.number));
+  return { eligible: eligible.length, eligibleIllustrated: eligible.filter((s) => illustrated.has(s.number)).length };
 }
 
 async function measureDeck(
@@ -220,7 +239,7 @@ async function measureDeck(
     if (!boxes.length) continue;
     const gray = await loadGray(pagesIn[page]!);
     const edges = edgeMap(gray, ctx.thresholds.edgeStep);
-    const titleSlide = isTitleSlide(slide);
+    const titleSlide = isTitleSlide(slide, input.slides.length);
     for (const box of boxes) {
       const px = emuToPx(box, size, gray.width, gray.height);
       const m = measureBox(edges, gray.width, gray.height, px, ctx.thresholds);
@@ -255,7 +274,10 @@ function round(n: number, digits: number): number {
 }
 
 export function totalsOf(decks: DeckAudit[]): AuditTotals {
-  const t: AuditTotals = { decks: decks.length, pictures: 0, measured: 0, hiding: 0, touching: 0, small: 0, titlePictures: 0, titleProblems: 0, eligible: 0, illustrated: 0, skippedForRoom: 0, renderFailures: 0 };
+  const t: AuditTotals = {
+    decks: decks.length, pictures: 0, measured: 0, hiding: 0, touching: 0, small: 0, titlePictures: 0, titleProblems: 0,
+    eligible: 0, eligibleIllustrated: 0, illustrated: 0, skippedForRoom: 0, renderFailures: 0,
+  };
   for (const d of decks) {
     t.pictures += d.illustrated;
     t.measured += d.pictures.length;
@@ -265,6 +287,7 @@ export function totalsOf(decks: DeckAudit[]): AuditTotals {
     t.titlePictures += d.pictures.filter((p) => p.titleSlide).length;
     t.titleProblems += d.pictures.filter((p) => p.titleProblem).length;
     t.eligible += d.eligible;
+    t.eligibleIllustrated += d.eligibleIllustrated;
     t.illustrated += d.illustrated;
     t.skippedForRoom += d.skippedForRoom;
     if (d.renderError) t.renderFailures++;
@@ -276,7 +299,7 @@ export function deckLine(d: DeckAudit): string {
   const p = d.pictures;
   const flag = (name: string, list: PictureAudit[]) => (list.length ? ` ${name} ${list.map((x) => x.slide).join(',')}` : '');
   return (
-    `${path.basename(d.deck)}: ${d.illustrated} pictures / ${d.eligible} eligible, ${d.skippedForRoom} skipped for room;` +
+    `${path.basename(d.deck)}: ${d.illustrated} pictures, ${d.eligibleIllustrated} / ${d.eligible} eligible illustrated, ${d.skippedForRoom} skipped for room;` +
     flag('hiding', p.filter((x) => x.hiding)) +
     flag('touching', p.filter((x) => x.touching && !x.hiding)) +
     flag('small', p.filter((x) => x.small)) +
@@ -292,7 +315,7 @@ export function totalsLines(t: AuditTotals): string[] {
     `decks ${t.decks}, pictures ${t.pictures} (measured ${t.measured}${t.renderFailures ? `, ${t.renderFailures} decks not rendered` : ''})`,
     `hiding ${t.hiding} (${pct(t.hiding, t.measured)}), touching ${t.touching} (${pct(t.touching, t.measured)}), small < 12 % ${t.small} (${pct(t.small, t.measured)})`,
     `title slides: ${t.titlePictures} pictures, ${t.titleProblems} under a quarter or in a corner`,
-    `eligible slides ${t.eligible}: illustrated ${t.illustrated} (${pct(t.illustrated, t.eligible)}), skipped for room ${t.skippedForRoom}`,
+    `eligible slides ${t.eligible}: illustrated ${t.eligibleIllustrated} (${pct(t.eligibleIllustrated, t.eligible)}); all illustrated ${t.illustrated}, skipped for room ${t.skippedForRoom}`,
   ];
 }
 

@@ -15,6 +15,12 @@ const EDGE = 40;
 const CONTRAST = 48;
 /** When more than this share of the cells is busy, the whole picture is one obstacle. */
 const MOSTLY_BUSY = 0.6;
+/** Fine lines: the picture is also decoded at this many pixels per cell (a 512 × 288 image, about a slide at 40 dpi). */
+const FINE = 8;
+/** A grey (or opacity) step between neighbouring fine pixels above this (0–255) is a line: a rule, a faint outline, a line texture. */
+const LINE_STEP = 24;
+/** A cell with at least this many line pixels (of FINE × FINE) shows detail, however smooth its average colour. */
+const LINE_PIXELS = 3;
 
 /**
  * Busy regions of a picture drawn over `box` (slide EMU), merged into rectangles. A cell is busy
@@ -36,6 +42,7 @@ export async function busyRegions(image: Uint8Array, box: Box): Promise<Box[]> {
     return [];
   }
   const { cols, rows } = GRID;
+  const lines = await linePixelsPerCell(image, cols, rows);
   const px = (x: number, y: number, c: number) => data[(y * cols + x) * 3 + c]!;
   // Robust fit: cells far from the surface (a band, a logo) are left out and the surface fitted
   // again to the rest, so the background's own smooth shading is what detail is measured against.
@@ -49,7 +56,7 @@ export async function busyRegions(image: Uint8Array, box: Box): Promise<Box[]> {
   const busy: boolean[] = new Array(cols * rows).fill(false);
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < cols; x++) {
-      let hit = false;
+      let hit = (lines?.[y * cols + x] ?? 0) >= LINE_PIXELS;
       for (let c = 0; c < 3 && !hit; c++) {
         const v = px(x, y, c);
         if (Math.abs(v - fit[c]!(x, y)) > CONTRAST) hit = true;
@@ -71,6 +78,42 @@ export async function busyRegions(image: Uint8Array, box: Box): Promise<Box[]> {
     const y1 = box.y + Math.ceil((r.y1 * box.cy) / rows);
     return { x: x0, y: y0, cx: x1 - x0, cy: y1 - y0 };
   });
+}
+
+/**
+ * Per grid cell, how many pixels of the picture decoded at FINE pixels per cell step by more than
+ * LINE_STEP grey levels to their right or lower neighbour: fine lines and faint outlines that averaging
+ * into one colour per cell smooths away (a feathered drawing, a texture of thin rings).
+ */
+async function linePixelsPerCell(image: Uint8Array, cols: number, rows: number): Promise<number[] | undefined> {
+  const w = cols * FINE;
+  const h = rows * FINE;
+  let rgba: Buffer;
+  try {
+    rgba = await sharp(image, { limitInputPixels: 100_000_000 }).ensureAlpha().resize(w, h, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer();
+  } catch {
+    return undefined;
+  }
+  if (rgba.length !== w * h * 4) return undefined;
+  // Grey over white (Rec. 601), and the alpha channel: the outline of a shape drawn in a transparent
+  // picture shows over whatever lies under it (LibreOffice draws a white feather on white with a grey rim).
+  const grey = new Float32Array(w * h);
+  const alpha = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    const a = rgba[i * 4 + 3]! / 255;
+    const lum = 0.299 * rgba[i * 4]! + 0.587 * rgba[i * 4 + 1]! + 0.114 * rgba[i * 4 + 2]!;
+    grey[i] = a * lum + (1 - a) * 255;
+    alpha[i] = rgba[i * 4 + 3]!;
+  }
+  const step = (i: number, j: number) => Math.abs(grey[i]! - grey[j]!) > LINE_STEP || Math.abs(alpha[i]! - alpha[j]!) > LINE_STEP;
+  const counts = new Array<number>(cols * rows).fill(0);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if ((x + 1 < w && step(i, i + 1)) || (y + 1 < h && step(i, i + w))) counts[Math.floor(y / FINE) * cols + Math.floor(x / FINE)]!++;
+    }
+  }
+  return counts;
 }
 
 // Least-squares fit, over the cells in `use`, of v ≈ a + b·x + c·y + d·x² + e·y² + f·x·y over the grid (normal equations).
@@ -172,7 +215,7 @@ export interface BackgroundSource {
 
 /**
  * Busy regions of what is drawn behind a slide's content: the effective background picture (the
- * slide's own p:bg, else its layout's, else its master's) and full-slide pictures in the layout and
+ * slide's own p:bg, else its layout's, else its master's) and full-slide pictures in the slide, layout and
  * master trees (the master's only when shown). `cache` shares decoded pictures between slides.
  */
 export async function backgroundObstacles(
@@ -204,7 +247,8 @@ export async function backgroundObstacles(
     if (rid) out.push(...(await decode(level.part, rid, full)));
     break;
   }
-  const trees = [layout, options.showMaster ? master : undefined];
+  // A full-slide photo on the slide itself is a backdrop too: its busy parts show as much as a layout's.
+  const trees = [slide, layout, options.showMaster ? master : undefined];
   for (const level of trees) {
     if (!level) continue;
     for (const pic of fullSlidePictures(level.root, options.size)) out.push(...(await decode(level.part, pic.rid, pic.box)));

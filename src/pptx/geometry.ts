@@ -114,6 +114,8 @@ export function describeShapes(
   inherited: PlaceholderBoxes[],
   isOurs: (el: XmlElement) => boolean,
   fonts?: { major: string | undefined; minor: string | undefined },
+  /** The presentation's p:defaultTextStyle: text outside placeholders inherits it (alignment, size), as LibreOffice draws it. */
+  defaultTextStyle?: XmlElement,
 ): ShapeInfo[] {
   const out: ShapeInfo[] = [];
   const add = (el: XmlElement): void => {
@@ -128,7 +130,7 @@ export function describeShapes(
     if (!box && placeholder) box = lookupPlaceholder(inherited, placeholder, 'box');
     const nvPr = cNvPr(el);
     const text = hasText(el);
-    const defaults = { ...textDefaults(inherited, placeholder), ...(fonts ? { fonts } : {}) };
+    const defaults = { ...textDefaults(inherited, placeholder, defaultTextStyle), ...(fonts ? { fonts } : {}) };
     out.push({
       kind: el.local as ShapeInfo['kind'],
       box,
@@ -173,15 +175,9 @@ function hasText(el: XmlElement): boolean {
 
 /** Same idx on the layout, else same type; the master by type ("obj" and "body" share the body box). */
 export function lookupPlaceholder<K extends keyof InheritedPlaceholder>(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined }, key: K): InheritedPlaceholder[K] | undefined {
-  for (const level of levels) {
-    const candidates = [
-      ph.idx !== undefined ? level.byIdx.get(ph.idx) : undefined,
-      level.byType.get(ph.type),
-      ph.type === 'obj' ? level.byType.get('body') : undefined,
-      ph.type === 'ctrTitle' ? level.byType.get('title') : undefined,
-    ];
-    for (const c of candidates) if (c && c[key] !== undefined) return c[key];
-  }
+  // One placeholder per level inherits (the layout's of the same idx, else of the same type …): a
+  // layout's body placeholder never lends its anchor to the content placeholder beside it.
+  for (const c of placeholderChain(levels, ph)) if (c[key] !== undefined) return c[key];
   return undefined;
 }
 
@@ -203,9 +199,9 @@ function placeholderChain(levels: PlaceholderBoxes[], ph: { type: string; idx: s
 }
 
 /** What a slide shape's text inherits: anchor, alignment, size, and the list styles and body properties of its layout and master. */
-export function textDefaults(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined } | undefined): TextDefaults {
+export function textDefaults(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined } | undefined, defaultTextStyle?: XmlElement): TextDefaults {
   const master = levels.find((l) => l.textStyles)?.textStyles;
-  if (!ph) return { type: undefined, anchor: 't', align: 'l', size: undefined, lstStyles: [master?.elements.other] };
+  if (!ph) return { type: undefined, anchor: 't', align: 'l', size: undefined, lstStyles: [master?.elements.other, defaultTextStyle] };
   const kind = ['title', 'ctrTitle'].includes(ph.type) ? 'title' : ['dt', 'ftr', 'sldNum', 'hdr'].includes(ph.type) ? 'other' : 'body';
   const style = master?.[kind];
   const chain = placeholderChain(levels, ph).reverse();

@@ -54,17 +54,90 @@ export function obstaclesOf(shapes: ShapeInfo[], slide: { cx: number; cy: number
   return out;
 }
 
-// The largest free rectangle within the margins that overlaps no obstacle, trimmed to a sane aspect.
-export function findFreeBox(slide: { cx: number; cy: number }, obstacles: Box[], options: PlacementOptions = DEFAULT_PLACEMENT): PlacementResult {
+/** Clear space kept between a picture and what the slide shows: 0.2 in. */
+export const GAP = 182_880;
+
+/**
+ * The lines a picture aligns to, in EMU: the slide's own margins (the left and right edges of its
+ * title and body placeholders), the top of its body (or the title's bottom plus the gap), and the
+ * bottom margin.
+ */
+export interface SlideGrid {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** Placeholder types that set a slide's grid (not dates, footers, slide numbers or headers). */
+const GRID_TYPES = new Set(['title', 'ctrTitle', 'subTitle', 'body', 'obj', 'pic', 'tbl', 'chart', 'dgm', 'media', 'clipArt']);
+const TITLE_TYPES = new Set(['title', 'ctrTitle']);
+
+/**
+ * A slide's grid from its placeholders (`shapes`: the slide's own, which carry their layout's boxes).
+ * Sides come from the placeholders' outer edges when they span most of the slide, else the margin;
+ * the top is the highest body's top below the title, else the title's bottom plus the gap.
+ */
+export function slideGrid(shapes: ShapeInfo[], slide: { cx: number; cy: number }, options: PlacementOptions = DEFAULT_PLACEMENT): SlideGrid {
   const m = Math.round(Math.min(slide.cx, slide.cy) * options.margin);
-  const area = { x: m, y: m, cx: slide.cx - 2 * m, cy: slide.cy - 2 * m };
+  const grid: SlideGrid = { left: m, right: slide.cx - m, top: m, bottom: slide.cy - m };
+  const inside = (b: Box) => b.cx > 0 && b.cy > 0 && b.x >= 0 && b.y >= 0 && b.x + b.cx <= slide.cx && b.y + b.cy <= slide.cy;
+  let ph = shapes.filter((s) => s.placeholder && s.box && GRID_TYPES.has(s.placeholder.type) && inside(s.box));
+  // A slide drawn with plain text boxes (and tables, charts): they are its grid, the topmost one in the upper quarter its title.
+  if (!ph.length) {
+    const texts = shapes.filter((s) => ((s.kind === 'sp' && s.hasText) || s.kind === 'graphicFrame') && !s.placeholder && s.box && inside(s.box)).sort((a, b) => a.box!.y - b.box!.y);
+    const head = texts[0];
+    if (!head || texts.length < 2) return grid;
+    const asTitle = head.box!.y + head.box!.cy < slide.cy / 4;
+    ph = texts.map((s) => ({ ...s, placeholder: { type: s === head && asTitle ? 'title' : 'body', idx: undefined } }));
+  }
+  const left = Math.min(...ph.map((s) => s.box!.x));
+  const right = Math.max(...ph.map((s) => s.box!.x + s.box!.cx));
+  if (right - left >= 0.6 * slide.cx) {
+    grid.left = Math.max(m, left);
+    grid.right = Math.min(slide.cx - m, right);
+  }
+  const titles = ph.filter((s) => TITLE_TYPES.has(s.placeholder!.type) && s.box!.y + s.box!.cy / 2 < slide.cy / 2);
+  const titleBottom = titles.length ? Math.max(...titles.map((s) => s.box!.y + s.box!.cy)) : undefined;
+  const bodies = ph.filter((s) => !TITLE_TYPES.has(s.placeholder!.type) && s.placeholder!.type !== 'subTitle' && (titleBottom === undefined || s.box!.y >= titleBottom - GAP));
+  const bodyTop = bodies.length ? Math.min(...bodies.map((s) => s.box!.y)) : undefined;
+  const top = bodyTop ?? (titleBottom !== undefined ? titleBottom + GAP : undefined);
+  if (top !== undefined && top < slide.cy / 2) grid.top = Math.max(m, top);
+  return grid;
+}
+
+/**
+ * The largest free rectangle of a slide (within the edge margin, `GAP` from every obstacle), as a share
+ * of the slide's area, whatever its shape. A slide with text and a free share of at least a quarter is
+ * one the planner should illustrate (issue 13's "eligible" slides).
+ */
+export function largestFreeShare(slide: { cx: number; cy: number }, obstacles: Box[], options: PlacementOptions = DEFAULT_PLACEMENT): number {
+  const m = Math.round(Math.min(slide.cx, slide.cy) * options.margin);
+  let best = 0;
+  for (const r of freeRects({ x: m, y: m, cx: slide.cx - 2 * m, cy: slide.cy - 2 * m }, obstacles, GAP, 0)) best = Math.max(best, r.cx * r.cy);
+  return best / (slide.cx * slide.cy);
+}
+
+/** How much more a whole column beside the text (top on the grid's top, down to its bottom) counts than a leftover corner. */
+const COLUMN_BONUS = 1.5;
+
+/**
+ * The picture's box: the best free rectangle inside the slide's grid (default: the edge margins), kept
+ * `GAP` from every obstacle, trimmed to a sane aspect along the grid lines it touches, at least
+ * `minArea` of the slide. A full-height column beside the text is preferred to a larger leftover corner.
+ */
+export function findFreeBox(slide: { cx: number; cy: number }, obstacles: Box[], options: PlacementOptions = DEFAULT_PLACEMENT, grid?: SlideGrid): PlacementResult {
+  const m = Math.round(Math.min(slide.cx, slide.cy) * options.margin);
+  const g = grid ?? { left: m, right: slide.cx - m, top: m, bottom: slide.cy - m };
+  const area = { x: g.left, y: g.top, cx: g.right - g.left, cy: g.bottom - g.top };
   let best: Box | undefined;
   let bestScore = 0;
-  for (const raw of freeRects(area, obstacles, m, slide.cx * options.minWidth)) {
+  for (const raw of freeRects(area, obstacles, GAP, slide.cx * options.minWidth)) {
     if (raw.cy < slide.cy * options.minHeight) continue;
-    const box = trimAspect(raw, options.maxElongation);
-    const score = box.cx * box.cy;
-    if (score < slide.cx * slide.cy * options.minArea) continue;
+    const box = trimAligned(raw, area, options.maxElongation);
+    if (box.cx * box.cy < slide.cx * slide.cy * options.minArea) continue;
+    const column = box.y <= area.y && box.y + box.cy >= area.y + area.cy * 0.8;
+    const score = box.cx * box.cy * (column ? COLUMN_BONUS : 1);
     if (score > bestScore) {
       bestScore = score;
       best = box;
@@ -133,16 +206,19 @@ function* freeRects(area: Box, obstacles: Box[], m: number, minWidth: number): G
   }
 }
 
-/** Shrinks an over-elongated box around its centre so the long side is at most `max` × the short side. */
-function trimAspect(b: Box, max: number): Box {
+/**
+ * Shrinks an over-elongated box so the long side is at most `max` × the short side, keeping the grid
+ * lines it touches: a too-wide box keeps the side on the slide's margin (else its centre), a too-tall
+ * one keeps its top.
+ */
+function trimAligned(b: Box, area: Box, max: number): Box {
   if (b.cx > b.cy * max) {
     const cx = b.cy * max;
-    return { x: b.x + (b.cx - cx) / 2, y: b.y, cx, cy: b.cy };
+    const right = b.x + b.cx >= area.x + area.cx;
+    const x = right ? b.x + b.cx - cx : b.x <= area.x ? b.x : b.x + (b.cx - cx) / 2;
+    return { x, y: b.y, cx, cy: b.cy };
   }
-  if (b.cy > b.cx * max) {
-    const cy = b.cx * max;
-    return { x: b.x, y: b.y + (b.cy - cy) / 2, cx: b.cx, cy };
-  }
+  if (b.cy > b.cx * max) return { x: b.x, y: b.y, cx: b.cx, cy: b.cx * max };
   return b;
 }
 

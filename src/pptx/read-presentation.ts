@@ -85,7 +85,7 @@ export async function readPresentation(file: string, bytes: Uint8Array): Promise
 
   const theme = await readTheme(pkg, presRels);
   const boxCache = new Map<string, Promise<PlaceholderBoxes>>();
-  const caches: ReadCaches = { boxes: boxCache, roots: new Map(), busy: new Map(), slideSize };
+  const caches: ReadCaches = { boxes: boxCache, roots: new Map(), busy: new Map(), slideSize, defaultTextStyle: child(presentation, 'defaultTextStyle') };
   const slides: SlideModel[] = [];
   const ids = children(child(presentation, 'sldIdLst'), 'sldId');
   const byPart = new Map<string, SlideModel>();
@@ -136,6 +136,8 @@ interface ReadCaches {
   /** Decoded background pictures' busy regions. */
   busy: Map<string, Promise<Box[]>>;
   slideSize: { cx: number; cy: number };
+  /** p:presentation/p:defaultTextStyle: what text outside placeholders (text boxes, shapes) inherits. */
+  defaultTextStyle?: XmlElement | undefined;
 }
 
 async function readSlide(pkg: Package, part: string, number: number, caches: ReadCaches, theme: Theme): Promise<SlideModel> {
@@ -174,7 +176,7 @@ async function readSlide(pkg: Package, part: string, number: number, caches: Rea
     part,
     hidden: attr(root, 'show') === '0' || attr(root, 'show') === 'false',
     text: { ...text, notes },
-    shapes: describeShapes(spTree, levels, isOurPicture, { major: theme.majorFont, minor: theme.minorFont }),
+    shapes: describeShapes(spTree, levels, isOurPicture, { major: theme.majorFont, minor: theme.minorFont }, caches.defaultTextStyle),
     inheritedShapes: inheritedDecorations(levels, slideShowsMaster),
     backgroundBusy,
     layoutPart,

@@ -137,7 +137,9 @@ export function estimateTextBox(sp: XmlElement, box: Box, defaults: TextDefaults
   if (fit?.local === 'normAutofit' && !override) height = Math.min(box.cy, height);
   // Mixed or justified alignment: keep the full width.
   const align = aligns.size === 1 ? [...aligns][0]! : 'mixed';
-  const width = ['l', 'ctr', 'r'].includes(align) ? Math.min(box.cx, Math.ceil(l + r + widest / WIDTH_SAFETY)) : box.cx;
+  const needed = Math.ceil(l + r + widest / WIDTH_SAFETY);
+  // Unwrapped text runs past its box when its lines are longer (a font drawn wider than the one it was sized for).
+  const width = ['l', 'ctr', 'r'].includes(align) ? (wrap ? Math.min(box.cx, needed) : needed) : wrap ? box.cx : Math.max(box.cx, needed);
   const x = align === 'ctr' ? box.x + (box.cx - width) / 2 : align === 'r' ? box.x + box.cx - width : box.x;
   const y = anchor === 'ctr' ? box.y + (box.cy - height) / 2 : anchor === 'b' ? box.y + box.cy - height : box.y;
   return { x: Math.round(x), y: Math.round(y), cx: width, cy: height };

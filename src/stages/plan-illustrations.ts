@@ -3,7 +3,7 @@
 import type { Config } from '../config/schema.js';
 import type { Box } from '../pptx/geometry.js';
 import type { ZOrder } from '../pptx/picture-xml.js';
-import { BACKDROP_COVER, findFreeBox, findTitleBox, isTitleWorthy, obstaclesOf, TITLE_NO_ROOM } from '../pptx/placement.js';
+import { BACKDROP_COVER, findFreeBox, findTitleBox, isTitleWorthy, largestFreeShare, obstaclesOf, slideGrid, TITLE_NO_ROOM } from '../pptx/placement.js';
 
 export { TITLE_NO_ROOM };
 import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
@@ -33,22 +33,52 @@ const MIN_PLACEHOLDER = 0.15;
 /** Placeholders a title slide's text sits in. */
 const TITLE_TEXT = new Set(['title', 'ctrTitle', 'subTitle']);
 
+/** A cover or closing slide drawn with plain text boxes has a title and a subtitle: a few lines, a few words (no bullet list). */
+const COVER_LINES = 3;
+const COVER_WORDS = 40;
+const COVER_CHARS = 240;
+
 /**
- * Title and section slides: a `title` or `secHead` layout, a centred-title placeholder, or a first
- * or last slide whose only text is its title and subtitle (placeholders, or at most two plain text boxes). They get a full-height side panel or a band, or no picture.
+ * Title and section slides: a `title` or `secHead` layout, a centred-title placeholder, or a first or
+ * last slide whose only text is a title and a subtitle — title placeholders, or at most two plain text
+ * boxes of a few words (decks built by code often draw their cover and "Thank you" slide this way) —
+ * with no table, chart or picture. They get a full-height side panel or a band, or no picture. The
+ * placement audit uses this same definition. `slideCount` (the deck's) lets the last slide count.
  */
-export function isTitleSlide(slide: SlideModel): boolean {
+export function isTitleSlide(slide: SlideModel, slideCount?: number): boolean {
   if (slide.layoutType === 'title' || slide.layoutType === 'secHead') return true;
   if (slide.shapes.some((s) => s.placeholder?.type === 'ctrTitle')) return true;
-  if (slide.number !== 1) return false;
-  // The first (cover) or last (closing) slide with nothing but a title and a subtitle: title
-  // placeholders, or at most two plain text boxes standing in for them (decks built by code often
-  // draw their cover and "Thank you" slide this way).
+  const last = slideCount !== undefined && slideCount > 1 && slide.number === slideCount;
+  if (slide.number !== 1 && !last) return false;
   if (slide.shapes.some((s) => s.kind === 'graphicFrame' || (s.kind === 'pic' && !s.ours))) return false;
   const texts = slide.shapes.filter((s) => s.hasText);
   if (texts.length === 0) return false;
-  if (texts.every((s) => s.placeholder !== undefined && TITLE_TEXT.has(s.placeholder.type))) return true;
-  return false;
+  // The first slide with nothing but title placeholders (the last one may be an ordinary content slide).
+  if (!last && texts.every((s) => s.placeholder !== undefined && TITLE_TEXT.has(s.placeholder.type))) return true;
+  const plain = texts.every((s) => s.kind === 'sp' && (s.placeholder === undefined || TITLE_TEXT.has(s.placeholder.type)));
+  const boxes = texts.filter((s) => s.placeholder === undefined).length;
+  const all = `${slide.text.title}\n${slide.text.body}`;
+  const lines = all.split('\n').filter((l) => l.trim()).length;
+  const words = all.split(/\s+/).filter(Boolean).length;
+  return plain && boxes > 0 && texts.length <= 2 && lines <= COVER_LINES && words <= COVER_WORDS && all.length <= COVER_CHARS;
+}
+
+/** Everything a picture on this slide must keep clear of: its shapes, its layout's and master's, and busy background regions. */
+export function slideObstacles(slide: SlideModel, size: { cx: number; cy: number }): Box[] {
+  return [...obstaclesOf([...slide.inheritedShapes, ...slide.shapes], size), ...(slide.backgroundBusy ?? [])];
+}
+
+/** The free share a slide needs to be one the planner should illustrate (issue 13: a quarter of the slide). */
+export const ELIGIBLE_FREE_SHARE = 0.25;
+
+/**
+ * Whether a slide is one that should get a picture: no rule skips it (duplicate, hidden, no text,
+ * placement "none", skipSlides) and its largest free rectangle, `GAP` from everything it shows, is at
+ * least a quarter of the slide. The placement audit measures the planner against this.
+ */
+export function isEligible(slide: SlideModel, pres: Presentation, options: PlanOptions): boolean {
+  if (skipReason(slide, pres, options)) return false;
+  return largestFreeShare(pres.slideSize, slideObstacles(slide, pres.slideSize)) >= ELIGIBLE_FREE_SHARE;
 }
 
 export interface IllustrationPlan {
@@ -100,20 +130,20 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
       planned.push({ slide, box: { x: 0, y: 0, ...pres.slideSize }, z: 'back', placement: 'background' });
       continue;
     }
-    const titleSlide = isTitleSlide(slide);
+    const titleSlide = isTitleSlide(slide, pres.slides.length);
     const target = fillablePlaceholder(slide, pres.slideSize);
     if (target?.box && target.id && (!titleSlide || isTitleWorthy(target.box, pres.slideSize))) {
       planned.push({ slide, box: target.box, z: 'front', placement: 'placeholder', placeholderId: target.id });
       continue;
     }
-    const obstacles = [...obstaclesOf([...slide.inheritedShapes, ...slide.shapes], pres.slideSize), ...(slide.backgroundBusy ?? [])];
+    const obstacles = slideObstacles(slide, pres.slideSize);
     if (titleSlide) {
       const box = findTitleBox(pres.slideSize, obstacles);
       if (box) planned.push({ slide, box, z: 'front', placement: 'free' });
       else skip(slide, TITLE_NO_ROOM);
       continue;
     }
-    const found = findFreeBox(pres.slideSize, obstacles);
+    const found = findFreeBox(pres.slideSize, obstacles, undefined, slideGrid(slide.shapes, pres.slideSize));
     const room = options.placement === 'make-room' ? makeRoom(slide, pres.slideSize, found.box) : undefined;
     if (room?.box) planned.push({ slide, box: room.box, z: 'front', placement: 'make-room', reflow: room.reflow });
     else if (room) skip(slide, room.reason);

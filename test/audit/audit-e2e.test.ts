@@ -15,12 +15,16 @@ describe('placement audit end to end', () => {
     const [demo, hidden] = result.decks;
     expect(demo!.renderError).toBeUndefined();
     expect(hidden!.renderError).toBeUndefined();
-    expect(demo!.pictures.map((p) => p.slide)).toEqual([1, 2, 3, 4, 5, 6]);
+    // The cover and closing slides are title slides without room for a panel or a band: left as designed.
+    expect(demo!.pictures.map((p) => p.slide)).toEqual([2, 3, 4, 5]);
     expect(hidden!.pictures.map((p) => p.slide)).toEqual([1, 4]);
     expect(result.totals.measured).toBe(result.totals.pictures);
     // The demo deck's pictures lie in its free areas: nothing of the input shows under them.
     for (const p of [...demo!.pictures, ...hidden!.pictures]) expect(p.hiding, `slide ${p.slide}: ${p.insideEdges} edge pixels`).toBe(false);
-    expect(demo!.pictures[0]!.titleSlide).toBe(true);
+    expect(demo!.pictures.every((p) => !p.titleSlide)).toBe(true);
+    // Eligible (the planner's own measure: text and a free quarter of the slide): the four content slides, all illustrated.
+    expect([demo!.eligible, demo!.eligibleIllustrated]).toEqual([4, 4]);
+    expect([hidden!.eligible, hidden!.eligibleIllustrated]).toEqual([2, 2]);
     // Contact sheet: two 16:9 pages side by side at 40 dpi (533 px each), one row per slide.
     const sheet = await sharp(await readFile(path.join(out, 'demo.pptx.png'))).metadata();
     expect(sheet.width).toBeGreaterThan(2 * 533);

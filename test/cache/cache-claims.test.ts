@@ -19,7 +19,8 @@ const deckOf = (stdout: string) => (JSON.parse(stdout) as RunJson).decks[0]!;
 const claimsIn = async (cache: string) => readdir(path.join(cache, 'claims')).then((names) => names.filter((n) => /^[0-9a-f]{64}$/.test(n)), () => [] as string[]);
 
 describe('claims on cache keys across processes', () => {
-  it('two CLI runs on one deck and one cache pay once per key (6 slides: 6 image calls, not 12)', async () => {
+  // demo: 6 slides, 4 illustrated (its cover and closing title slides are left as designed).
+  it('two CLI runs on one deck and one cache pay once per key (4 pictures: 4 image calls, not 8)', async () => {
     const api = await fakeApi({ routeLatency: { images: { latencyMs: 400 }, chat: { latencyMs: 50 } } });
     const cwd = await tempDir();
     await copyFile(fixtures.demo, path.join(cwd, 'deck.pptx'));
@@ -30,13 +31,13 @@ describe('claims on cache keys across processes', () => {
     expect(codeA, a.stderr()).toBe(0);
     expect(codeB, b.stderr()).toBe(0);
     const [da, db] = [deckOf(a.stdout()), deckOf(b.stdout())];
-    expect(da.slides.illustrated).toBe(6);
-    expect(db.slides.illustrated).toBe(6);
-    expect(api.stats.requests.images).toBe(6);
-    expect(api.stats.requests.chat).toBe(6);
+    expect(da.slides.illustrated).toBe(4);
+    expect(db.slides.illustrated).toBe(4);
+    expect(api.stats.requests.images).toBe(4);
+    expect(api.stats.requests.chat).toBe(4);
     // What each run reports paying adds up to what the API saw; the rest were the other run's.
-    expect(da.apiCalls.images + db.apiCalls.images).toBe(6);
-    expect(da.apiCalls.prompts + db.apiCalls.prompts).toBe(6);
+    expect(da.apiCalls.images + db.apiCalls.images).toBe(4);
+    expect(da.apiCalls.prompts + db.apiCalls.prompts).toBe(4);
     expect(await claimsIn(path.join(cwd, '.slide-illustrate-cache'))).toEqual([]);
   });
 

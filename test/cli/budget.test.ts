@@ -146,6 +146,7 @@ describe('cost estimate before a paid run', () => {
     const cwd = await deckFolder({ 'demo.pptx': fixtures.demo });
     const run = await cli(api, cwd, ['demo.pptx', '--max-images', '2', '--quiet'], { answer: 'n\n' });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^Estimate: 6 pictures planned; to pay for: 2 images \(4 over --max-images\), 6 prompts/);
+    // demo: 4 content slides planned (its cover and closing title slides are left as designed).
+    expect(run.stdout).toMatch(/^Estimate: 4 pictures planned; to pay for: 2 images \(2 over --max-images\), 4 prompts/);
   });
 });

@@ -6,6 +6,7 @@ import { fixtures } from '../../fixtures/index.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { createLimiters } from '../../src/pipeline/limiters.js';
 import { runDeck } from '../../src/pipeline/run-deck.js';
+import { TITLE_NO_ROOM } from '../../src/pptx/placement.js';
 import { createCountingProviders } from '../helpers/counting-providers.js';
 import { writeTree } from '../helpers/deck-tree.js';
 import { pricedModels } from '../helpers/fake-api-data.js';
@@ -48,31 +49,35 @@ describe('--dry-run', () => {
     const dry = await cli(['decks', '--dry-run', '--json', '--max-images', '5']);
     expect(dry.code).toBe(0);
     expect(api.stats.requests.images).toBeUndefined();
-    expect(api.stats.requests.chat).toBe(9);
+    // demo: 4 content slides planned, its cover and closing title slides left as designed; bullets: 3.
+    expect(api.stats.requests.chat).toBe(7);
     const json = JSON.parse(dry.stdout) as DryRunJson;
     expect(json.dryRun).toBe(true);
-    expect(json.totals.slides).toEqual({ planned: 9, skipped: 0, failed: 0 });
-    expect(json.totals.apiCalls).toEqual({ prompts: 9, images: 0 });
-    expect(json.totals.run.images).toEqual({ toGenerate: 5, cached: 0, overCap: 4 });
+    expect(json.totals.slides).toEqual({ planned: 7, skipped: 2, failed: 0 });
+    expect(json.totals.apiCalls).toEqual({ prompts: 7, images: 0 });
+    expect(json.totals.run.images).toEqual({ toGenerate: 5, cached: 0, overCap: 2 });
     expect(json.totals.run.cost.total).toBeCloseTo(0.1, 10);
     const demo = json.decks.find((d) => d.input.endsWith('demo.pptx'))!;
     expect(demo.output).toBe(path.join(cwd, 'output/demo.pptx'));
-    for (const s of demo.slides) expect(s).toMatchObject({ status: 'planned', reason: null, placement: 'free', imageCached: false, prompt: expect.stringMatching(/^A calm editorial illustration/) });
+    for (const s of demo.slides.filter((x) => x.number !== 1 && x.number !== 6)) {
+      expect(s).toMatchObject({ status: 'planned', reason: null, placement: 'free', imageCached: false, prompt: expect.stringMatching(/^A calm editorial illustration/) });
+    }
+    for (const n of [1, 6]) expect(demo.slides.find((x) => x.number === n)).toMatchObject({ status: 'skipped', reason: TITLE_NO_ROOM });
     expect(existsSync(path.join(cwd, 'output'))).toBe(false);
 
     const real = await cli(['decks', '--yes']);
     expect(real.code).toBe(0);
     // The estimate knew every prompt: only images were left to pay for.
-    expect(real.stdout.split('\n')[0]).toBe('Estimate: 9 pictures planned; to pay for: 9 images, no prompt; cost CHF 0.180');
-    expect(api.stats.requests.chat).toBe(9);
-    expect(api.stats.requests.images).toBe(9);
+    expect(real.stdout.split('\n')[0]).toBe('Estimate: 7 pictures planned; to pay for: 7 images, no prompt; cost CHF 0.140');
+    expect(api.stats.requests.chat).toBe(7);
+    expect(api.stats.requests.images).toBe(7);
     expect(await packageFileProblems(path.join(cwd, 'output/demo.pptx'), fixtures.demo)).toEqual([]);
     expect(await packageFileProblems(path.join(cwd, 'output/bullets.pptx'), fixtures.bullets)).toEqual([]);
 
     // Now the images are cached too: a dry run says the real run would pay for nothing.
     const after = await cli(['decks', '--dry-run']);
-    expect(after.stdout.trim().split('\n').at(-1)).toBe('Dry run: 9 pictures planned, 0 skipped, 0 failed in 2 decks; the real run would pay for 0 images (9 cached), est. cost CHF 0.000');
-    expect(api.stats.requests.images).toBe(9);
+    expect(after.stdout.trim().split('\n').at(-1)).toBe('Dry run: 7 pictures planned, 2 skipped (2 for lack of room), 0 failed in 2 decks; the real run would pay for 0 images (7 cached), est. cost CHF 0.000');
+    expect(api.stats.requests.images).toBe(7);
   });
 
   it('counts the slides skipped for lack of room, as the real run\'s summary does', async () => {

@@ -48,6 +48,25 @@ describe('busyRegions', () => {
     expect(await busyRegions(await png(`<rect width="${W}" height="${H}" fill="#336699"/>`), SLIDE)).toEqual([]);
   });
 
+  it('sees a texture of fine lines that averaging one colour per cell smooths away', async () => {
+    // Thin light-grey rings every 6 px over the left half of a white picture: each 20 px cell averages to an even light grey.
+    const rings = Array.from({ length: 50 }, (_, i) => `<circle cx="320" cy="360" r="${10 + i * 6}" fill="none" stroke="#a0a0a0" stroke-width="1"/>`).join('');
+    const image = await png(`<rect width="${W}" height="${H}" fill="#ffffff"/><clipPath id="c"><rect width="620" height="${H}"/></clipPath><g clip-path="url(#c)">${rings}</g>`);
+    const busy = await busyRegions(image, SLIDE);
+    const ringArea = { x: Math.round((100 / W) * SLIDE.cx), y: Math.round((150 / H) * SLIDE.cy), cx: Math.round((420 / W) * SLIDE.cx), cy: Math.round((420 / H) * SLIDE.cy) };
+    expect(covered(ringArea, busy)).toBe(true);
+    // The plain right half stays free.
+    expect(busy.some((b) => overlaps(b, { x: Math.round(0.6 * SLIDE.cx), y: 0, cx: Math.round(0.4 * SLIDE.cx), cy: SLIDE.cy }))).toBe(false);
+  });
+
+  it('sees the rim of a white drawing on a transparent picture (a faint feather outline on the slide)', async () => {
+    const image = await png(`<ellipse cx="640" cy="360" rx="400" ry="150" fill="#ffffff"/>`);
+    const busy = await busyRegions(image, SLIDE);
+    const rimLeft = { x: Math.round((245 / W) * SLIDE.cx), y: Math.round((340 / H) * SLIDE.cy), cx: Math.round((10 / W) * SLIDE.cx), cy: Math.round((40 / H) * SLIDE.cy) };
+    expect(busy.some((b) => overlaps(b, rimLeft))).toBe(true);
+    expect(busy.some((b) => overlaps(b, { x: 0, y: 0, cx: Math.round(0.15 * SLIDE.cx), cy: Math.round(0.2 * SLIDE.cy) }))).toBe(false);
+  });
+
   it('yields nothing for a picture it cannot decode', async () => {
     expect(await busyRegions(Buffer.from('not an image'), SLIDE)).toEqual([]);
   });

@@ -38,6 +38,14 @@ function shape(paras: P[], bodyPr = '<a:bodyPr/>'): ReturnType<typeof parseXml> 
 const extent = (paras: P[], bodyPr?: string, b: Box = box) => estimateTextBox(shape(paras, bodyPr), b, defaults);
 
 describe('estimateTextBox', () => {
+  it('lets unwrapped text run past a box too narrow for its line (wrap="none"), and keeps wrapped text inside', () => {
+    const line = [{ text: 'Formal definitions of accuracy measures across the whole benchmark suite' }];
+    const narrow: Box = { ...box, cx: 1_000_000 };
+    expect(extent(line, '<a:bodyPr wrap="none"/>', narrow).cx).toBeGreaterThan(narrow.cx * 3);
+    expect(extent(line, '<a:bodyPr wrap="none"/>', narrow).x).toBe(narrow.x);
+    expect(extent(line, '<a:bodyPr/>', narrow).cx).toBeLessThanOrEqual(narrow.cx);
+  });
+
   it('gives wide letters more lines than narrow ones of the same count', () => {
     const wide = extent([{ text: 'WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW' }]);
     const narrow = extent([{ text: 'iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii' }]);
