@@ -13,6 +13,13 @@ export interface FontFace {
 /** Unknown fonts (Verdana Bold, Century Gothic … run up to ~20 % wider than Arial): the widest known advance, plus this. */
 const UNKNOWN_WIDEN = 1.25;
 const MIN_LINE = 1.2;
+/**
+ * Unknown monospace faces (Consolas, Menlo, Lucida Console, Source Code Pro …): their glyphs are all about
+ * 0.55–0.6 em, wider than the widest proportional advance of narrow letters, so they take the known
+ * monospace face's advances, plus this.
+ */
+const UNKNOWN_MONO_WIDEN = 1.05;
+const MONOSPACE_NAME = /mono|consol|courier|menlo|monaco|lucida console|lucida sans typewriter|typewriter|\bcode\b|fixedsys|terminal/i;
 /** Code points outside the tables: most scripts' glyphs stay under this (CJK is handled apart). */
 const OTHER_ADVANCE = 0.65;
 
@@ -68,7 +75,20 @@ export function fontFace(typeface: string | undefined, bold: boolean): FontFace 
   const name = key.split('|')[0]!;
   const table = tables.find((t) => t.stands.includes(name));
   const weight = bold ? 'bold' : 'regular';
-  if (table) {
+  const mono = !table && MONOSPACE_NAME.test(name) ? tables.find((t) => t.name.includes('Mono')) : undefined;
+  if (mono) {
+    const widths = mono.widths[weight];
+    face = {
+      known: false,
+      lineHeight: Math.max(MIN_LINE, widestLine),
+      advance: (cp) => {
+        if (isWide(cp)) return 1;
+        const i = indexOf(cp);
+        const w = i < 0 ? NaN : widths[i]!;
+        return (Number.isNaN(w) ? OTHER_ADVANCE : Math.max(w, widest[weight][i]! || 0)) * UNKNOWN_MONO_WIDEN;
+      },
+    };
+  } else if (table) {
     const widths = table.widths[weight];
     face = {
       known: true,

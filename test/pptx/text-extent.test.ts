@@ -200,6 +200,16 @@ describe('estimateTextBox layout rules', () => {
     expect(short('Verdana')).toBe(short('Imaginary Grotesk'));
   });
 
+  it('counts an unknown monospace face (Consolas, Menlo) at least as wide as Courier New and as any proportional face', () => {
+    // stress013 slides 9–10: Consolas counted as proportional came out narrower than LibreOffice draws it.
+    const text = 'illustrate(deck, { out: "x" }); // literally';
+    const width = (font: string) => extent([{ text, font }]).cx;
+    for (const mono of ['Consolas', 'Menlo', 'Lucida Console', 'Source Code Pro']) {
+      expect(width(mono), mono).toBeGreaterThanOrEqual(width('Courier New'));
+      expect(width(mono), mono).toBeGreaterThanOrEqual(width('Imaginary Grotesk'));
+    }
+  });
+
   it('caps shrink-to-fit text at its box, and keeps the whole box for vertical text or a shape without text', () => {
     const small = { ...box, cy: 600_000 };
     const many = [1, 2, 3, 4, 5].map((i) => ({ text: `Line ${i}` }));
