@@ -7,10 +7,12 @@ import { formatIssues } from './config/load.js';
 import { ConfigError } from './errors.js';
 import { secretsOf } from './internal/env.js';
 import { planDeckJobs } from './pipeline/deck-jobs.js';
-import { runBatch } from './pipeline/run-batch.js';
+import { planRun } from './pipeline/plan-run.js';
+import { applyPlan } from './pipeline/run-batch.js';
 import type { BatchReport, PipelineEvent } from './pipeline/types.js';
 import { createRunResources } from './pipeline/run-resources.js';
 import type { ProviderKind } from './providers/create-providers.js';
+import { collectThumbnails } from './report/thumbnails.js';
 import { checkReportPath, writeReport } from './report/write-report.js';
 
 export interface IllustrateOptions {
@@ -46,10 +48,17 @@ export async function illustrate(inputs: string[], options: IllustrateOptions = 
   const config: Config = parsed.data;
   const env = options.env ?? process.env;
   const report = options.report === undefined ? undefined : await checkReportPath(options.report, cwd);
-  const { providers, limiters, prices } = await createRunResources(config, { provider: options.provider, env, cwd, force: options.force ?? false, maxImages: options.maxImages });
+  const resources = await createRunResources(config, { provider: options.provider, env, cwd, force: options.force ?? false, maxImages: options.maxImages });
   const { jobs } = await planDeckJobs({ inputs, cwd, out: options.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
-  const batch = await runBatch(jobs, { config, providers, limiters, signal: options.signal, onEvent: options.onEvent, thumbnails: report !== undefined });
-  if (report) await writeReport(report, { batch, prices, provider: providers, cwd, secrets: secretsOf(env) });
+  const planned = await planRun(jobs, config, resources.lookup, { backend: resources.backend });
+  const thumbnails = report === undefined ? undefined : collectThumbnails();
+  const onEvent = (event: PipelineEvent) => {
+    options.onEvent?.(event);
+    thumbnails?.onEvent(event);
+  };
+  const batch = await applyPlan(planned, { ...resources, signal: options.signal, onEvent });
+  await thumbnails?.attach(batch);
+  if (report) await writeReport(report, { batch, prices: resources.prices, provider: resources.backend, cwd, secrets: secretsOf(env) });
   return batch;
 }
 

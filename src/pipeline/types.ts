@@ -22,7 +22,7 @@ export interface SlideReport {
   cached?: { prompt: boolean; image: boolean };
   /** The slide's words, trimmed for display (the HTML report). */
   text?: SlideText;
-  /** The fitted picture as a small JPEG `data:` URI; only when a run asks for thumbnails (--report). */
+  /** The fitted picture as a small JPEG `data:` URI; only in a report's run (see report/thumbnails.ts). */
   thumbnail?: string;
 }
 
@@ -62,6 +62,8 @@ export type PipelineEvent =
   | { type: 'prompt-done'; input: string; slide: number; cached: boolean }
   | { type: 'image-done'; input: string; slide: number; cached: boolean }
   | { type: 'slide-done'; input: string; slide: SlideReport }
+  /** A slide's fitted picture, before it waits for the deck's write (the report makes its thumbnail from it). */
+  | { type: 'picture'; input: string; slide: number; data: Buffer; box: Box }
   | { type: 'deck-done'; report: DeckReport }
   | { type: 'warning'; input: string; message: string };
 

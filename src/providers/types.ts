@@ -96,15 +96,22 @@ export interface PictureStore {
   fit(image: ImageResult, options: FitOptions): Promise<FittedImage>;
 }
 
+/** The two providers a run calls. */
 export interface Providers {
-  /** "offline", "infomaniak" or "openai". */
-  kind: string;
-  /** What the backend says its models cost, when it says (Infomaniak's GET /1/ai/models?with=pricing). */
-  prices?: PublishedPrices | undefined;
   prompt: PromptProvider;
   image: ImageProvider;
-  /** True when pictures are local placeholders rather than AI images. */
+}
+
+/** Which backend a run talks to. */
+export interface BackendIdentity {
+  /** "offline", "infomaniak" or "openai". */
+  kind: string;
+  /** True when pictures are local placeholders rather than AI images (nothing is paid). */
   offline: boolean;
-  /** Fitted pictures kept by the cache, so re-runs skip sharp; without it images go straight to fitImage. */
-  pictures?: PictureStore | undefined;
+}
+
+/** What creating a backend yields: its identity, its two providers, and the prices it publishes. */
+export interface Backend extends BackendIdentity, Providers {
+  /** What the backend says its models cost, when it says (Infomaniak's GET /1/ai/models?with=pricing). */
+  prices?: PublishedPrices | undefined;
 }

@@ -10,8 +10,7 @@ function countingImages(fail: (call: number) => ProviderErrorKind | undefined = 
   const base = createOfflineProviders();
   const seen = { calls: 0, inFlight: 0, most: 0 };
   const providers: Providers = {
-    ...base,
-    offline: false,
+    prompt: base.prompt,
     image: {
       ...base.image,
       async generateImage(): Promise<ImageResult> {

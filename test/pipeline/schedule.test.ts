@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
-import { createCachedProviders } from '../../src/cache/cached-providers.js';
+import { createCacheLookup, createCachedProviders } from '../../src/cache/cached-providers.js';
 import { openCacheStore } from '../../src/cache/cache-store.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/errors.js';
@@ -86,9 +86,11 @@ describe('runSchedulePass', () => {
     const config: Config = configSchema.parse({ inputs: ['decks'], outputDir: 'out', cacheDir: 'cache' });
     const limiters = createLimiters({ llm: 4, image: 4 });
     const pass = async (backend: CountingProviders) => {
-      const providers = createCachedProviders(backend, { store: await openCacheStore(path.join(cwd, 'cache')), config });
+      const options = { store: await openCacheStore(path.join(cwd, 'cache')), config };
+      const providers = createCachedProviders(backend, options);
       const logged: DeckReport[] = [];
-      const result = await runSchedulePass({ config, cwd, providers, limiters, onDeck: (d) => logged.push(d) });
+      const identity = { kind: 'fake', offline: false };
+      const result = await runSchedulePass({ config, cwd, backend: identity, providers, lookup: createCacheLookup(backend, options), limiters, onDeck: (d) => logged.push(d) });
       return { result, logged };
     };
     return { cwd, pass };

@@ -8,8 +8,11 @@ import { describeType, outputProblem } from '../../internal/fs-safe.js';
 import { secretsOf } from '../../internal/env.js';
 import { DECK_EXTENSIONS } from '../../pipeline/find-decks.js';
 import { planDeckJobs, type DeckJob } from '../../pipeline/deck-jobs.js';
-import { DECK_CONCURRENCY, openDecksAhead, runBatch } from '../../pipeline/run-batch.js';
-import type { BatchReport } from '../../pipeline/types.js';
+import { estimateRun } from '../../pipeline/estimate.js';
+import { planRun, READ_CONCURRENCY, readAhead } from '../../pipeline/plan-run.js';
+import { applyPlan, draftPlan } from '../../pipeline/run-batch.js';
+import type { BatchReport, PipelineEvent } from '../../pipeline/types.js';
+import { collectThumbnails } from '../../report/thumbnails.js';
 import { checkReportPath, writeReport } from '../../report/write-report.js';
 import type { IllustrateArgs } from '../args.js';
 import { confirmCost } from '../confirm-cost.js';
@@ -35,16 +38,26 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
   if (!args.dryRun) await checkOutputs(jobs, single, args, config, io.cwd);
   // The backend's account and model check is a round trip: the first decks are read meanwhile.
   const context = createRunContext(args, io, { maxImages: args.maxImages }, config);
-  const opened = openDecksAhead(jobs.slice(0, DECK_CONCURRENCY).map((j) => j.input));
+  const read = readAhead(jobs.slice(0, READ_CONCURRENCY).map((j) => j.input));
   const ctx = await context;
-  const { providers, limiters } = ctx;
-  if (!providers.offline && !args.dryRun) await confirmCost({ jobs, config, lookup: ctx.lookup, prices: ctx.prices, maxImages: args.maxImages, yes: args.yes }, io, progress);
+  const { backend } = ctx;
+  // Each deck is read and planned once; the estimate, the question, the dry run and the run all take this plan.
+  const planned = await planRun(jobs, config, ctx.lookup, { backend, read });
+  if (!backend.offline && !args.dryRun) {
+    await confirmCost({ estimate: estimateRun(planned.plan, { prices: ctx.prices, maxImages: args.maxImages }), yes: args.yes }, io, progress);
+  }
   const stop = listenForStop();
+  const thumbnails = report === undefined ? undefined : collectThumbnails();
+  const onEvent = (event: PipelineEvent) => {
+    progress.onEvent(event);
+    thumbnails?.onEvent(event);
+  };
   let batch: BatchReport;
   progress.start(jobs.length);
   try {
-    const dryRun = args.dryRun ? { isImageCached: ctx.lookup.isImageCached } : undefined;
-    batch = await runBatch(jobs, { config, providers, limiters, signal: stop.signal, onEvent: progress.onEvent, dryRun, thumbnails: report !== undefined, opened });
+    const run = { ...ctx, signal: stop.signal, onEvent };
+    batch = args.dryRun ? await draftPlan(planned, { ...run, isImageCached: ctx.lookup.isImageCached }) : await applyPlan(planned, run);
+    await thumbnails?.attach(batch);
   } catch (error) {
     if (stop.signal.aborted) throw new AbortedError(`stopped by ${stop.received() ?? 'a signal'}; decks already finished are written, none is half-written`, { cause: error });
     throw error;
@@ -54,16 +67,16 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
   }
   ctx.reportCacheRepairs();
   if (args.dryRun) printDryRun(batch, jobs, args, ctx, io);
-  else if (args.json) io.stdout.write(JSON.stringify(batchJson(batch, providers, ctx.prices), null, 2) + '\n');
+  else if (args.json) io.stdout.write(JSON.stringify(batchJson(batch, backend, ctx.prices), null, 2) + '\n');
   else {
     // Decks whose line progress printed as they finished are not listed again; --quiet lists only the ones that went wrong.
     const shown = batch.decks.filter((d) => (args.verbosity === 'quiet' ? d.status !== 'ok' : !progress.printed.has(d.input)));
     io.stdout.write((single ? formatDeckSummary(batch.decks[0]!, io.cwd, ctx.prices) : formatBatchSummary(batch, io.cwd, { prices: ctx.prices, shown })) + '\n');
-    if (providers.offline && args.verbosity !== 'quiet' && batch.decks.some((d) => d.output)) io.stdout.write(OFFLINE_NOTICE + '\n');
+    if (backend.offline && args.verbosity !== 'quiet' && batch.decks.some((d) => d.output)) io.stdout.write(OFFLINE_NOTICE + '\n');
   }
   // Written whatever the decks' fate: a run with failures is when the report helps most.
   if (report) {
-    await writeReport(report, { batch, prices: ctx.prices, provider: providers, cwd: io.cwd, secrets: secretsOf(io.env) });
+    await writeReport(report, { batch, prices: ctx.prices, provider: backend, cwd: io.cwd, secrets: secretsOf(io.env) });
     if (!args.json) io.stdout.write(`report: ${printable(path.relative(io.cwd, report) || report)}\n`);
   }
   return exitCode(batch, single);
@@ -92,7 +105,7 @@ async function checkOutputs(jobs: DeckJob[], single: boolean, args: IllustrateAr
 
 function printDryRun(batch: BatchReport, jobs: Parameters<typeof formatDryRun>[1], args: IllustrateArgs, ctx: RunContext, io: CliIo): void {
   const options = { prices: ctx.prices, maxImages: args.maxImages };
-  io.stdout.write((args.json ? JSON.stringify(dryRunJson(batch, jobs, { ...options, provider: ctx.providers }), null, 2) : formatDryRun(batch, jobs, { ...options, cwd: io.cwd, offline: ctx.providers.offline })) + '\n');
+  io.stdout.write((args.json ? JSON.stringify(dryRunJson(batch, jobs, { ...options, provider: ctx.backend }), null, 2) : formatDryRun(batch, jobs, { ...options, cwd: io.cwd, offline: ctx.backend.offline })) + '\n');
 }
 
 /** A lone refused deck is an input error (2), as it always was; in a batch it is one failure among others (1). */

@@ -5,6 +5,7 @@ import { AbortedError, ConfigError, messageOf, SlideIllustrateError, UsageError 
 import { secretsOf } from '../../internal/env.js';
 import { runSchedule } from '../../pipeline/schedule.js';
 import { runSchedulePass, type PassResult } from '../../pipeline/schedule-pass.js';
+import { collectThumbnails } from '../../report/thumbnails.js';
 import { checkReportPath, writeReport } from '../../report/write-report.js';
 import type { ScheduleArgs } from '../args.js';
 import type { CliIo } from '../main.js';
@@ -72,20 +73,22 @@ async function runOnce(args: ScheduleArgs, ctx: RunContext, io: CliIo, log: Log,
 
 async function pass(n: number, args: ScheduleArgs, ctx: RunContext, io: CliIo, log: Log, signal: AbortSignal): Promise<PassResult> {
   log.line({ event: 'pass-start', pass: n }, `pass ${n} started`);
+  const thumbnails = args.report === undefined ? undefined : collectThumbnails();
   const result = await runSchedulePass({
     ...ctx,
     cwd: io.cwd,
     force: args.force,
-    thumbnails: args.report !== undefined,
     signal,
+    onEvent: thumbnails?.onEvent,
     onDeck: (deck) => log.line({ event: 'deck', pass: n, ...deckJson(deck) }, `pass ${n} ${formatDeckLine(deck, io.cwd)}`),
   });
   ctx.reportCacheRepairs();
+  if (result.ran) await thumbnails?.attach(result.batch);
   if (result.ran) log.line({ event: 'pass-end', pass: n, totals: totalsJson(result.batch, ctx.prices) }, `pass ${n} done: ${formatBatchTotals(result.batch, ctx.prices)}`);
   else log.line({ event: 'pass-skipped', pass: n, lockFile: result.lockFile, owner: result.owner ? { pid: result.owner.pid, host: result.owner.host, startedAt: result.owner.startedAt } : null }, `pass ${n} skipped: another pass holds ${printable(result.lockFile)}${result.owner ? ` (pid ${printable(String(result.owner.pid))})` : ''}`);
   // Each pass replaces the last one's report (its path was checked before the first pass).
   if (result.ran && args.report !== undefined) {
-    await writeReport(path.resolve(io.cwd, args.report), { batch: result.batch, prices: ctx.prices, provider: ctx.providers, cwd: io.cwd, secrets: secretsOf(io.env), label: `pass ${n}` });
+    await writeReport(path.resolve(io.cwd, args.report), { batch: result.batch, prices: ctx.prices, provider: ctx.backend, cwd: io.cwd, secrets: secretsOf(io.env), label: `pass ${n}` });
   }
   return result;
 }

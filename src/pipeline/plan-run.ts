@@ -1,0 +1,139 @@
+// Read → plan: every deck is read once, its pictures planned (pure), and the cache asked what is
+// already paid for. The result is the run plan (plain JSON, see model/run-plan.ts) plus the parsed
+// decks the real run writes into, so nothing is read twice.
+import path from 'node:path';
+import pLimit from 'p-limit';
+import type { CacheLookup } from '../cache/cached-providers.js';
+import type { Config } from '../config/schema.js';
+import { DeckFormatError, messageOf, SlideIllustrateError } from '../errors.js';
+import { RUN_PLAN_VERSION, totalPlan, type DeckPlan, type RunPlan, type SlidePlan } from '../model/run-plan.js';
+import { readPresentationFile, type Presentation } from '../pptx/read-presentation.js';
+import { MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
+import { composeMessages } from '../prompt/compose.js';
+import { deckStyle } from '../prompt/deck-style.js';
+import type { BackendIdentity, PromptRequest } from '../providers/types.js';
+import { excerptSlideText } from '../report/slide-excerpt.js';
+import { imageRequestOf } from '../stages/illustrate-slide.js';
+import { firstLine, planIllustrations } from '../stages/plan-illustrations.js';
+import type { DeckJob } from './deck-jobs.js';
+
+/** A common rule of thumb for the LLMs we use: about four characters of text per token. */
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * Decks read at once. Reading is CPU (unzip, XML) and disk; three keep both busy without holding
+ * more half-parsed packages than needed.
+ */
+export const READ_CONCURRENCY = 3;
+
+/**
+ * The plan, and beside it the parsed decks it was made from (planned decks only), by input path.
+ * Memory: each parsed deck holds its package (about its file size) until its apply takes it out
+ * (takePresentation), so a folder run holds at most the folder's total size, falling as decks finish.
+ */
+export interface PlannedRun {
+  plan: RunPlan;
+  presentations: Map<string, Presentation>;
+}
+
+export interface PlanRunOptions {
+  backend: BackendIdentity;
+  /** Reads one deck (default readPresentationFile); a caller may start reads early or count them. */
+  read?: ((input: string) => Promise<Presentation>) | undefined;
+}
+
+// Reads and plans every deck; a deck that cannot be read is in the plan as refused or failed.
+export async function planRun(jobs: DeckJob[], config: Config, cache: CacheLookup, options: PlanRunOptions): Promise<PlannedRun> {
+  const read = options.read ?? readPresentationFile;
+  const presentations = new Map<string, Presentation>();
+  const limit = pLimit(READ_CONCURRENCY);
+  const decks = await Promise.all(
+    jobs.map((job) =>
+      limit(async (): Promise<DeckPlan> => {
+        const unread = { input: job.input, output: job.output, slides: [] };
+        if (path.resolve(job.input) === path.resolve(job.output)) {
+          return { ...unread, status: 'refused', error: `${job.input}: the output would overwrite the input; choose another --out` };
+        }
+        let pres: Presentation;
+        try {
+          pres = await read(job.input);
+        } catch (error) {
+          const message = error instanceof SlideIllustrateError ? error.message : `${job.input}: ${messageOf(error)}`;
+          return { ...unread, status: error instanceof DeckFormatError ? 'refused' : 'failed', error: message };
+        }
+        presentations.set(job.input, pres);
+        return planDeck(job, pres, config, cache);
+      }),
+    ),
+  );
+  return { plan: { version: RUN_PLAN_VERSION, backend: { kind: options.backend.kind, offline: options.backend.offline }, decks, totals: totalPlan(decks) }, presentations };
+}
+
+// Starts reading the given decks now (while the backend checks its account, say). The reader it
+// returns hands each of them over once, and reads any other deck when asked: one read per deck.
+export function readAhead(inputs: string[], read: (input: string) => Promise<Presentation> = readPresentationFile): (input: string) => Promise<Presentation> {
+  const early = new Map(
+    inputs.map((input) => {
+      const reading = read(input);
+      // A deck that cannot be read fails when the plan takes it, as it would have anyway.
+      reading.catch(() => undefined);
+      return [input, reading];
+    }),
+  );
+  return (input) => {
+    const reading = early.get(input);
+    early.delete(input);
+    return reading ?? read(input);
+  };
+}
+
+// Takes a deck out of the planned run as its apply starts, so none is held past its own write.
+export function takePresentation(run: PlannedRun, input: string): Presentation | undefined {
+  const pres = run.presentations.get(input);
+  run.presentations.delete(input);
+  return pres;
+}
+
+// --- internal ---
+
+async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache: CacheLookup): Promise<DeckPlan> {
+  const { planned, skipped } = planIllustrations(pres, { placement: config.placement, skipSlides: config.skipSlides });
+  const style = deckStyle(config.image.style, pres.theme);
+  const palette = pres.theme.palette;
+  const idOf = (n: number) => ({ slideId: pres.slides[n - 1]?.slideId ?? '', part: pres.slides[n - 1]?.part ?? '' });
+  const slides: SlidePlan[] = skipped.map((s) => ({ number: s.number, ...idOf(s.number), title: s.title, text: s.text ?? excerptSlideText(pres.slides[s.number - 1]!.text), status: 'skipped', reason: s.reason ?? 'skipped' }));
+  for (const p of planned) {
+    const { slide } = p;
+    const promptRequest: PromptRequest = { slide: slide.text, deckTitle: pres.title, style, maxChars: MAX_PROMPT_CHARS, slideNumber: slide.number };
+    const entry: SlidePlan = {
+      number: slide.number,
+      ...idOf(slide.number),
+      title: firstLine(slide.text.title),
+      text: excerptSlideText(slide.text),
+      status: 'planned',
+      box: p.box,
+      placement: p.placement,
+      z: p.z,
+      ...(p.placeholderId !== undefined && { placeholderId: p.placeholderId }),
+      promptRequest,
+    };
+    slides.push(await priced(entry, promptRequest, palette, config, cache));
+  }
+  slides.sort((a, b) => a.number - b.number);
+  return { input: job.input, output: job.output, status: 'planned', slideSize: pres.slideSize, title: pres.title, style, palette, signed: pres.signed, slides };
+}
+
+// The slide's cache keys, what of it is paid for already, and what it would still cost. A slide
+// whose prompt is not cached yet pays for its image too: its image key depends on that prompt.
+async function priced(entry: SlidePlan, req: PromptRequest, palette: string[], config: Config, cache: CacheLookup): Promise<SlidePlan> {
+  const promptKey = cache.promptKey(req);
+  const prompt = await cache.prompt(req);
+  if (prompt === undefined) {
+    const m = composeMessages(req, config.llm.systemPrompt, config.llm.userPrompt);
+    const promptTokens = Math.ceil((m.system.length + m.user.length) / CHARS_PER_TOKEN);
+    return { ...entry, keys: { prompt: promptKey }, paid: { prompt: false, image: false }, cost: { images: 1, promptTokens, completionTokens: config.llm.maxTokens } };
+  }
+  const image = imageRequestOf(entry, prompt, palette);
+  const paid = await cache.isImageCached(image);
+  return { ...entry, keys: { prompt: promptKey, image: cache.imageKey(image) }, paid: { prompt: true, image: paid }, prompt, cost: { images: paid ? 0 : 1, promptTokens: 0, completionTokens: 0 } };
+}
