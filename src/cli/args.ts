@@ -1,7 +1,7 @@
 // The command line, as a yargs parser that can be tested without running anything.
 import yargs, { type Argv } from 'yargs';
 import { parseDuration } from '../internal/duration.js';
-import { PROVIDER_KINDS, type ProviderKind } from '../providers/create-providers.js';
+import { PROVIDER_KINDS, type ProviderKind } from '../api/account.js';
 
 /** Flags every command takes. */
 export interface CommonArgs {

@@ -3,9 +3,9 @@
 // --max-images is how they cap what they spend. Offline runs cost nothing and are never asked.
 import { createInterface } from 'node:readline';
 import { SlideIllustrateError } from '../errors.js';
-import { formatCost } from '../pipeline/cost.js';
-import type { RunEstimate } from '../pipeline/estimate.js';
-import type { CliIo } from './main.js';
+import { formatCost } from '../model/cost.js';
+import type { RunEstimate } from '../api/run.js';
+import type { CliIo } from './io.js';
 import type { Progress } from './progress.js';
 
 export interface ConfirmOptions {

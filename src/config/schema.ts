@@ -2,7 +2,7 @@
 // README's configuration table and `slide-illustrate init` are written from these descriptions.
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { IMAGE_API_STYLES, IMAGE_QUALITIES, MAX_NEGATIVE_PROMPT_CHARS } from '../providers/image-api-limits.js';
+import { IMAGE_API_STYLES, IMAGE_QUALITIES, MAX_NEGATIVE_PROMPT_CHARS } from '../model/image-api-limits.js';
 
 export const DEFAULT_SYSTEM_PROMPT =
   "Tu es un expert en génération de prompts pour créer des images. Tu dois créer des descriptions détaillées et visuelles pour un générateur d'images IA, basées sur le contenu textuel fourni.";

@@ -2,8 +2,9 @@
 // planRun makes it; the estimate, the cost question, --dry-run, the report and the real run all
 // read it; a queue worker or a review page can take its JSON form (JSON.stringify / parseRunPlan).
 // Change a field's meaning only with a new `version`.
-import type { Box } from '../pptx/geometry.js';
-import type { PromptRequest, SlideText } from '../providers/types.js';
+import type { Box } from './geometry.js';
+import type { PromptRequest } from './requests.js';
+import type { SlideText } from './slide-text.js';
 
 export const RUN_PLAN_VERSION = 1;
 

@@ -1,7 +1,7 @@
 // What a run will cost, from its plan alone (no read, no call): the plan says which prompts and
 // images the cache already holds and what each slide would still pay for.
 import type { RunPlan } from '../model/run-plan.js';
-import { estimateCost, type CostEstimate, type Prices } from './cost.js';
+import { estimateCost, type CostEstimate, type Prices } from '../model/cost.js';
 
 export interface RunEstimate {
   /** Slides that would get a picture. */

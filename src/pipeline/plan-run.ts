@@ -12,7 +12,7 @@ import { MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
 import { composeMessages } from '../prompt/compose.js';
 import { deckStyle } from '../prompt/deck-style.js';
 import type { BackendIdentity, PromptRequest } from '../providers/types.js';
-import { excerptSlideText } from '../report/slide-excerpt.js';
+import { excerptSlideText } from '../model/slide-text.js';
 import { imageRequestOf } from '../stages/illustrate-slide.js';
 import { firstLine, planIllustrations } from '../stages/plan-illustrations.js';
 import type { DeckJob } from './deck-jobs.js';

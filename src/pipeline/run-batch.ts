@@ -8,8 +8,8 @@ import type { DeckPlan } from '../model/run-plan.js';
 import type { CacheLookup } from '../cache/cached-providers.js';
 import { takePresentation, type PlannedRun } from './plan-run.js';
 import { draftDeck, runDeck } from './run-deck.js';
-import type { RunEnv } from './run-env.js';
-import { emptyUsage, totalBatch, type BatchReport, type DeckReport } from './types.js';
+import type { RunEnv } from '../stages/run-env.js';
+import { emptyUsage, totalBatch, type BatchReport, type DeckReport } from '../model/report.js';
 
 /**
  * Decks applied at once. Slides, not decks, are the unit of API work: two or three decks are

@@ -8,8 +8,8 @@ import type { ImageRequest } from '../providers/types.js';
 import { draftPrompt } from '../stages/draft-prompt.js';
 import { illustrateSlide, type SlideContext } from '../stages/illustrate-slide.js';
 import { writeDeck } from '../stages/write-deck.js';
-import type { RunEnv } from './run-env.js';
-import { emptyUsage, type DeckReport, type SlideReport } from './types.js';
+import type { RunEnv } from '../stages/run-env.js';
+import { emptyUsage, type DeckReport, type SlideReport } from '../model/report.js';
 
 // Illustrates the deck's planned slides and writes the copy to the plan's output.
 export async function runDeck(deck: DeckPlan, pres: Presentation | undefined, run: RunEnv): Promise<DeckReport> {

@@ -7,9 +7,9 @@ import type { Config } from '../config/schema.js';
 import { createProviders, type ProviderKind } from '../providers/create-providers.js';
 import type { HttpOverrides } from '../providers/provider-http.js';
 import type { BackendIdentity, PictureStore, Providers } from '../providers/types.js';
-import { withImageBudget } from './budget.js';
-import { resolvePrices, type Prices } from './cost.js';
-import { createLimiters, type Limiters } from './limiters.js';
+import { withImageBudget } from '../providers/image-budget.js';
+import { resolvePrices, type Prices } from '../model/cost.js';
+import { createLimiters, type Limiters } from '../internal/limiters.js';
 
 export interface RunResources {
   /** Which backend, and whether it is offline (free). */

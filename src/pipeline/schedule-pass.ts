@@ -12,8 +12,8 @@ import { planDeckJobs, type DeckJob } from './deck-jobs.js';
 import { openDeckState, STATE_FILE, type DeckCheck } from './deck-state.js';
 import { planRun } from './plan-run.js';
 import { applyPlan } from './run-batch.js';
-import type { RunEnv } from './run-env.js';
-import { emptyUsage, totalBatch, type BatchReport, type DeckReport } from './types.js';
+import type { RunEnv } from '../stages/run-env.js';
+import { emptyUsage, totalBatch, type BatchReport, type DeckReport } from '../model/report.js';
 
 /** The lock file's name inside the output folder: one pass at a time per output folder, across processes. */
 export const LOCK_FILE = '.slide-illustrate.lock';

@@ -2,7 +2,7 @@
 // shapes and inherited geometry. Read-only; the package is never changed here.
 import { DeckFormatError, FsSafetyError } from '../errors.js';
 import { readRegularFile } from '../internal/fs-safe.js';
-import type { SlideText } from '../providers/types.js';
+import type { SlideText } from '../model/slide-text.js';
 import { backgroundObstacles } from './background-busy.js';
 import { describeShapes, inheritedBoxes, inheritedDecorations, type Box, type PlaceholderBoxes, type ShapeInfo } from './geometry.js';
 import { contentTypeOf, findMainPart, findRel, readContentTypes, readRels, type ContentTypes, type Relationship } from './opc.js';

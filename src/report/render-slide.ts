@@ -1,7 +1,7 @@
 // One slide as a contact-sheet card: its picture (or why it has none), status and cache badges,
 // where the picture went (a slide-shaped diagram to scale), time, and the slide's words and prompt.
 import type { Box } from '../pptx/geometry.js';
-import type { SlideReport } from '../pipeline/types.js';
+import type { SlideReport } from '../model/report.js';
 import { bytes, duration, esc, isImageDataUri } from './html.js';
 
 const EMU_PER_CM = 360_000;

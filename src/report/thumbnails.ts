@@ -1,7 +1,7 @@
 // The report's thumbnails, made from the run's `picture` events as pictures are fitted, and put
 // on the slide reports once the run is done. The run itself knows nothing of the report.
 import pLimit from 'p-limit';
-import type { BatchReport, PipelineEvent } from '../pipeline/types.js';
+import type { BatchReport, PipelineEvent } from '../model/report.js';
 import { makeThumbnail } from './thumbnail.js';
 
 /** Thumbnails made at once: they share the machine with the run's own fitting. */

@@ -2,7 +2,7 @@
 // then the cache is asked whether its image exists. No image call, nothing fitted or written.
 import { messageOf } from '../errors.js';
 import type { SlidePlan } from '../model/run-plan.js';
-import type { SlideReport } from '../pipeline/types.js';
+import type { SlideReport } from '../model/report.js';
 import type { ImageRequest } from '../providers/types.js';
 import { imageRequestOf, plannedReport, writeSlidePrompt, type SlideContext } from './illustrate-slide.js';
 

@@ -7,8 +7,8 @@ import { BACKDROP_COVER, findFreeBox, findTitleBox, isTitleWorthy, obstaclesOf, 
 
 export { TITLE_NO_ROOM };
 import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
-import type { SlideReport } from '../pipeline/types.js';
-import { excerptSlideText } from '../report/slide-excerpt.js';
+import type { SlideReport } from '../model/report.js';
+import { excerptSlideText } from '../model/slide-text.js';
 
 export const name = 'plan-illustrations';
 

@@ -1,11 +1,11 @@
 // Runs the real pipeline (read → plan → apply) on one deck as a library call, offline by default.
 import { uncachedLookup } from '../../src/cache/cached-providers.js';
 import { defaultConfig, type Config } from '../../src/config/schema.js';
-import { createLimiters, type Limiters } from '../../src/pipeline/limiters.js';
+import { createLimiters, type Limiters } from '../../src/internal/limiters.js';
 import { planRun, takePresentation } from '../../src/pipeline/plan-run.js';
 import { draftDeck, runDeck } from '../../src/pipeline/run-deck.js';
-import type { RunEnv } from '../../src/pipeline/run-env.js';
-import type { DeckReport } from '../../src/pipeline/types.js';
+import type { RunEnv } from '../../src/stages/run-env.js';
+import type { DeckReport } from '../../src/model/report.js';
 import { createOfflineProviders } from '../../src/providers/offline.js';
 import type { BackendIdentity, Providers } from '../../src/providers/types.js';
 

@@ -5,10 +5,10 @@ import { createCacheLookup, createCachedProviders, uncachedLookup, type CacheLoo
 import { openCacheStore } from '../../src/cache/cache-store.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { planDeckJobs } from '../../src/pipeline/deck-jobs.js';
-import { createLimiters } from '../../src/pipeline/limiters.js';
+import { createLimiters } from '../../src/internal/limiters.js';
 import { planRun, readAhead } from '../../src/pipeline/plan-run.js';
 import { applyPlan } from '../../src/pipeline/run-batch.js';
-import type { BatchReport } from '../../src/pipeline/types.js';
+import type { BatchReport } from '../../src/model/report.js';
 import type { Providers } from '../../src/providers/types.js';
 import { createCountingProviders } from '../helpers/counting-providers.js';
 import { editSlideText, listFiles, writeTree } from '../helpers/deck-tree.js';

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
-import { totalBatch } from '../../src/pipeline/types.js';
+import { totalBatch } from '../../src/model/report.js';
 import { excerptSlideText } from '../../src/report/slide-excerpt.js';
 import { makeThumbnail } from '../../src/report/thumbnail.js';
 import { collectThumbnails } from '../../src/report/thumbnails.js';

@@ -1,9 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { SlidePlan } from '../../src/model/run-plan.js';
-import { OverBudgetError } from '../../src/pipeline/budget.js';
-import { createLimiters } from '../../src/pipeline/limiters.js';
-import { emptyUsage, type PipelineEvent } from '../../src/pipeline/types.js';
+import { OverBudgetError } from '../../src/providers/image-budget.js';
+import { createLimiters } from '../../src/internal/limiters.js';
+import { emptyUsage, type PipelineEvent } from '../../src/model/report.js';
 import type { ImageRequest, Providers } from '../../src/providers/types.js';
 import { illustrateSlide, imageRequestOf, type SlideContext } from '../../src/stages/illustrate-slide.js';
 

@@ -1,6 +1,6 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { OVER_BUDGET_REASON, OverBudgetError, withImageBudget } from '../../src/pipeline/budget.js';
+import { OVER_BUDGET_REASON, OverBudgetError, withImageBudget } from '../../src/providers/image-budget.js';
 import { ProviderError, type ProviderErrorKind } from '../../src/providers/provider-errors.js';
 import { createOfflineProviders } from '../../src/providers/offline.js';
 import type { ImageResult, Providers } from '../../src/providers/types.js';

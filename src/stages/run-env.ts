@@ -1,8 +1,8 @@
 // What every deck of a run shares while a plan is applied: the backend, its (cached) providers, the
 // fitted-picture store, one set of limiters, the stop signal and the event listener.
 import type { BackendIdentity, PictureStore, Providers } from '../providers/types.js';
-import type { Limiters } from './limiters.js';
-import type { PipelineEvent } from './types.js';
+import type { Limiters } from '../internal/limiters.js';
+import type { PipelineEvent } from '../model/report.js';
 
 export interface RunEnv {
   backend: BackendIdentity;

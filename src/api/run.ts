@@ -1,0 +1,106 @@
+// The library's run API, and its composition root: decks found → backend opened (with the cache and
+// limiters) → every deck read and planned once → (the caller may estimate and ask) → the plan
+// applied, or only its prompts drafted (--dry-run) → the report. `illustrate()`, the CLI and the
+// scheduled job are all built from these.
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import type { BatchReport, PipelineEvent } from '../model/report.js';
+import { planDeckJobs, type DeckJobs, type PlanJobsOptions } from '../pipeline/deck-jobs.js';
+import { estimateRun, type RunEstimate } from '../pipeline/estimate.js';
+import { DECK_EXTENSIONS } from '../pipeline/find-decks.js';
+import { planRun, READ_CONCURRENCY, readAhead, type PlannedRun } from '../pipeline/plan-run.js';
+import { applyPlan, draftPlan } from '../pipeline/run-batch.js';
+import { createRunResources, type RunResourceOptions, type RunResources } from '../pipeline/run-resources.js';
+import { collectThumbnails } from '../report/thumbnails.js';
+import { writeReport } from '../report/write-report.js';
+
+export { DECK_EXTENSIONS };
+export type { DeckJob, DeckJobs } from '../pipeline/deck-jobs.js';
+export type { RunEstimate } from '../pipeline/estimate.js';
+export type { RunResources } from '../pipeline/run-resources.js';
+
+// The decks under `inputs`, each with its output path; refuses, with a UsageError, to find none.
+export async function findDeckJobs(options: PlanJobsOptions): Promise<DeckJobs> {
+  const found = await planDeckJobs(options);
+  if (!found.jobs.length) throw new UsageError(`no decks found in ${options.inputs.join(', ')} (looked for ${DECK_EXTENSIONS.join(', ')})`);
+  return found;
+}
+
+export interface PrepareOptions extends Omit<RunResourceOptions, 'cwd'> {
+  config: Config;
+  cwd: string;
+  /** --out: a file for one deck input, else a folder; default config outputDir. */
+  out?: string | undefined;
+  /** Checks on the decks found, before the backend is opened (a place we cannot write is found out for free). */
+  checkJobs?: ((found: DeckJobs) => Promise<void>) | undefined;
+}
+
+/** A run ready to go: its backend opened, its decks read once and planned. */
+export interface PreparedRun extends DeckJobs {
+  config: Config;
+  resources: RunResources;
+  planned: PlannedRun;
+  /** What applying the plan would pay for, with --max-images applied. */
+  estimate: RunEstimate;
+}
+
+// Finds the decks and plans them. The first decks are read while the backend checks its account.
+export async function prepareRun(inputs: string[], options: PrepareOptions): Promise<PreparedRun> {
+  const { config, cwd } = options;
+  const found = await findDeckJobs({ inputs, cwd, out: options.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
+  await options.checkJobs?.(found);
+  const opening = createRunResources(config, options);
+  const read = readAhead(found.jobs.slice(0, READ_CONCURRENCY).map((j) => j.input));
+  const resources = await opening;
+  const planned = await planRun(found.jobs, config, resources.lookup, { backend: resources.backend, read });
+  const estimate = estimateRun(planned.plan, { prices: resources.prices, maxImages: options.maxImages });
+  return { ...found, config, resources, planned, estimate };
+}
+
+export interface RunPreparedOptions {
+  /** Only write each planned slide's prompt (cached for the real run) and check its image; nothing else is paid or written. */
+  dryRun?: boolean | undefined;
+  /** Also write the HTML report (with thumbnails) to this file (absolute, checked with checkReportPath). */
+  report?: string | undefined;
+  /** Folder the report shows paths relative to. */
+  cwd: string;
+  /** Credential values the report must never show. */
+  secrets?: readonly string[] | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: PipelineEvent) => void) | undefined;
+}
+
+// Applies the plan (the only step that spends), or drafts its prompts; then the report, if asked.
+export async function runPrepared(run: PreparedRun, options: RunPreparedOptions): Promise<BatchReport> {
+  if (options.dryRun && options.report !== undefined) throw new UsageError('--report with --dry-run: a dry run writes no deck to report on; run without --dry-run');
+  const { resources } = run;
+  const thumbnails = options.report === undefined ? undefined : collectThumbnails();
+  const env = {
+    ...resources,
+    signal: options.signal,
+    onEvent: (event: PipelineEvent) => {
+      options.onEvent?.(event);
+      thumbnails?.onEvent(event);
+    },
+  };
+  const batch = options.dryRun ? await draftPlan(run.planned, { ...env, isImageCached: resources.lookup.isImageCached }) : await applyPlan(run.planned, env);
+  resources.reportCacheRepairs();
+  if (thumbnails && options.report !== undefined) {
+    await thumbnails.attach(batch);
+    // Written whatever the decks' fate: a run with failures is when the report helps most.
+    await writeReport(path.resolve(options.cwd, options.report), { batch, prices: resources.prices, provider: resources.backend, cwd: options.cwd, secrets: options.secrets ?? [] });
+  }
+  return batch;
+}
+
+export interface OpenRunOptions extends RunResourceOptions {
+  config: Config;
+}
+
+// The backend (account checked), wrapped by the cache, and the run's limiters: what the scheduled
+// job keeps across its passes.
+export function openRun(options: OpenRunOptions): Promise<RunResources> {
+  return createRunResources(options.config, options);
+}
+export { checkReportPath } from '../report/write-report.js';
