@@ -10,8 +10,6 @@ import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
 import type { SlideReport } from '../model/report.js';
 import { excerptSlideText } from '../model/slide-text.js';
 
-export const name = 'plan-illustrations';
-
 export interface PlannedSlide {
   slide: SlideModel;
   box: Box;

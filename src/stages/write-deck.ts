@@ -3,8 +3,6 @@ import { writeFileAtomic } from '../internal/atomic-write.js';
 import type { Presentation } from '../pptx/read-presentation.js';
 import { writePresentation, type PictureToAdd } from '../pptx/write-presentation.js';
 
-export const name = 'write-deck';
-
 export async function writeDeck(pres: Presentation, pictures: PictureToAdd[], output: string): Promise<{ replaced: number; repairs: string[] }> {
   const result = await writePresentation(pres, pictures);
   await writeFileAtomic(output, result.content);
