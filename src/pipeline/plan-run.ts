@@ -28,8 +28,10 @@ export const READ_CONCURRENCY = 3;
 
 /**
  * The plan, and beside it the parsed decks it was made from (planned decks only), by input path.
- * Memory: each parsed deck holds its package (about its file size) until its apply takes it out
- * (takePresentation), so a folder run holds at most the folder's total size, falling as decks finish.
+ * Memory: a deck is held from its read until its apply takes it (takePresentation). When more decks
+ * are planned than are read at once, each keeps only its zip once planned, not its parsed XML
+ * (measured on the 172-deck corpus, 27 MB of files: 226 MB of heap with the parsed parts, 40 MB
+ * without), so a folder run holds about its files' size plus the parsed slide models.
  */
 export interface PlannedRun {
   plan: RunPlan;
@@ -61,8 +63,11 @@ export async function planRun(jobs: DeckJob[], config: Config, cache: CacheLooku
           const message = error instanceof SlideIllustrateError ? error.message : `${job.input}: ${messageOf(error)}`;
           return { ...unread, status: error instanceof DeckFormatError ? 'refused' : 'failed', error: message };
         }
+        const deck = await planDeck(job, pres, config, cache);
+        // Decks that will wait for a slot keep only their zip (see Package.forgetParsedXml).
+        if (jobs.length > READ_CONCURRENCY) pres.pkg.forgetParsedXml();
         presentations.set(job.input, pres);
-        return planDeck(job, pres, config, cache);
+        return deck;
       }),
     ),
   );
