@@ -9,7 +9,7 @@ import type { BatchReport, PipelineEvent } from '../model/report.js';
 import { planDeckJobs, type DeckJobs, type PlanJobsOptions } from '../pipeline/deck-jobs.js';
 import { estimateRun, type RunEstimate } from '../pipeline/estimate.js';
 import { DECK_EXTENSIONS } from '../pipeline/find-decks.js';
-import { planRun, READ_CONCURRENCY, readAhead, type PlannedRun } from '../pipeline/plan-run.js';
+import { finishPlanning, READ_CONCURRENCY, readAhead, startPlanning, type PlannedRun, type PlanningRun } from '../pipeline/plan-run.js';
 import { applyPlan, draftPlan } from '../pipeline/run-batch.js';
 import { createRunResources, type RunResourceOptions, type RunResources } from '../pipeline/run-resources.js';
 import { collectThumbnails } from '../report/thumbnails.js';
@@ -36,16 +36,20 @@ export interface PrepareOptions extends Omit<RunResourceOptions, 'cwd'> {
   checkJobs?: ((found: DeckJobs) => Promise<void>) | undefined;
 }
 
-/** A run ready to go: its backend opened, its decks read once and planned. */
+/** A run ready to go: its decks found, its backend opened, its plan under way (each deck read once). */
 export interface PreparedRun extends DeckJobs {
   config: Config;
   resources: RunResources;
-  planned: PlannedRun;
-  /** What applying the plan would pay for, with --max-images applied. */
-  estimate: RunEstimate;
+  planning: PlanningRun;
+  /** The whole plan: every deck read and planned (memoised). */
+  plan(): Promise<PlannedRun>;
+  /** What applying the plan would pay for, with --max-images applied (plans every deck first). */
+  estimate(): Promise<RunEstimate>;
 }
 
-// Finds the decks and plans them. The first decks are read while the backend checks its account.
+// Finds the decks and starts planning them; the first decks are read while the backend checks its
+// account. A caller that asks for the estimate waits for every deck's plan; one that does not has
+// each deck applied as soon as it is planned.
 export async function prepareRun(inputs: string[], options: PrepareOptions): Promise<PreparedRun> {
   const { config, cwd } = options;
   const found = await findDeckJobs({ inputs, cwd, out: options.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
@@ -53,9 +57,11 @@ export async function prepareRun(inputs: string[], options: PrepareOptions): Pro
   const opening = createRunResources(config, options);
   const read = readAhead(found.jobs.slice(0, READ_CONCURRENCY).map((j) => j.input));
   const resources = await opening;
-  const planned = await planRun(found.jobs, config, resources.lookup, { backend: resources.backend, read });
-  const estimate = estimateRun(planned.plan, { prices: resources.prices, maxImages: options.maxImages });
-  return { ...found, config, resources, planned, estimate };
+  const planning = startPlanning(found.jobs, config, resources.lookup, { backend: resources.backend, read });
+  let whole: Promise<PlannedRun> | undefined;
+  const plan = () => (whole ??= finishPlanning(planning));
+  const estimate = async () => estimateRun((await plan()).plan, { prices: resources.prices, maxImages: options.maxImages });
+  return { ...found, config, resources, planning, plan, estimate };
 }
 
 export interface RunPreparedOptions {
@@ -84,7 +90,7 @@ export async function runPrepared(run: PreparedRun, options: RunPreparedOptions)
       thumbnails?.onEvent(event);
     },
   };
-  const batch = options.dryRun ? await draftPlan(run.planned, { ...env, isImageCached: resources.lookup.isImageCached }) : await applyPlan(run.planned, env);
+  const batch = options.dryRun ? await draftPlan(run.planning, { ...env, isImageCached: resources.lookup.isImageCached }) : await applyPlan(run.planning, env);
   resources.reportCacheRepairs();
   if (thumbnails && options.report !== undefined) {
     await thumbnails.attach(batch);

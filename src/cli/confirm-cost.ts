@@ -9,8 +9,8 @@ import type { CliIo } from './io.js';
 import type { Progress } from './progress.js';
 
 export interface ConfirmOptions {
-  /** What the run's plan would pay for (estimateRun). */
-  estimate: RunEstimate;
+  /** What the run's plan would pay for; called only when the estimate is shown (it plans every deck first). */
+  estimate: () => Promise<RunEstimate>;
   /** --yes: never ask. */
   yes: boolean;
 }
@@ -19,7 +19,7 @@ export interface ConfirmOptions {
 export async function confirmCost(options: ConfirmOptions, io: CliIo, progress: Progress): Promise<RunEstimate | undefined> {
   const ask = io.isTTY === true && !options.yes;
   if (!ask && progress.mode === 'off') return undefined;
-  const { estimate } = options;
+  const estimate = await options.estimate();
   progress.log(formatEstimate(estimate));
   if (!ask || (!estimate.images.toGenerate && !estimate.prompts.toWrite)) return estimate;
   progress.stream.write('Proceed? [y/N] ');

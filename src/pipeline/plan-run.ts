@@ -44,34 +44,69 @@ export interface PlanRunOptions {
   read?: ((input: string) => Promise<Presentation>) | undefined;
 }
 
-// Reads and plans every deck; a deck that cannot be read is in the plan as refused or failed.
-export async function planRun(jobs: DeckJob[], config: Config, cache: CacheLookup, options: PlanRunOptions): Promise<PlannedRun> {
+/**
+ * A plan being made deck by deck, so a run that needs no totals first (no cost question) can apply
+ * each deck as soon as it is planned. Asking for deck i starts its read and plan, and those of the
+ * next READ_CONCURRENCY decks; each is read once, whoever asks.
+ */
+export interface PlanningRun {
+  jobs: DeckJob[];
+  backend: BackendIdentity;
+  /** Deck i's plan (never rejects: a deck that cannot be read is planned as refused or failed). */
+  deck(i: number): Promise<DeckPlan>;
+  /** Planned decks' parsed presentations, by input path, until their apply takes them. */
+  presentations: Map<string, Presentation>;
+}
+
+// Starts planning: nothing is read until a deck is asked for.
+export function startPlanning(jobs: DeckJob[], config: Config, cache: CacheLookup, options: PlanRunOptions): PlanningRun {
   const read = options.read ?? readPresentationFile;
   const presentations = new Map<string, Presentation>();
   const limit = pLimit(READ_CONCURRENCY);
-  const decks = await Promise.all(
-    jobs.map((job) =>
-      limit(async (): Promise<DeckPlan> => {
-        const unread = { input: job.input, output: job.output, slides: [] };
-        if (path.resolve(job.input) === path.resolve(job.output)) {
-          return { ...unread, status: 'refused', error: `${job.input}: the output would overwrite the input; choose another --out` };
-        }
-        let pres: Presentation;
-        try {
-          pres = await read(job.input);
-        } catch (error) {
-          const message = error instanceof SlideIllustrateError ? error.message : `${job.input}: ${messageOf(error)}`;
-          return { ...unread, status: error instanceof DeckFormatError ? 'refused' : 'failed', error: message };
-        }
-        const deck = await planDeck(job, pres, config, cache);
-        // Decks that will wait for a slot keep only their zip (see Package.forgetParsedXml).
-        if (jobs.length > READ_CONCURRENCY) pres.pkg.forgetParsedXml();
-        presentations.set(job.input, pres);
-        return deck;
-      }),
-    ),
-  );
-  return { plan: { version: RUN_PLAN_VERSION, backend: { kind: options.backend.kind, offline: options.backend.offline }, decks, totals: totalPlan(decks) }, presentations };
+  const started = new Map<number, Promise<DeckPlan>>();
+  const planOne = async (job: DeckJob): Promise<DeckPlan> => {
+    const unread = { input: job.input, output: job.output, slides: [] };
+    if (path.resolve(job.input) === path.resolve(job.output)) {
+      return { ...unread, status: 'refused', error: `${job.input}: the output would overwrite the input; choose another --out` };
+    }
+    try {
+      const pres = await read(job.input);
+      const deck = await planDeck(job, pres, config, cache);
+      // Decks that may wait for a slot keep only their zip (see Package.forgetParsedXml).
+      if (jobs.length > READ_CONCURRENCY) pres.pkg.forgetParsedXml();
+      presentations.set(job.input, pres);
+      return deck;
+    } catch (error) {
+      const message = error instanceof SlideIllustrateError ? error.message : `${job.input}: ${messageOf(error)}`;
+      return { ...unread, status: error instanceof DeckFormatError ? 'refused' : 'failed', error: message };
+    }
+  };
+  const start = (i: number): Promise<DeckPlan> => {
+    let planned = started.get(i);
+    if (!planned) started.set(i, (planned = limit(() => planOne(jobs[i]!))));
+    return planned;
+  };
+  return {
+    jobs,
+    backend: { kind: options.backend.kind, offline: options.backend.offline },
+    presentations,
+    deck(i) {
+      const planned = start(i);
+      for (let next = i + 1; next < Math.min(jobs.length, i + 1 + READ_CONCURRENCY); next++) start(next);
+      return planned;
+    },
+  };
+}
+
+// Plans every deck still unplanned; the whole plan, with totals.
+export async function finishPlanning(planning: PlanningRun): Promise<PlannedRun> {
+  const decks = await Promise.all(planning.jobs.map((_, i) => planning.deck(i)));
+  return { plan: { version: RUN_PLAN_VERSION, backend: planning.backend, decks, totals: totalPlan(decks) }, presentations: planning.presentations };
+}
+
+// Reads and plans every deck; a deck that cannot be read is in the plan as refused or failed.
+export function planRun(jobs: DeckJob[], config: Config, cache: CacheLookup, options: PlanRunOptions): Promise<PlannedRun> {
+  return finishPlanning(startPlanning(jobs, config, cache, options));
 }
 
 // Starts reading the given decks now (while the backend checks its account, say). The reader it
@@ -93,7 +128,7 @@ export function readAhead(inputs: string[], read: (input: string) => Promise<Pre
 }
 
 // Takes a deck out of the planned run as its apply starts, so none is held past its own write.
-export function takePresentation(run: PlannedRun, input: string): Presentation | undefined {
+export function takePresentation(run: Pick<PlannedRun, 'presentations'>, input: string): Presentation | undefined {
   const pres = run.presentations.get(input);
   run.presentations.delete(input);
   return pres;

@@ -6,7 +6,7 @@ import { messageOf } from '../errors.js';
 import { removeStaleTemps } from '../internal/atomic-write.js';
 import type { DeckPlan } from '../model/run-plan.js';
 import type { CacheLookup } from '../cache/cached-providers.js';
-import { takePresentation, type PlannedRun } from './plan-run.js';
+import { takePresentation, type PlannedRun, type PlanningRun } from './plan-run.js';
 import { draftDeck, runDeck } from './run-deck.js';
 import type { RunEnv } from '../stages/run-env.js';
 import { emptyUsage, totalBatch, type BatchReport, type DeckReport } from '../model/report.js';
@@ -24,38 +24,46 @@ export interface BatchOptions {
   deckConcurrency?: number | undefined;
 }
 
+/** A whole plan, or one being made deck by deck (each deck is applied as soon as it is planned). */
+export type PlanSource = PlannedRun | PlanningRun;
+
 // Applies the plan: the only step that spends. Returns a report per deck plus totals. Throws only
 // when the signal aborts, and only after every deck already started has settled, so nothing is
 // left half-written.
-export function applyPlan(planned: PlannedRun, run: RunEnv, options: BatchOptions = {}): Promise<BatchReport> {
-  return eachDeck(planned.plan.decks, run.signal, options, async (deck) => {
+export function applyPlan(source: PlanSource, run: RunEnv, options: BatchOptions = {}): Promise<BatchReport> {
+  return eachDeck(source, run.signal, options, async (deck) => {
     // A run killed while writing this folder's outputs may have left temp files; clear them first.
     await removeStaleTemps(path.dirname(deck.output));
-    return runDeck(deck, takePresentation(planned, deck.input), run);
+    return runDeck(deck, takePresentation(source, deck.input), run);
   });
 }
 
 // --dry-run: writes the plan's prompts (the real run then finds them cached) and asks the cache for
 // their images; no image call, nothing written.
-export function draftPlan(planned: PlannedRun, run: RunEnv & Pick<CacheLookup, 'isImageCached'>, options: BatchOptions = {}): Promise<BatchReport> {
-  // A draft needs only the plan: the parsed decks are let go at once.
-  planned.presentations.clear();
-  return eachDeck(planned.plan.decks, run.signal, options, (deck) => draftDeck(deck, run));
+export function draftPlan(source: PlanSource, run: RunEnv & Pick<CacheLookup, 'isImageCached'>, options: BatchOptions = {}): Promise<BatchReport> {
+  return eachDeck(source, run.signal, options, (deck) => {
+    // A draft needs only the plan: the parsed deck is let go at once.
+    takePresentation(source, deck.input);
+    return draftDeck(deck, run);
+  });
 }
 
 // --- internal ---
 
-async function eachDeck(decks: DeckPlan[], signal: AbortSignal | undefined, options: BatchOptions, work: (deck: DeckPlan) => Promise<DeckReport>): Promise<BatchReport> {
+async function eachDeck(source: PlanSource, signal: AbortSignal | undefined, options: BatchOptions, work: (deck: DeckPlan) => Promise<DeckReport>): Promise<BatchReport> {
   const started = performance.now();
   const limit = pLimit(options.deckConcurrency ?? DECK_CONCURRENCY);
+  const decks = 'plan' in source ? source.plan.decks.map((deck) => Promise.resolve(deck)) : source.jobs.map((_, i) => () => source.deck(i));
+  const inputs = 'plan' in source ? source.plan.decks.map((d) => d.input) : source.jobs.map((j) => j.input);
   const settled = await Promise.allSettled(
-    decks.map((deck) =>
+    decks.map((next, i) =>
       limit(async () => {
         // Queued decks settle at once after an abort instead of starting.
         signal?.throwIfAborted();
+        const deck = await (typeof next === 'function' ? next() : next);
         const report = await work(deck).catch((error: unknown) => {
           if (signal?.aborted) throw error;
-          return crashedReport(deck, error);
+          return crashedReport(inputs[i]!, error);
         });
         try {
           await options.onDeckDone?.(report, deck);
@@ -67,11 +75,11 @@ async function eachDeck(decks: DeckPlan[], signal: AbortSignal | undefined, opti
     ),
   );
   signal?.throwIfAborted();
-  const reports = settled.map((s, i) => (s.status === 'fulfilled' ? s.value : crashedReport(decks[i]!, s.reason)));
+  const reports = settled.map((s, i) => (s.status === 'fulfilled' ? s.value : crashedReport(inputs[i]!, s.reason)));
   return { decks: reports, totals: totalBatch(reports), ms: Math.round(performance.now() - started) };
 }
 
 /** runDeck reports its own failures; this only covers a bug escaping it, so the batch goes on. */
-function crashedReport(deck: DeckPlan, error: unknown): DeckReport {
-  return { input: deck.input, output: undefined, status: 'failed', error: `${deck.input}: ${messageOf(error)}`, slides: [], usage: emptyUsage(), warnings: [], ms: 0 };
+function crashedReport(input: string, error: unknown): DeckReport {
+  return { input, output: undefined, status: 'failed', error: `${input}: ${messageOf(error)}`, slides: [], usage: emptyUsage(), warnings: [], ms: 0 };
 }

@@ -10,7 +10,7 @@ import type { CacheLookup } from '../cache/cached-providers.js';
 import type { Providers } from '../providers/types.js';
 import { planDeckJobs, type DeckJob } from './deck-jobs.js';
 import { openDeckState, STATE_FILE, type DeckCheck } from './deck-state.js';
-import { planRun } from './plan-run.js';
+import { startPlanning } from './plan-run.js';
 import { applyPlan } from './run-batch.js';
 import type { RunEnv } from '../stages/run-env.js';
 import { emptyUsage, totalBatch, type BatchReport, type DeckReport } from '../model/report.js';
@@ -72,7 +72,7 @@ async function illustrateChanged(options: PassOptions, outputDir: string): Promi
     }
   }
   const toRun = jobs.filter((job) => !unchanged.has(job));
-  const planned = await planRun(toRun, config, options.lookup, { backend: options.backend });
+  const planned = startPlanning(toRun, config, options.lookup, { backend: options.backend });
   const jobOf = new Map(toRun.map((job) => [job.input, job]));
   const batch = await applyPlan(planned, options, {
     onDeckDone: async (report, deck) => {

@@ -6,7 +6,8 @@ import { openCacheStore } from '../../src/cache/cache-store.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { planDeckJobs } from '../../src/pipeline/deck-jobs.js';
 import { createLimiters } from '../../src/internal/limiters.js';
-import { planRun, readAhead } from '../../src/pipeline/plan-run.js';
+import { planRun, readAhead, startPlanning } from '../../src/pipeline/plan-run.js';
+import { readPresentationFile } from '../../src/pptx/read-presentation.js';
 import { applyPlan } from '../../src/pipeline/run-batch.js';
 import type { BatchReport } from '../../src/model/report.js';
 import type { Providers } from '../../src/providers/types.js';
@@ -55,6 +56,35 @@ describe('applyPlan', () => {
       ['decks/z/four.pptx', 'ok'],
     ]);
     expect(planned.presentations.size).toBe(0);
+  });
+
+  it('applies a plan being made deck by deck: the first deck is written before the last is read, and each is read once', async () => {
+    const root = await tempDir();
+    const files = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`decks/${n}.pptx`, fixtures.bullets]));
+    await writeTree(root, files);
+    const { jobs } = await planDeckJobs({ inputs: ['decks'], cwd: root, outputDir: 'out', cacheDir: 'cache' });
+    const reads: string[] = [];
+    const read = (input: string) => {
+      reads.push(input);
+      return readPresentationFile(input);
+    };
+    const providers = createCountingProviders();
+    const planning = startPlanning(jobs, config, uncachedLookup(providers, config), { backend, read });
+    expect(reads).toEqual([]);
+    let readAtFirstDone = -1;
+    const batch = await applyPlan(planning, {
+      backend,
+      providers,
+      limiters: createLimiters({ llm: 4, image: 4 }),
+      onEvent: (e) => {
+        if (e.type === 'deck-done' && readAtFirstDone < 0) readAtFirstDone = reads.length;
+      },
+    }, { deckConcurrency: 1 });
+    expect(batch.totals.decks.ok).toBe(8);
+    // One deck applied at a time, with the next three read ahead: never all eight held at once.
+    expect(readAtFirstDone).toBeLessThanOrEqual(4);
+    expect([...reads].sort()).toEqual(jobs.map((j) => j.input).sort());
+    expect(planning.presentations.size).toBe(0);
   });
 
   it('isolates a broken deck: the good ones are written and valid, the broken one is reported', async () => {
