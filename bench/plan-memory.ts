@@ -18,14 +18,17 @@ const usage = () => {
 };
 
 const config = defaultConfig();
-const { jobs } = await planDeckJobs({ inputs: [process.argv[2] ?? corpusDir], cwd: process.cwd(), outputDir: '/nonexistent-out', cacheDir: '/nonexistent-cache' });
+const inputs = [process.argv[2] ?? corpusDir];
+const { jobs } = await planDeckJobs({ inputs, cwd: process.cwd(), outputDir: '/nonexistent-out', cacheDir: '/nonexistent-cache' });
 const before = usage();
 const started = performance.now();
-const planned = await planRun(jobs, config, uncachedLookup(createOfflineProviders(), config), { backend: { kind: 'offline', offline: true } });
+const backend = { kind: 'offline', offline: true };
+const planned = await planRun(jobs, config, uncachedLookup(createOfflineProviders(), config), { backend });
 const planMs = Math.round(performance.now() - started);
 const held = usage();
 planned.presentations.clear();
 const released = usage();
 const files = mb(jobs.reduce((n, j) => n + statSync(j.input).size, 0));
 const t = planned.plan.totals;
-console.log(JSON.stringify({ decks: jobs.length, filesMb: files, slides: t.planned + t.skipped, planMs, planJsonKb: Math.round(JSON.stringify(planned.plan).length / 1024), before, held, released }));
+const planJsonKb = Math.round(JSON.stringify(planned.plan).length / 1024);
+console.log(JSON.stringify({ decks: jobs.length, filesMb: files, slides: t.planned + t.skipped, planMs, planJsonKb, before, held, released }));

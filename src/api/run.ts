@@ -95,7 +95,8 @@ export async function runPrepared(run: PreparedRun, options: RunPreparedOptions)
   if (thumbnails && options.report !== undefined) {
     await thumbnails.attach(batch);
     // Written whatever the decks' fate: a run with failures is when the report helps most.
-    await writeReport(path.resolve(options.cwd, options.report), { batch, prices: resources.prices, provider: resources.backend, cwd: options.cwd, secrets: options.secrets ?? [] });
+    const { prices, backend } = resources;
+    await writeReport(path.resolve(options.cwd, options.report), { batch, prices, provider: backend, cwd: options.cwd, secrets: options.secrets ?? [] });
   }
   return batch;
 }

@@ -25,7 +25,8 @@ export interface PassOptions {
 // One pass with the run's resources; its report written when asked.
 export async function runPass(resources: RunResources, options: PassOptions): Promise<PassResult> {
   const thumbnails = options.report === undefined ? undefined : collectThumbnails();
-  const result = await runSchedulePass({ ...resources, config: options.config, cwd: options.cwd, force: options.force, signal: options.signal, onEvent: thumbnails?.onEvent, onDeck: options.onDeck });
+  const { config, cwd, force, signal, onDeck } = options;
+  const result = await runSchedulePass({ ...resources, config, cwd, force, signal, onEvent: thumbnails?.onEvent, onDeck });
   resources.reportCacheRepairs();
   if (result.ran && thumbnails && options.report) {
     await thumbnails.attach(result.batch);

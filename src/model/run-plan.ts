@@ -98,7 +98,15 @@ export interface PlanTotals {
 
 // Sums the slides of every deck (a plan edited by hand can be re-totalled with this).
 export function totalPlan(decks: DeckPlan[]): PlanTotals {
-  const t: PlanTotals = { decks: decks.length, unreadable: 0, planned: 0, skipped: 0, prompts: { cached: 0, toWrite: 0 }, images: { cached: 0, toGenerate: 0 }, tokens: { prompt: 0, completion: 0 } };
+  const t: PlanTotals = {
+    decks: decks.length,
+    unreadable: 0,
+    planned: 0,
+    skipped: 0,
+    prompts: { cached: 0, toWrite: 0 },
+    images: { cached: 0, toGenerate: 0 },
+    tokens: { prompt: 0, completion: 0 },
+  };
   for (const deck of decks) {
     if (deck.status !== 'planned') t.unreadable++;
     for (const s of deck.slides) {

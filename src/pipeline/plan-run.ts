@@ -141,7 +141,14 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
   const style = deckStyle(config.image.style, pres.theme);
   const palette = pres.theme.palette;
   const idOf = (n: number) => ({ slideId: pres.slides[n - 1]?.slideId ?? '', part: pres.slides[n - 1]?.part ?? '' });
-  const slides: SlidePlan[] = skipped.map((s) => ({ number: s.number, ...idOf(s.number), title: s.title, text: s.text ?? excerptSlideText(pres.slides[s.number - 1]!.text), status: 'skipped', reason: s.reason ?? 'skipped' }));
+  const slides: SlidePlan[] = skipped.map((s) => ({
+    number: s.number,
+    ...idOf(s.number),
+    title: s.title,
+    text: s.text ?? excerptSlideText(pres.slides[s.number - 1]!.text),
+    status: 'skipped',
+    reason: s.reason ?? 'skipped',
+  }));
   for (const p of planned) {
     const { slide } = p;
     const promptRequest: PromptRequest = { slide: slide.text, deckTitle: pres.title, style, maxChars: MAX_PROMPT_CHARS, slideNumber: slide.number };
@@ -160,7 +167,8 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
     slides.push(await priced(entry, promptRequest, palette, config, cache));
   }
   slides.sort((a, b) => a.number - b.number);
-  return { input: job.input, output: job.output, status: 'planned', slideSize: pres.slideSize, title: pres.title, style, palette, signed: pres.signed, slides };
+  const { slideSize, title, signed } = pres;
+  return { input: job.input, output: job.output, status: 'planned', slideSize, title, style, palette, signed, slides };
 }
 
 // The slide's cache keys, what of it is paid for already, and what it would still cost. A slide
@@ -171,9 +179,11 @@ async function priced(entry: SlidePlan, req: PromptRequest, palette: string[], c
   if (prompt === undefined) {
     const m = composeMessages(req, config.llm.systemPrompt, config.llm.userPrompt);
     const promptTokens = Math.ceil((m.system.length + m.user.length) / CHARS_PER_TOKEN);
-    return { ...entry, keys: { prompt: promptKey }, paid: { prompt: false, image: false }, cost: { images: 1, promptTokens, completionTokens: config.llm.maxTokens } };
+    const cost = { images: 1, promptTokens, completionTokens: config.llm.maxTokens };
+    return { ...entry, keys: { prompt: promptKey }, paid: { prompt: false, image: false }, cost };
   }
   const image = imageRequestOf(entry, prompt, palette);
   const paid = await cache.isImageCached(image);
-  return { ...entry, keys: { prompt: promptKey, image: cache.imageKey(image) }, paid: { prompt: true, image: paid }, prompt, cost: { images: paid ? 0 : 1, promptTokens: 0, completionTokens: 0 } };
+  const cost = { images: paid ? 0 : 1, promptTokens: 0, completionTokens: 0 };
+  return { ...entry, keys: { prompt: promptKey, image: cache.imageKey(image) }, paid: { prompt: true, image: paid }, prompt, cost };
 }

@@ -27,7 +27,8 @@ export async function runDeck(deck: DeckPlan, pres: Presentation | undefined, ru
     const slideSize = deck.slideSize;
     if (!pictures.length && failed) return d.finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides, slideSize });
     const written = await run.limiters.cpu(() => writeDeck(pres, pictures, deck.output));
-    if (written.repairs.length) d.warn(`repaired ${written.repairs.length} defect${written.repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${written.repairs.join('; ')}`);
+    const { repairs } = written;
+    if (repairs.length) d.warn(`repaired ${repairs.length} defect${repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${repairs.join('; ')}`);
     return d.finish({ output: deck.output, status: failed ? 'partial' : 'ok', slides, slideSize });
   } catch (error) {
     return d.crashed(error);
@@ -75,7 +76,8 @@ function startDeck(deck: DeckPlan, run: RunEnv) {
       run.onEvent?.({ type: 'warning', input, message });
     },
     /** A deck the plan could not read or refused. */
-    unplanned: () => finish({ output: undefined, status: deck.status === 'refused' ? 'refused' : 'failed', error: deck.error ?? `${input}: not planned`, slides: [] }),
+    unplanned: () =>
+      finish({ output: undefined, status: deck.status === 'refused' ? 'refused' : 'failed', error: deck.error ?? `${input}: not planned`, slides: [] }),
     async eachPlanned<T extends SlideReport | { report: SlideReport }>(work: (slide: SlidePlan) => Promise<T>): Promise<T[]> {
       run.onEvent?.({ type: 'deck-start', input, slides: deck.slides.length, planned: planned.length });
       const done = await Promise.all(

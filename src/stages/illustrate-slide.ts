@@ -69,7 +69,16 @@ async function illustrate(slide: SlidePlan, ctx: SlideContext): Promise<SlideOut
     };
     // Hashed, deflated and spooled now: the picture waits for the deck's write on disk.
     const media = await prepareMedia(fitted.data, ctx.spool);
-    const picture: PictureToAdd = { slidePart: slide.part, image: media, format: fitted.format, box, descr: written.prompt, z: slide.z ?? 'front', crop: fitted.srcRect, placeholderId: slide.placeholderId };
+    const picture: PictureToAdd = {
+      slidePart: slide.part,
+      image: media,
+      format: fitted.format,
+      box,
+      descr: written.prompt,
+      z: slide.z ?? 'front',
+      crop: fitted.srcRect,
+      placeholderId: slide.placeholderId,
+    };
     return { report, picture };
   } catch (error) {
     if (ctx.signal?.aborted) throw error;

@@ -87,7 +87,10 @@ function printDryRun(batch: BatchReport, run: PreparedRun, args: IllustrateArgs,
   const { backend, prices } = run.resources;
   const options = { prices, maxImages: args.maxImages };
   const jobs: DeckJob[] = run.jobs;
-  io.stdout.write((args.json ? JSON.stringify(dryRunJson(batch, jobs, { ...options, provider: backend }), null, 2) : formatDryRun(batch, jobs, { ...options, cwd: io.cwd, offline: backend.offline })) + '\n');
+  const text = args.json
+    ? JSON.stringify(dryRunJson(batch, jobs, { ...options, provider: backend }), null, 2)
+    : formatDryRun(batch, jobs, { ...options, cwd: io.cwd, offline: backend.offline });
+  io.stdout.write(text + '\n');
 }
 
 /** A lone refused deck is an input error (2), as it always was; in a batch it is one failure among others (1). */
