@@ -5,7 +5,7 @@
 // so it excludes the start-up a child pays: the ratio against it is the stricter one.
 import { fitImage } from '../src/images/fit-image.js';
 import os from 'node:os';
-import { createLimiters } from '../src/pipeline/limiters.js';
+import { createLimiters } from '../src/internal/limiters.js';
 import { foreignCpuMs, sampleCpu, waitForQuiet } from './machine.js';
 
 export interface FloorJob {

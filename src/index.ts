@@ -2,16 +2,13 @@
 //
 //   import { illustrate } from 'slide-illustrate';
 //   const batch = await illustrate(['decks/'], { out: 'illustrated', config: { placement: 'auto' } });
-import { configSchema, type Config, type WrittenConfig } from './config/schema.js';
-import { formatIssues } from './config/load.js';
-import { ConfigError } from './errors.js';
+import { validateConfig } from './config/load.js';
+import type { WrittenConfig } from './config/schema.js';
 import { secretsOf } from './internal/env.js';
-import { planDeckJobs } from './pipeline/deck-jobs.js';
-import { runBatch } from './pipeline/run-batch.js';
-import type { BatchReport, PipelineEvent } from './pipeline/types.js';
-import { createRunResources } from './pipeline/run-resources.js';
+import type { BatchReport, PipelineEvent } from './model/report.js';
 import type { ProviderKind } from './providers/create-providers.js';
-import { checkReportPath, writeReport } from './report/write-report.js';
+import { checkReportPath } from './report/write-report.js';
+import { prepareRun, runPrepared } from './api/run.js';
 
 export interface IllustrateOptions {
   /** Settings as in pipeline.config.json; validated, missing keys take their defaults. */
@@ -35,22 +32,15 @@ export interface IllustrateOptions {
 }
 
 // Illustrates decks or every deck under folders; one report per deck. Throws ConfigError or
-// UsageError for bad settings; a deck that fails is reported, never thrown.
+// UsageError for bad settings or when no deck is found (as the CLI does); a deck that fails is
+// reported, never thrown.
 export async function illustrate(inputs: string[], options: IllustrateOptions = {}): Promise<BatchReport> {
   const cwd = options.cwd ?? process.cwd();
-  const parsed = configSchema.safeParse(options.config ?? {});
-  if (!parsed.success) {
-    const problems = formatIssues(parsed.error);
-    throw new ConfigError(`config: ${problems.join('; ')}`, problems);
-  }
-  const config: Config = parsed.data;
+  const config = validateConfig(options.config ?? {}, 'config');
   const env = options.env ?? process.env;
   const report = options.report === undefined ? undefined : await checkReportPath(options.report, cwd);
-  const { providers, limiters, prices } = await createRunResources(config, { provider: options.provider, env, cwd, force: options.force ?? false, maxImages: options.maxImages });
-  const { jobs } = await planDeckJobs({ inputs, cwd, out: options.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
-  const batch = await runBatch(jobs, { config, providers, limiters, signal: options.signal, onEvent: options.onEvent, thumbnails: report !== undefined });
-  if (report) await writeReport(report, { batch, prices, provider: providers, cwd, secrets: secretsOf(env) });
-  return batch;
+  const run = await prepareRun(inputs, { config, cwd, out: options.out, provider: options.provider, env, force: options.force ?? false, maxImages: options.maxImages });
+  return runPrepared(run, { report, cwd, secrets: secretsOf(env), signal: options.signal, onEvent: options.onEvent });
 }
 
 export { defaultConfig, configSchema } from './config/schema.js';
@@ -59,6 +49,11 @@ export { loadConfig } from './config/load.js';
 export { readPresentation, readPresentationFile } from './pptx/read-presentation.js';
 export type { Presentation, SlideModel } from './pptx/read-presentation.js';
 export { planIllustrations } from './stages/plan-illustrations.js';
-export type { BatchReport, DeckReport, SlideReport, PipelineEvent, Usage } from './pipeline/types.js';
+export type { BatchReport, DeckReport, SlideReport, PipelineEvent, Usage } from './model/report.js';
+export type { RunPlan, DeckPlan, SlidePlan } from './model/run-plan.js';
+export { parseRunPlan, RUN_PLAN_VERSION } from './model/run-plan.js';
+export { findDeckJobs, prepareRun, runPrepared, type PreparedRun, type PrepareOptions, type RunPreparedOptions } from './api/run.js';
+export { formatCost, type Prices } from './model/cost.js';
+export type { RunEstimate } from './pipeline/estimate.js';
 export type { PromptProvider, ImageProvider, Providers, SlideText } from './providers/types.js';
 export { SlideIllustrateError, UsageError, ConfigError, DeckFormatError, PackageValidationError } from './errors.js';

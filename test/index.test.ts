@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../fixtures/index.js';
-import { ConfigError, illustrate } from '../src/index.js';
+import { mkdir } from 'node:fs/promises';
+import { ConfigError, illustrate, UsageError } from '../src/index.js';
+import { runCli } from './helpers/run-cli.js';
 import { tempDir } from './helpers/paths.js';
 import { checkPackage } from './helpers/pptx-invariants.js';
 
@@ -36,5 +38,15 @@ describe('illustrate()', () => {
     const error = await illustrate([fixtures.bullets], { config: { rpm: -1, placement: 'top' } as never }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['rpm', 'placement']);
+  });
+
+  it('refuses a folder with no deck, as the CLI does, with the same one-line message', async () => {
+    const cwd = await tempDir();
+    await mkdir(path.join(cwd, 'empty'));
+    const error = await illustrate(['empty'], { cwd, provider: 'offline' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe('no decks found in empty (looked for .pptx, .pptm, .ppsx, .potx)');
+    const cli = await runCli(['empty'], { cwd });
+    expect(cli).toEqual({ code: 2, stdout: '', stderr: `slide-illustrate: ${(error as UsageError).message}\n` });
   });
 });

@@ -33,6 +33,8 @@ export interface CacheStore {
   /** The entry's bytes, verified, or undefined on a miss; a hit marks the entry as just used. */
   read(kind: CacheKind, hash: string): Promise<Buffer | undefined>;
   write(kind: CacheKind, hash: string, data: Uint8Array | string): Promise<void>;
+  /** Whether an entry exists, without reading or verifying it (a plan's "already paid for"; a bad entry is found on read). */
+  has(kind: CacheKind, hash: string): Promise<boolean>;
   /** Marks an entry as just used without reading it (an image whose fitted picture was used). */
   touch(kind: CacheKind, hash: string): Promise<void>;
   /**
@@ -100,6 +102,9 @@ export async function openCacheStore(dir: string, options: CacheStoreOptions = {
       }
       await touch(kind, hash);
       return payload;
+    },
+    async has(kind, hash) {
+      return (await lstat(file(kind, hash)).catch(() => undefined))?.isFile() ?? false;
     },
     touch,
     write,

@@ -8,8 +8,16 @@ import { messageOf } from '../errors.js';
 import { FIT_VERSION, fitImage, JPEG_QUALITY, TARGET_DPI, type FitOptions, type FittedImage } from '../images/fit-image.js';
 import { parseJsonObject } from '../internal/json.js';
 import type { ImageRequest, PictureStore } from '../providers/types.js';
-import type { CacheOptions } from './cached-providers.js';
 import { CACHE_FORMAT, hashKey } from './cache-keys.js';
+import type { CacheStore } from './cache-store.js';
+
+export interface PictureCacheOptions {
+  store: CacheStore;
+  /** Regenerate everything: skip reads, still write. */
+  force?: boolean | undefined;
+  /** A picture that could not be stored; the run goes on without caching it. */
+  onWriteError?: ((message: string) => void) | undefined;
+}
 
 // The picture depends on the image, the box's size, the crop mode and fitImage's settings.
 export function pictureKey(imageId: string, options: FitOptions): string {
@@ -27,7 +35,7 @@ export function pictureKey(imageId: string, options: FitOptions): string {
 }
 
 // The picture store over the cache; `imageId` names the image a request makes (its cache key hash).
-export function cachedPictures(options: Pick<CacheOptions, 'store' | 'force' | 'onWriteError'>, imageId: (req: ImageRequest) => string): PictureStore {
+export function cachedPictures(options: PictureCacheOptions, imageId: (req: ImageRequest) => string): PictureStore {
   const read = async (id: string, fit: FitOptions) => {
     const bytes = options.force ? undefined : await options.store.read('pictures', hashKey(pictureKey(id, fit)));
     return bytes && decodePicture(bytes);

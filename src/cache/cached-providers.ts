@@ -3,7 +3,7 @@
 // before returning it, so whatever finished is never paid for twice.
 import type { Config } from '../config/schema.js';
 import { messageOf } from '../errors.js';
-import type { ImageProvider, ImageRequest, ImageResult, PromptProvider, PromptRequest, PromptResult, Providers } from '../providers/types.js';
+import type { ImageProvider, ImageRequest, ImageResult, PictureStore, PromptProvider, PromptRequest, PromptResult, Providers } from '../providers/types.js';
 import { hashKey, imageKey, imageSizeOf, promptKey } from './cache-keys.js';
 import type { CacheKind, CacheStore } from './cache-store.js';
 import { cachedPictures } from './cached-fit.js';
@@ -18,11 +18,14 @@ export interface CacheOptions {
   onWriteError?: ((message: string) => void) | undefined;
 }
 
-// Wraps both providers of a backend, and the fitting of their images, with the cache.
+// Wraps both providers of a backend with the cache.
 export function createCachedProviders(providers: Providers, options: CacheOptions): Providers {
-  const image = cacheImageProvider(providers.image, options);
-  const pictures = cachedPictures(options, (req) => hashKey(imageKey(req, providers.image.imageFingerprint, options.config.image)));
-  return { ...providers, prompt: cachePromptProvider(providers.prompt, options), image, pictures };
+  return { prompt: cachePromptProvider(providers.prompt, options), image: cacheImageProvider(providers.image, options) };
+}
+
+// The fitted pictures of the images these providers make, kept by the cache (re-runs skip sharp).
+export function createPictureStore(providers: Providers, options: CacheOptions): PictureStore {
+  return cachedPictures(options, (req) => hashKey(imageKey(req, providers.image.imageFingerprint, options.config.image)));
 }
 
 // The prompt provider, cached by everything that shapes a prompt.
@@ -55,22 +58,40 @@ export function cacheImageProvider(inner: ImageProvider, options: CacheOptions):
 
 /** Reads the cache without calling anything: what a run would get for free. */
 export interface CacheLookup {
+  /** The cache key (sha256 hex) of this prompt request. */
+  promptKey(req: PromptRequest): string;
+  /** The cache key (sha256 hex) of this image request. */
+  imageKey(req: ImageRequest): string;
   /** The cached prompt for this request, if any. */
   prompt(req: PromptRequest): Promise<string | undefined>;
+  /** Whether the image is cached (the entry exists; it is verified when the run reads it). */
   isImageCached(req: ImageRequest): Promise<boolean>;
 }
 
 // Lookups under the same keys as the cached providers; with `force` nothing counts as cached.
 export function createCacheLookup(providers: Providers, options: CacheOptions): CacheLookup {
-  const read = async (kind: CacheKind, key: string) => (options.force ? undefined : options.store.read(kind, hashKey(key)));
+  const promptHash = (req: PromptRequest) => hashKey(promptKey(req, providers.prompt.promptFingerprint, options.config.llm));
+  const imageHash = (req: ImageRequest) => hashKey(imageKey(req, providers.image.imageFingerprint, options.config.image));
   return {
+    promptKey: promptHash,
+    imageKey: imageHash,
     async prompt(req) {
-      const bytes = await read('prompts', promptKey(req, providers.prompt.promptFingerprint, options.config.llm));
+      const bytes = options.force ? undefined : await options.store.read('prompts', promptHash(req));
       return bytes && promptOf(bytes);
     },
     async isImageCached(req) {
-      return (await read('images', imageKey(req, providers.image.imageFingerprint, options.config.image))) !== undefined;
+      return !options.force && (await options.store.has('images', imageHash(req)));
     },
+  };
+}
+
+// Keys as the cache computes them, and nothing cached: the plan of a run without a cache.
+export function uncachedLookup(providers: Providers, config: CacheOptions['config']): CacheLookup {
+  return {
+    promptKey: (req) => hashKey(promptKey(req, providers.prompt.promptFingerprint, config.llm)),
+    imageKey: (req) => hashKey(imageKey(req, providers.image.imageFingerprint, config.image)),
+    prompt: async () => undefined,
+    isImageCached: async () => false,
   };
 }
 

@@ -1,7 +1,8 @@
 // The command line, as a yargs parser that can be tested without running anything.
 import yargs, { type Argv } from 'yargs';
+import { FLAG_RANGES, type NumberRange } from '../config/schema.js';
 import { parseDuration } from '../internal/duration.js';
-import { PROVIDER_KINDS, type ProviderKind } from '../providers/create-providers.js';
+import { PROVIDER_KINDS, type ProviderKind } from '../api/account.js';
 
 /** Flags every command takes. */
 export interface CommonArgs {
@@ -239,9 +240,10 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
   const run: RunArgs = {
     ...common,
     provider,
-    concurrency: checkNumber('--concurrency', parsed['concurrency'], { integer: true, min: 1, max: 64 }),
-    rpm: checkNumber('--rpm', parsed['rpm'], { integer: true, min: 1, max: 10_000 }),
-    timeout: checkNumber('--timeout', parsed['timeout'], { integer: false, min: 0.001, max: 3600 }),
+    // The config's own ranges (the flags set those keys); checked here too, so the message names the flag.
+    concurrency: checkNumber('--concurrency', parsed['concurrency'], FLAG_RANGES.concurrency),
+    rpm: checkNumber('--rpm', parsed['rpm'], FLAG_RANGES.rpm),
+    timeout: checkNumber('--timeout', parsed['timeout'], FLAG_RANGES.timeoutSeconds),
     force: Boolean(parsed['force']),
     report: parsed['report'] as string | undefined,
   };
@@ -257,14 +259,17 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
 function readControls(parsed: Record<string, unknown>): RunControls {
   return {
     dryRun: Boolean(parsed['dry-run']),
-    maxImages: checkNumber('--max-images', parsed['max-images'], { integer: true, min: 0, max: 1_000_000 }),
+    maxImages: checkNumber('--max-images', parsed['max-images'], MAX_IMAGES_RANGE),
     yes: Boolean(parsed['yes']),
     verbosity: parsed['quiet'] ? 'quiet' : parsed['verbose'] ? 'verbose' : 'normal',
   };
 }
 
 /** A numeric flag within its range, or an ArgsError naming the flag, the range and the value. */
-function checkNumber(flag: string, value: unknown, range: { integer: boolean; min: number; max: number }): number | undefined {
+/** --max-images has no config key: its range is the flag's own. */
+const MAX_IMAGES_RANGE: NumberRange = { integer: true, min: 0, max: 1_000_000 };
+
+function checkNumber(flag: string, value: unknown, range: NumberRange): number | undefined {
   if (value === undefined) return undefined;
   const ok = typeof value === 'number' && Number.isFinite(value) && (!range.integer || Number.isInteger(value)) && value >= range.min && value <= range.max;
   if (ok) return value;

@@ -2,21 +2,15 @@
 // terminal the question "Proceed? [y/N]". Scripts (no terminal) are not asked: they proceed, and
 // --max-images is how they cap what they spend. Offline runs cost nothing and are never asked.
 import { createInterface } from 'node:readline';
-import type { CacheLookup } from '../cache/cached-providers.js';
-import type { Config } from '../config/schema.js';
 import { SlideIllustrateError } from '../errors.js';
-import { formatCost, type Prices } from '../pipeline/cost.js';
-import type { DeckJob } from '../pipeline/deck-jobs.js';
-import { estimateRun, type RunEstimate } from '../pipeline/estimate.js';
-import type { CliIo } from './main.js';
+import { formatCost } from '../model/cost.js';
+import type { RunEstimate } from '../api/run.js';
+import type { CliIo } from './io.js';
 import type { Progress } from './progress.js';
 
 export interface ConfirmOptions {
-  jobs: DeckJob[];
-  config: Config;
-  lookup: CacheLookup;
-  prices: Prices;
-  maxImages: number | undefined;
+  /** What the run's plan would pay for; called only when the estimate is shown (it plans every deck first). */
+  estimate: () => Promise<RunEstimate>;
   /** --yes: never ask. */
   yes: boolean;
 }
@@ -25,7 +19,7 @@ export interface ConfirmOptions {
 export async function confirmCost(options: ConfirmOptions, io: CliIo, progress: Progress): Promise<RunEstimate | undefined> {
   const ask = io.isTTY === true && !options.yes;
   if (!ask && progress.mode === 'off') return undefined;
-  const estimate = await estimateRun(options.jobs, options);
+  const estimate = await options.estimate();
   progress.log(formatEstimate(estimate));
   if (!ask || (!estimate.images.toGenerate && !estimate.prompts.toWrite)) return estimate;
   progress.stream.write('Proceed? [y/N] ');

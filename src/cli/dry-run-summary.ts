@@ -1,9 +1,9 @@
 // What --dry-run prints: each slide's prompt and where its picture would go, then what the real
 // run would pay for (its prompts are now cached, so only images not cached yet).
 import path from 'node:path';
-import { estimateCost, formatCost, type Prices } from '../pipeline/cost.js';
-import type { DeckJob } from '../pipeline/deck-jobs.js';
-import { countSkippedForRoom, type BatchReport, type DeckReport, type SlideReport } from '../pipeline/types.js';
+import { estimateCost, formatCost, type Prices } from '../model/cost.js';
+import type { DeckJob } from '../api/run.js';
+import { countSkippedForRoom, type BatchReport, type DeckReport, type SlideReport } from '../model/report.js';
 import { printable } from './printable.js';
 import { costJson } from './summary.js';
 

@@ -3,40 +3,17 @@
 import { loadConfig } from '../config/load.js';
 import { ConfigError, messageOf, SlideIllustrateError } from '../errors.js';
 import { redact, secretsOf } from '../internal/env.js';
-import type { HttpOverrides } from '../providers/provider-http.js';
 import { ArgsError, parseArgs, type AccountArgs } from './args.js';
 import { runCacheCommand } from './commands/cache.js';
-import { runDoctor } from './commands/doctor.js';
 import { runIllustrate } from './commands/illustrate.js';
 import { runInit } from './commands/init.js';
-import { runModels } from './commands/models.js';
+import { runDoctor, runModels } from '../api/account.js';
 import { runScheduleCommand } from './commands/schedule.js';
 import { printable, printableOutput } from './printable.js';
 import { httpOverrides } from './run-context.js';
+import type { CliIo, CliStream } from './io.js';
 
-/**
- * An output stream. `write` is for text: main() escapes any control character in it but newlines.
- * `writeControl`, when present, passes terminal sequences of our own (the live display) unescaped.
- */
-export interface CliStream {
-  write(s: string): unknown;
-  writeControl?(s: string): unknown;
-  /** The terminal's width, when it is one. */
-  readonly columns?: number | undefined;
-}
-
-export interface CliIo {
-  stdout: CliStream;
-  stderr: CliStream;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  /** Replacements for the network and its waits (tests only). */
-  http?: HttpOverrides | undefined;
-  /** A person watches a terminal: live progress and the cost question. Unset: plain lines, no question. */
-  isTTY?: boolean | undefined;
-  /** Where the answer to the cost question is read from. */
-  stdin?: NodeJS.ReadableStream | undefined;
-}
+export type { CliIo, CliStream } from './io.js';
 
 const defaultIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), isTTY: process.stdout.isTTY === true, stdin: process.stdin });
 

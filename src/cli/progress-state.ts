@@ -1,7 +1,7 @@
 // What a run has done so far, from its pipeline events, and the live frame drawn from it:
 // decks, slides, prompts, images and a time-left estimate from the rate of finished slides.
 import path from 'node:path';
-import type { PipelineEvent } from '../pipeline/types.js';
+import type { PipelineEvent } from '../model/report.js';
 import { printable } from './printable.js';
 
 export interface ProgressState {

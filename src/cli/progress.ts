@@ -4,9 +4,9 @@
 // Nothing with --quiet, nor with --json off a terminal (stdout then carries the JSON alone).
 import path from 'node:path';
 import type { createLogUpdate as CreateLogUpdate } from 'log-update';
-import { countSlides, type DeckReport, type PipelineEvent, type SlideReport } from '../pipeline/types.js';
+import { countSlides, type DeckReport, type PipelineEvent, type SlideReport } from '../model/report.js';
 import type { Verbosity } from './args.js';
-import type { CliIo, CliStream } from './main.js';
+import type { CliIo, CliStream } from './io.js';
 import { printable } from './printable.js';
 import { createProgressState, type ProgressState } from './progress-state.js';
 import { formatDeckLine } from './summary.js';

@@ -2,10 +2,10 @@
 // one set of limiters for everything the process runs.
 import { loadConfig, type DeepPartial } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { createRunResources, type RunResources } from '../pipeline/run-resources.js';
-import type { HttpOverrides } from '../providers/provider-http.js';
+import type { HttpOverrides } from '../api/account.js';
+import { openRun, type RunResources } from '../api/run.js';
 import type { RunArgs } from './args.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 import { printable } from './printable.js';
 
 export interface RunContext extends RunResources {
@@ -22,18 +22,22 @@ export async function loadRunConfig(flags: RunArgs, io: CliIo): Promise<Config> 
   return (await loadConfig({ file: flags.config, cwd: io.cwd, overrides: configOverrides(flags) })).config;
 }
 
-// Loads the config (unless given), then creates the cached providers and the limiters.
-export async function createRunContext(flags: RunArgs, io: CliIo, options: RunContextOptions = {}, loaded?: Config): Promise<RunContext> {
-  const config = loaded ?? (await loadRunConfig(flags, io));
-  const resources = await createRunResources(config, {
+/** What opening a run takes from the flags and the process: backend, environment, folder, network. */
+export function runOptions(flags: RunArgs, io: CliIo) {
+  return {
     provider: flags.provider,
     env: io.env,
     cwd: io.cwd,
     force: flags.force,
     http: httpOverrides(io, flags.debug),
-    onWarning: (message) => io.stderr.write(`slide-illustrate: warning: ${printable(message)}\n`),
-    maxImages: options.maxImages,
-  });
+    onWarning: (message: string) => io.stderr.write(`slide-illustrate: warning: ${printable(message)}\n`),
+  };
+}
+
+// Loads the config (unless given), then opens the run: the cached backend and the limiters.
+export async function createRunContext(flags: RunArgs, io: CliIo, options: RunContextOptions = {}, loaded?: Config): Promise<RunContext> {
+  const config = loaded ?? (await loadRunConfig(flags, io));
+  const resources = await openRun({ ...runOptions(flags, io), config, maxImages: options.maxImages });
   return { config, ...resources };
 }
 

@@ -1,9 +1,9 @@
 // The summaries printed at the end of a run: human text for one deck or a batch, and the
 // machine-readable --json shape (documented in README, "JSON summary").
 import path from 'node:path';
-import { estimateCost, formatCost, type CostEstimate, type Prices } from '../pipeline/cost.js';
+import { estimateCost, formatCost, type CostEstimate, type Prices } from '../model/cost.js';
 import { printable } from './printable.js';
-import { countCacheHits, countSkippedForRoom, countSlides, type BatchReport, type CacheHits, type DeckReport, type DeckStatus, type SlideStatus, type Usage } from '../pipeline/types.js';
+import { countCacheHits, countSkippedForRoom, countSlides, type BatchReport, type CacheHits, type DeckReport, type DeckStatus, type SlideStatus, type Usage } from '../model/report.js';
 
 // The multi-line summary of a single-deck run: counts, reasons per slide, warnings, API use and cost, output.
 export function formatDeckSummary(report: DeckReport, cwd = process.cwd(), prices?: Prices): string {

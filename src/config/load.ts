@@ -59,13 +59,16 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const merged = mergeDeep(written as Record<string, unknown>, (options.overrides ?? {}) as Record<string, unknown>);
   // The schema reference is a JSON-schema hint for editors, not a setting.
   delete merged['$schema'];
-  const result = configSchema.safeParse(merged);
-  if (!result.success) {
-    const problems = formatIssues(result.error);
-    const where = used ?? 'configuration';
-    throw new ConfigError(`${where}: ${problems.length} problem${problems.length > 1 ? 's' : ''}: ${problems.join('; ')}`, problems);
-  }
-  return { config: result.data, file: used };
+  return { config: validateConfig(merged, used ?? 'configuration'), file: used };
+}
+
+// The one place settings are checked: the schema's types, ranges and defaults, every problem at
+// once by key path, as a ConfigError naming `where` (the file, or "config" for a library call).
+export function validateConfig(written: unknown, where: string): Config {
+  const result = configSchema.safeParse(written);
+  if (result.success) return result.data;
+  const problems = formatIssues(result.error);
+  throw new ConfigError(`${where}: ${problems.length} problem${problems.length > 1 ? 's' : ''}: ${problems.join('; ')}`, problems);
 }
 
 /** "concurrency.image: expected a positive integer, got -1" for every issue. */

@@ -2,7 +2,7 @@
 // README's configuration table and `slide-illustrate init` are written from these descriptions.
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { IMAGE_API_STYLES, IMAGE_QUALITIES, MAX_NEGATIVE_PROMPT_CHARS } from '../providers/image-api-limits.js';
+import { IMAGE_API_STYLES, IMAGE_QUALITIES, MAX_NEGATIVE_PROMPT_CHARS } from '../model/image-api-limits.js';
 
 export const DEFAULT_SYSTEM_PROMPT =
   "Tu es un expert en génération de prompts pour créer des images. Tu dois créer des descriptions détaillées et visuelles pour un générateur d'images IA, basées sur le contenu textuel fourni.";
@@ -14,6 +14,23 @@ export const DEFAULT_USER_PROMPT =
 export const SLIDE_TEXT_TOKEN = '[TEXTE_DE_LA_SLIDE]';
 
 const positiveInt = z.number().int().positive();
+
+/** A numeric setting's range: the schema checks it, and the flag that also sets it is checked against the same numbers. */
+export interface NumberRange {
+  integer: boolean;
+  min: number;
+  max: number;
+}
+
+/** The ranges of the settings a flag can set (--concurrency, --rpm, --timeout): defined once here. */
+export const FLAG_RANGES = {
+  concurrency: { integer: true, min: 1, max: 64 },
+  rpm: { integer: true, min: 1, max: 10_000 },
+  /** Seconds; a millisecond at least. */
+  timeoutSeconds: { integer: false, min: 0.001, max: 3600 },
+} as const satisfies Record<string, NumberRange>;
+
+const inRange = (r: NumberRange) => (r.integer ? z.number().int() : z.number()).min(r.min).max(r.max);
 
 /** The parser's own complaint about a cron expression, or undefined when it is valid and fires. */
 export function cronProblem(expression: string): string | undefined {
@@ -67,16 +84,13 @@ export const configSchema = z.strictObject({
     .describe('The image model and the look of the pictures.'),
   concurrency: z
     .strictObject({
-      llm: positiveInt.max(64).default(4).describe('Prompts in flight at once.'),
-      image: positiveInt.max(64).default(4).describe('Images in flight at once (also --concurrency).'),
+      llm: inRange(FLAG_RANGES.concurrency).default(4).describe('Prompts in flight at once.'),
+      image: inRange(FLAG_RANGES.concurrency).default(4).describe('Images in flight at once (also --concurrency).'),
     })
     .prefault({})
     .describe('How many API calls run at once.'),
-  rpm: positiveInt.max(10_000).default(60).describe('Requests per minute across all calls to one provider (Infomaniak allows 60; also --rpm).'),
-  timeoutSeconds: z
-    .number()
-    .positive()
-    .max(3600)
+  rpm: inRange(FLAG_RANGES.rpm).default(60).describe('Requests per minute across all calls to one provider (Infomaniak allows 60; also --rpm).'),
+  timeoutSeconds: inRange(FLAG_RANGES.timeoutSeconds)
     .default(120)
     .describe('Seconds one API attempt may take before it is abandoned and retried (also --timeout); images take 5 to 30 s.'),
   // Why 4 and not openai-node's 2: a batch runs unattended, and with 15 % of calls failing a call

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { openRegularFile, readRegularFile } from '../internal/fs-safe.js';
 import type { DeckJob } from './deck-jobs.js';
-import type { DeckReport } from './types.js';
+import type { DeckReport } from '../model/report.js';
 
 /** The state file's name inside the output folder (a dot file: never taken for a deck). */
 export const STATE_FILE = '.slide-illustrate-state.json';

@@ -1,95 +1,85 @@
-// Illustrates many decks with one set of providers and limiters: several decks are open at once
+// Applies a run plan deck by deck with one set of providers and limiters: several decks run at once
 // so their slides keep the image limiter busy, and one broken deck never stops the others.
 import path from 'node:path';
 import pLimit from 'p-limit';
-import type { Config } from '../config/schema.js';
 import { messageOf } from '../errors.js';
 import { removeStaleTemps } from '../internal/atomic-write.js';
-import type { Providers } from '../providers/types.js';
-import { readPresentationFile, type Presentation } from '../pptx/read-presentation.js';
-import type { DeckJob } from './deck-jobs.js';
-import type { Limiters } from './limiters.js';
-import { runDeck, type RunDeckOptions } from './run-deck.js';
-import { emptyUsage, totalBatch, type BatchReport, type DeckReport, type PipelineEvent } from './types.js';
+import type { DeckPlan } from '../model/run-plan.js';
+import type { CacheLookup } from '../cache/cached-providers.js';
+import { takePresentation, type PlannedRun, type PlanningRun } from './plan-run.js';
+import { draftDeck, runDeck } from './run-deck.js';
+import type { RunEnv } from '../stages/run-env.js';
+import { emptyUsage, totalBatch, type BatchReport, type DeckReport } from '../model/report.js';
 
 /**
- * Decks open at once. Slides, not decks, are the unit of API work: two or three open decks are
- * enough to fill the image limiter even when decks are short, and each open deck holds its whole
- * package in memory, so more would only cost memory.
+ * Decks applied at once. Slides, not decks, are the unit of API work: two or three decks are
+ * enough to fill the image limiter even when decks are short, and each deck being written holds
+ * its pictures, so more would only cost memory.
  */
 export const DECK_CONCURRENCY = 3;
 
-export interface RunBatchOptions {
-  config: Config;
-  /** Shared by every deck, like the limiters: ten decks keep the API as busy as one big deck. */
-  providers: Providers;
-  limiters: Limiters;
-  /** Make report thumbnails of each picture (--report). */
-  thumbnails?: boolean | undefined;
-  signal?: AbortSignal | undefined;
-  onEvent?: ((event: PipelineEvent) => void) | undefined;
+export interface BatchOptions {
   /** Called as each deck finishes (for logs and state), before its slot goes to the next deck. */
-  onDeckDone?: ((report: DeckReport, job: DeckJob) => void | Promise<void>) | undefined;
+  onDeckDone?: ((report: DeckReport, deck: DeckPlan) => void | Promise<void>) | undefined;
   deckConcurrency?: number | undefined;
-  /** --dry-run: prompts only, for every deck. */
-  dryRun?: RunDeckOptions['dryRun'];
-  /** Decks read ahead (openDecksAhead); each is taken out as its run starts, so none is held past it. */
-  opened?: Map<string, Promise<Presentation>> | undefined;
 }
 
-// Starts reading decks before the run can start (while the backend checks its account, say).
-// A deck that cannot be read fails when its run takes it, as it would have anyway.
-export function openDecksAhead(inputs: string[]): Map<string, Promise<Presentation>> {
-  return new Map(
-    inputs.map((input) => {
-      const reading = readPresentationFile(input);
-      reading.catch(() => undefined);
-      return [input, reading];
-    }),
-  );
+/** A whole plan, or one being made deck by deck (each deck is applied as soon as it is planned). */
+export type PlanSource = PlannedRun | PlanningRun;
+
+// Applies the plan: the only step that spends. Returns a report per deck plus totals. Throws only
+// when the signal aborts, and only after every deck already started has settled, so nothing is
+// left half-written.
+export function applyPlan(source: PlanSource, run: RunEnv, options: BatchOptions = {}): Promise<BatchReport> {
+  return eachDeck(source, run.signal, options, async (deck) => {
+    // A run killed while writing this folder's outputs may have left temp files; clear them first.
+    await removeStaleTemps(path.dirname(deck.output));
+    return runDeck(deck, takePresentation(source, deck.input), run);
+  });
 }
 
-// Runs every job; returns a report per deck plus totals. Throws only when the signal aborts,
-// and only after every deck already started has settled, so nothing is left half-written.
-export async function runBatch(jobs: DeckJob[], options: RunBatchOptions): Promise<BatchReport> {
+// --dry-run: writes the plan's prompts (the real run then finds them cached) and asks the cache for
+// their images; no image call, nothing written.
+export function draftPlan(source: PlanSource, run: RunEnv & Pick<CacheLookup, 'isImageCached'>, options: BatchOptions = {}): Promise<BatchReport> {
+  return eachDeck(source, run.signal, options, (deck) => {
+    // A draft needs only the plan: the parsed deck is let go at once.
+    takePresentation(source, deck.input);
+    return draftDeck(deck, run);
+  });
+}
+
+// --- internal ---
+
+async function eachDeck(source: PlanSource, signal: AbortSignal | undefined, options: BatchOptions, work: (deck: DeckPlan) => Promise<DeckReport>): Promise<BatchReport> {
   const started = performance.now();
   const limit = pLimit(options.deckConcurrency ?? DECK_CONCURRENCY);
+  const decks = 'plan' in source ? source.plan.decks.map((deck) => Promise.resolve(deck)) : source.jobs.map((_, i) => () => source.deck(i));
+  const inputs = 'plan' in source ? source.plan.decks.map((d) => d.input) : source.jobs.map((j) => j.input);
   const settled = await Promise.allSettled(
-    jobs.map((job) =>
+    decks.map((next, i) =>
       limit(async () => {
         // Queued decks settle at once after an abort instead of starting.
-        options.signal?.throwIfAborted();
-        const report = await runOneDeck(job, options);
+        signal?.throwIfAborted();
+        const deck = await (typeof next === 'function' ? next() : next);
+        const report = await work(deck).catch((error: unknown) => {
+          if (signal?.aborted) throw error;
+          return crashedReport(inputs[i]!, error);
+        });
         try {
-          await options.onDeckDone?.(report, job);
+          await options.onDeckDone?.(report, deck);
         } catch (error) {
-          report.warnings.push(`${job.input}: ${messageOf(error)}`);
+          report.warnings.push(`${deck.input}: ${messageOf(error)}`);
         }
         return report;
       }),
     ),
   );
-  options.signal?.throwIfAborted();
-  const decks = settled.map((s, i) => (s.status === 'fulfilled' ? s.value : crashedReport(jobs[i]!, s.reason)));
-  return { decks, totals: totalBatch(decks), ms: Math.round(performance.now() - started) };
-}
-
-// --- internal ---
-
-async function runOneDeck(job: DeckJob, options: RunBatchOptions): Promise<DeckReport> {
-  // A run killed while writing this folder's outputs may have left temp files; clear them first.
-  await removeStaleTemps(path.dirname(job.output));
-  try {
-    const presentation = options.opened?.get(job.input);
-    options.opened?.delete(job.input);
-    return await runDeck(job.input, { ...options, output: job.output, presentation });
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    return crashedReport(job, error);
-  }
+  signal?.throwIfAborted();
+  const reports = settled.map((s, i) => (s.status === 'fulfilled' ? s.value : crashedReport(inputs[i]!, s.reason)));
+  return { decks: reports, totals: totalBatch(reports), ms: Math.round(performance.now() - started) };
 }
 
 /** runDeck reports its own failures; this only covers a bug escaping it, so the batch goes on. */
-function crashedReport(job: DeckJob, error: unknown): DeckReport {
-  return { input: job.input, output: undefined, status: 'failed', error: `${job.input}: ${messageOf(error)}`, slides: [], usage: emptyUsage(), warnings: [], ms: 0 };
+function crashedReport(input: string, error: unknown): DeckReport {
+  return { input, output: undefined, status: 'failed', error: `${input}: ${messageOf(error)}`, slides: [], usage: emptyUsage(), warnings: [], ms: 0 };
 }

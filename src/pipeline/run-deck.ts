@@ -1,118 +1,106 @@
-// Illustrates one deck: read → plan → (prompt → image → fit) per slide → write.
+// Applies one deck's plan: (prompt → image → fit) per planned slide → write.
 // Deck-level problems become the report's status; only an abort is thrown.
-import path from 'node:path';
-import type { Config } from '../config/schema.js';
 import { DeckFormatError, messageOf, SlideIllustrateError } from '../errors.js';
+import type { DeckPlan, SlidePlan } from '../model/run-plan.js';
 import { openDeckWriter, type DeckWriter } from '../pptx/deck-writer.js';
-import { readPresentationFile } from '../pptx/read-presentation.js';
-import { deckStyle } from '../prompt/deck-style.js';
-import type { Providers } from '../providers/types.js';
-import { illustrateSlide, type SlideContext } from '../stages/illustrate-slide.js';
-import { planIllustrations, type IllustrationPlan } from '../stages/plan-illustrations.js';
 import type { Presentation } from '../pptx/read-presentation.js';
-import { attachObstacles } from '../report/planner-view.js';
-import type { Limiters } from './limiters.js';
-import { emptyUsage, type DeckReport, type PipelineEvent, type SlideReport } from './types.js';
+import type { ImageRequest } from '../providers/types.js';
+import { draftPrompt } from '../stages/draft-prompt.js';
+import { illustrateSlide, type SlideContext } from '../stages/illustrate-slide.js';
+import type { RunEnv } from '../stages/run-env.js';
+import { emptyUsage, type DeckReport, type SlideReport } from '../model/report.js';
 
-export interface RunDeckOptions {
-  config: Config;
-  providers: Providers;
-  limiters: Limiters;
-  /** Where the illustrated deck goes. */
-  output: string;
-  /** Make report thumbnails of each picture (--report); off, normal runs pay nothing. */
-  thumbnails?: boolean | undefined;
-  signal?: AbortSignal | undefined;
-  onEvent?: ((event: PipelineEvent) => void) | undefined;
-  /** --dry-run: prompts only; no image call, nothing written, `output` stays undefined. */
-  dryRun?: SlideContext['dryRun'];
-  /** The deck, already being read (see RunBatchOptions.opened); else it is read here. */
-  presentation?: Promise<Presentation> | undefined;
-}
-
-export interface DeckPlan {
-  pres: Presentation;
-  plan: IllustrationPlan;
-  /** The deck-wide style every prompt of this deck carries. */
-  style: string;
-}
-
-// Reads a deck and plans its pictures (pure after the read): what a run, a dry run and an estimate share.
-export async function readDeckPlan(input: string, config: Config, reading?: Promise<Presentation>): Promise<DeckPlan> {
-  const pres = await (reading ?? readPresentationFile(input));
-  const plan = planIllustrations(pres, { placement: config.placement, skipSlides: config.skipSlides });
-  return { pres, plan, style: deckStyle(config.image.style, pres.theme) };
-}
-
-export async function runDeck(input: string, options: RunDeckOptions): Promise<DeckReport> {
-  const started = performance.now();
-  const usage = emptyUsage();
-  const warnings: string[] = [];
-  const finish = (report: Omit<DeckReport, 'ms' | 'usage' | 'warnings' | 'input'>): DeckReport => {
-    const full: DeckReport = { input, ...report, usage, warnings, ms: Math.round(performance.now() - started) };
-    options.onEvent?.({ type: 'deck-done', report: full });
-    return full;
-  };
-  const warn = (message: string) => {
-    warnings.push(message);
-    options.onEvent?.({ type: 'warning', input, message });
-  };
-  if (path.resolve(input) === path.resolve(options.output)) {
-    return finish({ output: undefined, status: 'refused', error: `${input}: the output would overwrite the input; choose another --out`, slides: [] });
-  }
+// Illustrates the deck's planned slides and writes the copy to the plan's output.
+export async function runDeck(deck: DeckPlan, pres: Presentation | undefined, run: RunEnv): Promise<DeckReport> {
+  const d = startDeck(deck, run);
+  if (deck.status !== 'planned' || !pres) return d.unplanned();
   let writer: DeckWriter | undefined;
   try {
-    const { pres, plan, style } = await readDeckPlan(input, options.config, options.presentation);
-    // The output is written as slides finish (see deck-writer.ts); a dry run writes nothing.
-    if (!options.dryRun) writer = await openDeckWriter(pres, options.output, { slides: plan.planned.map((p) => p.slide.part) });
-    if (pres.signed && !options.dryRun) warn('the deck was digitally signed; the illustrated copy is not (any edit breaks a signature), so its signature was removed');
-    options.onEvent?.({ type: 'deck-start', input, slides: pres.slides.length, planned: plan.planned.length });
-    const ctx: SlideContext = {
-      input,
-      deckTitle: pres.title,
-      style,
-      palette: pres.theme.palette,
-      providers: options.providers,
-      limiters: options.limiters,
-      usage,
-      thumbnails: options.thumbnails,
-      signal: options.signal,
-      onEvent: options.onEvent,
-      dryRun: options.dryRun,
-      writer,
-    };
-    const outcomes = await Promise.all(
-      plan.planned.map(async (p) => {
-        const outcome = await illustrateSlide(p, ctx);
-        options.onEvent?.({ type: 'slide-done', input, slide: outcome.report });
-        return outcome;
-      }),
-    );
-    options.signal?.throwIfAborted();
-    const slides: SlideReport[] = [...plan.skipped, ...outcomes.map((o) => o.report)].sort((a, b) => a.number - b.number);
-    // The report draws each slide as the planner saw it.
-    if (options.thumbnails) attachObstacles(slides, pres, plan);
+    // The output is written as slides finish (see deck-writer.ts).
+    writer = await openDeckWriter(pres, deck.output, { slides: deck.slides.filter((s) => s.status === 'planned').map((s) => s.part) });
+    if (deck.signed) d.warn('the deck was digitally signed; the illustrated copy is not (any edit breaks a signature), so its signature was removed');
+    const ctx: SlideContext = { ...run, input: deck.input, palette: deck.palette ?? [], usage: d.usage, writer };
+    const outcomes = await d.eachPlanned((slide) => illustrateSlide(slide, ctx));
+    const slides = d.withSkipped(outcomes.map((o) => o.report));
     const pictures = outcomes.filter((o) => o.written).length;
     const failed = slides.some((s) => s.status === 'failed');
-    const slideSize = pres.slideSize;
-    if (options.dryRun) {
-      const drafted = slides.some((s) => s.status === 'illustrated');
-      return finish({ output: undefined, status: !failed ? 'ok' : drafted ? 'partial' : 'failed', slides, slideSize });
-    }
-    if (!pictures && failed) return finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides, slideSize });
-    const written = await options.limiters.cpu(() => writer!.finish());
-    if (written.repairs.length) warn(`repaired ${written.repairs.length} defect${written.repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${written.repairs.join('; ')}`);
-    return finish({ output: options.output, status: failed ? 'partial' : 'ok', slides, slideSize });
+    const slideSize = deck.slideSize;
+    if (!pictures && failed) return d.finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides, slideSize });
+    const written = await run.limiters.cpu(() => writer!.finish());
+    const { repairs } = written;
+    if (repairs.length) d.warn(`repaired ${repairs.length} defect${repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${repairs.join('; ')}`);
+    return d.finish({ output: deck.output, status: failed ? 'partial' : 'ok', slides, slideSize });
   } catch (error) {
-    if (options.signal?.aborted) throw error;
-    const refused = error instanceof DeckFormatError;
-    return finish({
-      output: undefined,
-      status: refused ? 'refused' : 'failed',
-      error: error instanceof SlideIllustrateError ? error.message : `${input}: ${messageOf(error)}`,
-      slides: [],
-    });
+    return d.crashed(error);
   } finally {
     await writer?.abort();
   }
+}
+
+// --dry-run for one deck: each planned slide's prompt, and whether its image is cached; nothing written.
+export async function draftDeck(deck: DeckPlan, run: RunEnv & { isImageCached(req: ImageRequest): Promise<boolean> }): Promise<DeckReport> {
+  const d = startDeck(deck, run);
+  if (deck.status !== 'planned') return d.unplanned();
+  try {
+    const ctx = { ...run, input: deck.input, palette: deck.palette ?? [], usage: d.usage };
+    const slides = d.withSkipped(await d.eachPlanned((slide) => draftPrompt(slide, ctx)));
+    const failed = slides.some((s) => s.status === 'failed');
+    const drafted = slides.some((s) => s.status === 'illustrated');
+    return d.finish({ output: undefined, status: !failed ? 'ok' : drafted ? 'partial' : 'failed', slides, slideSize: deck.slideSize });
+  } catch (error) {
+    return d.crashed(error);
+  }
+}
+
+// --- internal ---
+
+type Ending = Omit<DeckReport, 'ms' | 'usage' | 'warnings' | 'input'>;
+
+/** What applying and drafting a deck share: its usage and warnings, events, and its report. */
+function startDeck(deck: DeckPlan, run: RunEnv) {
+  const started = performance.now();
+  const usage = emptyUsage();
+  const warnings: string[] = [];
+  const { input } = deck;
+  const planned = deck.slides.filter((s) => s.status === 'planned');
+  const finish = (ending: Ending): DeckReport => {
+    const report: DeckReport = { input, ...ending, usage, warnings, ms: Math.round(performance.now() - started) };
+    run.onEvent?.({ type: 'deck-done', report });
+    return report;
+  };
+  return {
+    usage,
+    finish,
+    warn(message: string) {
+      warnings.push(message);
+      run.onEvent?.({ type: 'warning', input, message });
+    },
+    /** A deck the plan could not read or refused. */
+    unplanned: () =>
+      finish({ output: undefined, status: deck.status === 'refused' ? 'refused' : 'failed', error: deck.error ?? `${input}: not planned`, slides: [] }),
+    async eachPlanned<T extends SlideReport | { report: SlideReport }>(work: (slide: SlidePlan) => Promise<T>): Promise<T[]> {
+      run.onEvent?.({ type: 'deck-start', input, slides: deck.slides.length, planned: planned.length });
+      const done = await Promise.all(
+        planned.map(async (slide) => {
+          const outcome = await work(slide);
+          run.onEvent?.({ type: 'slide-done', input, slide: 'report' in outcome ? outcome.report : outcome });
+          return outcome;
+        }),
+      );
+      run.signal?.throwIfAborted();
+      return done;
+    },
+    /** The planned slides' reports with the skipped ones, in slide order. */
+    withSkipped: (reports: SlideReport[]): SlideReport[] =>
+      [...deck.slides.filter((s) => s.status === 'skipped').map(skippedReport), ...reports].sort((a, b) => a.number - b.number),
+    crashed(error: unknown): DeckReport {
+      if (run.signal?.aborted) throw error;
+      const status = error instanceof DeckFormatError ? 'refused' : 'failed';
+      return finish({ output: undefined, status, error: error instanceof SlideIllustrateError ? error.message : `${input}: ${messageOf(error)}`, slides: [] });
+    },
+  };
+}
+
+function skippedReport(s: SlidePlan): SlideReport {
+  return { number: s.number, status: 'skipped', reason: s.reason ?? 'skipped', title: s.title, text: s.text };
 }

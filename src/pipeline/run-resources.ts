@@ -1,19 +1,23 @@
 // What one process shares across every deck it runs: the backend wrapped by the cache, and one
 // set of limiters. The CLI and the library both build their runs from here.
 import path from 'node:path';
-import { createCacheLookup, createCachedProviders, type CacheLookup } from '../cache/cached-providers.js';
+import { createCacheLookup, createCachedProviders, createPictureStore, type CacheLookup } from '../cache/cached-providers.js';
 import { openCacheStore } from '../cache/cache-store.js';
 import type { Config } from '../config/schema.js';
 import { createProviders, type ProviderKind } from '../providers/create-providers.js';
 import type { HttpOverrides } from '../providers/provider-http.js';
-import type { Providers } from '../providers/types.js';
-import { withImageBudget } from './budget.js';
-import { resolvePrices, type Prices } from './cost.js';
-import { createLimiters, type Limiters } from './limiters.js';
+import type { BackendIdentity, PictureStore, Providers } from '../providers/types.js';
+import { withImageBudget } from '../providers/image-budget.js';
+import { resolvePrices, type Prices } from '../model/cost.js';
+import { createLimiters, type Limiters } from '../internal/limiters.js';
 
 export interface RunResources {
-  /** The backend wrapped by the cache. */
+  /** Which backend, and whether it is offline (free). */
+  backend: BackendIdentity;
+  /** The backend's providers wrapped by the cache. */
   providers: Providers;
+  /** Fitted pictures kept by the cache. */
+  pictures: PictureStore;
   limiters: Limiters;
   /** Free reads of the cache: what a run would not pay for. */
   lookup: CacheLookup;
@@ -46,7 +50,9 @@ export async function createRunResources(config: Config, options: RunResourceOpt
   const store = await openCacheStore(path.resolve(options.cwd, config.cacheDir), { onCorrupt: () => corrupt++ });
   const cache = { store, config, force: options.force, onWriteError: options.onWarning };
   return {
+    backend: { kind: backend.kind, offline: backend.offline },
     providers: createCachedProviders(capped, cache),
+    pictures: createPictureStore(backend, cache),
     limiters: createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image }),
     lookup: createCacheLookup(backend, cache),
     prices: resolvePrices(config.pricing, backend.prices),

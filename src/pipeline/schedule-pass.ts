@@ -6,26 +6,25 @@ import type { Config } from '../config/schema.js';
 import { messageOf } from '../errors.js';
 import { mkdirBounded } from '../internal/fs-safe.js';
 import { acquireLock, type LockOwner } from '../internal/lock-file.js';
+import type { CacheLookup } from '../cache/cached-providers.js';
 import type { Providers } from '../providers/types.js';
 import { planDeckJobs, type DeckJob } from './deck-jobs.js';
 import { openDeckState, STATE_FILE, type DeckCheck } from './deck-state.js';
-import type { Limiters } from './limiters.js';
-import { runBatch } from './run-batch.js';
-import { emptyUsage, totalBatch, type BatchReport, type DeckReport } from './types.js';
+import { startPlanning } from './plan-run.js';
+import { applyPlan } from './run-batch.js';
+import type { RunEnv } from '../stages/run-env.js';
+import { emptyUsage, totalBatch, type BatchReport, type DeckReport } from '../model/report.js';
 
 /** The lock file's name inside the output folder: one pass at a time per output folder, across processes. */
 export const LOCK_FILE = '.slide-illustrate.lock';
 
-export interface PassOptions {
+export interface PassOptions extends RunEnv {
   config: Config;
   cwd: string;
-  providers: Providers;
-  limiters: Limiters;
+  /** What the plan asks the cache. */
+  lookup: CacheLookup;
   /** Ignore the state of earlier passes (the cache decorator handles --force for results). */
   force?: boolean | undefined;
-  /** Make report thumbnails of each picture (--report). */
-  thumbnails?: boolean | undefined;
-  signal?: AbortSignal | undefined;
   /** Each deck as it finishes, unchanged ones included. */
   onDeck?: ((report: DeckReport) => void) | undefined;
 }
@@ -47,8 +46,8 @@ export async function runSchedulePass(options: PassOptions): Promise<PassResult>
 }
 
 /** Everything that shapes outputs besides the decks: a change re-runs every deck (the cache keeps it cheap). */
-export function configFingerprint(config: Config, providers: Providers): string {
-  const shaping = { llm: config.llm, image: config.image, placement: config.placement, provider: providers.kind, prompt: providers.prompt.promptFingerprint, art: providers.image.imageFingerprint };
+export function configFingerprint(config: Config, backend: { kind: string }, providers: Providers): string {
+  const shaping = { llm: config.llm, image: config.image, placement: config.placement, provider: backend.kind, prompt: providers.prompt.promptFingerprint, art: providers.image.imageFingerprint };
   return createHash('sha256').update(JSON.stringify(shaping)).digest('hex');
 }
 
@@ -59,7 +58,7 @@ async function illustrateChanged(options: PassOptions, outputDir: string): Promi
   const { config, cwd } = options;
   const { jobs } = await planDeckJobs({ inputs: config.inputs, cwd, outputDir, cacheDir: config.cacheDir });
   const state = await openDeckState(path.join(outputDir, STATE_FILE));
-  const fingerprint = configFingerprint(config, options.providers);
+  const fingerprint = configFingerprint(config, options.backend, options.providers);
   const checks = new Map<DeckJob, DeckCheck>();
   const unchanged = new Map<DeckJob, DeckReport>();
   for (const job of jobs) {
@@ -72,17 +71,17 @@ async function illustrateChanged(options: PassOptions, outputDir: string): Promi
       options.onDeck?.(report);
     }
   }
-  const batch = await runBatch(
-    jobs.filter((job) => !unchanged.has(job)),
-    {
-      ...options,
-      onDeckDone: async (report, job) => {
-        // Not remembering a deck only costs a re-check next pass, so it is a warning, not a failure.
-        await state.record(job, checks.get(job)!, report, fingerprint).catch((error: unknown) => report.warnings.push(`cannot update ${STATE_FILE}: ${messageOf(error)}`));
-        options.onDeck?.(report);
-      },
+  const toRun = jobs.filter((job) => !unchanged.has(job));
+  const planned = startPlanning(toRun, config, options.lookup, { backend: options.backend });
+  const jobOf = new Map(toRun.map((job) => [job.input, job]));
+  const batch = await applyPlan(planned, options, {
+    onDeckDone: async (report, deck) => {
+      const job = jobOf.get(deck.input)!;
+      // Not remembering a deck only costs a re-check next pass, so it is a warning, not a failure.
+      await state.record(job, checks.get(job)!, report, fingerprint).catch((error: unknown) => report.warnings.push(`cannot update ${STATE_FILE}: ${messageOf(error)}`));
+      options.onDeck?.(report);
     },
-  );
+  });
   const ran = new Map(batch.decks.map((d) => [d.input, d]));
   const decks = jobs.map((job) => unchanged.get(job) ?? ran.get(job.input)!);
   return { decks, totals: totalBatch(decks), ms: Math.round(performance.now() - started) };

@@ -6,13 +6,9 @@ import { placeholderOf, textBodyText, alternateBranch } from './slide-text.js';
 import { tableExtent } from './table-extent.js';
 import { estimateTextBox, type AutofitOverride, type TextDefaults } from './text-extent.js';
 import { attr, child, children, path, type XmlElement } from './xml.js';
+import type { Box } from '../model/geometry.js';
 
-export interface Box {
-  x: number;
-  y: number;
-  cx: number;
-  cy: number;
-}
+export type { Box } from '../model/geometry.js';
 
 export interface ShapeInfo {
   kind: 'sp' | 'pic' | 'graphicFrame' | 'grpSp' | 'cxnSp' | 'contentPart';

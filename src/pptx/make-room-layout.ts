@@ -19,16 +19,10 @@ export const MAKE_ROOM = {
 } as const;
 
 /** Why make-room left a slide without a picture; summaries count it as "skipped for room". */
-export const MAKE_ROOM_NO_FIT = 'make-room: the text would not fit a narrower column';
+export { MAKE_ROOM_NO_FIT } from '../model/skip-reasons.js';
 
 /** What make-room changes on the slide: the body shape's new box and its autofit (fractions). */
-export interface Reflow {
-  /** p:cNvPr id of the narrowed shape. */
-  shapeId: string;
-  box: Box;
-  fontScale: number;
-  lnSpcReduction: number;
-}
+export type { Reflow } from '../model/geometry.js';
 
 /** The body's text column and the picture column beside it (on `side`), sharing its top and bottom. */
 export function splitColumns(body: Box, side: 'right' | 'left', textShare: number = MAKE_ROOM.textShare, gap: number = MAKE_ROOM.gap): { text: Box; picture: Box } {

@@ -15,16 +15,9 @@ export interface PlacementOptions {
 
 export const DEFAULT_PLACEMENT: PlacementOptions = { margin: 0.04, minWidth: 0.2, minHeight: 0.22, maxElongation: 2.4, minArea: 0.12 };
 
-/** The skip reason when a slide has no free area for a picture; summaries count it as "skipped for room". */
-export const NO_ROOM = 'no free area large enough for a picture';
+import { NO_ROOM } from '../model/skip-reasons.js';
 
-/** The skip reason of a title or section slide with no room for a designed picture (a side panel or a band). */
-export const TITLE_NO_ROOM = 'title slide: no room for a side panel or a band; left as designed';
-
-/** Whether a skip reason means the slide had no room for a picture (title slides included). */
-export function isNoRoom(reason: string | undefined): boolean {
-  return reason === NO_ROOM || reason === TITLE_NO_ROOM;
-}
+export { isNoRoom, NO_ROOM, TITLE_NO_ROOM } from '../model/skip-reasons.js';
 
 export type PlacementResult = { box: Box } | { box: undefined; reason: string };
 

@@ -2,7 +2,7 @@
 // shapes and inherited geometry. Read-only; the package is never changed here.
 import { DeckFormatError, FsSafetyError } from '../errors.js';
 import { readRegularFile } from '../internal/fs-safe.js';
-import type { SlideText } from '../providers/types.js';
+import type { SlideText } from '../model/slide-text.js';
 import { backgroundObstacles } from './background-busy.js';
 import { describeShapes, inheritedBoxes, inheritedDecorations, type Box, type PlaceholderBoxes, type ShapeInfo } from './geometry.js';
 import { contentTypeOf, findMainPart, findRel, readContentTypes, readRels, type ContentTypes, type Relationship } from './opc.js';
@@ -15,6 +15,8 @@ import { attr, child, children, path, textOf, type XmlElement } from './xml.js';
 export interface SlideModel {
   /** 1-based position in presentation order. */
   number: number;
+  /** p:sldId/@id: the slide's id in the deck, stable when slides are moved (absent in hand-built models). */
+  slideId?: string | undefined;
   part: string;
   hidden: boolean;
   text: SlideText;
@@ -99,10 +101,10 @@ export async function readPresentation(file: string, bytes: Uint8Array): Promise
     // The same part listed twice (one r:id twice, or two relationships to it) is one slide.
     const first = byPart.get(part);
     if (first) {
-      slides.push({ ...first, number: i + 1, duplicateOf: first.number });
+      slides.push({ ...first, number: i + 1, slideId: attr(sldId, 'id'), duplicateOf: first.number });
       continue;
     }
-    const slide = await readSlide(pkg, part, i + 1, caches, theme);
+    const slide = { ...(await readSlide(pkg, part, i + 1, caches, theme)), slideId: attr(sldId, 'id') };
     byPart.set(part, slide);
     slides.push(slide);
   }

@@ -1,5 +1,5 @@
 // Pure text extraction from a slide's shape tree: titles, bodies, tables, groups, SmartArt and charts.
-import type { SlideText } from '../providers/types.js';
+import type { SlideText } from '../model/slide-text.js';
 import { attr, child, children, path, stripXmlIllegal, type XmlElement } from './xml.js';
 
 /** Placeholder types whose text is slide furniture, not content. */

@@ -1,7 +1,7 @@
 // The box a table is drawn in. A table's rows grow with their text past a:tr@h, and PowerPoint and
 // LibreOffice draw the table past its graphicFrame's a:ext: the drawn width is the sum of the grid
 // columns, the drawn height the sum of the rows, each as tall as its tallest cell's laid-out text.
-import type { Box } from './geometry.js';
+import type { Box } from '../model/geometry.js';
 import { estimateTextBox } from './text-extent.js';
 import { attr, child, children, type XmlElement } from './xml.js';
 

@@ -6,7 +6,7 @@
 // inherits from its layout, master and the master's text styles. It never under-estimates: unknown
 // fonts count wide, and anything it cannot reason about (vertical text) keeps the whole box.
 import { fontFace, isWide } from './font-metrics.js';
-import type { Box } from './geometry.js';
+import type { Box } from '../model/geometry.js';
 import { attr, child, children, type XmlElement } from './xml.js';
 
 const EMU_PER_PT = 12_700;

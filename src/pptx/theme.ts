@@ -1,15 +1,9 @@
 // The deck's theme: colour scheme and fonts, used to tint offline art and derive a deck style.
 import type { XmlElement } from './xml.js';
 import { attr, child, children, path } from './xml.js';
+import type { Theme } from '../model/theme.js';
 
-export interface Theme {
-  /** accent1..accent6 then dk2/lt2 as #rrggbb, when the theme has them. */
-  palette: string[];
-  dark: string | undefined;
-  light: string | undefined;
-  majorFont: string | undefined;
-  minorFont: string | undefined;
-}
+export type { Theme } from '../model/theme.js';
 
 export const EMPTY_THEME: Theme = { palette: [], dark: undefined, light: undefined, majorFont: undefined, minorFont: undefined };
 

@@ -1,7 +1,8 @@
 // Builds what the prompt-writing LLM sees: the configured system prompt plus output rules,
 // and the user message carrying the slide's title, body and notes with the deck title as context.
 import { SLIDE_TEXT_TOKEN } from '../config/schema.js';
-import type { PromptRequest, SlideText } from '../providers/types.js';
+import type { PromptRequest } from '../model/requests.js';
+import type { SlideText } from '../model/slide-text.js';
 
 /** Most slide characters we send; long notes are trimmed so one slide cannot blow the token budget. */
 export const MAX_SLIDE_CHARS = 2_000;

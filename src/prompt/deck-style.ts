@@ -1,5 +1,5 @@
 // One visual style for the whole deck, so every picture looks like it belongs to the same deck.
-import type { Theme } from '../pptx/theme.js';
+import type { Theme } from '../model/theme.js';
 
 /** The configured style, or one derived from the deck's theme colours and fonts. */
 export function deckStyle(configured: string, theme: Theme): string {

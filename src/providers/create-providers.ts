@@ -6,7 +6,7 @@ import { createInfomaniakProviders } from './infomaniak.js';
 import { createOfflineProviders } from './offline.js';
 import { createOpenAiProviders } from './openai-compatible.js';
 import type { HttpOverrides } from './provider-http.js';
-import type { Providers } from './types.js';
+import type { Backend } from './types.js';
 
 export type ProviderKind = 'offline' | 'infomaniak' | 'openai';
 export const PROVIDER_KINDS: readonly ProviderKind[] = ['offline', 'infomaniak', 'openai'];
@@ -26,7 +26,7 @@ export function resolveProviderKind(kind: ProviderKind | undefined, env: NodeJS.
 }
 
 // Creates the providers of one run; remote ones check their account and models first, with free calls.
-export async function createProviders(options: ProviderOptions): Promise<Providers> {
+export async function createProviders(options: ProviderOptions): Promise<Backend> {
   const kind = resolveProviderKind(options.kind, options.env);
   if (kind === 'infomaniak') return createInfomaniakProviders(options);
   if (kind === 'openai') return createOpenAiProviders(options);

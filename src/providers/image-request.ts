@@ -4,7 +4,7 @@ import { loadSharp } from '../images/sharp.js';
 import { cutAtBoundary, MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
 import { BadAnswer, type HttpClient } from './http.js';
 import { chooseImageSize, IMAGE_SIZES } from './image-sizes.js';
-import { IMAGE_API_STYLES, MAX_NEGATIVE_PROMPT_CHARS, type ImageApiStyle, type ImageQuality } from './image-api-limits.js';
+import { IMAGE_API_STYLES, MAX_NEGATIVE_PROMPT_CHARS, type ImageApiStyle, type ImageQuality } from '../model/image-api-limits.js';
 import { ProviderError } from './provider-errors.js';
 import type { CallOptions, ImageProvider, ImageRequest, ImageResult } from './types.js';
 

@@ -2,7 +2,7 @@
 // "auto" means, and an early, explicit failure for a model that is not there.
 import { ConfigError } from '../errors.js';
 import { dataList, type HttpClient } from './http.js';
-import { DOCUMENTED_IMAGE_MODELS } from './image-api-limits.js';
+import { DOCUMENTED_IMAGE_MODELS } from '../model/image-api-limits.js';
 
 export interface AiModel {
   /** The id to send as `model`. */

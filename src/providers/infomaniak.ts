@@ -9,7 +9,7 @@ import { listModels, resolveImageModel, resolveLlmModel } from './infomaniak-mod
 import { publishedPrices } from './infomaniak-prices.js';
 import { createProviderHttp, validateBaseUrl, type HttpConfig, type HttpOverrides } from './provider-http.js';
 import { readEnv, readSecretEnv } from '../internal/env.js';
-import type { Providers } from './types.js';
+import type { Backend } from './types.js';
 
 export const DEFAULT_INFOMANIAK_BASE_URL = 'https://api.infomaniak.com';
 
@@ -91,7 +91,7 @@ export interface InfomaniakProviderOptions {
 }
 
 // Resolves product and models with free calls, then returns the prompt and image providers.
-export async function createInfomaniakProviders(options: InfomaniakProviderOptions): Promise<Providers> {
+export async function createInfomaniakProviders(options: InfomaniakProviderOptions): Promise<Backend> {
   const { config, signal } = options;
   const ienv = readInfomaniakEnv(options.env);
   const http = createInfomaniakHttp(ienv, config, options.http);

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderAbstractArt } from '../images/abstract-art.js';
 import { finalisePrompt } from '../prompt/clean-prompt.js';
-import type { CallOptions, ImageProvider, ImageRequest, ImageResult, PromptProvider, PromptRequest, PromptResult, Providers } from './types.js';
+import type { CallOptions, ImageProvider, ImageRequest, ImageResult, PromptProvider, PromptRequest, PromptResult, Backend } from './types.js';
 import { chooseImageSize } from './image-sizes.js';
 
 const STOPWORDS = new Set(
@@ -72,6 +72,6 @@ export function createOfflineImageProvider(options: OfflineOptions = {}): ImageP
   };
 }
 
-export function createOfflineProviders(options: OfflineOptions = {}): Providers {
+export function createOfflineProviders(options: OfflineOptions = {}): Backend {
   return { kind: 'offline', offline: true, prompt: createOfflinePromptProvider(), image: createOfflineImageProvider(options) };
 }

@@ -8,7 +8,7 @@ import { dataList, type HttpClient } from './http.js';
 import { createImageGenerator } from './image-request.js';
 import { ProviderError } from './provider-errors.js';
 import { createProviderHttp, validateBaseUrl, type HttpConfig, type HttpOverrides } from './provider-http.js';
-import type { Providers } from './types.js';
+import type { Backend } from './types.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
@@ -86,7 +86,7 @@ export interface OpenAiProviderOptions {
 }
 
 // Checks the chat model when the server lists models, then returns the prompt and image providers.
-export async function createOpenAiProviders(options: OpenAiProviderOptions): Promise<Providers> {
+export async function createOpenAiProviders(options: OpenAiProviderOptions): Promise<Backend> {
   const { config } = options;
   const oenv = readOpenAiEnv(options.env);
   const http = createOpenAiHttp(oenv, config, options.http);

@@ -1,43 +1,17 @@
 // The two provider contracts every backend (offline, Infomaniak, OpenAI-compatible) implements.
 import type { FitOptions, FittedImage } from '../images/fit-image.js';
+import type { ConcurrencySlot } from '../internal/limiters.js';
+import type { ImageRequest, PromptRequest, TokenUsage } from '../model/requests.js';
 
-/** Slide text kept apart so a prompt can weigh title, body and notes differently. */
-export interface SlideText {
-  title: string;
-  body: string;
-  notes: string;
-}
-
-export interface PromptRequest {
-  slide: SlideText;
-  /** Title of the deck (first slide's title or docProps title), as context. */
-  deckTitle: string;
-  /** Deck-wide visual style appended to every prompt. */
-  style: string;
-  /** Hard cap on the prompt length in characters (the image API's limit). */
-  maxChars: number;
-  /** 1-based slide number, for seeding and logs. */
-  slideNumber: number;
-}
-
-export interface TokenUsage {
-  promptTokens: number;
-  completionTokens: number;
-}
+export type { SlideText } from '../model/slide-text.js';
+export type { ImageRequest, PromptRequest, TokenUsage } from '../model/requests.js';
+export type { ConcurrencySlot } from '../internal/limiters.js';
 
 export interface PromptResult {
   prompt: string;
   usage?: TokenUsage;
   /** True when the result came from the cache and cost nothing. */
   cached?: boolean;
-}
-
-export interface ImageRequest {
-  prompt: string;
-  /** Width / height of the box the picture will fill. */
-  aspect: number;
-  /** Deck theme colours as `#rrggbb`, for providers that can use them. */
-  palette: string[];
 }
 
 export interface ImageResult {
@@ -54,18 +28,6 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** The concurrency slot the call holds at the API (see ConcurrencySlot). */
   slot?: ConcurrencySlot | undefined;
-}
-
-/**
- * One of the c places a caller may hold at the API. The HTTP layer gives it back as soon as an
- * answer has arrived, so the next request leaves while this one's answer is still being decoded
- * and stored, and takes it again before a retry, so no more than c requests are ever out.
- */
-export interface ConcurrencySlot {
-  /** Resolves once the slot is held; at once when it already is. */
-  acquire(): Promise<void>;
-  /** Gives the slot back; nothing when it is not held. */
-  release(): void;
 }
 
 export interface PromptProvider {
@@ -96,15 +58,22 @@ export interface PictureStore {
   fit(image: ImageResult, options: FitOptions): Promise<FittedImage>;
 }
 
+/** The two providers a run calls. */
 export interface Providers {
-  /** "offline", "infomaniak" or "openai". */
-  kind: string;
-  /** What the backend says its models cost, when it says (Infomaniak's GET /1/ai/models?with=pricing). */
-  prices?: PublishedPrices | undefined;
   prompt: PromptProvider;
   image: ImageProvider;
-  /** True when pictures are local placeholders rather than AI images. */
+}
+
+/** Which backend a run talks to. */
+export interface BackendIdentity {
+  /** "offline", "infomaniak" or "openai". */
+  kind: string;
+  /** True when pictures are local placeholders rather than AI images (nothing is paid). */
   offline: boolean;
-  /** Fitted pictures kept by the cache, so re-runs skip sharp; without it images go straight to fitImage. */
-  pictures?: PictureStore | undefined;
+}
+
+/** What creating a backend yields: its identity, its two providers, and the prices it publishes. */
+export interface Backend extends BackendIdentity, Providers {
+  /** What the backend says its models cost, when it says (Infomaniak's GET /1/ai/models?with=pricing). */
+  prices?: PublishedPrices | undefined;
 }

@@ -3,8 +3,8 @@
 // with credentials masked (a careless server may quote the token back in an error).
 import path from 'node:path';
 import { redact } from '../internal/env.js';
-import { estimateCost, formatCost, type Prices } from '../pipeline/cost.js';
-import { countCacheHits, countSlides, type BatchReport, type BatchTotals, type DeckReport, type DeckStatus, type SlideReport, type SlideStatus, type Usage } from '../pipeline/types.js';
+import { estimateCost, formatCost, type Prices } from '../model/cost.js';
+import { countCacheHits, countSlides, type BatchReport, type BatchTotals, type DeckReport, type DeckStatus, type SlideReport, type SlideStatus, type Usage } from '../model/report.js';
 
 export interface ReportInput {
   batch: BatchReport;

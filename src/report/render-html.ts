@@ -1,6 +1,6 @@
 // The HTML report (pure): one self-contained page — inline CSS, pictures as data: URIs, no script,
 // and a Content-Security-Policy that forbids loading anything else. Every string is escaped.
-import type { DeckStatus } from '../pipeline/types.js';
+import type { DeckStatus } from '../model/report.js';
 import type { DeckView, ReportModel } from './collect-report.js';
 import { count, duration, esc, plural } from './html.js';
 import { REPORT_CSS } from './report-css.js';

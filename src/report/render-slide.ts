@@ -1,7 +1,7 @@
 // One slide as a contact-sheet card: its picture (or why it has none), status and cache badges,
 // where the picture went (a slide-shaped diagram to scale), time, and the slide's words and prompt.
 import type { Box } from '../pptx/geometry.js';
-import type { ObstacleKind, PlannerObstacle, SlideReport } from '../pipeline/types.js';
+import type { ObstacleKind, PlannerObstacle, SlideReport } from '../model/report.js';
 import { bytes, duration, esc, isImageDataUri, plural } from './html.js';
 import { pictureConflicts } from './planner-view.js';
 

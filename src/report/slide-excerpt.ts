@@ -1,22 +1,2 @@
-// A slide's words as the report shows them: blank lines and runs of spaces dropped, each part cut
-// to a length a contact-sheet card can hold.
-import type { SlideText } from '../providers/types.js';
-
-/** Characters kept per part: enough to recognise a slide, not a copy of the deck. */
-export const EXCERPT_CHARS = { title: 160, body: 600, notes: 300 } as const;
-
-// The slide's title, body and notes, tidied and cut (with "…") for display.
-export function excerptSlideText(text: SlideText): SlideText {
-  return { title: excerpt(text.title, EXCERPT_CHARS.title), body: excerpt(text.body, EXCERPT_CHARS.body), notes: excerpt(text.notes, EXCERPT_CHARS.notes) };
-}
-
-// --- internal ---
-
-function excerpt(text: string, max: number): string {
-  const tidy = text
-    .split('\n')
-    .map((line) => line.replace(/\s+/g, ' ').trim())
-    .filter(Boolean)
-    .join('\n');
-  return tidy.length <= max ? tidy : `${tidy.slice(0, max - 1).trimEnd()}…`;
-}
+// The report shows a slide's words as the plan keeps them (see model/slide-text.ts).
+export { EXCERPT_CHARS, excerptSlideText } from '../model/slide-text.js';

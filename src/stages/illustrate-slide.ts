@@ -1,47 +1,32 @@
 // Stage 3: one slide's picture, pipelined — its image starts as soon as its prompt is ready,
 // each step under its own limiter (prompts, images, CPU).
+import { messageOf } from '../errors.js';
 import { fitImage, type FitOptions, type FittedImage } from '../images/fit-image.js';
 import { preloadSharp } from '../images/sharp.js';
-import { slotOf, type Limiters } from '../pipeline/limiters.js';
+import type { SlidePlan } from '../model/run-plan.js';
+import { OverBudgetError } from '../providers/image-budget.js';
+import { slotOf } from '../internal/limiters.js';
+import type { RunEnv } from './run-env.js';
+import { addUsage, type SlideReport, type Usage } from '../model/report.js';
 import type { DeckWriter } from '../pptx/deck-writer.js';
 import type { PictureToAdd } from '../pptx/write-presentation.js';
-import type { ImageRequest, ImageResult, PromptRequest, Providers } from '../providers/types.js';
-import { MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
-import { OverBudgetError } from '../pipeline/budget.js';
-import { addUsage, type SlideReport, type Usage, type PipelineEvent } from '../pipeline/types.js';
-import { firstLine, type PlannedSlide } from './plan-illustrations.js';
-import { messageOf } from '../errors.js';
-import { excerptSlideText } from '../report/slide-excerpt.js';
-import { makeThumbnail } from '../report/thumbnail.js';
+import type { ImageRequest, ImageResult, PromptResult } from '../providers/types.js';
 
-export const name = 'illustrate-slide';
-
-export interface SlideContext {
+export interface SlideContext extends RunEnv {
+  /** The deck's input path (events name it). */
   input: string;
-  deckTitle: string;
-  style: string;
+  /** The deck's theme colours, passed to the image provider. */
   palette: string[];
-  providers: Providers;
-  limiters: Limiters;
+  /** The deck's usage, added to as calls are paid for. */
   usage: Usage;
-  /** Also make a small JPEG of each picture for the HTML report (costs CPU, so only when asked). */
-  thumbnails?: boolean | undefined;
-  signal?: AbortSignal | undefined;
-  onEvent?: ((event: PipelineEvent) => void) | undefined;
   /** The deck's output, open: each picture goes into it as soon as it is fitted. Unset, the outcome carries it. */
   writer?: Pick<DeckWriter, 'addSlide'> | undefined;
-  /** --dry-run: write the prompt, then only ask whether its image is cached (no image call). */
-  dryRun?: { isImageCached(req: ImageRequest): Promise<boolean> } | undefined;
 }
 
-/** What the prompt provider is asked for one slide. */
-export function promptRequestOf(plan: PlannedSlide, ctx: Pick<SlideContext, 'deckTitle' | 'style'>): PromptRequest {
-  return { slide: plan.slide.text, deckTitle: ctx.deckTitle, style: ctx.style, maxChars: MAX_PROMPT_CHARS, slideNumber: plan.slide.number };
-}
-
-/** What the image provider is asked for one slide, once its prompt is written. */
-export function imageRequestOf(plan: PlannedSlide, prompt: string, ctx: Pick<SlideContext, 'palette'>): ImageRequest {
-  return { prompt, aspect: plan.box.cx / plan.box.cy, palette: ctx.palette };
+/** What the image provider is asked for a planned slide, once its prompt is written. */
+export function imageRequestOf(slide: Pick<SlidePlan, 'box'>, prompt: string, palette: string[]): ImageRequest {
+  const box = slide.box!;
+  return { prompt, aspect: box.cx / box.cy, palette };
 }
 
 export interface SlideOutcome {
@@ -52,36 +37,38 @@ export interface SlideOutcome {
   written?: boolean;
 }
 
-// Prompt → image → fit for one slide; failures become a failed report, never a thrown error.
-// In a dry run the slide stops after its prompt; "illustrated" then means "would be".
+// Prompt → image → fit for one planned slide; failures become a failed report, never a thrown error.
 // The whole of it holds one picture slot (see Limiters.picture).
-export function illustrateSlide(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
-  return ctx.limiters.picture(() => illustrate(plan, ctx));
+export function illustrateSlide(slide: SlidePlan, ctx: SlideContext): Promise<SlideOutcome> {
+  return ctx.limiters.picture(() => illustrate(slide, ctx));
 }
 
-async function illustrate(plan: PlannedSlide, ctx: SlideContext): Promise<SlideOutcome> {
-  const { slide, box } = plan;
+// The part of a slide's report its plan already knows.
+export function plannedReport(slide: SlidePlan): Pick<SlideReport, 'number' | 'title' | 'box' | 'placement' | 'text' | 'reflow'> {
+  const { number, title, box, placement, text, reflow } = slide;
+  return {
+    number,
+    title,
+    ...(box && { box }),
+    ...(placement && { placement }),
+    text,
+    ...(reflow && { reflow: { box: reflow.box, fontScale: reflow.fontScale, lnSpcReduction: reflow.lnSpcReduction } }),
+  };
+}
+
+async function illustrate(slide: SlidePlan, ctx: SlideContext): Promise<SlideOutcome> {
+  const box = slide.box!;
   const started = performance.now();
-  const reflow = plan.reflow && { box: plan.reflow.box, fontScale: plan.reflow.fontScale, lnSpcReduction: plan.reflow.lnSpcReduction };
-  const base = { number: slide.number, title: firstLine(slide.text.title), box, placement: plan.placement, text: excerptSlideText(slide.text), ...(reflow && { reflow }) };
+  const base = plannedReport(slide);
   let prompt: string | undefined;
   try {
-    const written = await ctx.limiters.llm(() => {
-      ctx.signal?.throwIfAborted();
-      return ctx.providers.prompt.writePrompt(promptRequestOf(plan, ctx), { signal: ctx.signal });
-    });
+    const written = await writeSlidePrompt(slide, ctx);
     prompt = written.prompt;
-    if (!written.cached) addUsage(ctx.usage, { ...written.usage, llmCalls: ctx.providers.offline ? 0 : 1 });
-    ctx.onEvent?.({ type: 'prompt-done', input: ctx.input, slide: slide.number, cached: !!written.cached });
-    const request = imageRequestOf(plan, written.prompt, ctx);
-    if (ctx.dryRun) {
-      const cached = { prompt: !!written.cached, image: await ctx.dryRun.isImageCached(request) };
-      return { report: { ...base, status: 'illustrated', prompt: written.prompt, ms: Math.round(performance.now() - started), cached } };
-    }
+    const request = imageRequestOf(slide, written.prompt, ctx.palette);
     // Placeholders keep the whole picture and crop with a:srcRect, so the author can still move the crop.
-    const fitOptions: FitOptions = { boxCx: box.cx, boxCy: box.cy, crop: plan.placement === 'placeholder' ? 'srcRect' : 'cover' };
+    const fitOptions: FitOptions = { boxCx: box.cx, boxCy: box.cy, crop: slide.placement === 'placeholder' ? 'srcRect' : 'cover' };
     const { image, fitted } = await imageAndFit(request, fitOptions, slide.number, ctx);
-    const thumbnail = ctx.thumbnails ? await ctx.limiters.cpu(() => thumbnailOf(fitted.data, box)) : undefined;
+    ctx.onEvent?.({ type: 'picture', input: ctx.input, slide: slide.number, data: fitted.data, box });
     const report: SlideReport = {
       ...base,
       status: 'illustrated',
@@ -89,9 +76,18 @@ async function illustrate(plan: PlannedSlide, ctx: SlideContext): Promise<SlideO
       ms: Math.round(performance.now() - started),
       bytes: fitted.data.length,
       cached: { prompt: !!written.cached, image: !!image.cached },
-      ...(thumbnail && { thumbnail }),
     };
-    const picture: PictureToAdd = { slidePart: slide.part, image: fitted.data, format: fitted.format, box, descr: written.prompt, z: plan.z, crop: fitted.srcRect, placeholderId: plan.placeholderId, reflow: plan.reflow };
+    const picture: PictureToAdd = {
+      slidePart: slide.part,
+      image: fitted.data,
+      format: fitted.format,
+      box,
+      descr: written.prompt,
+      z: slide.z ?? 'front',
+      crop: fitted.srcRect,
+      placeholderId: slide.placeholderId,
+      reflow: slide.reflow,
+    };
     if (!ctx.writer) return { report, picture };
     // Into the output now, within this slide's picture slot: no fitted picture waits for the deck's end.
     await ctx.writer.addSlide([picture]);
@@ -106,11 +102,22 @@ async function illustrate(plan: PlannedSlide, ctx: SlideContext): Promise<SlideO
   }
 }
 
+// The slide's prompt, under the LLM limiter; its usage counted unless it came from the cache.
+export async function writeSlidePrompt(slide: SlidePlan, ctx: Omit<SlideContext, 'palette'>): Promise<PromptResult> {
+  const written = await ctx.limiters.llm(() => {
+    ctx.signal?.throwIfAborted();
+    return ctx.providers.prompt.writePrompt(slide.promptRequest!, { signal: ctx.signal });
+  });
+  if (!written.cached) addUsage(ctx.usage, { ...written.usage, llmCalls: ctx.backend.offline ? 0 : 1 });
+  ctx.onEvent?.({ type: 'prompt-done', input: ctx.input, slide: slide.number, cached: !!written.cached });
+  return written;
+}
+
 // --- internal ---
 
 // The slide's image, fitted to its box. A picture fitted on an earlier run needs neither its image nor sharp.
 async function imageAndFit(request: ImageRequest, fitOptions: FitOptions, slideNumber: number, ctx: SlideContext): Promise<{ image: { cached?: boolean | undefined }; fitted: FittedImage }> {
-  const ready = await ctx.providers.pictures?.lookup(request, fitOptions);
+  const ready = await ctx.pictures?.lookup(request, fitOptions);
   if (ready) {
     ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slideNumber, cached: true });
     return { image: { cached: true }, fitted: ready };
@@ -132,17 +139,8 @@ async function fetchAndFit(request: ImageRequest, fitOptions: FitOptions, slideN
   } finally {
     slot.release();
   }
-  if (!image.cached) addUsage(ctx.usage, { images: ctx.providers.offline ? 0 : 1 });
+  if (!image.cached) addUsage(ctx.usage, { images: ctx.backend.offline ? 0 : 1 });
   ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slideNumber, cached: !!image.cached });
-  const pictures = ctx.providers.pictures;
+  const pictures = ctx.pictures;
   return { image, fitted: await ctx.limiters.cpu(() => (pictures ? pictures.fit(image, fitOptions) : fitImage(image.data, fitOptions))) };
-}
-
-/** A thumbnail that cannot be made only leaves the report without a preview; the slide is still illustrated. */
-async function thumbnailOf(picture: Buffer, box: { cx: number; cy: number }): Promise<string | undefined> {
-  try {
-    return await makeThumbnail(picture, box);
-  } catch {
-    return undefined;
-  }
 }

@@ -7,11 +7,9 @@ import { BACKDROP_COVER, findFreeBox, findTitleBox, isTitleWorthy, largestFreeSh
 
 export { TITLE_NO_ROOM };
 import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
-import type { SlideReport } from '../pipeline/types.js';
-import { excerptSlideText } from '../report/slide-excerpt.js';
+import type { SlideReport } from '../model/report.js';
+import { excerptSlideText } from '../model/slide-text.js';
 import { makeRoom, type Reflow } from './make-room.js';
-
-export const name = 'plan-illustrations';
 
 export interface PlannedSlide {
   slide: SlideModel;

@@ -4,8 +4,6 @@ import type { Presentation } from '../pptx/read-presentation.js';
 import { writePresentation, type WriteResult } from '../pptx/deck-writer.js';
 import type { PictureToAdd } from '../pptx/write-presentation.js';
 
-export const name = 'write-deck';
-
 export function writeDeck(pres: Presentation, pictures: PictureToAdd[], output: string): Promise<WriteResult> {
   return writePresentation(pres, pictures, output);
 }

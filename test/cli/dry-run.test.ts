@@ -3,11 +3,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
-import { defaultConfig } from '../../src/config/schema.js';
-import { createLimiters } from '../../src/pipeline/limiters.js';
-import { runDeck } from '../../src/pipeline/run-deck.js';
-import { TITLE_NO_ROOM } from '../../src/pptx/placement.js';
+import { TITLE_NO_ROOM } from '../../src/model/skip-reasons.js';
 import { createCountingProviders } from '../helpers/counting-providers.js';
+import { draftDeckFile } from '../helpers/illustrate.js';
 import { writeTree } from '../helpers/deck-tree.js';
 import { pricedModels } from '../helpers/fake-api-data.js';
 import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
@@ -112,8 +110,7 @@ describe('--dry-run', () => {
   it('as a library call: the image provider is never called and nothing is written', async () => {
     const providers = createCountingProviders();
     const output = path.join(await tempDir(), 'never.pptx');
-    const config = defaultConfig();
-    const report = await runDeck(fixtures.bullets, { config, providers, limiters: createLimiters({ llm: 2, image: 2 }), output, dryRun: { isImageCached: async () => false } });
+    const report = await draftDeckFile(fixtures.bullets, output, { providers });
     expect(providers.calls).toEqual({ prompts: 3, images: 0 });
     expect(report).toMatchObject({ status: 'ok', output: undefined });
     expect(report.slides.map((s) => [s.status, !!s.prompt, !!s.box])).toEqual([

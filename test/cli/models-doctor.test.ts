@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ACCOUNT_PROVIDER, parseArgs } from '../../src/cli/args.js';
-import { DOCTOR_DONE } from '../../src/cli/commands/doctor.js';
+import { DOCTOR_DONE } from '../../src/api/account.js';
 import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
 import { tempDir } from '../helpers/paths.js';
 import type { Transport } from '../../src/providers/transport.js';

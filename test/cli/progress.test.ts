@@ -4,7 +4,7 @@ import { fixtures } from '../../fixtures/index.js';
 import type { CliIo } from '../../src/cli/main.js';
 import { createProgress } from '../../src/cli/progress.js';
 import { createProgressState } from '../../src/cli/progress-state.js';
-import { emptyUsage, type DeckReport, type PipelineEvent, type SlideReport } from '../../src/pipeline/types.js';
+import { emptyUsage, type DeckReport, type PipelineEvent, type SlideReport } from '../../src/model/report.js';
 import { writeTree } from '../helpers/deck-tree.js';
 import { tempDir } from '../helpers/paths.js';
 import { packageFileProblems } from '../helpers/pptx-invariants.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchJson, deckJson, formatBatchTotals, formatDeckSummary } from '../../src/cli/summary.js';
 import { findFreeBox, NO_ROOM } from '../../src/pptx/placement.js';
-import { emptyUsage, totalBatch, type DeckReport } from '../../src/pipeline/types.js';
+import { emptyUsage, totalBatch, type DeckReport } from '../../src/model/report.js';
 
 const deck = (input: string, reasons: (string | undefined)[]): DeckReport => ({
   input,

@@ -10,7 +10,7 @@ import {
   formatDeckSummary,
   totalsJson,
 } from '../../src/cli/summary.js';
-import type { Prices } from '../../src/pipeline/cost.js';
+import type { Prices } from '../../src/model/cost.js';
 import { emptyUsage, totalBatch, type DeckReport, type SlideReport } from '../../src/pipeline/types.js';
 
 const cwd = '/work/decks';

@@ -5,9 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { chooseImageSize } from '../../src/providers/image-sizes.js';
 import { createOfflineProviders } from '../../src/providers/offline.js';
-import type { Providers } from '../../src/providers/types.js';
+import type { Backend } from '../../src/providers/types.js';
 
-export interface CountingProviders extends Providers {
+export interface CountingProviders extends Backend {
   calls: { prompts: number; images: number };
   /** Most image calls seen running at once. */
   maxImagesInFlight: number;

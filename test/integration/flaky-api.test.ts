@@ -7,9 +7,8 @@ import JSZip from 'jszip';
 import { describe, expect, test } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
 import { configSchema } from '../../src/config/schema.js';
-import { createLimiters } from '../../src/pipeline/limiters.js';
-import { runDeck } from '../../src/pipeline/run-deck.js';
-import { countSlides, type DeckReport } from '../../src/pipeline/types.js';
+import { createLimiters } from '../../src/internal/limiters.js';
+import { countSlides, type DeckReport } from '../../src/model/report.js';
 import { createProviders } from '../../src/providers/create-providers.js';
 import type { Providers } from '../../src/providers/types.js';
 import { GENERATION_ROUTES, RETRIED_FAILURES, type FakeApi } from '../helpers/fake-infomaniak.js';
@@ -18,6 +17,7 @@ import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
 import { tempDir } from '../helpers/paths.js';
 import { checkPackage } from '../helpers/pptx-invariants.js';
 import { runCli } from '../helpers/run-cli.js';
+import { illustrateDeckFile } from '../helpers/illustrate.js';
 
 const FLAKY = { failureRate: 0.15, failureKinds: RETRIED_FAILURES, latencyMs: 2, jitterMs: 8, retryAfter: '0' };
 const DECKS = [fixtures.demo, fixtures.bullets, fixtures.multilingual, fixtures.fourThree, fixtures.groups, fixtures.picturePlaceholder];
@@ -119,7 +119,7 @@ describe('a flaky API', () => {
     const providers = countInFlight(await createProviders({ kind: 'infomaniak', config, env: infomaniakEnv(api), http: { transport, sleep: async () => undefined, rateWindowMs: 400 } }));
     // One limiter set for the run, shared by every deck, as the CLI does.
     const limiters = createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image });
-    const reports = await Promise.all(DECKS.map((input) => runDeck(input, { config, providers, limiters, output: path.join(out, path.basename(input)) })));
+    const reports = await Promise.all(DECKS.map((input) => illustrateDeckFile(input, path.join(out, path.basename(input)), { config, providers, limiters })));
     for (const report of reports) await expectFullyIllustrated(report);
 
     const failed = api.stats.failures.length;
@@ -150,7 +150,7 @@ describe('a flaky API', () => {
     const config = configSchema.parse({ concurrency: { llm: 2, image: 3 } });
     const providers = await createProviders({ kind: 'infomaniak', config, env: infomaniakEnv(api) });
     const limiters = createLimiters({ llm: 2, image: 3 });
-    const reports = await Promise.all([fixtures.demo, fixtures.bullets].map((input) => runDeck(input, { config, providers, limiters, output: path.join(out, path.basename(input)) })));
+    const reports = await Promise.all([fixtures.demo, fixtures.bullets].map((input) => illustrateDeckFile(input, path.join(out, path.basename(input)), { config, providers, limiters })));
     for (const report of reports) await expectFullyIllustrated(report);
     // The limits were reached, not merely respected by a run too slow to reach them.
     expect(api.stats.maxInFlight.chat).toBe(2);

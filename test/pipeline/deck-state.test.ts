@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
 import { openDeckState, sha256File } from '../../src/pipeline/deck-state.js';
-import { emptyUsage, type DeckReport } from '../../src/pipeline/types.js';
+import { emptyUsage, type DeckReport } from '../../src/model/report.js';
 import { editSlideText } from '../helpers/deck-tree.js';
 import { tempDir } from '../helpers/paths.js';
 import { mkfifo } from '../helpers/fifo.js';

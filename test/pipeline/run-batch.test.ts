@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
-import { createCachedProviders } from '../../src/cache/cached-providers.js';
+import { createCacheLookup, createCachedProviders, uncachedLookup, type CacheLookup } from '../../src/cache/cached-providers.js';
 import { openCacheStore } from '../../src/cache/cache-store.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { planDeckJobs } from '../../src/pipeline/deck-jobs.js';
-import { createLimiters } from '../../src/pipeline/limiters.js';
-import { openDecksAhead, runBatch } from '../../src/pipeline/run-batch.js';
-import type { BatchReport } from '../../src/pipeline/types.js';
+import { createLimiters } from '../../src/internal/limiters.js';
+import { planRun, readAhead, startPlanning } from '../../src/pipeline/plan-run.js';
+import { readPresentationFile } from '../../src/pptx/read-presentation.js';
+import { applyPlan } from '../../src/pipeline/run-batch.js';
+import type { BatchReport } from '../../src/model/report.js';
 import type { Providers } from '../../src/providers/types.js';
 import { createCountingProviders } from '../helpers/counting-providers.js';
 import { editSlideText, listFiles, writeTree } from '../helpers/deck-tree.js';
@@ -16,36 +18,73 @@ import { packageFileProblems } from '../helpers/pptx-invariants.js';
 
 const config = defaultConfig();
 
-async function illustrateFolder(root: string, providers: Providers, options: { image?: number; signal?: AbortSignal } = {}): Promise<BatchReport> {
+const backend = { kind: 'fake', offline: false };
+
+// Plans the folder's decks, then applies the plan (with the cache's lookup when `providers` came from cached()).
+async function illustrateFolder(root: string, providers: Providers & { lookup?: CacheLookup }, options: { image?: number; signal?: AbortSignal } = {}): Promise<BatchReport> {
   const { jobs } = await planDeckJobs({ inputs: ['decks'], cwd: root, outputDir: 'out', cacheDir: 'cache' });
   const limiters = createLimiters({ llm: 4, image: options.image ?? 4 });
-  return runBatch(jobs, { config, providers, limiters, signal: options.signal });
+  const planned = await planRun(jobs, config, providers.lookup ?? uncachedLookup(providers, config), { backend });
+  return applyPlan(planned, { backend, providers, limiters, signal: options.signal });
 }
 
-async function cached(root: string, backend: Providers): Promise<Providers> {
-  return createCachedProviders(backend, { store: await openCacheStore(path.join(root, 'cache')), config });
+async function cached(root: string, inner: Providers): Promise<Providers & { lookup: CacheLookup }> {
+  const options = { store: await openCacheStore(path.join(root, 'cache')), config };
+  return { ...createCachedProviders(inner, options), lookup: createCacheLookup(inner, options) };
 }
 
 async function expectValid(output: string, input: string): Promise<void> {
   expect(await packageFileProblems(output, input), output).toEqual([]);
 }
 
-describe('runBatch', () => {
-  it('takes decks opened ahead (a broken one fails as it would), and holds none after its run', async () => {
+describe('applyPlan', () => {
+  it('plans with decks read ahead (a broken one fails as it would), and holds no parsed deck after its run', async () => {
     const root = await tempDir();
     await writeTree(root, { 'decks/a/bullets.pptx': fixtures.bullets, 'decks/broken.pptx': Buffer.from('PK\x03\x04 truncated'), 'decks/z/four.pptx': fixtures.fourThree });
     const { jobs } = await planDeckJobs({ inputs: ['decks'], cwd: root, outputDir: 'out', cacheDir: 'cache' });
-    // Opened ahead, then the files go: only reads already under way can give these decks.
-    const opened = openDecksAhead(jobs.slice(0, 2).map((j) => j.input));
-    await Promise.allSettled(opened.values());
+    // Read ahead, then the files change: only reads already under way can give these decks.
+    const read = readAhead(jobs.slice(0, 2).map((j) => j.input));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await writeTree(root, { 'decks/a/bullets.pptx': Buffer.from('not a deck any more'), 'decks/broken.pptx': fixtures.bullets });
-    const batch = await runBatch(jobs, { config, providers: createCountingProviders(), limiters: createLimiters({ llm: 4, image: 4 }), opened });
+    const providers = createCountingProviders();
+    const planned = await planRun(jobs, config, uncachedLookup(providers, config), { backend, read });
+    expect(planned.presentations.size).toBe(2);
+    const batch = await applyPlan(planned, { backend, providers, limiters: createLimiters({ llm: 4, image: 4 }) });
     expect(batch.decks.map((d) => [path.relative(root, d.input), d.status])).toEqual([
       ['decks/a/bullets.pptx', 'ok'],
       ['decks/broken.pptx', 'refused'],
       ['decks/z/four.pptx', 'ok'],
     ]);
-    expect(opened.size).toBe(0);
+    expect(planned.presentations.size).toBe(0);
+  });
+
+  it('applies a plan being made deck by deck: the first deck is written before the last is read, and each is read once', async () => {
+    const root = await tempDir();
+    const files = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`decks/${n}.pptx`, fixtures.bullets]));
+    await writeTree(root, files);
+    const { jobs } = await planDeckJobs({ inputs: ['decks'], cwd: root, outputDir: 'out', cacheDir: 'cache' });
+    const reads: string[] = [];
+    const read = (input: string) => {
+      reads.push(input);
+      return readPresentationFile(input);
+    };
+    const providers = createCountingProviders();
+    const planning = startPlanning(jobs, config, uncachedLookup(providers, config), { backend, read });
+    expect(reads).toEqual([]);
+    let readAtFirstDone = -1;
+    const batch = await applyPlan(planning, {
+      backend,
+      providers,
+      limiters: createLimiters({ llm: 4, image: 4 }),
+      onEvent: (e) => {
+        if (e.type === 'deck-done' && readAtFirstDone < 0) readAtFirstDone = reads.length;
+      },
+    }, { deckConcurrency: 1 });
+    expect(batch.totals.decks.ok).toBe(8);
+    // One deck applied at a time, with the next three read ahead: never all eight held at once.
+    expect(readAtFirstDone).toBeLessThanOrEqual(4);
+    expect([...reads].sort()).toEqual(jobs.map((j) => j.input).sort());
+    expect(planning.presentations.size).toBe(0);
   });
 
   it('isolates a broken deck: the good ones are written and valid, the broken one is reported', async () => {

@@ -4,28 +4,36 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
 import { defaultConfig } from '../../src/config/schema.js';
-import { resolvePrices } from '../../src/pipeline/cost.js';
-import { createLimiters } from '../../src/pipeline/limiters.js';
+import { resolvePrices } from '../../src/model/cost.js';
+import { uncachedLookup } from '../../src/cache/cached-providers.js';
+import { createLimiters } from '../../src/internal/limiters.js';
+import { totalBatch, type BatchReport, type DeckReport } from '../../src/model/report.js';
+import { planRun, takePresentation } from '../../src/pipeline/plan-run.js';
 import { runDeck } from '../../src/pipeline/run-deck.js';
-import { totalBatch, type BatchReport, type DeckReport } from '../../src/pipeline/types.js';
 import { obstaclesOf } from '../../src/pptx/placement.js';
 import { readPresentationFile } from '../../src/pptx/read-presentation.js';
 import { createOfflineProviders } from '../../src/providers/offline.js';
 import { collectReport } from '../../src/report/collect-report.js';
-import { pictureConflicts } from '../../src/report/planner-view.js';
+import { attachObstacles, pictureConflicts } from '../../src/report/planner-view.js';
 import { renderReportHtml } from '../../src/report/render-html.js';
 import { tempDir } from '../helpers/paths.js';
 
 const DECKS = [fixtures.demo, fixtures.bullets, fixtures.tables, fixtures.groups, fixtures.picturePlaceholder, fixtures.fourThree];
 
-async function reportRun(inputs: string[], thumbnails: boolean): Promise<BatchReport> {
+// Plans and applies the decks as a run does; with `report`, the cards get the plan's obstacles as api/run.ts attaches them.
+async function reportRun(inputs: string[], report: boolean): Promise<BatchReport> {
   const dir = await tempDir();
   const config = defaultConfig();
+  const providers = createOfflineProviders();
+  const backend = { kind: 'offline', offline: true };
+  const jobs = inputs.map((input) => ({ input, output: path.join(dir, path.basename(input)) }));
+  const planned = await planRun(jobs, config, uncachedLookup(providers, config), { backend });
+  const run = { backend, providers, limiters: createLimiters({ llm: 2, image: 2 }) };
   const decks: DeckReport[] = [];
-  for (const input of inputs) {
-    decks.push(await runDeck(input, { config, providers: createOfflineProviders(), limiters: createLimiters({ llm: 2, image: 2 }), output: path.join(dir, path.basename(input)), thumbnails }));
-  }
-  return { decks, totals: totalBatch(decks), ms: 1 };
+  for (const deck of planned.plan.decks) decks.push(await runDeck(deck, takePresentation(planned, deck.input), run));
+  const batch = { decks, totals: totalBatch(decks), ms: 1 };
+  if (report) attachObstacles(batch, planned.plan);
+  return batch;
 }
 
 const html = (batch: BatchReport) =>
@@ -70,7 +78,7 @@ describe('the report draws the planner\'s view', () => {
     expect(card).toMatch(/<rect class="ob ob-text hit"/);
   });
 
-  it('costs nothing on a run without --report: no obstacles, no view, no conflicts tile', { timeout: 120_000 }, async () => {
+  it('a run without --report carries no obstacles: no view, no conflicts tile', { timeout: 120_000 }, async () => {
     const batch = await reportRun([fixtures.bullets], false);
     expect(batch.decks.flatMap((d) => d.slides).some((s) => s.obstacles)).toBe(false);
     const page = html(batch);

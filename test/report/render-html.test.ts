@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolvePrices } from '../../src/pipeline/cost.js';
+import { resolvePrices } from '../../src/model/cost.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { UsageError } from '../../src/errors.js';
-import { totalBatch, type BatchReport, type DeckReport, type SlideReport } from '../../src/pipeline/types.js';
+import { totalBatch, type BatchReport, type DeckReport, type SlideReport } from '../../src/model/report.js';
 import { collectReport, type ReportInput } from '../../src/report/collect-report.js';
 import { REPORT_CSP, renderReportHtml } from '../../src/report/render-html.js';
 import { checkReportPath } from '../../src/report/write-report.js';

@@ -1,19 +1,19 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
-import { defaultConfig } from '../../src/config/schema.js';
-import { createLimiters } from '../../src/pipeline/limiters.js';
-import { runDeck } from '../../src/pipeline/run-deck.js';
-import { createOfflineProviders } from '../../src/providers/offline.js';
+import { totalBatch } from '../../src/model/report.js';
 import { excerptSlideText } from '../../src/report/slide-excerpt.js';
 import { makeThumbnail } from '../../src/report/thumbnail.js';
+import { collectThumbnails } from '../../src/report/thumbnails.js';
+import { illustrateDeckFile } from '../helpers/illustrate.js';
 import { tempDir } from '../helpers/paths.js';
 import { packageFileProblems } from '../helpers/pptx-invariants.js';
 
 const run = async (thumbnails: boolean) => {
   const output = `${await tempDir()}/out.pptx`;
-  const config = defaultConfig();
-  const report = await runDeck(fixtures.emptyAndHidden, { config, providers: createOfflineProviders(), limiters: createLimiters({ llm: 2, image: 2 }), output, thumbnails });
+  const collector = thumbnails ? collectThumbnails() : undefined;
+  const report = await illustrateDeckFile(fixtures.emptyAndHidden, output, { onEvent: collector?.onEvent });
+  await collector?.attach({ decks: [report], totals: totalBatch([report]), ms: 0 });
   expect(await packageFileProblems(output, fixtures.emptyAndHidden)).toEqual([]);
   return report;
 };
@@ -21,7 +21,7 @@ const run = async (thumbnails: boolean) => {
 const decode = (uri: string) => Buffer.from(uri.replace(/^data:image\/jpeg;base64,/, ''), 'base64');
 
 describe('thumbnails', () => {
-  it('are made only when a run asks for them; every slide report carries its words and the deck its size', async () => {
+  it('are made only when a run listens for pictures (--report); every slide report carries its words and the deck its size', async () => {
     const plain = await run(false);
     expect(plain.slides.some((s) => s.thumbnail)).toBe(false);
     expect(plain.slideSize).toEqual({ cx: 12_192_000, cy: 6_858_000 });

@@ -1,9 +1,9 @@
 // `slide-illustrate cache`: what the cache holds, and pruning entries unused for a while.
 import path from 'node:path';
-import { pruneCache, readCacheStats, type PruneResult } from '../../cache/cache-maintenance.js';
+import { pruneCache, readCacheStats, type PruneResult } from '../../api/cache.js';
 import { loadConfig } from '../../config/load.js';
 import type { CacheArgs } from '../args.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { printable } from '../printable.js';
 
 // Prints the cache's entries, bytes and oldest/newest use, after pruning when asked; exit 0.

@@ -2,21 +2,18 @@
 // mirrored under the output folder, with one summary line per deck (or --json).
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { checkReportPath, prepareRun, runPrepared, type DeckJob, type DeckJobs, type PreparedRun } from '../../api/run.js';
 import type { Config } from '../../config/schema.js';
 import { AbortedError, UsageError } from '../../errors.js';
 import { describeType, outputProblem } from '../../internal/fs-safe.js';
 import { secretsOf } from '../../internal/env.js';
-import { DECK_EXTENSIONS } from '../../pipeline/find-decks.js';
-import { planDeckJobs, type DeckJob } from '../../pipeline/deck-jobs.js';
-import { DECK_CONCURRENCY, openDecksAhead, runBatch } from '../../pipeline/run-batch.js';
-import type { BatchReport } from '../../pipeline/types.js';
-import { checkReportPath, writeReport } from '../../report/write-report.js';
+import type { BatchReport } from '../../model/report.js';
 import type { IllustrateArgs } from '../args.js';
 import { confirmCost } from '../confirm-cost.js';
 import { dryRunJson, formatDryRun } from '../dry-run-summary.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
-import { createRunContext, loadRunConfig, type RunContext } from '../run-context.js';
+import { loadRunConfig, runOptions } from '../run-context.js';
 import { listenForStop } from '../stop-signal.js';
 import { batchJson, formatBatchSummary, formatDeckSummary, OFFLINE_NOTICE } from '../summary.js';
 import { printable } from '../printable.js';
@@ -29,22 +26,23 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
   const progress = await createProgress({ io: rawIo, json: args.json, verbosity: args.verbosity, dryRun: args.dryRun });
   const io = progress.io;
   const config = await loadRunConfig(args, io);
-  const { jobs, single } = await planDeckJobs({ inputs: args.inputs, cwd: io.cwd, out: args.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
-  if (!jobs.length) throw new UsageError(`no decks found in ${args.inputs.join(', ')} (looked for ${DECK_EXTENSIONS.join(', ')})`);
-  // Before the account check and the cost question: a place we cannot write is found out for free.
-  if (!args.dryRun) await checkOutputs(jobs, single, args, config, io.cwd);
-  // The backend's account and model check is a round trip: the first decks are read meanwhile.
-  const context = createRunContext(args, io, { maxImages: args.maxImages }, config);
-  const opened = openDecksAhead(jobs.slice(0, DECK_CONCURRENCY).map((j) => j.input));
-  const ctx = await context;
-  const { providers, limiters } = ctx;
-  if (!providers.offline && !args.dryRun) await confirmCost({ jobs, config, lookup: ctx.lookup, prices: ctx.prices, maxImages: args.maxImages, yes: args.yes }, io, progress);
+  // Each deck is read and planned once; the estimate, the question, the dry run and the run all take this plan.
+  const run = await prepareRun(args.inputs, {
+    ...runOptions(args, io),
+    config,
+    cwd: io.cwd,
+    out: args.out,
+    maxImages: args.maxImages,
+    // Before the account check and the cost question: a place we cannot write is found out for free.
+    checkJobs: args.dryRun ? undefined : (found) => checkOutputs(found, args, config, io.cwd),
+  });
+  const { backend, prices } = run.resources;
+  if (!backend.offline && !args.dryRun) await confirmCost({ estimate: run.estimate, yes: args.yes }, io, progress);
   const stop = listenForStop();
   let batch: BatchReport;
-  progress.start(jobs.length);
+  progress.start(run.jobs.length);
   try {
-    const dryRun = args.dryRun ? { isImageCached: ctx.lookup.isImageCached } : undefined;
-    batch = await runBatch(jobs, { config, providers, limiters, signal: stop.signal, onEvent: progress.onEvent, dryRun, thumbnails: report !== undefined, opened });
+    batch = await runPrepared(run, { dryRun: args.dryRun, report, cwd: io.cwd, secrets: secretsOf(io.env), signal: stop.signal, onEvent: progress.onEvent });
   } catch (error) {
     if (stop.signal.aborted) throw new AbortedError(`stopped by ${stop.received() ?? 'a signal'}; decks already finished are written, none is half-written`, { cause: error });
     throw error;
@@ -52,27 +50,22 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
     stop.dispose();
     progress.stop();
   }
-  ctx.reportCacheRepairs();
-  if (args.dryRun) printDryRun(batch, jobs, args, ctx, io);
-  else if (args.json) io.stdout.write(JSON.stringify(batchJson(batch, providers, ctx.prices), null, 2) + '\n');
+  if (args.dryRun) printDryRun(batch, run, args, io);
+  else if (args.json) io.stdout.write(JSON.stringify(batchJson(batch, backend, prices), null, 2) + '\n');
   else {
     // Decks whose line progress printed as they finished are not listed again; --quiet lists only the ones that went wrong.
     const shown = batch.decks.filter((d) => (args.verbosity === 'quiet' ? d.status !== 'ok' : !progress.printed.has(d.input)));
-    io.stdout.write((single ? formatDeckSummary(batch.decks[0]!, io.cwd, ctx.prices) : formatBatchSummary(batch, io.cwd, { prices: ctx.prices, shown })) + '\n');
-    if (providers.offline && args.verbosity !== 'quiet' && batch.decks.some((d) => d.output)) io.stdout.write(OFFLINE_NOTICE + '\n');
+    io.stdout.write((run.single ? formatDeckSummary(batch.decks[0]!, io.cwd, prices) : formatBatchSummary(batch, io.cwd, { prices, shown })) + '\n');
+    if (backend.offline && args.verbosity !== 'quiet' && batch.decks.some((d) => d.output)) io.stdout.write(OFFLINE_NOTICE + '\n');
   }
-  // Written whatever the decks' fate: a run with failures is when the report helps most.
-  if (report) {
-    await writeReport(report, { batch, prices: ctx.prices, provider: providers, cwd: io.cwd, secrets: secretsOf(io.env) });
-    if (!args.json) io.stdout.write(`report: ${printable(path.relative(io.cwd, report) || report)}\n`);
-  }
-  return exitCode(batch, single);
+  if (report && !args.json) io.stdout.write(`report: ${printable(path.relative(io.cwd, report) || report)}\n`);
+  return exitCode(batch, run.single);
 }
 
 // Refuses, with a one-line UsageError naming the flag or key, outputs that would fail or do harm:
 // an existing output that is not a regular file (a device, a FIFO: never replaced), and an output
 // or cache folder where no file can be created (read-only, under a file, on /proc …).
-async function checkOutputs(jobs: DeckJob[], single: boolean, args: IllustrateArgs, config: Config, cwd: string): Promise<void> {
+async function checkOutputs({ jobs, single }: DeckJobs, args: IllustrateArgs, config: Config, cwd: string): Promise<void> {
   const outName = args.out !== undefined ? `--out ${args.out}` : `outputDir ${config.outputDir}`;
   if (single) {
     const output = jobs[0]!.output;
@@ -90,9 +83,14 @@ async function checkOutputs(jobs: DeckJob[], single: boolean, args: IllustrateAr
   if (cacheProblem) throw new UsageError(`${args.cacheDir !== undefined ? `--cache-dir ${args.cacheDir}` : `cacheDir ${config.cacheDir}`}: ${cacheProblem}`);
 }
 
-function printDryRun(batch: BatchReport, jobs: Parameters<typeof formatDryRun>[1], args: IllustrateArgs, ctx: RunContext, io: CliIo): void {
-  const options = { prices: ctx.prices, maxImages: args.maxImages };
-  io.stdout.write((args.json ? JSON.stringify(dryRunJson(batch, jobs, { ...options, provider: ctx.providers }), null, 2) : formatDryRun(batch, jobs, { ...options, cwd: io.cwd, offline: ctx.providers.offline })) + '\n');
+function printDryRun(batch: BatchReport, run: PreparedRun, args: IllustrateArgs, io: CliIo): void {
+  const { backend, prices } = run.resources;
+  const options = { prices, maxImages: args.maxImages };
+  const jobs: DeckJob[] = run.jobs;
+  const text = args.json
+    ? JSON.stringify(dryRunJson(batch, jobs, { ...options, provider: backend }), null, 2)
+    : formatDryRun(batch, jobs, { ...options, cwd: io.cwd, offline: backend.offline });
+  io.stdout.write(text + '\n');
 }
 
 /** A lone refused deck is an input error (2), as it always was; in a batch it is one failure among others (1). */

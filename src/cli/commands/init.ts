@@ -6,7 +6,7 @@ import { starterConfigText } from '../../config/starter.js';
 import { UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../internal/atomic-write.js';
 import type { InitArgs } from '../args.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 
 // Writes the file (at --config, else ./pipeline.config.json); an existing one needs --force. Exit 0.
 export async function runInit(args: InitArgs, io: CliIo): Promise<number> {

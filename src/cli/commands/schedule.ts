@@ -3,11 +3,10 @@
 import path from 'node:path';
 import { AbortedError, ConfigError, messageOf, SlideIllustrateError, UsageError } from '../../errors.js';
 import { secretsOf } from '../../internal/env.js';
-import { runSchedule } from '../../pipeline/schedule.js';
-import { runSchedulePass, type PassResult } from '../../pipeline/schedule-pass.js';
-import { checkReportPath, writeReport } from '../../report/write-report.js';
+import { checkReportPath } from '../../api/run.js';
+import { runPass, runSchedule, type PassResult } from '../../api/schedule.js';
 import type { ScheduleArgs } from '../args.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 import { createRunContext, type RunContext } from '../run-context.js';
 import { listenForStop } from '../stop-signal.js';
 import { deckJson, formatBatchTotals, formatDeckLine, totalsJson } from '../summary.js';
@@ -72,20 +71,17 @@ async function runOnce(args: ScheduleArgs, ctx: RunContext, io: CliIo, log: Log,
 
 async function pass(n: number, args: ScheduleArgs, ctx: RunContext, io: CliIo, log: Log, signal: AbortSignal): Promise<PassResult> {
   log.line({ event: 'pass-start', pass: n }, `pass ${n} started`);
-  const result = await runSchedulePass({
-    ...ctx,
+  // Each pass replaces the last one's report (its path was checked before the first pass).
+  const report = args.report === undefined ? undefined : { file: path.resolve(io.cwd, args.report), label: `pass ${n}`, secrets: secretsOf(io.env) };
+  const result = await runPass(ctx, {
+    config: ctx.config,
     cwd: io.cwd,
     force: args.force,
-    thumbnails: args.report !== undefined,
     signal,
+    report,
     onDeck: (deck) => log.line({ event: 'deck', pass: n, ...deckJson(deck) }, `pass ${n} ${formatDeckLine(deck, io.cwd)}`),
   });
-  ctx.reportCacheRepairs();
   if (result.ran) log.line({ event: 'pass-end', pass: n, totals: totalsJson(result.batch, ctx.prices) }, `pass ${n} done: ${formatBatchTotals(result.batch, ctx.prices)}`);
   else log.line({ event: 'pass-skipped', pass: n, lockFile: result.lockFile, owner: result.owner ? { pid: result.owner.pid, host: result.owner.host, startedAt: result.owner.startedAt } : null }, `pass ${n} skipped: another pass holds ${printable(result.lockFile)}${result.owner ? ` (pid ${printable(String(result.owner.pid))})` : ''}`);
-  // Each pass replaces the last one's report (its path was checked before the first pass).
-  if (result.ran && args.report !== undefined) {
-    await writeReport(path.resolve(io.cwd, args.report), { batch: result.batch, prices: ctx.prices, provider: ctx.providers, cwd: io.cwd, secrets: secretsOf(io.env), label: `pass ${n}` });
-  }
   return result;
 }

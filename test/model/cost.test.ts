@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/schema.js';
-import { estimateCost, formatCost, resolvePrices } from '../../src/pipeline/cost.js';
+import { estimateCost, formatCost, resolvePrices } from '../../src/model/cost.js';
 
 describe('cost estimates', () => {
   const usage = { images: 10, promptTokens: 200_000, completionTokens: 50_000 };

@@ -1,8 +1,15 @@
 // Cost estimates: what a run spent, or will spend, from usage counts and per-unit prices.
 // Prices come from config `pricing`, else from what the API publishes; unknown stays unknown
 // (never guessed as zero), so a user is not told a paid run is free.
-import type { Config } from '../config/schema.js';
-import type { Usage } from './types.js';
+import type { Usage } from './report.js';
+
+/** Prices as configured (config `pricing`): null means "not set here". */
+export interface Pricing {
+  currency: string;
+  perImage: number | null;
+  perMillionPromptTokens: number | null;
+  perMillionCompletionTokens: number | null;
+}
 
 export interface Prices {
   currency: string;
@@ -20,7 +27,7 @@ export interface CostEstimate {
 }
 
 /** Config prices, with API-published prices filling what the config leaves null. */
-export function resolvePrices(pricing: Config['pricing'], published: Partial<Prices> = {}): Prices {
+export function resolvePrices(pricing: Pricing, published: Partial<Prices> = {}): Prices {
   return {
     currency: pricing.currency,
     perImage: pricing.perImage ?? published.perImage ?? null,

@@ -2,8 +2,8 @@
 // It wraps the backend's image provider *under* the cache, so cache hits never reach it: a cached
 // image costs nothing and takes no slot.
 import { SlideIllustrateError } from '../errors.js';
-import { ProviderError } from '../providers/provider-errors.js';
-import type { ImageProvider, Providers } from '../providers/types.js';
+import { ProviderError } from './provider-errors.js';
+import type { ImageProvider, Providers } from './types.js';
 
 /** The reason a slide past the cap is skipped with. */
 export const OVER_BUDGET_REASON = 'over --max-images';

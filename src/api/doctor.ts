@@ -1,11 +1,11 @@
 // `slide-illustrate doctor`: token, product id and models checked with free calls before a paid
 // batch. Each check prints a ✓ line; the first failure is thrown to the CLI's error boundary.
-import { ConfigError } from '../../errors.js';
-import { createInfomaniakHttp, infomaniakPaths, listProducts, readInfomaniakEnv } from '../../providers/infomaniak.js';
-import { listModels, resolveImageModel, resolveLlmModel } from '../../providers/infomaniak-models.js';
-import { createOpenAiHttp, listModelIds, openaiPaths, readOpenAiEnv, resolveOpenAiLlm } from '../../providers/openai-compatible.js';
+import { ConfigError } from '../errors.js';
+import { createInfomaniakHttp, infomaniakPaths, listProducts, readInfomaniakEnv } from '../providers/infomaniak.js';
+import { listModels, resolveImageModel, resolveLlmModel } from '../providers/infomaniak-models.js';
+import { createOpenAiHttp, listModelIds, openaiPaths, readOpenAiEnv, resolveOpenAiLlm } from '../providers/openai-compatible.js';
 import type { AccountCommandContext } from './models.js';
-import { printable } from '../printable.js';
+import { printable } from '../internal/printable.js';
 
 export const DOCTOR_DONE = 'Ready: no paid call was made.';
 

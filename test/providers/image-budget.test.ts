@@ -1,6 +1,6 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { OVER_BUDGET_REASON, OverBudgetError, withImageBudget } from '../../src/pipeline/budget.js';
+import { OVER_BUDGET_REASON, OverBudgetError, withImageBudget } from '../../src/providers/image-budget.js';
 import { ProviderError, type ProviderErrorKind } from '../../src/providers/provider-errors.js';
 import { createOfflineProviders } from '../../src/providers/offline.js';
 import type { ImageResult, Providers } from '../../src/providers/types.js';
@@ -10,8 +10,7 @@ function countingImages(fail: (call: number) => ProviderErrorKind | undefined = 
   const base = createOfflineProviders();
   const seen = { calls: 0, inFlight: 0, most: 0 };
   const providers: Providers = {
-    ...base,
-    offline: false,
+    prompt: base.prompt,
     image: {
       ...base.image,
       async generateImage(): Promise<ImageResult> {

@@ -1,11 +1,11 @@
 // `slide-illustrate models`: the LLM and image models the account can use, with what "auto" picks.
-import type { Config } from '../../config/schema.js';
-import type { ProviderKind } from '../../providers/create-providers.js';
-import { createInfomaniakHttp, readInfomaniakEnv } from '../../providers/infomaniak.js';
-import { imageModels, listModels, llmModels, pickAutoLlm, type AiModel } from '../../providers/infomaniak-models.js';
-import { classifyModelId, createOpenAiHttp, listModelIds, openaiPaths, readOpenAiEnv, resolveOpenAiLlm } from '../../providers/openai-compatible.js';
-import type { HttpOverrides } from '../../providers/provider-http.js';
-import { printable } from '../printable.js';
+import type { Config } from '../config/schema.js';
+import type { ProviderKind } from '../providers/create-providers.js';
+import { createInfomaniakHttp, readInfomaniakEnv } from '../providers/infomaniak.js';
+import { imageModels, listModels, llmModels, pickAutoLlm, type AiModel } from '../providers/infomaniak-models.js';
+import { classifyModelId, createOpenAiHttp, listModelIds, openaiPaths, readOpenAiEnv, resolveOpenAiLlm } from '../providers/openai-compatible.js';
+import type { HttpOverrides } from '../providers/provider-http.js';
+import { printable } from '../internal/printable.js';
 
 export interface AccountCommandContext {
   /** Without --provider these commands check Infomaniak: that is what they exist for. */

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { describe, expect, test } from 'vitest';
-import { createLimiters, slotOf } from '../../src/pipeline/limiters.js';
+import { createLimiters, slotOf } from '../../src/internal/limiters.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 

@@ -1,7 +1,18 @@
 // Concurrency limits, created once per run and shared by every deck in it.
 import os from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { ConcurrencySlot } from '../providers/types.js';
+
+/**
+ * One of the c places a caller may hold at the API. The HTTP layer gives it back as soon as an
+ * answer has arrived, so the next request leaves while this one's answer is still being decoded
+ * and stored, and takes it again before a retry, so no more than c requests are ever out.
+ */
+export interface ConcurrencySlot {
+  /** Resolves once the slot is held; at once when it already is. */
+  acquire(): Promise<void>;
+  /** Gives the slot back; nothing when it is not held. */
+  release(): void;
+}
 
 export interface Limiters {
   /** Prompt-writing LLM calls in flight. */

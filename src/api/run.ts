@@ -1,0 +1,116 @@
+// The library's run API, and its composition root: decks found → backend opened (with the cache and
+// limiters) → every deck read and planned once → (the caller may estimate and ask) → the plan
+// applied, or only its prompts drafted (--dry-run) → the report. `illustrate()`, the CLI and the
+// scheduled job are all built from these.
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import type { BatchReport, PipelineEvent } from '../model/report.js';
+import { planDeckJobs, type DeckJobs, type PlanJobsOptions } from '../pipeline/deck-jobs.js';
+import { estimateRun, type RunEstimate } from '../pipeline/estimate.js';
+import { DECK_EXTENSIONS } from '../pipeline/find-decks.js';
+import { finishPlanning, READ_CONCURRENCY, readAhead, startPlanning, type PlannedRun, type PlanningRun } from '../pipeline/plan-run.js';
+import { applyPlan, draftPlan } from '../pipeline/run-batch.js';
+import { createRunResources, type RunResourceOptions, type RunResources } from '../pipeline/run-resources.js';
+import { attachObstacles } from '../report/planner-view.js';
+import { collectThumbnails } from '../report/thumbnails.js';
+import { writeReport } from '../report/write-report.js';
+
+export { DECK_EXTENSIONS };
+export type { DeckJob, DeckJobs } from '../pipeline/deck-jobs.js';
+export type { RunEstimate } from '../pipeline/estimate.js';
+export type { RunResources } from '../pipeline/run-resources.js';
+
+// The decks under `inputs`, each with its output path; refuses, with a UsageError, to find none.
+export async function findDeckJobs(options: PlanJobsOptions): Promise<DeckJobs> {
+  const found = await planDeckJobs(options);
+  if (!found.jobs.length) throw new UsageError(`no decks found in ${options.inputs.join(', ')} (looked for ${DECK_EXTENSIONS.join(', ')})`);
+  return found;
+}
+
+export interface PrepareOptions extends Omit<RunResourceOptions, 'cwd'> {
+  config: Config;
+  cwd: string;
+  /** --out: a file for one deck input, else a folder; default config outputDir. */
+  out?: string | undefined;
+  /** Checks on the decks found, before the backend is opened (a place we cannot write is found out for free). */
+  checkJobs?: ((found: DeckJobs) => Promise<void>) | undefined;
+}
+
+/** A run ready to go: its decks found, its backend opened, its plan under way (each deck read once). */
+export interface PreparedRun extends DeckJobs {
+  config: Config;
+  resources: RunResources;
+  planning: PlanningRun;
+  /** The whole plan: every deck read and planned (memoised). */
+  plan(): Promise<PlannedRun>;
+  /** What applying the plan would pay for, with --max-images applied (plans every deck first). */
+  estimate(): Promise<RunEstimate>;
+}
+
+// Finds the decks and starts planning them; the first decks are read while the backend checks its
+// account. A caller that asks for the estimate waits for every deck's plan; one that does not has
+// each deck applied as soon as it is planned.
+export async function prepareRun(inputs: string[], options: PrepareOptions): Promise<PreparedRun> {
+  const { config, cwd } = options;
+  const found = await findDeckJobs({ inputs, cwd, out: options.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
+  await options.checkJobs?.(found);
+  const opening = createRunResources(config, options);
+  const read = readAhead(found.jobs.slice(0, READ_CONCURRENCY).map((j) => j.input));
+  const resources = await opening;
+  const planning = startPlanning(found.jobs, config, resources.lookup, { backend: resources.backend, read });
+  let whole: Promise<PlannedRun> | undefined;
+  const plan = () => (whole ??= finishPlanning(planning));
+  const estimate = async () => estimateRun((await plan()).plan, { prices: resources.prices, maxImages: options.maxImages });
+  return { ...found, config, resources, planning, plan, estimate };
+}
+
+export interface RunPreparedOptions {
+  /** Only write each planned slide's prompt (cached for the real run) and check its image; nothing else is paid or written. */
+  dryRun?: boolean | undefined;
+  /** Also write the HTML report (with thumbnails) to this file (absolute, checked with checkReportPath). */
+  report?: string | undefined;
+  /** Folder the report shows paths relative to. */
+  cwd: string;
+  /** Credential values the report must never show. */
+  secrets?: readonly string[] | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: PipelineEvent) => void) | undefined;
+}
+
+// Applies the plan (the only step that spends), or drafts its prompts; then the report, if asked.
+export async function runPrepared(run: PreparedRun, options: RunPreparedOptions): Promise<BatchReport> {
+  if (options.dryRun && options.report !== undefined) throw new UsageError('--report with --dry-run: a dry run writes no deck to report on; run without --dry-run');
+  const { resources } = run;
+  const thumbnails = options.report === undefined ? undefined : collectThumbnails();
+  const env = {
+    ...resources,
+    signal: options.signal,
+    onEvent: (event: PipelineEvent) => {
+      options.onEvent?.(event);
+      thumbnails?.onEvent(event);
+    },
+  };
+  const batch = options.dryRun ? await draftPlan(run.planning, { ...env, isImageCached: resources.lookup.isImageCached }) : await applyPlan(run.planning, env);
+  resources.reportCacheRepairs();
+  if (thumbnails && options.report !== undefined) {
+    await thumbnails.attach(batch);
+    // Each card draws its slide as the planner saw it (every deck is planned by now: nothing is read again).
+    attachObstacles(batch, (await finishPlanning(run.planning)).plan);
+    // Written whatever the decks' fate: a run with failures is when the report helps most.
+    const { prices, backend } = resources;
+    await writeReport(path.resolve(options.cwd, options.report), { batch, prices, provider: backend, cwd: options.cwd, secrets: options.secrets ?? [] });
+  }
+  return batch;
+}
+
+export interface OpenRunOptions extends RunResourceOptions {
+  config: Config;
+}
+
+// The backend (account checked), wrapped by the cache, and the run's limiters: what the scheduled
+// job keeps across its passes.
+export function openRun(options: OpenRunOptions): Promise<RunResources> {
+  return createRunResources(options.config, options);
+}
+export { checkReportPath } from '../report/write-report.js';

@@ -1,0 +1,198 @@
+// Read → plan: every deck is read once, its pictures planned (pure), and the cache asked what is
+// already paid for. The result is the run plan (plain JSON, see model/run-plan.ts) plus the parsed
+// decks the real run writes into, so nothing is read twice.
+import path from 'node:path';
+import pLimit from 'p-limit';
+import type { CacheLookup } from '../cache/cached-providers.js';
+import type { Config } from '../config/schema.js';
+import { DeckFormatError, messageOf, SlideIllustrateError } from '../errors.js';
+import { RUN_PLAN_VERSION, totalPlan, type DeckPlan, type RunPlan, type SlidePlan } from '../model/run-plan.js';
+import { readPresentationFile, type Presentation } from '../pptx/read-presentation.js';
+import { MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
+import { composeMessages } from '../prompt/compose.js';
+import { deckStyle } from '../prompt/deck-style.js';
+import type { BackendIdentity, PromptRequest } from '../providers/types.js';
+import { excerptSlideText } from '../model/slide-text.js';
+import { imageRequestOf } from '../stages/illustrate-slide.js';
+import { firstLine, planIllustrations } from '../stages/plan-illustrations.js';
+import { plannerObstacles } from '../stages/planner-view.js';
+import type { DeckJob } from './deck-jobs.js';
+
+/** A common rule of thumb for the LLMs we use: about four characters of text per token. */
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * Decks read at once. Reading is CPU (unzip, XML) and disk; three keep both busy without holding
+ * more half-parsed packages than needed.
+ */
+export const READ_CONCURRENCY = 3;
+
+/**
+ * The plan, and beside it the parsed decks it was made from (planned decks only), by input path.
+ * Memory: a deck is held from its read until its apply takes it (takePresentation). When more decks
+ * are planned than are read at once, each keeps only its zip once planned, not its parsed XML
+ * (measured on the 172-deck corpus, 27 MB of files: 226 MB of heap with the parsed parts, 40 MB
+ * without), so a folder run holds about its files' size plus the parsed slide models.
+ */
+export interface PlannedRun {
+  plan: RunPlan;
+  presentations: Map<string, Presentation>;
+}
+
+export interface PlanRunOptions {
+  backend: BackendIdentity;
+  /** Reads one deck (default readPresentationFile); a caller may start reads early or count them. */
+  read?: ((input: string) => Promise<Presentation>) | undefined;
+}
+
+/**
+ * A plan being made deck by deck, so a run that needs no totals first (no cost question) can apply
+ * each deck as soon as it is planned. Asking for deck i starts its read and plan, and those of the
+ * next READ_CONCURRENCY decks; each is read once, whoever asks.
+ */
+export interface PlanningRun {
+  jobs: DeckJob[];
+  backend: BackendIdentity;
+  /** Deck i's plan (never rejects: a deck that cannot be read is planned as refused or failed). */
+  deck(i: number): Promise<DeckPlan>;
+  /** Planned decks' parsed presentations, by input path, until their apply takes them. */
+  presentations: Map<string, Presentation>;
+}
+
+// Starts planning: nothing is read until a deck is asked for.
+export function startPlanning(jobs: DeckJob[], config: Config, cache: CacheLookup, options: PlanRunOptions): PlanningRun {
+  const read = options.read ?? readPresentationFile;
+  const presentations = new Map<string, Presentation>();
+  const limit = pLimit(READ_CONCURRENCY);
+  const started = new Map<number, Promise<DeckPlan>>();
+  const planOne = async (job: DeckJob): Promise<DeckPlan> => {
+    const unread = { input: job.input, output: job.output, slides: [] };
+    if (path.resolve(job.input) === path.resolve(job.output)) {
+      return { ...unread, status: 'refused', error: `${job.input}: the output would overwrite the input; choose another --out` };
+    }
+    try {
+      const pres = await read(job.input);
+      const deck = await planDeck(job, pres, config, cache);
+      // Decks that may wait for a slot keep only their zip (see Package.forgetParsedXml).
+      if (jobs.length > READ_CONCURRENCY) pres.pkg.forgetParsedXml();
+      presentations.set(job.input, pres);
+      return deck;
+    } catch (error) {
+      const message = error instanceof SlideIllustrateError ? error.message : `${job.input}: ${messageOf(error)}`;
+      return { ...unread, status: error instanceof DeckFormatError ? 'refused' : 'failed', error: message };
+    }
+  };
+  const start = (i: number): Promise<DeckPlan> => {
+    let planned = started.get(i);
+    if (!planned) started.set(i, (planned = limit(() => planOne(jobs[i]!))));
+    return planned;
+  };
+  return {
+    jobs,
+    backend: { kind: options.backend.kind, offline: options.backend.offline },
+    presentations,
+    deck(i) {
+      const planned = start(i);
+      for (let next = i + 1; next < Math.min(jobs.length, i + 1 + READ_CONCURRENCY); next++) start(next);
+      return planned;
+    },
+  };
+}
+
+// Plans every deck still unplanned; the whole plan, with totals.
+export async function finishPlanning(planning: PlanningRun): Promise<PlannedRun> {
+  const decks = await Promise.all(planning.jobs.map((_, i) => planning.deck(i)));
+  return { plan: { version: RUN_PLAN_VERSION, backend: planning.backend, decks, totals: totalPlan(decks) }, presentations: planning.presentations };
+}
+
+// Reads and plans every deck; a deck that cannot be read is in the plan as refused or failed.
+export function planRun(jobs: DeckJob[], config: Config, cache: CacheLookup, options: PlanRunOptions): Promise<PlannedRun> {
+  return finishPlanning(startPlanning(jobs, config, cache, options));
+}
+
+// Starts reading the given decks now (while the backend checks its account, say). The reader it
+// returns hands each of them over once, and reads any other deck when asked: one read per deck.
+export function readAhead(inputs: string[], read: (input: string) => Promise<Presentation> = readPresentationFile): (input: string) => Promise<Presentation> {
+  const early = new Map(
+    inputs.map((input) => {
+      const reading = read(input);
+      // A deck that cannot be read fails when the plan takes it, as it would have anyway.
+      reading.catch(() => undefined);
+      return [input, reading];
+    }),
+  );
+  return (input) => {
+    const reading = early.get(input);
+    early.delete(input);
+    return reading ?? read(input);
+  };
+}
+
+// Takes a deck out of the planned run as its apply starts, so none is held past its own write.
+export function takePresentation(run: Pick<PlannedRun, 'presentations'>, input: string): Presentation | undefined {
+  const pres = run.presentations.get(input);
+  run.presentations.delete(input);
+  return pres;
+}
+
+// --- internal ---
+
+async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache: CacheLookup): Promise<DeckPlan> {
+  const { planned, skipped } = planIllustrations(pres, { placement: config.placement, skipSlides: config.skipSlides });
+  const style = deckStyle(config.image.style, pres.theme);
+  const palette = pres.theme.palette;
+  const idOf = (n: number) => ({ slideId: pres.slides[n - 1]?.slideId ?? '', part: pres.slides[n - 1]?.part ?? '' });
+  const slides: SlidePlan[] = skipped.map((s) => ({
+    number: s.number,
+    ...idOf(s.number),
+    title: s.title,
+    text: s.text ?? excerptSlideText(pres.slides[s.number - 1]!.text),
+    status: 'skipped',
+    reason: s.reason ?? 'skipped',
+    ...(slideOf(pres, s.number) && { obstacles: plannerObstacles(slideOf(pres, s.number)!, pres.slideSize) }),
+  }));
+  for (const p of planned) {
+    const { slide } = p;
+    const promptRequest: PromptRequest = { slide: slide.text, deckTitle: pres.title, style, maxChars: MAX_PROMPT_CHARS, slideNumber: slide.number };
+    const entry: SlidePlan = {
+      number: slide.number,
+      ...idOf(slide.number),
+      title: firstLine(slide.text.title),
+      text: excerptSlideText(slide.text),
+      status: 'planned',
+      box: p.box,
+      placement: p.placement,
+      z: p.z,
+      ...(p.placeholderId !== undefined && { placeholderId: p.placeholderId }),
+      ...(p.reflow && { reflow: p.reflow }),
+      obstacles: plannerObstacles(slide, pres.slideSize, p.reflow),
+      promptRequest,
+    };
+    slides.push(await priced(entry, promptRequest, palette, config, cache));
+  }
+  slides.sort((a, b) => a.number - b.number);
+  const { slideSize, title, signed } = pres;
+  return { input: job.input, output: job.output, status: 'planned', slideSize, title, style, palette, signed, slides };
+}
+
+function slideOf(pres: Presentation, number: number) {
+  const at = pres.slides[number - 1];
+  return at?.number === number ? at : pres.slides.find((s) => s.number === number);
+}
+
+// The slide's cache keys, what of it is paid for already, and what it would still cost. A slide
+// whose prompt is not cached yet pays for its image too: its image key depends on that prompt.
+async function priced(entry: SlidePlan, req: PromptRequest, palette: string[], config: Config, cache: CacheLookup): Promise<SlidePlan> {
+  const promptKey = cache.promptKey(req);
+  const prompt = await cache.prompt(req);
+  if (prompt === undefined) {
+    const m = composeMessages(req, config.llm.systemPrompt, config.llm.userPrompt);
+    const promptTokens = Math.ceil((m.system.length + m.user.length) / CHARS_PER_TOKEN);
+    const cost = { images: 1, promptTokens, completionTokens: config.llm.maxTokens };
+    return { ...entry, keys: { prompt: promptKey }, paid: { prompt: false, image: false }, cost };
+  }
+  const image = imageRequestOf(entry, prompt, palette);
+  const paid = await cache.isImageCached(image);
+  const cost = { images: paid ? 0 : 1, promptTokens: 0, completionTokens: 0 };
+  return { ...entry, keys: { prompt: promptKey, image: cache.imageKey(image) }, paid: { prompt: true, image: paid }, prompt, cost };
+}
