@@ -34,7 +34,9 @@ export function foreignCpuMs(from: CpuSample, to: CpuSample, wallMs: number, own
 
 // Waits until the machine has been under `threshold` busy for two one-second samples in a row,
 // or `maxWaitMs` passed; returns how long it waited and the last busy share.
-export async function waitForQuiet(options: { threshold?: number; maxWaitMs?: number; onWait?: (share: number) => void } = {}): Promise<{ waitedMs: number; share: number }> {
+export async function waitForQuiet(
+  options: { threshold?: number; maxWaitMs?: number; onWait?: (share: number) => void } = {},
+): Promise<{ waitedMs: number; share: number }> {
   const threshold = options.threshold ?? 0.1;
   const started = performance.now();
   let quiet = 0;

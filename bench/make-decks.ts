@@ -8,14 +8,51 @@ import pptxgenModule from 'pptxgenjs';
 // pptxgenjs ships a CommonJS .d.ts: under NodeNext the default import types as the module object,
 // while Node loads the ESM build whose default export is the class (as in fixtures/build-fixtures.ts).
 type PptxGenJSClass = typeof pptxgenModule.default;
-const PptxGenJS: PptxGenJSClass = (pptxgenModule as unknown as { default?: PptxGenJSClass }).default ?? (pptxgenModule as unknown as PptxGenJSClass);
+const PptxGenJS: PptxGenJSClass =
+  (pptxgenModule as unknown as { default?: PptxGenJSClass }).default ?? (pptxgenModule as unknown as PptxGenJSClass);
 
 /** Letters-only words of five letters or more: the fake LLM builds its prompt from such words. */
 const WORDS = [
-  'harbour', 'lantern', 'meadow', 'orchard', 'granite', 'willow', 'compass', 'quarry', 'beacon', 'thicket',
-  'glacier', 'canyon', 'prairie', 'lagoon', 'summit', 'estuary', 'forest', 'island', 'valley', 'tundra',
-  'market', 'ledger', 'factory', 'bridge', 'tunnel', 'garden', 'engine', 'harvest', 'pylon', 'railway',
-  'shelter', 'timber', 'turbine', 'vessel', 'warehouse', 'workshop', 'atlas', 'circuit', 'pottery', 'textile',
+  'harbour',
+  'lantern',
+  'meadow',
+  'orchard',
+  'granite',
+  'willow',
+  'compass',
+  'quarry',
+  'beacon',
+  'thicket',
+  'glacier',
+  'canyon',
+  'prairie',
+  'lagoon',
+  'summit',
+  'estuary',
+  'forest',
+  'island',
+  'valley',
+  'tundra',
+  'market',
+  'ledger',
+  'factory',
+  'bridge',
+  'tunnel',
+  'garden',
+  'engine',
+  'harvest',
+  'pylon',
+  'railway',
+  'shelter',
+  'timber',
+  'turbine',
+  'vessel',
+  'warehouse',
+  'workshop',
+  'atlas',
+  'circuit',
+  'pottery',
+  'textile',
 ];
 
 /** A phrase unique to (deck, slide): two words from WORDS chosen by the pair's index. */
@@ -36,8 +73,22 @@ export async function makeDeck(file: string, slides: number, deck = 0): Promise<
   for (let s = 0; s < slides; s++) {
     const words = uniquePhrase(deck, s);
     const slide = pptx.addSlide();
-    slide.addText(`Planning the ${words}`, { x: 0.6, y: 0.45, w: 5.9, h: 1.0, fontSize: 28, bold: true, color: '1E2A38', valign: 'middle' });
-    const bullets = [`Why the ${words} matters this quarter`, 'Owners, milestones and the budget we agreed', 'Risks we watch and how we measure progress', 'Next steps for the team'];
+    slide.addText(`Planning the ${words}`, {
+      x: 0.6,
+      y: 0.45,
+      w: 5.9,
+      h: 1.0,
+      fontSize: 28,
+      bold: true,
+      color: '1E2A38',
+      valign: 'middle',
+    });
+    const bullets = [
+      `Why the ${words} matters this quarter`,
+      'Owners, milestones and the budget we agreed',
+      'Risks we watch and how we measure progress',
+      'Next steps for the team',
+    ];
     slide.addText(
       bullets.map((text, i) => ({ text, options: { bullet: true, breakLine: i < bullets.length - 1 } })),
       { x: 0.6, y: 1.75, w: 5.9, h: 4.9, fontSize: 18, color: '1E2A38', valign: 'top' },

@@ -69,13 +69,30 @@ export async function runMeasured(argv: string[], options: ChildOptions): Promis
   clearTimeout(killer);
   process.off('exit', stop);
   try {
-    if (code !== 0) throw new Error(`${path.basename(argv[0] ?? 'child')} exited with ${code}${wallMs >= options.timeoutMs ? ' (killed at its time limit)' : ''}:\n${stderr.slice(-2000)}`);
-    const usage = JSON.parse(await readFile(probeFile, 'utf8')) as { userMicros: number; systemMicros: number; peakRssKb: number | null; memory?: unknown };
+    if (code !== 0)
+      throw new Error(
+        `${path.basename(argv[0] ?? 'child')} exited with ${code}${wallMs >= options.timeoutMs ? ' (killed at its time limit)' : ''}:\n${stderr.slice(-2000)}`,
+      );
+    const usage = JSON.parse(await readFile(probeFile, 'utf8')) as {
+      userMicros: number;
+      systemMicros: number;
+      peakRssKb: number | null;
+      memory?: unknown;
+    };
     if (usage.memory) process.stderr.write(`[probe] ${JSON.stringify(usage.memory)}\n`);
     if (usage.peakRssKb === null) throw new Error('no VmHWM in /proc/self/status (the benchmark needs Linux)');
     const cpuMs = (usage.userMicros + usage.systemMicros) / 1000;
     const foreign = foreignCpuMs(machineBefore, machineAfter, wallMs, cpuMs + (own.user + own.system) / 1000);
-    return { code, startedAt: started, wallMs, cpuMs, peakRssMb: usage.peakRssKb / 1024, stdout, stderr, foreignShare: foreign / (os.cpus().length * wallMs) };
+    return {
+      code,
+      startedAt: started,
+      wallMs,
+      cpuMs,
+      peakRssMb: usage.peakRssKb / 1024,
+      stdout,
+      stderr,
+      foreignShare: foreign / (os.cpus().length * wallMs),
+    };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -25,7 +25,12 @@ export interface NaiveArgs {
 
 const args = JSON.parse(process.argv[2] ?? '{}') as NaiveArgs;
 const config = configSchema.parse({ rpm: args.rpm });
-const providers = await createProviders({ kind: 'infomaniak', config, env: process.env, http: args.rateWindowMs ? { rateWindowMs: args.rateWindowMs } : undefined });
+const providers = await createProviders({
+  kind: 'infomaniak',
+  config,
+  env: process.env,
+  http: args.rateWindowMs ? { rateWindowMs: args.rateWindowMs } : undefined,
+});
 
 const decks = [];
 for (const file of args.decks) {
@@ -38,12 +43,20 @@ const slides = decks.flatMap((d) => d.plan.planned.map((p) => ({ deck: d, p, pro
 // 1. Every prompt, one at a time.
 for (const s of slides) {
   const { slide } = s.p;
-  const req = { slide: slide.text, deckTitle: s.deck.pres.title, style: s.deck.style, maxChars: MAX_PROMPT_CHARS, slideNumber: slide.number };
+  const req = {
+    slide: slide.text,
+    deckTitle: s.deck.pres.title,
+    style: s.deck.style,
+    maxChars: MAX_PROMPT_CHARS,
+    slideNumber: slide.number,
+  };
   s.prompt = (await providers.prompt.writePrompt(req, {})).prompt;
 }
 // 2. Every image, one at a time.
 for (const s of slides) {
-  s.image = (await providers.image.generateImage({ prompt: s.prompt, aspect: s.p.box.cx / s.p.box.cy, palette: s.deck.pres.theme.palette }, {})).data;
+  s.image = (
+    await providers.image.generateImage({ prompt: s.prompt, aspect: s.p.box.cx / s.p.box.cy, palette: s.deck.pres.theme.palette }, {})
+  ).data;
 }
 // 3. Fit every picture and write every deck, one at a time.
 let pictures = 0;
@@ -52,9 +65,18 @@ for (const deck of decks) {
   for (const s of slides.filter((x) => x.deck === deck)) {
     const { p } = s;
     const fitted = await fitImage(s.image, { boxCx: p.box.cx, boxCy: p.box.cy, crop: p.placement === 'placeholder' ? 'srcRect' : 'cover' });
-    added.push({ slidePart: p.slide.part, image: fitted.data, format: fitted.format, box: p.box, descr: s.prompt, z: p.z, crop: fitted.srcRect, placeholderId: p.placeholderId });
+    added.push({
+      slidePart: p.slide.part,
+      image: fitted.data,
+      format: fitted.format,
+      box: p.box,
+      descr: s.prompt,
+      z: p.z,
+      crop: fitted.srcRect,
+      placeholderId: p.placeholderId,
+    });
   }
   await writeDeck(deck.pres, added, path.join(args.outDir, path.basename(deck.file)));
   pictures += added.length;
 }
-process.stdout.write(JSON.stringify({ slides: slides.length, pictures }) + '\n');
+process.stdout.write(`${JSON.stringify({ slides: slides.length, pictures })}\n`);

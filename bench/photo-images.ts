@@ -23,10 +23,14 @@ async function field(w: number, h: number, cells: number, random: () => number):
   const sh = Math.max(2, Math.ceil(h / cells) + 1);
   const raw = Buffer.alloc(sw * sh);
   for (let i = 0; i < raw.length; i++) raw[i] = Math.floor(random() * 256);
-  return sharp(raw, { raw: { width: sw, height: sh, channels: 1 } }).resize(w, h, { kernel: 'cubic', fit: 'fill' }).extractChannel(0).raw().toBuffer();
+  return sharp(raw, { raw: { width: sw, height: sh, channels: 1 } })
+    .resize(w, h, { kernel: 'cubic', fit: 'fill' })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
 }
 
-const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
+const clamp = (v: number) => (v < 0 ? 0 : Math.min(v, 255));
 
 /** One photographic-like RGB raster of w×h, deterministic for a seed. */
 async function photoRaster(w: number, h: number, seed: number): Promise<Buffer> {
@@ -62,7 +66,11 @@ async function photoRaster(w: number, h: number, seed: number): Promise<Buffer> 
         : `<rect x="${x}" y="${y}" width="${s}" height="${s * (0.3 + random())}" fill="${fill}" fill-opacity="0.5" transform="rotate(${random() * 60 - 30} ${x} ${y})"/>`;
   }
   svg += '</svg>';
-  const out = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).composite([{ input: Buffer.from(svg) }]).removeAlpha().raw().toBuffer();
+  const out = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+    .composite([{ input: Buffer.from(svg) }])
+    .removeAlpha()
+    .raw()
+    .toBuffer();
   for (let i = 0; i < out.length; i++) out[i] = clamp(out[i]! + (random() - 0.5) * GRAIN);
   return out;
 }

@@ -31,4 +31,6 @@ const released = usage();
 const files = mb(jobs.reduce((n, j) => n + statSync(j.input).size, 0));
 const t = planned.plan.totals;
 const planJsonKb = Math.round(JSON.stringify(planned.plan).length / 1024);
-console.log(JSON.stringify({ decks: jobs.length, filesMb: files, slides: t.planned + t.skipped, planMs, planJsonKb, before, held, released }));
+console.log(
+  JSON.stringify({ decks: jobs.length, filesMb: files, slides: t.planned + t.skipped, planMs, planJsonKb, before, held, released }),
+);

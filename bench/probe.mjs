@@ -14,7 +14,13 @@ if (file) {
     setInterval(() => {
       const m = process.memoryUsage();
       for (const k of Object.keys(peaks)) peaks[k] = Math.max(peaks[k], m[k]);
-      trace.push([Math.round(performance.now() - started), Math.round(m.rss / 2 ** 20), Math.round(m.heapUsed / 2 ** 20), Math.round(m.arrayBuffers / 2 ** 20), Math.round(m.heapTotal / 2 ** 20)]);
+      trace.push([
+        Math.round(performance.now() - started),
+        Math.round(m.rss / 2 ** 20),
+        Math.round(m.heapUsed / 2 ** 20),
+        Math.round(m.arrayBuffers / 2 ** 20),
+        Math.round(m.heapTotal / 2 ** 20),
+      ]);
     }, 100).unref();
   }
   process.on('exit', () => {
@@ -22,7 +28,12 @@ if (file) {
     const status = readFileSync('/proc/self/status', 'utf8');
     const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
     const mb = (n) => Math.round(n / 2 ** 20);
-    const memory = process.env.BENCH_PROBE_TRACE ? { heapUsedMb: mb(peaks.heapUsed), externalMb: mb(peaks.external), arrayBuffersMb: mb(peaks.arrayBuffers), trace } : undefined;
-    writeFileSync(file, JSON.stringify({ userMicros: usage.userCPUTime, systemMicros: usage.systemCPUTime, peakRssKb: hwm ? Number(hwm[1]) : null, memory }));
+    const memory = process.env.BENCH_PROBE_TRACE
+      ? { heapUsedMb: mb(peaks.heapUsed), externalMb: mb(peaks.external), arrayBuffersMb: mb(peaks.arrayBuffers), trace }
+      : undefined;
+    writeFileSync(
+      file,
+      JSON.stringify({ userMicros: usage.userCPUTime, systemMicros: usage.systemCPUTime, peakRssKb: hwm ? Number(hwm[1]) : null, memory }),
+    );
   });
 }

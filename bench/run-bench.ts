@@ -12,14 +12,26 @@ import { chooseImageSize } from '../src/providers/image-sizes.js';
 import { planIllustrations } from '../src/stages/plan-illustrations.js';
 import { configSchema } from '../src/config/schema.js';
 import { startFakeApi, type FakeApi } from '../test/helpers/fake-infomaniak.js';
-import { achievableSpanMs, boundOf, CASES, drawnBoundMs, latencyOf, rateWindowOf, slidesOf, UNLIMITED_RPM, type BenchCase, type Bound } from './cases.js';
+import {
+  achievableSpanMs,
+  boundOf,
+  CASES,
+  drawnBoundMs,
+  latencyOf,
+  rateWindowOf,
+  slidesOf,
+  UNLIMITED_RPM,
+  type BenchCase,
+  type Bound,
+} from './cases.js';
 import { makeDeck, makeDeckFolder } from './make-decks.js';
 import { addedMedia, nodeStartMs, benchDir, binPath, repoRoot, runMeasured, type ChildRun } from './measure.js';
 import { makePhotoPool } from './photo-images.js';
 import { sharpFloor, type FloorJob } from './sharp-floor.js';
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-const onWait = (share: number) => log(`  the machine is ${(share * 100).toFixed(0)} % busy with other work; waiting (up to 2 min) for it to settle`);
+const onWait = (share: number) =>
+  log(`  the machine is ${(share * 100).toFixed(0)} % busy with other work; waiting (up to 2 min) for it to settle`);
 const s = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 
 /** A planned picture of a generated deck: its box and the image size the CLI will ask for. */
@@ -87,7 +99,11 @@ function answerOf(pools: Pools, size: string, n: number): Buffer {
   if (!pool) throw new Error(`bench: no pictures made for size ${size}`);
   const key = `${size}/${n % pool.length}`;
   let answer = answers.get(key);
-  if (!answer) answers.set(key, (answer = Buffer.from(JSON.stringify({ created: 1, data: [{ b64_json: pool[n % pool.length]!, revised_prompt: '' }] }))));
+  if (!answer)
+    answers.set(
+      key,
+      (answer = Buffer.from(JSON.stringify({ created: 1, data: [{ b64_json: pool[n % pool.length]!, revised_prompt: '' }] }))),
+    );
   return answer;
 }
 
@@ -109,7 +125,11 @@ const totalRequests = (api: FakeApi) => Object.values(api.stats.requests).reduce
 
 interface CliSummary {
   decks: { output: string | null }[];
-  totals: { slides: { illustrated: number; failed: number }; apiCalls: { prompts: number; images: number }; cacheHits: { prompts: number; images: number } };
+  totals: {
+    slides: { illustrated: number; failed: number };
+    apiCalls: { prompts: number; images: number };
+    cacheHits: { prompts: number; images: number };
+  };
 }
 
 // One CLI run against a fresh fake API: its measures, summary and the API's request counts.
@@ -122,7 +142,14 @@ async function runCli(c: BenchCase, pools: Pools, argv: string[], cwd: string, t
     const first = api.stats.arrivals[0]?.at ?? run.startedAt;
     const last = api.stats.lastAnswerAt ?? first;
     const phases = { startupMs: first - run.startedAt, apiMs: last - first, tailMs: run.startedAt + run.wallMs - last };
-    return { run, summary, phases, requests: { ...api.stats.requests } as Partial<Record<string, number>>, total: totalRequests(api), latencies: [...api.stats.latencies] };
+    return {
+      run,
+      summary,
+      phases,
+      requests: { ...api.stats.requests } as Partial<Record<string, number>>,
+      total: totalRequests(api),
+      latencies: [...api.stats.latencies],
+    };
   } finally {
     await api.close();
   }
@@ -146,24 +173,48 @@ async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { 
   const bound0 = boundOf(c, 2 * n + 1);
   // Generous time limits (bounded all the same): six times the naive API time, plus a minute.
   const limit = Math.max(120_000, (6 * n * (c.promptMs + c.imageMs)) / c.timeScale + 60_000);
-  const argv = [target, '--provider', 'infomaniak', '-c', String(c.concurrency), '--rpm', String(rpm), '--cache-dir', path.join(dir, 'cache'), '--out', path.join(dir, 'out') + path.sep, '--json'];
+  const argv = [
+    target,
+    '--provider',
+    'infomaniak',
+    '-c',
+    String(c.concurrency),
+    '--rpm',
+    String(rpm),
+    '--cache-dir',
+    path.join(dir, 'cache'),
+    '--out',
+    path.join(dir, 'out') + path.sep,
+    '--json',
+  ];
 
   const nodeStart = await nodeStartMs();
   log(`${tag}: bare node -e 0: ${s(nodeStart)}`);
   log(`${tag}: CLI, first run${bound0.ms > 0 ? ` (bound ${s(bound0.ms)})` : ''}`);
   const first = await runCli(c, pools, argv, dir, limit);
   const drawn = drawnBoundMs(c, first.latencies, nodeStart);
-  expect(first.summary.totals.slides.illustrated === n && first.summary.totals.slides.failed === 0, `${c.id}: ${first.summary.totals.slides.illustrated}/${n} slides illustrated`);
-  expect(first.summary.totals.apiCalls.prompts === n && first.summary.totals.apiCalls.images === n, `${c.id}: expected ${n} prompt and ${n} image calls, got ${JSON.stringify(first.summary.totals.apiCalls)}`);
+  expect(
+    first.summary.totals.slides.illustrated === n && first.summary.totals.slides.failed === 0,
+    `${c.id}: ${first.summary.totals.slides.illustrated}/${n} slides illustrated`,
+  );
+  expect(
+    first.summary.totals.apiCalls.prompts === n && first.summary.totals.apiCalls.images === n,
+    `${c.id}: expected ${n} prompt and ${n} image calls, got ${JSON.stringify(first.summary.totals.apiCalls)}`,
+  );
   const bound = boundOf(c, first.total);
   const vsDrawn = drawn !== undefined ? `, ${(first.run.wallMs / drawn).toFixed(2)}× node start + drawn critical path ${s(drawn)}` : '';
   const against = bound.ms > 0 ? ` (${(first.run.wallMs / bound.ms).toFixed(2)}× the bound${vsDrawn})` : '';
   log(`${tag}: CLI ${s(first.run.wallMs)}${against}, ${first.total} API calls, peak RSS ${first.run.peakRssMb.toFixed(0)} MB`);
-  log(`${tag}:   start-up ${s(first.phases.startupMs)}, first request to last answer ${s(first.phases.apiMs)}, last answer to exit ${s(first.phases.tailMs)}`);
+  log(
+    `${tag}:   start-up ${s(first.phases.startupMs)}, first request to last answer ${s(first.phases.apiMs)}, last answer to exit ${s(first.phases.tailMs)}`,
+  );
 
   log(`${tag}: CLI, re-run over the unchanged deck${c.decks > 1 ? 's' : ''} (same cache)`);
   const again = await runCli(c, pools, argv, dir, limit);
-  expect(again.summary.totals.cacheHits.images === n && again.summary.totals.apiCalls.images === 0, `${c.id}: the re-run was not served from the cache: ${JSON.stringify(again.summary.totals)}`);
+  expect(
+    again.summary.totals.cacheHits.images === n && again.summary.totals.apiCalls.images === 0,
+    `${c.id}: the re-run was not served from the cache: ${JSON.stringify(again.summary.totals)}`,
+  );
   log(`${tag}: re-run ${s(again.run.wallMs)}`);
 
   const outputs = first.summary.decks.map((d) => d.output!);
@@ -177,7 +228,13 @@ async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { 
   let naive: ChildRun;
   try {
     const naiveArgs = { decks, outDir: naiveOut, rpm, rateWindowMs: c.timeScale > 1 ? rateWindowOf(c) : undefined };
-    naive = await runMeasured([path.join(benchDir, 'naive.ts'), JSON.stringify(naiveArgs)], { cwd: repoRoot, env: apiEnv(api, c), timeoutMs: limit + (4 * n * (c.promptMs + c.imageMs)) / c.timeScale, typescript: true, onWait });
+    naive = await runMeasured([path.join(benchDir, 'naive.ts'), JSON.stringify(naiveArgs)], {
+      cwd: repoRoot,
+      env: apiEnv(api, c),
+      timeoutMs: limit + (4 * n * (c.promptMs + c.imageMs)) / c.timeScale,
+      typescript: true,
+      onWait,
+    });
   } finally {
     await api.close();
   }
@@ -214,7 +271,12 @@ async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { 
     bytesPerPicture: media.bytes / media.pictures,
     pictures: media.pictures,
     rerun: { wallMs: again.run.wallMs, cpuMs: again.run.cpuMs, peakRssMb: again.run.peakRssMb, apiCalls: again.total },
-    naive: { wallMs: naive.wallMs, cpuMs: naive.cpuMs, peakRssMb: naive.peakRssMb, bytesPerPicture: naiveMedia.bytes / Math.max(1, naiveMedia.pictures) },
+    naive: {
+      wallMs: naive.wallMs,
+      cpuMs: naive.cpuMs,
+      peakRssMb: naive.peakRssMb,
+      bytesPerPicture: naiveMedia.bytes / Math.max(1, naiveMedia.pictures),
+    },
     floor: { wallMs: floor.wallMs, cpuMs: floor.cpuMs, bytesPerPicture: floor.bytes / jobs.length },
     foreign: { cli: first.run.foreignShare, rerun: again.run.foreignShare, naive: naive.foreignShare, floor: floor.foreignShare },
   };
@@ -223,7 +285,23 @@ async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { 
 // ---------------------------------------------------------------------------------------------
 
 function table(results: CaseResult[]): string {
-  const head = ['case', 'slides', 'c', 'wall', 'lower bound', 'ratio', 'naive', 'naive ÷ wall', 'sharp floor', 'wall ÷ floor', 'API calls', 'CPU/slide', 'peak RSS', 'KB/picture', 're-run'];
+  const head = [
+    'case',
+    'slides',
+    'c',
+    'wall',
+    'lower bound',
+    'ratio',
+    'naive',
+    'naive ÷ wall',
+    'sharp floor',
+    'wall ÷ floor',
+    'API calls',
+    'CPU/slide',
+    'peak RSS',
+    'KB/picture',
+    're-run',
+  ];
   const rows = results.map((r) => [
     r.id,
     String(r.slides),
@@ -236,7 +314,7 @@ function table(results: CaseResult[]): string {
         : `${s(r.floor.wallMs)} (floor)`,
     r.ratio.toFixed(2),
     s(r.naive.wallMs),
-    (r.naive.wallMs / r.wallMs).toFixed(1) + '×',
+    `${(r.naive.wallMs / r.wallMs).toFixed(1)}×`,
     s(r.floor.wallMs),
     (r.wallMs / r.floor.wallMs).toFixed(2),
     String(r.apiCalls.total),
@@ -251,7 +329,18 @@ function table(results: CaseResult[]): string {
 
 // Where each first run's wall time went, and the API span against the bound.
 function phaseTable(results: CaseResult[]): string {
-  const head = ['case', 'start-up (spawn → first request)', 'first request → last answer', 'that ÷ bound', 'achievable with the drawn latencies', 'span ÷ achievable', 'last answer → exit', 'node -e 0', 'node + drawn path', 'wall ÷ that'];
+  const head = [
+    'case',
+    'start-up (spawn → first request)',
+    'first request → last answer',
+    'that ÷ bound',
+    'achievable with the drawn latencies',
+    'span ÷ achievable',
+    'last answer → exit',
+    'node -e 0',
+    'node + drawn path',
+    'wall ÷ that',
+  ];
   const rows = results.map((r) => {
     const achievable = r.achievableSpanMs;
     return [
@@ -284,12 +373,20 @@ function targets(results: CaseResult[]): Target[] {
   const local = by('local-200');
   const heaviest = Math.max(...results.map((r) => r.bytesPerPicture));
   return [
-    { name: 'wall within 10 % of node start + drawn critical path, 24 slides c=4', value: `${pipeline.ratio.toFixed(2)}×`, pass: pipeline.ratio <= 1.1 },
+    {
+      name: 'wall within 10 % of node start + drawn critical path, 24 slides c=4',
+      value: `${pipeline.ratio.toFixed(2)}×`,
+      pass: pipeline.ratio <= 1.1,
+    },
     { name: 'wall within 5 % of the bound, directory run', value: `${folder.ratio.toFixed(2)}×`, pass: folder.ratio <= 1.05 },
     { name: 'zero-latency overhead within 1.3× the sharp floor', value: `${local.ratio.toFixed(2)}×`, pass: local.ratio <= 1.3 },
     { name: 'peak RSS at most 250 MB, 200-slide deck', value: `${local.peakRssMb.toFixed(0)} MB`, pass: local.peakRssMb <= 250 },
     { name: 're-run over an unchanged 200-slide deck under 1 s', value: s(local.rerun.wallMs), pass: local.rerun.wallMs < 1000 },
-    { name: 'under 250 KB per half-slide picture', value: `${(heaviest / 1024).toFixed(0)} KB (largest case average)`, pass: heaviest < 250 * 1024 },
+    {
+      name: 'under 250 KB per half-slide picture',
+      value: `${(heaviest / 1024).toFixed(0)} KB (largest case average)`,
+      pass: heaviest < 250 * 1024,
+    },
   ];
 }
 
@@ -302,7 +399,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const root = await mkdtemp(path.join(os.tmpdir(), 'si-bench-'));
   try {
-    log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, sharp ${sharp.versions.sharp ?? '?'}`);
+    log(
+      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, sharp ${sharp.versions.sharp ?? '?'}`,
+    );
     log(`decks in ${root}`);
     const prepared = new Map<BenchCase, Prepared>();
     for (const c of cases) {
@@ -327,28 +426,41 @@ async function main(): Promise<void> {
       pools.set(size, await makePhotoPool(size, count));
       log(`  done in ${s(performance.now() - t)}, ${(Buffer.byteLength(pools.get(size)![0]!, 'base64') / 2 ** 20).toFixed(1)} MB each`);
     }
-    for (const [size, pool] of pools) pool.forEach((_, n) => answerOf(pools, size, n));
+    for (const [size, pool] of pools)
+      pool.forEach((_, n) => {
+        answerOf(pools, size, n);
+      });
     // The fixed cost of a CLI process: node, the modules, parsing the command line.
     const startup = await runMeasured([binPath, '--help'], { cwd: root, env: {}, timeoutMs: 60_000, onWait });
     log(`CLI start-up (--help): ${s(startup.wallMs)}, peak RSS ${startup.peakRssMb.toFixed(0)} MB`);
     const results: CaseResult[] = [];
     for (const [i, c] of cases.entries()) results.push(await runCase(c, `${i + 1}/${cases.length} ${c.id}`, root, pools, prepared.get(c)!));
 
-    process.stdout.write(table(results) + '\n\n' + phaseTable(results) + '\n\n');
+    process.stdout.write(`${table(results)}\n\n${phaseTable(results)}\n\n`);
     const checked = only ? [] : targets(results);
     for (const t of checked) process.stdout.write(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value}\n`);
-    const busy = results.flatMap((r) => Object.entries(r.foreign).filter(([, share]) => share > 0.05).map(([what, share]) => `${r.id} ${what} ${(share * 100).toFixed(0)} %`));
+    const busy = results.flatMap((r) =>
+      Object.entries(r.foreign)
+        .filter(([, share]) => share > 0.05)
+        .map(([what, share]) => `${r.id} ${what} ${(share * 100).toFixed(0)} %`),
+    );
     if (busy.length) process.stdout.write(`note: other processes took more than 5 % of the machine during: ${busy.join(', ')}\n`);
     const report = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? null, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, sharp: sharp.versions.sharp ?? null },
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model ?? null,
+        memGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        sharp: sharp.versions.sharp ?? null,
+      },
       cases: CASES.filter((c) => cases.includes(c)),
       startup: { wallMs: startup.wallMs, cpuMs: startup.cpuMs, peakRssMb: startup.peakRssMb },
       results,
       targets: checked,
       totalMs: performance.now() - started,
     };
-    if (!only) await writeFile(path.join(benchDir, 'results.json'), JSON.stringify(report, null, 2) + '\n');
+    if (!only) await writeFile(path.join(benchDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
     log(`done in ${s(performance.now() - started)}${only ? ' (subset: results.json not written)' : '; results in bench/results.json'}`);
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -4,5 +4,12 @@
 import { main } from '../dist/cli.bundle.js';
 
 const rateWindowMs = Number(process.env.BENCH_RATE_WINDOW_MS);
-if (!Number.isFinite(rateWindowMs) || rateWindowMs <= 0) throw new Error('BENCH_RATE_WINDOW_MS: expected a positive number of milliseconds');
-process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), http: { rateWindowMs } });
+if (!Number.isFinite(rateWindowMs) || rateWindowMs <= 0)
+  throw new Error('BENCH_RATE_WINDOW_MS: expected a positive number of milliseconds');
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  http: { rateWindowMs },
+});

@@ -31,7 +31,9 @@ export async function sharpFloor(jobs: FloorJob[]): Promise<FloorResult> {
   const machineBefore = sampleCpu();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const sizes = await Promise.all(jobs.map((j) => cpu(async () => (await fitImage(j.image, { boxCx: j.boxCx, boxCy: j.boxCy, crop: 'cover' })).data.length)));
+  const sizes = await Promise.all(
+    jobs.map((j) => cpu(async () => (await fitImage(j.image, { boxCx: j.boxCx, boxCy: j.boxCy, crop: 'cover' })).data.length)),
+  );
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpuBefore);
   const cpuMs = (used.user + used.system) / 1000;

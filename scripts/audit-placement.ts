@@ -43,7 +43,9 @@ for (const d of result.decks) if (d.pictures.length || d.illustrated || d.render
 console.log('');
 for (const line of totalsLines(result.totals)) console.log(line);
 const s = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
-console.log(`time: illustrate ${s(result.ms.illustrate)}, render ${s(result.ms.render)}, measure ${s(result.ms.measure)}, total ${s(result.ms.total)}`);
+console.log(
+  `time: illustrate ${s(result.ms.illustrate)}, render ${s(result.ms.render)}, measure ${s(result.ms.measure)}, total ${s(result.ms.total)}`,
+);
 console.log(`contact sheets: ${path.relative(process.cwd(), path.resolve(values.out!)) || '.'}/`);
 const json = values.json ?? path.join(values.out!, 'audit.json');
 await writeJson(json, result);

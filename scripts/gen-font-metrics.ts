@@ -9,12 +9,32 @@ const DIRS = { crosextra: '/usr/share/fonts/truetype/crosextra', liberation: '/u
 // Only names that fontconfig's metric aliases map to these fonts: a renderer without the real font draws
 // them with these metrics. Other look-alikes (Calibri Light, Arial Nova) fall back to a wider face such as
 // DejaVu Sans in LibreOffice, so they are left unknown and counted wide.
-const FAMILIES: { name: string; stands: string[]; files: [regular: string, italic: string, bold: string, boldItalic: string]; licence: string }[] = [
+const FAMILIES: {
+  name: string;
+  stands: string[];
+  files: [regular: string, italic: string, bold: string, boldItalic: string];
+  licence: string;
+}[] = [
   { name: 'Carlito', stands: ['Calibri'], files: fam(DIRS.crosextra, 'Carlito'), licence: 'SIL Open Font License 1.1' },
   { name: 'Caladea', stands: ['Cambria'], files: fam(DIRS.crosextra, 'Caladea'), licence: 'SIL Open Font License 1.1' },
-  { name: 'Liberation Sans', stands: ['Arial', 'Helvetica'], files: fam(DIRS.liberation, 'LiberationSans'), licence: 'SIL Open Font License 1.1' },
-  { name: 'Liberation Serif', stands: ['Times New Roman', 'Times'], files: fam(DIRS.liberation, 'LiberationSerif'), licence: 'SIL Open Font License 1.1' },
-  { name: 'Liberation Mono', stands: ['Courier New', 'Courier'], files: fam(DIRS.liberation, 'LiberationMono'), licence: 'SIL Open Font License 1.1' },
+  {
+    name: 'Liberation Sans',
+    stands: ['Arial', 'Helvetica'],
+    files: fam(DIRS.liberation, 'LiberationSans'),
+    licence: 'SIL Open Font License 1.1',
+  },
+  {
+    name: 'Liberation Serif',
+    stands: ['Times New Roman', 'Times'],
+    files: fam(DIRS.liberation, 'LiberationSerif'),
+    licence: 'SIL Open Font License 1.1',
+  },
+  {
+    name: 'Liberation Mono',
+    stands: ['Courier New', 'Courier'],
+    files: fam(DIRS.liberation, 'LiberationMono'),
+    licence: 'SIL Open Font License 1.1',
+  },
 ];
 /** Code point ranges stored (inclusive): Basic Latin, Latin-1, Latin Extended-A, Greek, Cyrillic, general punctuation. */
 export const RANGES: [number, number][] = [
@@ -98,8 +118,16 @@ function encode(faces: Face[]): string {
   let out = '';
   for (const [a, b] of RANGES) {
     for (let cp = a; cp <= b; cp++) {
-      const widths = faces.map((f) => f.advance(cp)).filter((w): w is number => w !== undefined).map((w, i) => Math.ceil((w * 1000) / faces[i]!.upm));
-      out += widths.length === 0 ? 'zz' : Math.min(1294, Math.max(...widths)).toString(36).padStart(2, '0');
+      const widths = faces
+        .map((f) => f.advance(cp))
+        .filter((w): w is number => w !== undefined)
+        .map((w, i) => Math.ceil((w * 1000) / faces[i]!.upm));
+      out +=
+        widths.length === 0
+          ? 'zz'
+          : Math.min(1294, Math.max(...widths))
+              .toString(36)
+              .padStart(2, '0');
     }
   }
   return out;
@@ -129,7 +157,10 @@ const lines = [
   '}',
   '',
   'export const FONT_METRICS: FontMetricsData[] = [',
-  ...entries.map((e) => `  { name: ${JSON.stringify(e.name)}, stands: ${JSON.stringify([e.name, ...e.stands].map((s) => s.toLowerCase()))}, lineHeight: ${e.lineHeight.toFixed(4)},\n    regular: '${e.regular}',\n    bold: '${e.bold}' },`),
+  ...entries.map(
+    (e) =>
+      `  { name: ${JSON.stringify(e.name)}, stands: ${JSON.stringify([e.name, ...e.stands].map((s) => s.toLowerCase()))}, lineHeight: ${e.lineHeight.toFixed(4)},\n    regular: '${e.regular}',\n    bold: '${e.bold}' },`,
+  ),
   '];',
   '',
 ];

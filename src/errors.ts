@@ -61,7 +61,9 @@ export class PackageValidationError extends SlideIllustrateError {
     readonly file: string,
     readonly problems: string[],
   ) {
-    super(`${file}: the illustrated deck would be invalid, nothing written: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`);
+    super(
+      `${file}: the illustrated deck would be invalid, nothing written: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`,
+    );
   }
 }
 

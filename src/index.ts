@@ -39,7 +39,15 @@ export async function illustrate(inputs: string[], options: IllustrateOptions = 
   const config = validateConfig(options.config ?? {}, 'config');
   const env = options.env ?? process.env;
   const report = options.report === undefined ? undefined : await checkReportPath(options.report, cwd);
-  const run = await prepareRun(inputs, { config, cwd, out: options.out, provider: options.provider, env, force: options.force ?? false, maxImages: options.maxImages });
+  const run = await prepareRun(inputs, {
+    config,
+    cwd,
+    out: options.out,
+    provider: options.provider,
+    env,
+    force: options.force ?? false,
+    maxImages: options.maxImages,
+  });
   return runPrepared(run, { report, cwd, secrets: secretsOf(env), signal: options.signal, onEvent: options.onEvent });
 }
 

@@ -8,7 +8,9 @@ import { partProblems } from '../src/pptx/validate-package.js';
 describe('fixture decks', () => {
   it.each(Object.keys(fixtures) as FixtureName[])('%s is a valid package', async (name) => {
     const zip = await JSZip.loadAsync(await readFile(fixtures[name]));
-    const parts = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name);
+    const parts = Object.values(zip.files)
+      .filter((f) => !f.dir)
+      .map((f) => f.name);
     expect(await partProblems(zip, parts)).toEqual([]);
   });
 });

@@ -13,7 +13,13 @@ describe('illustrate()', () => {
   it('illustrates decks into a folder with validated config and reports per deck', async () => {
     const cwd = await tempDir();
     const events: string[] = [];
-    const batch = await illustrate([fixtures.bullets, fixtures.fourThree], { cwd, out: 'out', provider: 'offline', config: { skipSlides: [] }, onEvent: (e) => events.push(e.type) });
+    const batch = await illustrate([fixtures.bullets, fixtures.fourThree], {
+      cwd,
+      out: 'out',
+      provider: 'offline',
+      config: { skipSlides: [] },
+      onEvent: (e) => events.push(e.type),
+    });
     expect(batch.decks.map((d) => d.status)).toEqual(['ok', 'ok']);
     for (const deck of batch.decks) {
       expect(deck.output!.startsWith(path.join(cwd, 'out'))).toBe(true);
@@ -28,10 +34,15 @@ describe('illustrate()', () => {
     const first = await run();
     const slides = first.decks.flatMap((d) => d.slides);
     expect(slides.filter((s) => s.status === 'illustrated')).toHaveLength(2);
-    expect(slides.filter((s) => s.status === 'skipped').map((s) => s.reason)).toEqual(['over --max-images', 'over --max-images', 'over --max-images']);
+    expect(slides.filter((s) => s.status === 'skipped').map((s) => s.reason)).toEqual([
+      'over --max-images',
+      'over --max-images',
+      'over --max-images',
+    ]);
     const second = await run();
     expect(second.decks.flatMap((d) => d.slides).filter((s) => s.status === 'illustrated')).toHaveLength(4);
-    for (const deck of second.decks) expect((await checkPackage(await readFile(deck.output!), await readFile(deck.input))).problems).toEqual([]);
+    for (const deck of second.decks)
+      expect((await checkPackage(await readFile(deck.output!), await readFile(deck.input))).problems).toEqual([]);
   });
 
   it('rejects a bad config with every problem by key', async () => {

@@ -33,7 +33,7 @@ export async function writeContactSheet(file: string, rows: SheetRow[], title: s
   rows.forEach((row, i) => {
     const top = LABEL + GAP + i * rowH;
     const hides = row.boxes.filter((b) => b.hiding).length;
-    const text = `slide ${row.slide}` + (row.boxes.length ? `: ${row.boxes.map((b) => (b.hiding ? 'HIDES ' : b.touching ? 'touches ' : '') + b.label).join(' · ')}` : row.reason ? `: ${row.reason}` : '');
+    const text = `slide ${row.slide}${row.boxes.length ? `: ${row.boxes.map((b) => (b.hiding ? 'HIDES ' : b.touching ? 'touches ' : '') + b.label).join(' · ')}` : row.reason ? `: ${row.reason}` : ''}`;
     svg += `<text x="${GAP}" y="${top + 13}"${hides ? ' style="fill:#c0007a;font-weight:bold"' : ''}>${esc(text)}</text>`;
     composites.push({ input: row.input, left: GAP, top: top + LABEL }, { input: row.output, left: GAP * 2 + w, top: top + LABEL });
     for (const b of row.boxes) {

@@ -38,7 +38,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = { edgeStep: 24, inset: 2, band: 4,
 /** Rec. 601 luminance of an RGB(A) buffer with `channels` bytes per pixel. */
 export function toGray(rgb: Uint8Array, width: number, height: number, channels: number): GrayImage {
   const data = new Uint8Array(width * height);
-  for (let i = 0, p = 0; i < data.length; i++, p += channels) data[i] = Math.round(0.299 * rgb[p]! + 0.587 * rgb[p + 1]! + 0.114 * rgb[p + 2]!);
+  for (let i = 0, p = 0; i < data.length; i++, p += channels)
+    data[i] = Math.round(0.299 * rgb[p]! + 0.587 * rgb[p + 1]! + 0.114 * rgb[p + 2]!);
   return { data, width, height };
 }
 
@@ -62,7 +63,12 @@ export function edgeMap(img: GrayImage, step: number = DEFAULT_THRESHOLDS.edgeSt
 }
 
 function clip(box: PxBox, width: number, height: number): PxBox {
-  return { x0: Math.max(0, Math.min(width, box.x0)), y0: Math.max(0, Math.min(height, box.y0)), x1: Math.max(0, Math.min(width, box.x1)), y1: Math.max(0, Math.min(height, box.y1)) };
+  return {
+    x0: Math.max(0, Math.min(width, box.x0)),
+    y0: Math.max(0, Math.min(height, box.y0)),
+    x1: Math.max(0, Math.min(width, box.x1)),
+    y1: Math.max(0, Math.min(height, box.y1)),
+  };
 }
 
 function area(b: PxBox): number {
@@ -103,10 +109,20 @@ export function measureBox(edges: Uint8Array, width: number, height: number, box
 }
 
 /** A box in EMU on a slide of `slide` EMU, mapped onto a render `width` × `height` pixels. */
-export function emuToPx(box: { x: number; y: number; cx: number; cy: number }, slide: { cx: number; cy: number }, width: number, height: number): PxBox {
+export function emuToPx(
+  box: { x: number; y: number; cx: number; cy: number },
+  slide: { cx: number; cy: number },
+  width: number,
+  height: number,
+): PxBox {
   const sx = width / slide.cx;
   const sy = height / slide.cy;
-  return { x0: Math.round(box.x * sx), y0: Math.round(box.y * sy), x1: Math.round((box.x + box.cx) * sx), y1: Math.round((box.y + box.cy) * sy) };
+  return {
+    x0: Math.round(box.x * sx),
+    y0: Math.round(box.y * sy),
+    x1: Math.round((box.x + box.cx) * sx),
+    y1: Math.round((box.y + box.cy) * sy),
+  };
 }
 
 /** Share of the slide a box covers (the part on the slide). */

@@ -16,14 +16,22 @@ export function pdfName(file: string): string {
  * should not lose the whole corpus). Files whose PDF is missing after their batch are retried alone once.
  * Returns the files that have no PDF in the end.
  */
-export async function convertToPdf(files: string[], outDir: string, options: { batch?: number; timeoutMs?: number; onBatch?: (done: number, total: number) => void } = {}): Promise<string[]> {
+export async function convertToPdf(
+  files: string[],
+  outDir: string,
+  options: { batch?: number; timeoutMs?: number; onBatch?: (done: number, total: number) => void } = {},
+): Promise<string[]> {
   const batch = options.batch ?? 40;
   const profile = await mkdtemp(path.join(os.tmpdir(), 'si-audit-lo-'));
   const soffice = async (list: string[]) => {
-    await run('soffice', [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--convert-to', 'pdf', '--outdir', outDir, ...list], {
-      timeout: options.timeoutMs ?? Math.max(120_000, list.length * 60_000),
-      maxBuffer: 64 * 2 ** 20,
-    }).catch(() => undefined);
+    await run(
+      'soffice',
+      [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--convert-to', 'pdf', '--outdir', outDir, ...list],
+      {
+        timeout: options.timeoutMs ?? Math.max(120_000, list.length * 60_000),
+        maxBuffer: 64 * 2 ** 20,
+      },
+    ).catch(() => undefined);
   };
   const missing = async (list: string[]) => {
     const have = new Set(await readdir(outDir));
@@ -48,7 +56,10 @@ export async function convertToPdf(files: string[], outDir: string, options: { b
  * fine lines that the deck does not have (QuizShow's radial background). Text keeps its anti-aliasing.
  */
 export async function renderPages(pdf: string, outDir: string, prefix: string, dpi = 40): Promise<string[]> {
-  await run('pdftoppm', ['-png', '-r', String(dpi), '-aaVector', 'no', pdf, path.join(outDir, prefix)], { timeout: 300_000, maxBuffer: 16 * 2 ** 20 });
+  await run('pdftoppm', ['-png', '-r', String(dpi), '-aaVector', 'no', pdf, path.join(outDir, prefix)], {
+    timeout: 300_000,
+    maxBuffer: 16 * 2 ** 20,
+  });
   const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)\\.png$`);
   return (await readdir(outDir))
     .map((f) => ({ f, m: re.exec(f) }))

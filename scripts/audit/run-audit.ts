@@ -116,7 +116,9 @@ function pageOfSlide(pres: Presentation, pages: number): Map<number, number> | u
   }
   const visible = pres.slides.filter((s) => !s.hidden);
   if (pages !== visible.length) return undefined;
-  visible.forEach((s, i) => map.set(s.number, i));
+  visible.forEach((s, i) => {
+    map.set(s.number, i);
+  });
   return map;
 }
 
@@ -133,13 +135,24 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'si-audit-'));
   try {
     // 1. Illustrate offline, into a temp folder, with a fresh cache.
-    const batch = await illustrate(options.decks, { out: path.join(work, 'out') + path.sep, provider: 'offline', env: {}, config: { ...options.config, cacheDir: path.join(work, 'cache') } });
+    const batch = await illustrate(options.decks, {
+      out: path.join(work, 'out') + path.sep,
+      provider: 'offline',
+      env: {},
+      config: { ...options.config, cacheDir: path.join(work, 'cache') },
+    });
     const tIllustrated = performance.now();
     log(`illustrated ${batch.decks.length} decks in ${((tIllustrated - t0) / 1000).toFixed(1)} s`);
 
     // 2. Render the decks that got pictures: inputs and outputs, staged under unique names.
     const withPictures = batch.decks.filter((d) => d.output && d.slides.some((s) => s.status === 'illustrated'));
-    const stage = { in: path.join(work, 'stage-in'), out: path.join(work, 'stage-out'), pdfIn: path.join(work, 'pdf-in'), pdfOut: path.join(work, 'pdf-out'), png: path.join(work, 'png') };
+    const stage = {
+      in: path.join(work, 'stage-in'),
+      out: path.join(work, 'stage-out'),
+      pdfIn: path.join(work, 'pdf-in'),
+      pdfOut: path.join(work, 'pdf-out'),
+      png: path.join(work, 'png'),
+    };
     for (const dir of Object.values(stage)) await mkdir(dir, { recursive: true });
     const staged = new Map<DeckReport, { input: string; output: string }>();
     for (const [i, d] of withPictures.entries()) {
@@ -170,7 +183,16 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       const illustrated = d.slides.filter((s) => s.status === 'illustrated').length;
       const skippedForRoom = d.slides.filter((s) => s.status === 'skipped' && ROOM.test(s.reason ?? '')).length;
       const { eligible, eligibleIllustrated } = await eligibility(d, options.config);
-      const audit: DeckAudit = { deck: d.input, slides: d.slides.length, status: d.status, illustrated, skippedForRoom, eligible, eligibleIllustrated, pictures: [] };
+      const audit: DeckAudit = {
+        deck: d.input,
+        slides: d.slides.length,
+        status: d.status,
+        illustrated,
+        skippedForRoom,
+        eligible,
+        eligibleIllustrated,
+        pictures: [],
+      };
       if (d.error) audit.error = d.error;
       decks.push(audit);
       const s = staged.get(d);
@@ -186,7 +208,12 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     return {
       thresholds,
       dpi,
-      ms: { illustrate: Math.round(tIllustrated - t0), render: Math.round(tRendered - tIllustrated), measure: Math.round(tMeasured - tRendered), total: Math.round(tMeasured - t0) },
+      ms: {
+        illustrate: Math.round(tIllustrated - t0),
+        render: Math.round(tRendered - tIllustrated),
+        measure: Math.round(tMeasured - tRendered),
+        total: Math.round(tMeasured - t0),
+      },
       totals: totalsOf(decks),
       decks,
     };
@@ -214,7 +241,13 @@ async function measureDeck(
   audit: DeckAudit,
   d: DeckReport,
   s: { input: string; output: string },
-  ctx: { stage: Record<'pdfIn' | 'pdfOut' | 'png', string>; failed: Set<string>; dpi: number; thresholds: Thresholds; outDir: string | undefined },
+  ctx: {
+    stage: Record<'pdfIn' | 'pdfOut' | 'png', string>;
+    failed: Set<string>;
+    dpi: number;
+    thresholds: Thresholds;
+    outDir: string | undefined;
+  },
 ): Promise<void> {
   const base = path.basename(s.input);
   if (ctx.failed.has(base)) throw new Error('LibreOffice did not convert the input or the output');
@@ -225,7 +258,8 @@ async function measureDeck(
   const output = await readPresentationFile(s.output);
   const size = output.slideSize;
   const pageMap = pageOfSlide(input, pagesIn.length);
-  if (!pageMap || pagesOut.length !== pagesIn.length) throw new Error(`pages do not match slides (input ${pagesIn.length} pages, output ${pagesOut.length}, ${input.slides.length} slides)`);
+  if (!pageMap || pagesOut.length !== pagesIn.length)
+    throw new Error(`pages do not match slides (input ${pagesIn.length} pages, output ${pagesOut.length}, ${input.slides.length} slides)`);
   const pictures = ourPictures(output);
   const rows: SheetRow[] = [];
   for (const slide of input.slides) {
@@ -234,7 +268,13 @@ async function measureDeck(
     const reported = d.slides.find((r) => r.number === slide.number && r.status === 'illustrated');
     const boxes = found.map((p) => p.box ?? reported?.box).filter((b): b is Box => !!b);
     if (page === undefined) continue;
-    const row: SheetRow = { slide: slide.number, input: pagesIn[page]!, output: pagesOut[page]!, boxes: [], reason: d.slides.find((r) => r.number === slide.number)?.reason };
+    const row: SheetRow = {
+      slide: slide.number,
+      input: pagesIn[page]!,
+      output: pagesOut[page]!,
+      boxes: [],
+      reason: d.slides.find((r) => r.number === slide.number)?.reason,
+    };
     rows.push(row);
     if (!boxes.length) continue;
     const gray = await loadGray(pagesIn[page]!);
@@ -258,7 +298,12 @@ async function measureDeck(
         titleSlide,
         titleProblem: titleSlide && (share < 0.25 || inCorner(box, size)),
       });
-      row.boxes.push({ box: px, hiding: m.hiding, touching: m.touching, label: `${Math.round(share * 100)}% e${m.insideEdges} b${m.bandEdges}` });
+      row.boxes.push({
+        box: px,
+        hiding: m.hiding,
+        touching: m.touching,
+        label: `${Math.round(share * 100)}% e${m.insideEdges} b${m.bandEdges}`,
+      });
     }
   }
   if (ctx.outDir) {
@@ -275,8 +320,19 @@ function round(n: number, digits: number): number {
 
 export function totalsOf(decks: DeckAudit[]): AuditTotals {
   const t: AuditTotals = {
-    decks: decks.length, pictures: 0, measured: 0, hiding: 0, touching: 0, small: 0, titlePictures: 0, titleProblems: 0,
-    eligible: 0, eligibleIllustrated: 0, illustrated: 0, skippedForRoom: 0, renderFailures: 0,
+    decks: decks.length,
+    pictures: 0,
+    measured: 0,
+    hiding: 0,
+    touching: 0,
+    small: 0,
+    titlePictures: 0,
+    titleProblems: 0,
+    eligible: 0,
+    eligibleIllustrated: 0,
+    illustrated: 0,
+    skippedForRoom: 0,
+    renderFailures: 0,
   };
   for (const d of decks) {
     t.pictures += d.illustrated;
@@ -300,10 +356,22 @@ export function deckLine(d: DeckAudit): string {
   const flag = (name: string, list: PictureAudit[]) => (list.length ? ` ${name} ${list.map((x) => x.slide).join(',')}` : '');
   return (
     `${path.basename(d.deck)}: ${d.illustrated} pictures, ${d.eligibleIllustrated} / ${d.eligible} eligible illustrated, ${d.skippedForRoom} skipped for room;` +
-    flag('hiding', p.filter((x) => x.hiding)) +
-    flag('touching', p.filter((x) => x.touching && !x.hiding)) +
-    flag('small', p.filter((x) => x.small)) +
-    flag('title', p.filter((x) => x.titleProblem)) +
+    flag(
+      'hiding',
+      p.filter((x) => x.hiding),
+    ) +
+    flag(
+      'touching',
+      p.filter((x) => x.touching && !x.hiding),
+    ) +
+    flag(
+      'small',
+      p.filter((x) => x.small),
+    ) +
+    flag(
+      'title',
+      p.filter((x) => x.titleProblem),
+    ) +
     (d.renderError ? ` render: ${d.renderError}` : '') +
     (d.error ? ` error: ${d.error}` : '')
   );
@@ -320,5 +388,5 @@ export function totalsLines(t: AuditTotals): string[] {
 }
 
 export async function writeJson(file: string, result: AuditResult): Promise<void> {
-  await writeFile(file, JSON.stringify(result, null, 2) + '\n');
+  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
 }

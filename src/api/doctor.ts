@@ -30,13 +30,16 @@ async function checkInfomaniak(ctx: AccountCommandContext): Promise<void> {
   const list = products.map((p) => printable(`${p.productId} (${p.productName}, ${p.accountName})`)).join(', ') || 'none';
   let id = ienv.productId;
   if (id === undefined) {
-    if (products.length !== 1) throw new ConfigError(`INFOMANIAK_PRODUCT_ID: not set, and the token sees ${products.length} products; set it to one of: ${list}`);
+    if (products.length !== 1)
+      throw new ConfigError(`INFOMANIAK_PRODUCT_ID: not set, and the token sees ${products.length} products; set it to one of: ${list}`);
     id = products[0]!.productId;
   } else if (!products.some((p) => p.productId === id)) {
     throw new ConfigError(`INFOMANIAK_PRODUCT_ID: ${id} is not among this token's AI Tools products: ${list}`);
   }
   await http.request({ method: 'GET', path: infomaniakPaths.productModels(id) });
-  ctx.out(`✓ product ${printable(String(id))} ${ienv.productId ? '(INFOMANIAK_PRODUCT_ID)' : '(discovered)'} answers GET ${infomaniakPaths.productModels(id)}`);
+  ctx.out(
+    `✓ product ${printable(String(id))} ${ienv.productId ? '(INFOMANIAK_PRODUCT_ID)' : '(discovered)'} answers GET ${infomaniakPaths.productModels(id)}`,
+  );
   const models = await listModels(http);
   const llm = resolveLlmModel(ctx.config.llm.model, models);
   ctx.out(`✓ LLM model ${printable(llm)}${ctx.config.llm.model === 'auto' ? ' (llm.model "auto")' : ''}`);
@@ -53,6 +56,7 @@ async function checkOpenAi(ctx: AccountCommandContext): Promise<void> {
   else ctx.out(`✓ ${oenv.apiKey ? 'key accepted: ' : ''}GET ${openaiPaths.models} lists ${ids.length} models`);
   const llm = resolveOpenAiLlm(ctx.config.llm.model, ids);
   ctx.out(`✓ LLM model ${printable(llm)}${ctx.config.llm.model === 'auto' ? ' (llm.model "auto")' : ''}`);
-  if (ids && !ids.includes(ctx.config.image.model)) ctx.out(`! image.model "${printable(ctx.config.image.model)}" is not listed by the server; check it serves that model`);
+  if (ids && !ids.includes(ctx.config.image.model))
+    ctx.out(`! image.model "${printable(ctx.config.image.model)}" is not listed by the server; check it serves that model`);
   else if (ids) ctx.out(`✓ image model ${printable(ctx.config.image.model)}`);
 }

@@ -3,7 +3,14 @@ import type { Config } from '../config/schema.js';
 import type { ProviderKind } from '../providers/create-providers.js';
 import { createInfomaniakHttp, readInfomaniakEnv } from '../providers/infomaniak.js';
 import { imageModels, listModels, llmModels, pickAutoLlm, type AiModel } from '../providers/infomaniak-models.js';
-import { classifyModelId, createOpenAiHttp, listModelIds, openaiPaths, readOpenAiEnv, resolveOpenAiLlm } from '../providers/openai-compatible.js';
+import {
+  classifyModelId,
+  createOpenAiHttp,
+  listModelIds,
+  openaiPaths,
+  readOpenAiEnv,
+  resolveOpenAiLlm,
+} from '../providers/openai-compatible.js';
 import type { HttpOverrides } from '../providers/provider-http.js';
 import { printable } from '../internal/printable.js';
 
@@ -30,14 +37,25 @@ export async function runModels(ctx: AccountCommandContext): Promise<number> {
       return 0;
     }
     const auto = ids.some((id) => classifyModelId(id) === 'llm') ? resolveOpenAiLlm('auto', ids) : undefined;
-    printGroup(ctx.out, `LLM models${auto ? ` (llm.model "auto" picks ${printable(auto)})` : ''}`, ids.filter((id) => classifyModelId(id) === 'llm').map((id) => [id, '']));
-    printGroup(ctx.out, 'Image models (guessed from their names)', ids.filter((id) => classifyModelId(id) === 'image').map((id) => [id, '']));
+    printGroup(
+      ctx.out,
+      `LLM models${auto ? ` (llm.model "auto" picks ${printable(auto)})` : ''}`,
+      ids.filter((id) => classifyModelId(id) === 'llm').map((id) => [id, '']),
+    );
+    printGroup(
+      ctx.out,
+      'Image models (guessed from their names)',
+      ids.filter((id) => classifyModelId(id) === 'image').map((id) => [id, '']),
+    );
     return 0;
   }
   const http = createInfomaniakHttp(readInfomaniakEnv(ctx.env), ctx.config, ctx.http);
   const models = await listModels(http);
   const auto = pickAutoLlm(models);
-  const row = (m: AiModel): [string, string] => [m.name, [m.description, m.infoStatus && `[${m.infoStatus}]`, m.isBeta && '[beta]'].filter(Boolean).join(' ')];
+  const row = (m: AiModel): [string, string] => [
+    m.name,
+    [m.description, m.infoStatus && `[${m.infoStatus}]`, m.isBeta && '[beta]'].filter(Boolean).join(' '),
+  ];
   printGroup(ctx.out, `LLM models${auto ? ` (llm.model "auto" picks ${printable(auto.name)})` : ''}`, llmModels(models).map(row));
   printGroup(ctx.out, 'Image models', imageModels(models).map(row));
   return 0;

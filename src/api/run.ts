@@ -80,7 +80,8 @@ export interface RunPreparedOptions {
 
 // Applies the plan (the only step that spends), or drafts its prompts; then the report, if asked.
 export async function runPrepared(run: PreparedRun, options: RunPreparedOptions): Promise<BatchReport> {
-  if (options.dryRun && options.report !== undefined) throw new UsageError('--report with --dry-run: a dry run writes no deck to report on; run without --dry-run');
+  if (options.dryRun && options.report !== undefined)
+    throw new UsageError('--report with --dry-run: a dry run writes no deck to report on; run without --dry-run');
   const { resources } = run;
   const thumbnails = options.report === undefined ? undefined : collectThumbnails();
   const env = {
@@ -91,7 +92,9 @@ export async function runPrepared(run: PreparedRun, options: RunPreparedOptions)
       thumbnails?.onEvent(event);
     },
   };
-  const batch = options.dryRun ? await draftPlan(run.planning, { ...env, isImageCached: resources.lookup.isImageCached }) : await applyPlan(run.planning, env);
+  const batch = options.dryRun
+    ? await draftPlan(run.planning, { ...env, isImageCached: resources.lookup.isImageCached })
+    : await applyPlan(run.planning, env);
   resources.reportCacheRepairs();
   if (thumbnails && options.report !== undefined) {
     await thumbnails.attach(batch);
@@ -99,7 +102,13 @@ export async function runPrepared(run: PreparedRun, options: RunPreparedOptions)
     attachObstacles(batch, (await finishPlanning(run.planning)).plan);
     // Written whatever the decks' fate: a run with failures is when the report helps most.
     const { prices, backend } = resources;
-    await writeReport(path.resolve(options.cwd, options.report), { batch, prices, provider: backend, cwd: options.cwd, secrets: options.secrets ?? [] });
+    await writeReport(path.resolve(options.cwd, options.report), {
+      batch,
+      prices,
+      provider: backend,
+      cwd: options.cwd,
+      secrets: options.secrets ?? [],
+    });
   }
   return batch;
 }

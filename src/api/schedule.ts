@@ -31,7 +31,14 @@ export async function runPass(resources: RunResources, options: PassOptions): Pr
   if (result.ran && thumbnails && options.report) {
     await thumbnails.attach(result.batch);
     const { file, label, secrets } = options.report;
-    await writeReport(file, { batch: result.batch, prices: resources.prices, provider: resources.backend, cwd: options.cwd, secrets, label });
+    await writeReport(file, {
+      batch: result.batch,
+      prices: resources.prices,
+      provider: resources.backend,
+      cwd: options.cwd,
+      secrets,
+      label,
+    });
   }
   return result;
 }

@@ -23,7 +23,13 @@ export interface PruneResult {
 
 // Counts the entries and bytes of the cache under `dir`; a missing cache is an empty one.
 export async function readCacheStats(dir: string): Promise<CacheStats> {
-  const stats: CacheStats = { dir, entries: { prompts: 0, images: 0, pictures: 0 }, bytes: { prompts: 0, images: 0, pictures: 0 }, oldest: undefined, newest: undefined };
+  const stats: CacheStats = {
+    dir,
+    entries: { prompts: 0, images: 0, pictures: 0 },
+    bytes: { prompts: 0, images: 0, pictures: 0 },
+    oldest: undefined,
+    newest: undefined,
+  };
   for (const entry of await listEntries(dir)) {
     stats.entries[entry.kind]++;
     stats.bytes[entry.kind] += entry.size;

@@ -157,7 +157,9 @@ async function isSoundLegacyEntry(kind: CacheKind, bytes: Buffer): Promise<boole
   if (!image.length) return false;
   try {
     const sharp = await loadSharp();
-    await sharp(image, { failOn: 'warning', limitInputPixels: 8192 * 8192 }).raw().toBuffer();
+    await sharp(image, { failOn: 'warning', limitInputPixels: 8192 * 8192 })
+      .raw()
+      .toBuffer();
     return true;
   } catch {
     return false;

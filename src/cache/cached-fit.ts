@@ -52,7 +52,9 @@ export function cachedPictures(options: PictureCacheOptions, imageId: (req: Imag
     async fit(image, fit) {
       const id = image.key ?? createHash('sha256').update(image.data).digest('hex');
       const fitted = await fitImage(image.data, fit);
-      await options.store.write('pictures', hashKey(pictureKey(id, fit)), encodePicture(fitted)).catch((error: unknown) => options.onWriteError?.(`cache: cannot store an entry in pictures (${messageOf(error)})`));
+      await options.store
+        .write('pictures', hashKey(pictureKey(id, fit)), encodePicture(fitted))
+        .catch((error: unknown) => options.onWriteError?.(`cache: cannot store an entry in pictures (${messageOf(error)})`));
       return fitted;
     },
   };
@@ -63,14 +65,15 @@ export function cachedPictures(options: PictureCacheOptions, imageId: (req: Imag
 /** An entry: one JSON line (format, size, crop), then the encoded picture. */
 function encodePicture(f: FittedImage): Buffer {
   const meta = { format: f.format, width: f.width, height: f.height, srcRect: f.srcRect ?? null };
-  return Buffer.concat([Buffer.from(JSON.stringify(meta) + '\n'), f.data]);
+  return Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), f.data]);
 }
 
 function decodePicture(bytes: Buffer): FittedImage | undefined {
   const eol = bytes.indexOf(0x0a);
   if (eol < 0) return undefined;
   const { format, width, height, srcRect } = parseJsonObject(bytes.subarray(0, eol).toString('utf8')) ?? {};
-  if ((format !== 'jpeg' && format !== 'png') || typeof width !== 'number' || typeof height !== 'number' || eol + 1 >= bytes.length) return undefined;
+  if ((format !== 'jpeg' && format !== 'png') || typeof width !== 'number' || typeof height !== 'number' || eol + 1 >= bytes.length)
+    return undefined;
   const fitted: FittedImage = { data: bytes.subarray(eol + 1), format, width, height };
   if (srcRect && typeof srcRect === 'object') fitted.srcRect = srcRect as NonNullable<FittedImage['srcRect']>;
   return fitted;

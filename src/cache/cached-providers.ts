@@ -3,7 +3,16 @@
 // before returning it, so whatever finished is never paid for twice.
 import type { Config } from '../config/schema.js';
 import { messageOf } from '../errors.js';
-import type { ImageProvider, ImageRequest, ImageResult, PictureStore, PromptProvider, PromptRequest, PromptResult, Providers } from '../providers/types.js';
+import type {
+  ImageProvider,
+  ImageRequest,
+  ImageResult,
+  PictureStore,
+  PromptProvider,
+  PromptRequest,
+  PromptResult,
+  Providers,
+} from '../providers/types.js';
 import { hashKey, imageKey, imageSizeOf, promptKey } from './cache-keys.js';
 import type { CacheKind, CacheStore } from './cache-store.js';
 import { cachedPictures } from './cached-fit.js';
@@ -38,7 +47,8 @@ export function cachePromptProvider(inner: PromptProvider, options: CacheOptions
   return {
     name: inner.name,
     promptFingerprint: inner.promptFingerprint,
-    writePrompt: (req, call) => through(promptKey(req, inner.promptFingerprint, options.config.llm), decode, () => inner.writePrompt(req, call), call?.signal),
+    writePrompt: (req, call) =>
+      through(promptKey(req, inner.promptFingerprint, options.config.llm), decode, () => inner.writePrompt(req, call), call?.signal),
   };
 }
 
@@ -51,7 +61,15 @@ export function cacheImageProvider(inner: ImageProvider, options: CacheOptions):
     generateImage: async (req, call) => {
       const size = imageSizeOf(req);
       const key = imageKey(req, inner.imageFingerprint, options.config.image);
-      return { ...(await through(key, (data) => ({ data, size }), () => inner.generateImage(req, call), call?.signal)), key: hashKey(key) };
+      return {
+        ...(await through(
+          key,
+          (data) => ({ data, size }),
+          () => inner.generateImage(req, call),
+          call?.signal,
+        )),
+        key: hashKey(key),
+      };
     },
   };
 }
@@ -136,7 +154,9 @@ function createThrough<T extends { cached?: boolean }>(kind: CacheKind, options:
         const hit = claim.waited || !options.force ? await readHit(hash, decode) : undefined;
         if (hit) return hit;
         const value = await compute();
-        await options.store.write(kind, hash, encode(value)).catch((error: unknown) => options.onWriteError?.(`cache: cannot store an entry in ${kind} (${messageOf(error)})`));
+        await options.store
+          .write(kind, hash, encode(value))
+          .catch((error: unknown) => options.onWriteError?.(`cache: cannot store an entry in ${kind} (${messageOf(error)})`));
         return value;
       } finally {
         await claim.release();

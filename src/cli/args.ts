@@ -75,7 +75,7 @@ export const EXAMPLES = {
     ['$0 deck.pptx', 'Illustrate deck.pptx into output/deck.pptx'],
     ['$0 deck.pptx --out illustrated.pptx --provider offline', 'Offline placeholder art, chosen output file'],
     ['$0 decks/ --out illustrated/ --json', 'Every deck under decks/, mirrored under illustrated/, JSON summary'],
-    ['$0 decks/ --dry-run', 'Print each slide\'s prompt and where its picture would go; no image, no deck'],
+    ['$0 decks/ --dry-run', "Print each slide's prompt and where its picture would go; no image, no deck"],
     ['$0 decks/ --max-images 50 --yes', 'Pay for at most 50 new images, without the confirmation question'],
   ],
   schedule: [
@@ -124,82 +124,138 @@ export const ACCOUNT_PROVIDER =
   'Account to check (default: infomaniak, token or not: without INFOMANIAK_API_TOKEN it exits 2 saying what to set; openai: OPENAI_API_KEY at OPENAI_BASE_URL, default https://api.openai.com/v1)';
 
 function runOptions<T>(y: Argv<T>) {
-  return providerOption(y, RUN_PROVIDER)
-    // Numbers untyped: yargs turns "abc" into null for a typed number; untyped, checkNumber sees what was given.
-    .option('concurrency', { alias: 'c', requiresArg: true, describe: 'Images in flight at once (config concurrency.image)' })
-    .option('rpm', { requiresArg: true, describe: 'API requests per minute, retries included (config rpm, default 60)' })
-    .option('timeout', { requiresArg: true, describe: 'Seconds one API attempt may take (config timeoutSeconds, default 120)' })
-    .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
-    .option('force', { type: 'boolean', default: false, describe: 'Regenerate everything: ignore cached prompts and images (the cache is still refreshed)' })
-    .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' })
-    .option('report', { type: 'string', describe: 'Write an HTML contact sheet of the run to this .html file' });
+  return (
+    providerOption(y, RUN_PROVIDER)
+      // Numbers untyped: yargs turns "abc" into null for a typed number; untyped, checkNumber sees what was given.
+      .option('concurrency', { alias: 'c', requiresArg: true, describe: 'Images in flight at once (config concurrency.image)' })
+      .option('rpm', { requiresArg: true, describe: 'API requests per minute, retries included (config rpm, default 60)' })
+      .option('timeout', { requiresArg: true, describe: 'Seconds one API attempt may take (config timeoutSeconds, default 120)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
+      .option('force', {
+        type: 'boolean',
+        default: false,
+        describe: 'Regenerate everything: ignore cached prompts and images (the cache is still refreshed)',
+      })
+      .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' })
+      .option('report', { type: 'string', describe: 'Write an HTML contact sheet of the run to this .html file' })
+  );
 }
 
 function controlOptions<T>(y: Argv<T>) {
-  return y
-    .option('dry-run', { type: 'boolean', default: false, describe: 'Write and print each slide\'s prompt and where its picture would go; no image call, no deck written' })
-    .option('max-images', { requiresArg: true, describe: 'Pay for at most this many images in the whole run; cached images are free and not counted' })
-    .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask before a paid run (terminals ask; scripts never do)' })
-    // No defaults: yargs would count a default as given and refuse every run as a conflict.
-    .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only errors and the final summary' })
-    .option('verbose', { alias: 'v', type: 'boolean', describe: 'One line per slide as it finishes' })
-    .conflicts('quiet', 'verbose');
+  return (
+    y
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: "Write and print each slide's prompt and where its picture would go; no image call, no deck written",
+      })
+      .option('max-images', {
+        requiresArg: true,
+        describe: 'Pay for at most this many images in the whole run; cached images are free and not counted',
+      })
+      .option('yes', {
+        alias: 'y',
+        type: 'boolean',
+        default: false,
+        describe: 'Do not ask before a paid run (terminals ask; scripts never do)',
+      })
+      // No defaults: yargs would count a default as given and refuse every run as a conflict.
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only errors and the final summary' })
+      .option('verbose', { alias: 'v', type: 'boolean', describe: 'One line per slide as it finishes' })
+      .conflicts('quiet', 'verbose')
+  );
 }
 
 export function buildParser(argv: string[]) {
-  return commonOptions(
-    yargs(argv)
-      .scriptName('slide-illustrate')
-      // One spelling per flag: no camelCase twins in messages or in the parsed result.
-      // `--` ends the options: what follows lands in argv['--'] and is only ever a deck or folder,
-      // never a flag or a command (`slide-illustrate -- -rf.pptx`, `-- schedule`).
-      .parserConfiguration({ 'camel-case-expansion': false, 'populate--': true })
-      .usage('$0 <decks or folders..> [options]\n\nIllustrates every slide of PowerPoint decks and writes new copies; the inputs are never modified.')
-      // Optional here so that yargs names an unknown flag rather than a missing input; parseArgs
-      // turns an empty command line into the help and no input into a usage error.
-      .command('$0 [inputs..]', 'Illustrate decks, or every deck under folders', (y) =>
-        withExamples(
-          controlOptions(
-            runOptions(
-              y
-                .positional('inputs', { type: 'string', array: true, describe: 'Decks (.pptx, .pptm, .ppsx, .potx) or folders searched recursively' })
-                .option('out', { alias: 'o', type: 'string', describe: 'Output file for one deck; output folder for several decks or a folder (default: outputDir)' }),
+  return (
+    commonOptions(
+      yargs(argv)
+        .scriptName('slide-illustrate')
+        // One spelling per flag: no camelCase twins in messages or in the parsed result.
+        // `--` ends the options: what follows lands in argv['--'] and is only ever a deck or folder,
+        // never a flag or a command (`slide-illustrate -- -rf.pptx`, `-- schedule`).
+        .parserConfiguration({ 'camel-case-expansion': false, 'populate--': true })
+        .usage(
+          '$0 <decks or folders..> [options]\n\nIllustrates every slide of PowerPoint decks and writes new copies; the inputs are never modified.',
+        )
+        // Optional here so that yargs names an unknown flag rather than a missing input; parseArgs
+        // turns an empty command line into the help and no input into a usage error.
+        .command('$0 [inputs..]', 'Illustrate decks, or every deck under folders', (y) =>
+          withExamples(
+            controlOptions(
+              runOptions(
+                y
+                  .positional('inputs', {
+                    type: 'string',
+                    array: true,
+                    describe: 'Decks (.pptx, .pptm, .ppsx, .potx) or folders searched recursively',
+                  })
+                  .option('out', {
+                    alias: 'o',
+                    type: 'string',
+                    describe: 'Output file for one deck; output folder for several decks or a folder (default: outputDir)',
+                  }),
+              ),
             ),
+            'illustrate',
           ),
-          'illustrate',
+        )
+        .command('schedule', "Illustrate the config's inputs into its outputDir on its cron schedule, paying only for what changed", (y) =>
+          withExamples(
+            runOptions(
+              y.option('once', {
+                type: 'boolean',
+                default: false,
+                describe: 'Run one pass and exit (for system cron, systemd timers or CI)',
+              }),
+            ),
+            'schedule',
+          ),
+        )
+        .command('cache', 'Show the cache size; prune entries unused for a while', (y) =>
+          withExamples(
+            y
+              .option('prune-older-than', { type: 'string', describe: 'Remove entries unused for this long: 30d, 12h, 90m' })
+              .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
+              .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' }),
+            'cache',
+          ),
+        )
+        .command('models', 'List the LLM and image models the account can use', (y) =>
+          withExamples(providerOption(y, ACCOUNT_PROVIDER), 'models'),
+        )
+        .command('doctor', 'Check token, product id and models with free calls before a paid batch', (y) =>
+          withExamples(providerOption(y, ACCOUNT_PROVIDER), 'doctor'),
+        )
+        .command('init', 'Write a starter pipeline.config.json: every key at its default, each explained in a comment', (y) =>
+          withExamples(y.option('force', { type: 'boolean', default: false, describe: 'Overwrite the file when it exists' }), 'init'),
         ),
-      )
-      .command('schedule', "Illustrate the config's inputs into its outputDir on its cron schedule, paying only for what changed", (y) =>
-        withExamples(runOptions(y.option('once', { type: 'boolean', default: false, describe: 'Run one pass and exit (for system cron, systemd timers or CI)' })), 'schedule'),
-      )
-      .command('cache', 'Show the cache size; prune entries unused for a while', (y) =>
-        withExamples(
-          y
-            .option('prune-older-than', { type: 'string', describe: 'Remove entries unused for this long: 30d, 12h, 90m' })
-            .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
-            .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' }),
-          'cache',
-        ),
-      )
-      .command('models', 'List the LLM and image models the account can use', (y) => withExamples(providerOption(y, ACCOUNT_PROVIDER), 'models'))
-      .command('doctor', 'Check token, product id and models with free calls before a paid batch', (y) => withExamples(providerOption(y, ACCOUNT_PROVIDER), 'doctor'))
-      .command('init', 'Write a starter pipeline.config.json: every key at its default, each explained in a comment', (y) =>
-        withExamples(y.option('force', { type: 'boolean', default: false, describe: 'Overwrite the file when it exists' }), 'init'),
-      ),
-  )
-    .strict()
-    .exitProcess(false)
-    .help()
-    .version(false)
-    .wrap(Math.min(110, process.stdout.columns || 100))
-    // yargs spreads some messages over lines ("Invalid values:\n  Argument: provider, …"): one line here.
-    .fail((msg, err) => {
-      throw new ArgsError((err?.message ?? msg).replace(/\s*\n\s*/g, ' ').trim());
-    });
+    )
+      .strict()
+      .exitProcess(false)
+      .help()
+      .version(false)
+      .wrap(Math.min(110, process.stdout.columns || 100))
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: provider, …"): one line here.
+      .fail((msg, err) => {
+        throw new ArgsError((err?.message ?? msg).replace(/\s*\n\s*/g, ' ').trim());
+      })
+  );
 }
 
 /** Flags that take one value: given twice, which one was meant is a guess, so it is refused. */
-const SINGLE_VALUE_FLAGS = ['config', 'cache-dir', 'out', 'report', 'provider', 'concurrency', 'rpm', 'timeout', 'max-images', 'prune-older-than'] as const;
+const SINGLE_VALUE_FLAGS = [
+  'config',
+  'cache-dir',
+  'out',
+  'report',
+  'provider',
+  'concurrency',
+  'rpm',
+  'timeout',
+  'max-images',
+  'prune-older-than',
+] as const;
 
 export interface ParsedCommandLine {
   /** Undefined: print `output` (the help) instead of running anything. */
@@ -222,17 +278,31 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
   if (parsed['help']) return { args: undefined, output };
   for (const flag of SINGLE_VALUE_FLAGS) {
     const value: unknown = parsed[flag];
-    if (Array.isArray(value)) throw new ArgsError(`--${flag} was given ${value.length} times (${value.map((v) => JSON.stringify(v)).join(', ')}); give it once`);
+    if (Array.isArray(value))
+      throw new ArgsError(`--${flag} was given ${value.length} times (${value.map((v) => JSON.stringify(v)).join(', ')}); give it once`);
     // `--out` last on the line, `--out=` or `--out --json`: yargs gives "", which later reads as the current folder.
     if (value === '') throw new ArgsError(`--${flag} needs a value`);
   }
   const afterDashes = ((parsed['--'] as unknown[] | undefined) ?? []).map(String);
-  const common: CommonArgs = { config: parsed['config'] as string | undefined, debug: Boolean(parsed['debug']), json: Boolean(parsed['json']), cacheDir: parsed['cache-dir'] as string | undefined };
+  const common: CommonArgs = {
+    config: parsed['config'] as string | undefined,
+    debug: Boolean(parsed['debug']),
+    json: Boolean(parsed['json']),
+    cacheDir: parsed['cache-dir'] as string | undefined,
+  };
   const command = parsed._[0];
-  if (command !== undefined && afterDashes.length) throw new ArgsError(`Unknown argument: ${afterDashes.join(', ')} (only decks and folders follow --)`);
+  if (command !== undefined && afterDashes.length)
+    throw new ArgsError(`Unknown argument: ${afterDashes.join(', ')} (only decks and folders follow --)`);
   if (command === 'cache') {
     const prune = parsed['prune-older-than'] as string | undefined;
-    return { args: { command: 'cache', ...common, pruneOlderThanMs: prune === undefined ? undefined : toArgsError(() => parseDuration(prune, '--prune-older-than')) }, output };
+    return {
+      args: {
+        command: 'cache',
+        ...common,
+        pruneOlderThanMs: prune === undefined ? undefined : toArgsError(() => parseDuration(prune, '--prune-older-than')),
+      },
+      output,
+    };
   }
   if (command === 'init') return { args: { command: 'init', ...common, force: Boolean(parsed['force']) }, output };
   const provider = parsed['provider'] as ProviderKind | undefined;
@@ -271,7 +341,12 @@ const MAX_IMAGES_RANGE: NumberRange = { integer: true, min: 0, max: 1_000_000 };
 
 function checkNumber(flag: string, value: unknown, range: NumberRange): number | undefined {
   if (value === undefined) return undefined;
-  const ok = typeof value === 'number' && Number.isFinite(value) && (!range.integer || Number.isInteger(value)) && value >= range.min && value <= range.max;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!range.integer || Number.isInteger(value)) &&
+    value >= range.min &&
+    value <= range.max;
   if (ok) return value;
   const kind = range.integer ? `an integer from ${range.min} to ${range.max}` : `a number of seconds up to ${range.max}`;
   throw new ArgsError(`${flag}: expected ${kind}, got ${JSON.stringify(value)}`);

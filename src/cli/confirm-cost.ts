@@ -24,14 +24,19 @@ export async function confirmCost(options: ConfirmOptions, io: CliIo, progress: 
   if (!ask || (!estimate.images.toGenerate && !estimate.prompts.toWrite)) return estimate;
   progress.stream.write('Proceed? [y/N] ');
   const answer = await readLine(io.stdin);
-  if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) throw new SlideIllustrateError('not confirmed: nothing was paid for (--yes skips the question)');
+  if (!/^\s*y(es)?\s*$/i.test(answer ?? ''))
+    throw new SlideIllustrateError('not confirmed: nothing was paid for (--yes skips the question)');
   return estimate;
 }
 
 /** "Estimate: 12 pictures planned; to pay for: 8 images (4 cached, 2 over --max-images), 8 prompts (…); cost CHF 0.170". */
 export function formatEstimate(e: RunEstimate): string {
-  const images = [e.images.cached && `${e.images.cached} cached`, e.images.overCap && `${e.images.overCap} over --max-images`].filter(Boolean).join(', ');
-  const prompts = e.prompts.toWrite ? `${e.prompts.toWrite} prompts (about ${e.tokens.prompt} input + at most ${e.tokens.completion} output tokens)` : 'no prompt';
+  const images = [e.images.cached && `${e.images.cached} cached`, e.images.overCap && `${e.images.overCap} over --max-images`]
+    .filter(Boolean)
+    .join(', ');
+  const prompts = e.prompts.toWrite
+    ? `${e.prompts.toWrite} prompts (about ${e.tokens.prompt} input + at most ${e.tokens.completion} output tokens)`
+    : 'no prompt';
   const unreadable = e.unreadable ? `; ${e.unreadable} deck${e.unreadable === 1 ? '' : 's'} unreadable` : '';
   return `Estimate: ${e.planned} pictures planned${unreadable}; to pay for: ${e.images.toGenerate} images${images ? ` (${images})` : ''}, ${prompts}; cost ${formatCost(e.cost)}`;
 }

@@ -21,7 +21,8 @@ export interface DryRunTotals {
 }
 
 /** What the real run would cost: its prompts are cached now, so only the images left to generate. */
-const runCost = (t: DryRunTotals, prices: Prices) => estimateCost({ images: t.images.toGenerate, promptTokens: 0, completionTokens: 0 }, prices);
+const runCost = (t: DryRunTotals, prices: Prices) =>
+  estimateCost({ images: t.images.toGenerate, promptTokens: 0, completionTokens: 0 }, prices);
 
 const outputOf = (jobs: DeckJob[], deck: DeckReport) => jobs.find((j) => j.input === deck.input)?.output;
 
@@ -42,7 +43,11 @@ export function dryRunTotals(batch: BatchReport, maxImages: number | undefined):
 }
 
 // Every deck with its slides (prompt and place, or why not), then one line of totals.
-export function formatDryRun(batch: BatchReport, jobs: DeckJob[], options: { cwd: string; prices: Prices; maxImages: number | undefined; offline: boolean }): string {
+export function formatDryRun(
+  batch: BatchReport,
+  jobs: DeckJob[],
+  options: { cwd: string; prices: Prices; maxImages: number | undefined; offline: boolean },
+): string {
   const rel = (p: string) => printable(path.relative(options.cwd, p) || p);
   const lines: string[] = [];
   for (const deck of batch.decks) {
@@ -55,23 +60,35 @@ export function formatDryRun(batch: BatchReport, jobs: DeckJob[], options: { cwd
     for (const s of deck.slides) {
       const title = s.title ? ` "${printable(s.title)}"` : '';
       if (s.status !== 'illustrated') lines.push(`  slide ${s.number}${title}: ${s.status}: ${printable(s.reason ?? 'unknown')}`);
-      else lines.push(`  slide ${s.number}${title}: ${place(s)}${s.cached?.image ? ' (image cached)' : ''}`, `    ${printable(s.prompt ?? '')}`);
+      else
+        lines.push(
+          `  slide ${s.number}${title}: ${place(s)}${s.cached?.image ? ' (image cached)' : ''}`,
+          `    ${printable(s.prompt ?? '')}`,
+        );
     }
   }
   const t = dryRunTotals(batch, options.maxImages);
   const u = batch.totals.usage;
-  const spent = u.llmCalls ? `; this dry run: ${u.llmCalls} prompt calls (${u.promptTokens} + ${u.completionTokens} tokens), est. cost ${formatCost(estimateCost(u, options.prices))}` : '';
+  const spent = u.llmCalls
+    ? `; this dry run: ${u.llmCalls} prompt calls (${u.promptTokens} + ${u.completionTokens} tokens), est. cost ${formatCost(estimateCost(u, options.prices))}`
+    : '';
   const over = t.images.overCap ? `, ${t.images.overCap} over --max-images` : '';
   const run = options.offline
     ? 'the real run is offline and costs nothing'
     : `the real run would pay for ${t.images.toGenerate} images (${t.images.cached} cached${over}), est. cost ${formatCost(runCost(t, options.prices))}`;
   const forRoom = t.skippedForRoom ? ` (${t.skippedForRoom} for lack of room)` : '';
-  lines.push(`Dry run: ${t.planned} pictures planned, ${t.skipped} skipped${forRoom}, ${t.failed} failed in ${batch.decks.length} deck${batch.decks.length === 1 ? '' : 's'}${spent}; ${run}`);
+  lines.push(
+    `Dry run: ${t.planned} pictures planned, ${t.skipped} skipped${forRoom}, ${t.failed} failed in ${batch.decks.length} deck${batch.decks.length === 1 ? '' : 's'}${spent}; ${run}`,
+  );
   return lines.join('\n');
 }
 
 // The --json document of a dry run: the plan of every slide, and what the real run would pay for.
-export function dryRunJson(batch: BatchReport, jobs: DeckJob[], options: { provider: { kind: string; offline: boolean }; prices: Prices; maxImages: number | undefined }): object {
+export function dryRunJson(
+  batch: BatchReport,
+  jobs: DeckJob[],
+  options: { provider: { kind: string; offline: boolean }; prices: Prices; maxImages: number | undefined },
+): object {
   const t = dryRunTotals(batch, options.maxImages);
   const u = batch.totals.usage;
   return {
@@ -119,8 +136,12 @@ function place(s: SlideReport): string {
   const b = s.box;
   if (!b) return s.placement ?? 'planned';
   const cm = (emu: number) => (emu / EMU_PER_CM).toFixed(1);
-  const kind = { free: 'free area', placeholder: 'picture placeholder', background: 'background', 'make-room': 'beside the narrowed text' }[s.placement ?? 'free'];
+  const kind = { free: 'free area', placeholder: 'picture placeholder', background: 'background', 'make-room': 'beside the narrowed text' }[
+    s.placement ?? 'free'
+  ];
   const r = s.reflow;
-  const narrowed = r ? `; the body text narrowed to ${cm(r.box.cx)} cm wide at ${Math.round(r.fontScale * 100)} % font size${r.lnSpcReduction ? `, line spacing −${Math.round(r.lnSpcReduction * 100)} %` : ''}` : '';
+  const narrowed = r
+    ? `; the body text narrowed to ${cm(r.box.cx)} cm wide at ${Math.round(r.fontScale * 100)} % font size${r.lnSpcReduction ? `, line spacing −${Math.round(r.lnSpcReduction * 100)} %` : ''}`
+    : '';
   return `${kind}, ${cm(b.cx)} × ${cm(b.cy)} cm at ${cm(b.x)}, ${cm(b.y)} cm from the top left${narrowed}`;
 }

@@ -15,7 +15,14 @@ import type { CliIo, CliStream } from './io.js';
 
 export type { CliIo, CliStream } from './io.js';
 
-const defaultIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), isTTY: process.stdout.isTTY === true, stdin: process.stdin });
+const defaultIo = (): CliIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  isTTY: process.stdout.isTTY === true,
+  stdin: process.stdin,
+});
 
 export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<number> {
   // Everything printed passes through the mask, stacks and server messages included.
@@ -25,7 +32,7 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<
     const { args, output, usage } = await parseArgs(argv);
     if (!args) {
       // --help asked for it: stdout, 0. An empty command line: the help as the error, stderr, 2.
-      (usage ? io.stderr : io.stdout).write(output + '\n');
+      (usage ? io.stderr : io.stdout).write(`${output}\n`);
       return usage ? 2 : 0;
     }
     switch (args.command) {
@@ -48,7 +55,13 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<
 
 async function runAccountCommand(args: AccountArgs, io: CliIo): Promise<number> {
   const { config } = await loadConfig({ file: args.config, cwd: io.cwd });
-  const ctx = { kind: args.provider ?? 'infomaniak', config, env: io.env, http: httpOverrides(io, args.debug), out: (line: string) => io.stdout.write(line + '\n') };
+  const ctx = {
+    kind: args.provider ?? 'infomaniak',
+    config,
+    env: io.env,
+    http: httpOverrides(io, args.debug),
+    out: (line: string) => io.stdout.write(`${line}\n`),
+  };
   return args.command === 'models' ? runModels(ctx) : runDoctor(ctx);
 }
 
@@ -73,7 +86,9 @@ function reportError(error: unknown, io: CliIo, debug: boolean): number {
     return 2;
   }
   if (error instanceof ConfigError) {
-    io.stderr.write(`slide-illustrate: ${error.problems.length > 1 ? `${printable(error.message.split(': ')[0]!)}:\n  ${error.problems.map(printable).join('\n  ')}` : printable(error.message)}\n`);
+    io.stderr.write(
+      `slide-illustrate: ${error.problems.length > 1 ? `${printable(error.message.split(': ')[0]!)}:\n  ${error.problems.map(printable).join('\n  ')}` : printable(error.message)}\n`,
+    );
     if (debug) io.stderr.write(stackOf(error));
     return 2;
   }

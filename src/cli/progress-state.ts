@@ -70,7 +70,9 @@ export function createProgressState(options: ProgressStateOptions): ProgressStat
       if (!options.dryRun) parts.push(`images ${n.images}${n.cached ? ` (${n.cached} cached)` : ''}`);
       if (n.decksDone >= options.decks) parts.push(`done in ${formatClock(now() - started)}`);
       else parts.push(left === undefined ? 'time left: after the first slide' : `about ${formatClock(left)} left`);
-      const decks = [...active].map(([input, d]) => `  ▸ ${printable(path.relative(options.cwd, input) || input)}  ${d.done}/${d.planned} slides`);
+      const decks = [...active].map(
+        ([input, d]) => `  ▸ ${printable(path.relative(options.cwd, input) || input)}  ${d.done}/${d.planned} slides`,
+      );
       return [parts.join(' · '), ...decks].map((line) => cut(line, width));
     },
   };
@@ -88,5 +90,5 @@ export function formatClock(ms: number): string {
 /** One terminal line: longer text would wrap and make the frame taller than the display thinks. */
 function cut(line: string, width: number): string {
   const chars = Array.from(line);
-  return chars.length < width ? line : chars.slice(0, Math.max(1, width - 2)).join('') + '…';
+  return chars.length < width ? line : `${chars.slice(0, Math.max(1, width - 2)).join('')}…`;
 }

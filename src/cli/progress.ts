@@ -82,11 +82,11 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
 
   const log = (line: string, to: Stream = stream) => {
     if (!render) {
-      to.write(line + '\n');
+      to.write(`${line}\n`);
       return;
     }
     render.clear();
-    to.write(line + '\n');
+    to.write(`${line}\n`);
     draw(true);
   };
 
@@ -135,7 +135,13 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
       // showCursor: hiding it would write to process.stderr (not our stream) and hook process exit.
       // isTTY lets log-update wrap each frame in synchronized-output marks, so terminals draw it at once.
       // The frame's cursor and erase sequences are ours: they go out unescaped, its text is made printable.
-      const terminal = { write: (s: string) => (stream.writeControl ?? stream.write).call(stream, s), isTTY: true, get columns() { return width(); } };
+      const terminal = {
+        write: (s: string) => (stream.writeControl ?? stream.write).call(stream, s),
+        isTTY: true,
+        get columns() {
+          return width();
+        },
+      };
       if (createLogUpdate) render = createLogUpdate(terminal as unknown as NodeJS.WritableStream, { showCursor: true });
       draw(true);
     },
@@ -164,7 +170,8 @@ function dryRunDeckLine(deck: string, report: DeckReport): string {
 /** "✓ decks/q3.pptx slide 4: illustrated (3.1 s; cached: prompt)", "· … slide 5: skipped: over --max-images". */
 export function slideLine(deck: string, slide: SlideReport, dryRun: boolean): string {
   const where = `${deck} slide ${slide.number}`;
-  if (slide.status !== 'illustrated') return `${slide.status === 'failed' ? '✗' : '·'} ${where}: ${slide.status}: ${printable(slide.reason ?? 'unknown')}`;
+  if (slide.status !== 'illustrated')
+    return `${slide.status === 'failed' ? '✗' : '·'} ${where}: ${slide.status}: ${printable(slide.reason ?? 'unknown')}`;
   const cached = [slide.cached?.prompt && 'prompt', slide.cached?.image && 'image'].filter(Boolean).join(', ');
   return `✓ ${where}: ${dryRun ? 'prompt written' : 'illustrated'} (${((slide.ms ?? 0) / 1000).toFixed(1)} s${cached ? `; cached: ${cached}` : ''})`;
 }

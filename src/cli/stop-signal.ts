@@ -35,7 +35,10 @@ export function listenForStop(options: StopOptions = {}): StopSignal {
     received = sig;
     controller.abort(new Error(`stopped by ${sig}`));
     // unref: a run that winds down in time exits normally, with its own summary and code.
-    timer = setTimeout(() => forceExit(130, `stopped by ${sig}; work still in flight after ${graceMs} ms was abandoned (outputs are never half-written)`), graceMs);
+    timer = setTimeout(
+      () => forceExit(130, `stopped by ${sig}; work still in flight after ${graceMs} ms was abandoned (outputs are never half-written)`),
+      graceMs,
+    );
     timer.unref();
   };
   process.on('SIGINT', stop);

@@ -3,7 +3,17 @@
 import path from 'node:path';
 import { estimateCost, formatCost, type CostEstimate, type Prices } from '../model/cost.js';
 import { printable } from './printable.js';
-import { countCacheHits, countSkippedForRoom, countSlides, type BatchReport, type CacheHits, type DeckReport, type DeckStatus, type SlideStatus, type Usage } from '../model/report.js';
+import {
+  countCacheHits,
+  countSkippedForRoom,
+  countSlides,
+  type BatchReport,
+  type CacheHits,
+  type DeckReport,
+  type DeckStatus,
+  type SlideStatus,
+  type Usage,
+} from '../model/report.js';
 
 // The multi-line summary of a single-deck run: counts, reasons per slide, warnings, API use and cost, output.
 export function formatDeckSummary(report: DeckReport, cwd = process.cwd(), prices?: Prices): string {
@@ -12,7 +22,9 @@ export function formatDeckSummary(report: DeckReport, cwd = process.cwd(), price
     return `✗ ${report.error ? printable(report.error) : `${rel(report.input)}: failed`}`;
   }
   const c = countSlides(report);
-  const lines = [`${rel(report.input)}: ${report.slides.length} slides read, ${c.illustrated} illustrated, ${c.skipped} skipped${forRoom(countSkippedForRoom(report))}, ${c.failed} failed (${seconds(report.ms)})`];
+  const lines = [
+    `${rel(report.input)}: ${report.slides.length} slides read, ${c.illustrated} illustrated, ${c.skipped} skipped${forRoom(countSkippedForRoom(report))}, ${c.failed} failed (${seconds(report.ms)})`,
+  ];
   const reasons = new Map<string, number[]>();
   for (const s of report.slides) {
     if (s.status === 'illustrated') continue;
@@ -28,7 +40,11 @@ export function formatDeckSummary(report: DeckReport, cwd = process.cwd(), price
 }
 
 // One line per deck (plus its warnings; `shown` when progress already printed some), then one line of totals.
-export function formatBatchSummary(batch: BatchReport, cwd = process.cwd(), options: { prices?: Prices; shown?: DeckReport[] } = {}): string {
+export function formatBatchSummary(
+  batch: BatchReport,
+  cwd = process.cwd(),
+  options: { prices?: Prices; shown?: DeckReport[] } = {},
+): string {
   return [...(options.shown ?? batch.decks).map((deck) => formatDeckLine(deck, cwd)), formatBatchTotals(batch, options.prices)].join('\n');
 }
 
@@ -50,8 +66,10 @@ export function formatDeckLine(deck: DeckReport, cwd = process.cwd()): string {
   const mark = { ok: '✓', partial: '!', failed: '✗', refused: '✗', unchanged: '·' }[deck.status];
   let line: string;
   if (deck.status === 'unchanged') line = `${mark} ${rel(deck.input)}: unchanged since the last pass`;
-  else if (!deck.output) line = `${mark} ${deck.error ? printable(deck.error.replace(deck.input, path.relative(cwd, deck.input) || deck.input)) : `${rel(deck.input)}: failed`}`;
-  else line = `${mark} ${rel(deck.input)} → ${rel(deck.output)}: ${c.illustrated} illustrated, ${c.skipped} skipped${forRoom(countSkippedForRoom(deck))}, ${c.failed} failed (${seconds(deck.ms)})`;
+  else if (!deck.output)
+    line = `${mark} ${deck.error ? printable(deck.error.replace(deck.input, path.relative(cwd, deck.input) || deck.input)) : `${rel(deck.input)}: failed`}`;
+  else
+    line = `${mark} ${rel(deck.input)} → ${rel(deck.output)}: ${c.illustrated} illustrated, ${c.skipped} skipped${forRoom(countSkippedForRoom(deck))}, ${c.failed} failed (${seconds(deck.ms)})`;
   return [line, ...deck.warnings.map((w) => `    warning: ${printable(w)}`)].join('\n');
 }
 
@@ -122,7 +140,8 @@ export const OFFLINE_NOTICE =
 function formatApi(u: Usage, hits: CacheHits, prices?: Prices): string {
   const parts: string[] = [];
   const cost = prices ? `, est. cost ${formatCost(estimateCost(u, prices))}` : '';
-  if (u.llmCalls || u.images) parts.push(`API: ${u.llmCalls} prompt calls (${u.promptTokens} + ${u.completionTokens} tokens), ${u.images} images${cost}`);
+  if (u.llmCalls || u.images)
+    parts.push(`API: ${u.llmCalls} prompt calls (${u.promptTokens} + ${u.completionTokens} tokens), ${u.images} images${cost}`);
   if (hits.prompts || hits.images) parts.push(`cache: ${hits.prompts} prompts, ${hits.images} images reused`);
   return parts.join('; ');
 }

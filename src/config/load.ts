@@ -1,7 +1,7 @@
 // Loads pipeline.config.json (JSON with comments): read → validate against the schema → apply flag overrides.
 import path from 'node:path';
 import stripJsonComments from 'strip-json-comments';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError, FsSafetyError } from '../errors.js';
 import { readRegularFile } from '../internal/fs-safe.js';
 import { configSchema, type Config } from './schema.js';
@@ -49,7 +49,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' || explicit) {
-      if (error instanceof FsSafetyError && ['ENOTREG', 'EISDIR', 'EFBIG'].includes(error.code)) throw new ConfigError(`${file}: cannot read config file: ${error.reason}`);
+      if (error instanceof FsSafetyError && ['ENOTREG', 'EISDIR', 'EFBIG'].includes(error.code))
+        throw new ConfigError(`${file}: cannot read config file: ${error.reason}`);
       throw new ConfigError(`${file}: cannot read config file (${code ?? (error as Error).message})`);
     }
   }

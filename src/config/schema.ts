@@ -56,7 +56,11 @@ export const configSchema = z.strictObject({
   llm: z
     .strictObject({
       model: z.string().min(1).default('auto').describe('Chat model that writes the image prompts; "auto" picks one the account offers.'),
-      systemPrompt: z.string().min(1).default(DEFAULT_SYSTEM_PROMPT).describe('System prompt of the prompt-writing LLM (the French expert prompt by default).'),
+      systemPrompt: z
+        .string()
+        .min(1)
+        .default(DEFAULT_SYSTEM_PROMPT)
+        .describe('System prompt of the prompt-writing LLM (the French expert prompt by default).'),
       userPrompt: z
         .string()
         .min(1)
@@ -73,7 +77,10 @@ export const configSchema = z.strictObject({
       model: z.string().min(1).default('flux').describe('Image model: "flux" or "sdxl_lightning".'),
       style: z.string().default('').describe('Deck-wide visual style added to every prompt; empty derives one from the deck theme.'),
       quality: z.enum(IMAGE_QUALITIES).optional().describe('Image API `quality` ("standard" or "hd"); unset lets the API choose.'),
-      apiStyle: z.enum(IMAGE_API_STYLES).optional().describe("Infomaniak's `style` preset (cinematic, comic_book, digital_art, …); unset sends none."),
+      apiStyle: z
+        .enum(IMAGE_API_STYLES)
+        .optional()
+        .describe("Infomaniak's `style` preset (cinematic, comic_book, digital_art, …); unset sends none."),
       negativePrompt: z
         .string()
         .refine((s) => Array.from(s).length <= MAX_NEGATIVE_PROMPT_CHARS, { message: `at most ${MAX_NEGATIVE_PROMPT_CHARS} characters` })
@@ -89,7 +96,9 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('How many API calls run at once.'),
-  rpm: inRange(FLAG_RANGES.rpm).default(60).describe('Requests per minute across all calls to one provider (Infomaniak allows 60; also --rpm).'),
+  rpm: inRange(FLAG_RANGES.rpm)
+    .default(60)
+    .describe('Requests per minute across all calls to one provider (Infomaniak allows 60; also --rpm).'),
   timeoutSeconds: inRange(FLAG_RANGES.timeoutSeconds)
     .default(120)
     .describe('Seconds one API attempt may take before it is abandoned and retried (also --timeout); images take 5 to 30 s.'),
@@ -102,7 +111,9 @@ export const configSchema = z.strictObject({
     .min(0)
     .max(10)
     .default(4)
-    .describe('Retries of a failed API call (5xx, timeouts, broken answers); 4 keeps a long batch going through short outages. 429s wait instead (rateLimitWaitMinutes).'),
+    .describe(
+      'Retries of a failed API call (5xx, timeouts, broken answers); 4 keeps a long batch going through short outages. 429s wait instead (rateLimitWaitMinutes).',
+    ),
   // Not a count of retries: a 429 is the API saying "not now", so the run slows down (the rate
   // halves, then creeps back up) and waits for permission instead of spending maxRetries on it.
   rateLimitWaitMinutes: z
@@ -110,24 +121,52 @@ export const configSchema = z.strictObject({
     .positive()
     .max(1440)
     .default(10)
-    .describe('Minutes the API may refuse every request with 429 (rate limit) before the calls waiting for it fail; 429s slow the run down and do not count as retries.'),
+    .describe(
+      'Minutes the API may refuse every request with 429 (rate limit) before the calls waiting for it fail; 429s slow the run down and do not count as retries.',
+    ),
   pricing: z
     .strictObject({
       currency: z.string().min(1).default('CHF').describe('Currency of the prices below.'),
-      perImage: z.number().nonnegative().nullable().default(null).describe('Price of one generated image; null: use the prices the API returns, else unknown.'),
-      perMillionPromptTokens: z.number().nonnegative().nullable().default(null).describe('Price of one million LLM input tokens; null: from the API, else unknown.'),
-      perMillionCompletionTokens: z.number().nonnegative().nullable().default(null).describe('Price of one million LLM output tokens; null: from the API, else unknown.'),
+      perImage: z
+        .number()
+        .nonnegative()
+        .nullable()
+        .default(null)
+        .describe('Price of one generated image; null: use the prices the API returns, else unknown.'),
+      perMillionPromptTokens: z
+        .number()
+        .nonnegative()
+        .nullable()
+        .default(null)
+        .describe('Price of one million LLM input tokens; null: from the API, else unknown.'),
+      perMillionCompletionTokens: z
+        .number()
+        .nonnegative()
+        .nullable()
+        .default(null)
+        .describe('Price of one million LLM output tokens; null: from the API, else unknown.'),
     })
     .prefault({})
     .describe('Prices for cost estimates and the report; prices the API publishes fill in what is null.'),
   outputDir: z.string().min(1).default('output').describe('Where illustrated decks are written, relative to the current folder.'),
-  cacheDir: z.string().min(1).default('.slide-illustrate-cache').describe('Where prompts and images are cached, relative to the current folder (also --cache-dir).'),
-  inputs: z.array(z.string().min(1)).default([]).describe('Decks or folders the scheduled job illustrates, relative to the current folder.'),
-  schedule: cronExpression.default('0 3 * * *').describe('Cron expression for `slide-illustrate schedule`: five fields, or six with seconds first.'),
+  cacheDir: z
+    .string()
+    .min(1)
+    .default('.slide-illustrate-cache')
+    .describe('Where prompts and images are cached, relative to the current folder (also --cache-dir).'),
+  inputs: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Decks or folders the scheduled job illustrates, relative to the current folder.'),
+  schedule: cronExpression
+    .default('0 3 * * *')
+    .describe('Cron expression for `slide-illustrate schedule`: five fields, or six with seconds first.'),
   skipSlides: z
     .array(z.enum(['title', 'section', 'agenda', 'picture']))
     .default(['picture'])
-    .describe('Kinds of slides left without a picture: title, section, agenda, picture (already has one). Hidden and empty slides are always skipped.'),
+    .describe(
+      'Kinds of slides left without a picture: title, section, agenda, picture (already has one). Hidden and empty slides are always skipped.',
+    ),
   placement: z
     .enum(['auto', 'make-room', 'background', 'none'])
     .default('auto')

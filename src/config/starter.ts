@@ -40,7 +40,7 @@ export function starterConfigText(): string {
   const lines = [...HEADER, '{'];
   writeObject(configSchema.shape, defaultConfig() as unknown as Record<string, unknown>, '  ', lines);
   lines.push('}');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 // --- internal ---
@@ -57,7 +57,7 @@ function writeObject(shape: Record<string, z.ZodType>, values: Record<string, un
       lines.push(`${indent}// ${JSON.stringify(key)}: ${JSON.stringify(exampleOf(field))},`);
     } else if (inner) {
       lines.push(`${indent}${JSON.stringify(key)}: {`);
-      writeObject(inner, values[key] as Record<string, unknown>, indent + '  ', lines);
+      writeObject(inner, values[key] as Record<string, unknown>, `${indent}  `, lines);
       lines.push(`${indent}}${comma}`);
     } else {
       lines.push(`${indent}${JSON.stringify(key)}: ${JSON.stringify(values[key])}${comma}`);

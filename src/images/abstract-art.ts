@@ -34,7 +34,9 @@ export function abstractSvg({ width, height, palette, seed }: ArtOptions): strin
   // Soft overlapping discs and a few flowing bands: readable behind nothing, pleasant beside text.
   for (let i = 0; i < 7; i++) {
     const r = (0.15 + rnd() * 0.35) * Math.min(width, height);
-    shapes.push(`<circle cx="${(rnd() * width).toFixed(1)}" cy="${(rnd() * height).toFixed(1)}" r="${r.toFixed(1)}" fill="${pick()}" fill-opacity="${(0.25 + rnd() * 0.35).toFixed(2)}" filter="url(#soft)"/>`);
+    shapes.push(
+      `<circle cx="${(rnd() * width).toFixed(1)}" cy="${(rnd() * height).toFixed(1)}" r="${r.toFixed(1)}" fill="${pick()}" fill-opacity="${(0.25 + rnd() * 0.35).toFixed(2)}" filter="url(#soft)"/>`,
+    );
   }
   for (let i = 0; i < 3; i++) {
     const y = rnd() * height;
@@ -54,5 +56,7 @@ export function abstractSvg({ width, height, palette, seed }: ArtOptions): strin
 // Renders the art as PNG bytes at the given size.
 export async function renderAbstractArt(options: ArtOptions): Promise<Buffer> {
   const sharp = await loadSharp();
-  return sharp(Buffer.from(abstractSvg(options))).png({ compressionLevel: 6 }).toBuffer();
+  return sharp(Buffer.from(abstractSvg(options)))
+    .png({ compressionLevel: 6 })
+    .toBuffer();
 }

@@ -60,10 +60,15 @@ export async function fitImage(input: Buffer, options: FitOptions): Promise<Fitt
   const pipeline = image.rotate().resize({ width, height, fit: 'cover', position: sharp.strategy.attention });
   // Symmetric crop, as PowerPoint and python-pptx compute it for a placeholder.
   const side = (whole: number, kept: number) => Math.round(((whole - kept) / whole / 2) * WHOLE);
-  const srcRect = keepWhole ? { l: side(meta.width, cropW), t: side(meta.height, cropH), r: side(meta.width, cropW), b: side(meta.height, cropH) } : undefined;
+  const srcRect = keepWhole
+    ? { l: side(meta.width, cropW), t: side(meta.height, cropH), r: side(meta.width, cropW), b: side(meta.height, cropH) }
+    : undefined;
   const out = transparent
     ? await pipeline.png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer({ resolveWithObject: true })
-    : await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: JPEG_QUALITY, mozjpeg: true, chromaSubsampling: '4:2:0' }).toBuffer({ resolveWithObject: true });
+    : await pipeline
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality: JPEG_QUALITY, mozjpeg: true, chromaSubsampling: '4:2:0' })
+        .toBuffer({ resolveWithObject: true });
   const fitted: FittedImage = { data: out.data, format: transparent ? 'png' : 'jpeg', width: out.info.width, height: out.info.height };
   if (srcRect) fitted.srcRect = srcRect;
   return fitted;

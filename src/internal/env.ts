@@ -16,7 +16,9 @@ export function readSecretEnv(env: NodeJS.ProcessEnv, name: string): string | un
   const chars = Array.from(value);
   const at = chars.findIndex((c) => c < '!' || c > '~');
   if (at >= 0) {
-    throw new ConfigError(`${name}: contains ${describeChar(chars[at]!)} at character ${at + 1}; a token is one line of visible ASCII characters. Nothing was sent: check how the variable was set`);
+    throw new ConfigError(
+      `${name}: contains ${describeChar(chars[at]!)} at character ${at + 1}; a token is one line of visible ASCII characters. Nothing was sent: check how the variable was set`,
+    );
   }
   return value;
 }

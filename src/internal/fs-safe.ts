@@ -77,13 +77,16 @@ export async function mkdirBounded(dir: string): Promise<void> {
   for (let depth = 0; ; depth++) {
     const info = await stat(current).catch((error: NodeJS.ErrnoException) => error);
     if (!(info instanceof Error)) {
-      if (!info.isDirectory()) throw new FsSafetyError(target, `cannot create the folder: ${current} is ${describeType(info)}, not a folder`, 'ENOTDIR');
+      if (!info.isDirectory())
+        throw new FsSafetyError(target, `cannot create the folder: ${current} is ${describeType(info)}, not a folder`, 'ENOTDIR');
       break;
     }
     // ENOTDIR: a file further up, which the walk reaches and names.
-    if (info.code !== 'ENOENT' && info.code !== 'ENOTDIR') throw new FsSafetyError(target, `cannot create the folder: ${current}: ${info.code ?? info.message}`, info.code ?? 'EIO');
+    if (info.code !== 'ENOENT' && info.code !== 'ENOTDIR')
+      throw new FsSafetyError(target, `cannot create the folder: ${current}: ${info.code ?? info.message}`, info.code ?? 'EIO');
     const parent = path.dirname(current);
-    if (parent === current || depth >= MAX_DEPTH) throw new FsSafetyError(target, 'cannot create the folder: no existing parent folder', 'ENOENT');
+    if (parent === current || depth >= MAX_DEPTH)
+      throw new FsSafetyError(target, 'cannot create the folder: no existing parent folder', 'ENOENT');
     missing.push(current);
     current = parent;
   }

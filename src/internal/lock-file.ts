@@ -4,7 +4,7 @@
 // another host sharing the folder, or a reused pid).
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, rm, stat, utimes } from 'node:fs/promises';
+import { type FileHandle, open, rm, stat, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import { SlideIllustrateError } from '../errors.js';
 import { isProcessAlive } from './pid.js';
@@ -42,8 +42,14 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
   const staleMs = options.staleMs ?? LOCK_STALE_MS;
   // Three rounds: a stale lock is broken, then another process may win the race to re-create it.
   for (let round = 0; round < 3; round++) {
-    const owner: LockOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
-    if (await createExclusive(file, JSON.stringify(owner))) return { acquired: true, lock: holdLock(file, owner, options.heartbeatMs ?? LOCK_HEARTBEAT_MS) };
+    const owner: LockOwner = {
+      pid: process.pid,
+      host: os.hostname(),
+      startedAt: new Date().toISOString(),
+      token: randomBytes(8).toString('hex'),
+    };
+    if (await createExclusive(file, JSON.stringify(owner)))
+      return { acquired: true, lock: holdLock(file, owner, options.heartbeatMs ?? LOCK_HEARTBEAT_MS) };
     const current = await readLock(file);
     if (!current) continue;
     if (!isStale(current, staleMs)) return { acquired: false, owner: current.owner };
@@ -80,7 +86,7 @@ async function createExclusive(file: string, text: string): Promise<boolean> {
 // larger is foreign content (owner unknown, taken over once old); a folder, a device or a FIFO there
 // is refused with a message naming the path rather than deleted.
 async function readLock(file: string): Promise<LockOnDisk | undefined> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
@@ -91,7 +97,8 @@ async function readLock(file: string): Promise<LockOnDisk | undefined> {
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw notALock(file, info.isDirectory() ? 'a folder' : 'not a regular file');
-    if (info.size > MAX_LOCK_BYTES) return { text: `foreign: ${info.size} bytes, mtime ${info.mtimeMs}`, owner: undefined, mtimeMs: info.mtimeMs };
+    if (info.size > MAX_LOCK_BYTES)
+      return { text: `foreign: ${info.size} bytes, mtime ${info.mtimeMs}`, owner: undefined, mtimeMs: info.mtimeMs };
     const buffer = Buffer.alloc(MAX_LOCK_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, MAX_LOCK_BYTES, 0);
     const text = buffer.toString('utf8', 0, bytesRead);
@@ -155,7 +162,8 @@ function holdLock(file: string, owner: LockOwner, heartbeatMs: number): HeldLock
 function parseOwner(text: string): LockOwner | undefined {
   try {
     const v = JSON.parse(text) as Partial<LockOwner>;
-    if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.startedAt === 'string' && typeof v.token === 'string') return v as LockOwner;
+    if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.startedAt === 'string' && typeof v.token === 'string')
+      return v as LockOwner;
   } catch {
     // Half-written or foreign content: treated as unreadable.
   }

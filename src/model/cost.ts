@@ -38,7 +38,8 @@ export function resolvePrices(pricing: Pricing, published: Partial<Prices> = {})
 
 // Cost of the given usage; a part with zero units costs zero even when its price is unknown.
 export function estimateCost(usage: Pick<Usage, 'images' | 'promptTokens' | 'completionTokens'>, prices: Prices): CostEstimate {
-  const part = (units: number, price: number | null, per: number): number | undefined => (units === 0 ? 0 : price === null ? undefined : (units / per) * price);
+  const part = (units: number, price: number | null, per: number): number | undefined =>
+    units === 0 ? 0 : price === null ? undefined : (units / per) * price;
   const images = part(usage.images, prices.perImage, 1);
   const input = part(usage.promptTokens, prices.perMillionPromptTokens, 1_000_000);
   const output = part(usage.completionTokens, prices.perMillionCompletionTokens, 1_000_000);
@@ -48,5 +49,7 @@ export function estimateCost(usage: Pick<Usage, 'images' | 'promptTokens' | 'com
 
 /** "CHF 0.42", or "unknown (set pricing in pipeline.config.json)". */
 export function formatCost(cost: CostEstimate): string {
-  return cost.total === undefined ? 'unknown (set pricing in pipeline.config.json)' : `${cost.currency} ${cost.total.toFixed(cost.total < 1 ? 3 : 2)}`;
+  return cost.total === undefined
+    ? 'unknown (set pricing in pipeline.config.json)'
+    : `${cost.currency} ${cost.total.toFixed(cost.total < 1 ? 3 : 2)}`;
 }

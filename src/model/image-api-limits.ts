@@ -2,7 +2,18 @@
 // Kept free of imports so the config schema can use it.
 
 /** Infomaniak's `style` values, spelling included ("disney_charactor" is the API's). */
-export const IMAGE_API_STYLES = ['cinematic', 'comic_book', 'digital_art', 'disney_charactor', 'enhance', 'fantasy_art', 'line_art', 'lowpoly', 'neonpunk', 'photographic'] as const;
+export const IMAGE_API_STYLES = [
+  'cinematic',
+  'comic_book',
+  'digital_art',
+  'disney_charactor',
+  'enhance',
+  'fantasy_art',
+  'line_art',
+  'lowpoly',
+  'neonpunk',
+  'photographic',
+] as const;
 export type ImageApiStyle = (typeof IMAGE_API_STYLES)[number];
 
 export const IMAGE_QUALITIES = ['standard', 'hd'] as const;

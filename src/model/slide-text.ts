@@ -13,7 +13,11 @@ export const EXCERPT_CHARS = { title: 160, body: 600, notes: 300 } as const;
 
 // The slide's title, body and notes, tidied and cut (with "…") for display.
 export function excerptSlideText(text: SlideText): SlideText {
-  return { title: excerpt(text.title, EXCERPT_CHARS.title), body: excerpt(text.body, EXCERPT_CHARS.body), notes: excerpt(text.notes, EXCERPT_CHARS.notes) };
+  return {
+    title: excerpt(text.title, EXCERPT_CHARS.title),
+    body: excerpt(text.body, EXCERPT_CHARS.body),
+    notes: excerpt(text.notes, EXCERPT_CHARS.notes),
+  };
 }
 
 // --- internal ---

@@ -40,7 +40,10 @@ export async function planDeckJobs(options: PlanJobsOptions): Promise<DeckJobs> 
     throw new UsageError(`--out ${options.out}: with several decks or a folder, --out is the folder the copies go to, not a deck file`);
   }
   for (const input of options.inputs.map((i) => path.resolve(options.cwd, i))) {
-    if (input === outDir) throw new UsageError(`${options.out ? `--out ${options.out}` : `outputDir ${options.outputDir}`}: the output folder is an input folder; the copies would overwrite the decks`);
+    if (input === outDir)
+      throw new UsageError(
+        `${options.out ? `--out ${options.out}` : `outputDir ${options.outputDir}`}: the output folder is an input folder; the copies would overwrite the decks`,
+      );
   }
   const found = await findDecks(options.inputs, { cwd: options.cwd, exclude: [outDir, options.cacheDir] });
   const root = commonFolder(found.map((d) => d.folder ?? path.dirname(d.input)));

@@ -47,7 +47,8 @@ export async function openDeckState(file: string): Promise<DeckState> {
   const decks = await readEntries(file);
   // Writes are chained so concurrent decks never interleave two renames of the same file.
   let saving: Promise<void> = Promise.resolve();
-  const save = () => (saving = saving.catch(() => undefined).then(() => writeFileAtomic(file, JSON.stringify({ version: STATE_VERSION, decks }, null, 1))));
+  const save = () =>
+    (saving = saving.catch(() => undefined).then(() => writeFileAtomic(file, JSON.stringify({ version: STATE_VERSION, decks }, null, 1))));
   return {
     async check(job, config) {
       const entry = decks[job.input];
@@ -56,7 +57,8 @@ export async function openDeckState(file: string): Promise<DeckState> {
       if (!now?.isFile()) return { unchanged: false, fingerprint: undefined };
       const cheap = { size: now.size, mtimeMs: now.mtimeMs };
       const outputOk = entry && entry.config === config && entry.output === job.output && (await sameFile(job.output, entry));
-      if (outputOk && cheap.size === entry.input.size && cheap.mtimeMs === entry.input.mtimeMs) return { unchanged: true, fingerprint: entry.input };
+      if (outputOk && cheap.size === entry.input.size && cheap.mtimeMs === entry.input.mtimeMs)
+        return { unchanged: true, fingerprint: entry.input };
       // Size or mtime moved (or no usable entry): the content hash decides; a touched but identical deck is still unchanged.
       const fingerprint = { ...cheap, sha256: await sha256File(job.input) };
       if (outputOk && fingerprint.sha256 === entry.input.sha256) {
@@ -68,7 +70,8 @@ export async function openDeckState(file: string): Promise<DeckState> {
     },
     async record(job, check, report, config) {
       const out = report.status === 'ok' && report.output ? await stat(report.output).catch(() => undefined) : undefined;
-      if (out && check.fingerprint) decks[job.input] = { input: check.fingerprint, output: job.output, outputSize: out.size, outputMtimeMs: out.mtimeMs, config };
+      if (out && check.fingerprint)
+        decks[job.input] = { input: check.fingerprint, output: job.output, outputSize: out.size, outputMtimeMs: out.mtimeMs, config };
       else delete decks[job.input];
       await save();
     },
@@ -91,8 +94,12 @@ export async function sha256File(file: string): Promise<string> {
 
 async function readEntries(file: string): Promise<Record<string, DeckEntry>> {
   try {
-    const parsed = JSON.parse((await readRegularFile(file, { maxBytes: MAX_STATE_BYTES })).toString('utf8')) as { version?: unknown; decks?: unknown };
-    if (parsed.version === STATE_VERSION && typeof parsed.decks === 'object' && parsed.decks !== null) return parsed.decks as Record<string, DeckEntry>;
+    const parsed = JSON.parse((await readRegularFile(file, { maxBytes: MAX_STATE_BYTES })).toString('utf8')) as {
+      version?: unknown;
+      decks?: unknown;
+    };
+    if (parsed.version === STATE_VERSION && typeof parsed.decks === 'object' && parsed.decks !== null)
+      return parsed.decks as Record<string, DeckEntry>;
   } catch {
     // Missing, damaged or not a regular file: every deck is simply run again, and the cache keeps that cheap.
   }

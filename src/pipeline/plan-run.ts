@@ -93,7 +93,7 @@ export function startPlanning(jobs: DeckJob[], config: Config, cache: CacheLooku
     presentations,
     deck(i) {
       const planned = start(i);
-      for (let next = i + 1; next < Math.min(jobs.length, i + 1 + READ_CONCURRENCY); next++) start(next);
+      for (let next = i + 1; next < Math.min(jobs.length, i + 1 + READ_CONCURRENCY); next++) void start(next);
       return planned;
     },
   };
@@ -102,7 +102,10 @@ export function startPlanning(jobs: DeckJob[], config: Config, cache: CacheLooku
 // Plans every deck still unplanned; the whole plan, with totals.
 export async function finishPlanning(planning: PlanningRun): Promise<PlannedRun> {
   const decks = await Promise.all(planning.jobs.map((_, i) => planning.deck(i)));
-  return { plan: { version: RUN_PLAN_VERSION, backend: planning.backend, decks, totals: totalPlan(decks) }, presentations: planning.presentations };
+  return {
+    plan: { version: RUN_PLAN_VERSION, backend: planning.backend, decks, totals: totalPlan(decks) },
+    presentations: planning.presentations,
+  };
 }
 
 // Reads and plans every deck; a deck that cannot be read is in the plan as refused or failed.
@@ -112,7 +115,10 @@ export function planRun(jobs: DeckJob[], config: Config, cache: CacheLookup, opt
 
 // Starts reading the given decks now (while the backend checks its account, say). The reader it
 // returns hands each of them over once, and reads any other deck when asked: one read per deck.
-export function readAhead(inputs: string[], read: (input: string) => Promise<Presentation> = readPresentationFile): (input: string) => Promise<Presentation> {
+export function readAhead(
+  inputs: string[],
+  read: (input: string) => Promise<Presentation> = readPresentationFile,
+): (input: string) => Promise<Presentation> {
   const early = new Map(
     inputs.map((input) => {
       const reading = read(input);
@@ -153,7 +159,13 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
   }));
   for (const p of planned) {
     const { slide } = p;
-    const promptRequest: PromptRequest = { slide: slide.text, deckTitle: pres.title, style, maxChars: MAX_PROMPT_CHARS, slideNumber: slide.number };
+    const promptRequest: PromptRequest = {
+      slide: slide.text,
+      deckTitle: pres.title,
+      style,
+      maxChars: MAX_PROMPT_CHARS,
+      slideNumber: slide.number,
+    };
     const entry: SlidePlan = {
       number: slide.number,
       ...idOf(slide.number),

@@ -40,7 +40,11 @@ export function applyPlan(source: PlanSource, run: RunEnv, options: BatchOptions
 
 // --dry-run: writes the plan's prompts (the real run then finds them cached) and asks the cache for
 // their images; no image call, nothing written.
-export function draftPlan(source: PlanSource, run: RunEnv & Pick<CacheLookup, 'isImageCached'>, options: BatchOptions = {}): Promise<BatchReport> {
+export function draftPlan(
+  source: PlanSource,
+  run: RunEnv & Pick<CacheLookup, 'isImageCached'>,
+  options: BatchOptions = {},
+): Promise<BatchReport> {
   return eachDeck(source, run.signal, options, (deck) => {
     // A draft needs only the plan: the parsed deck is let go at once.
     takePresentation(source, deck.input);
@@ -50,7 +54,12 @@ export function draftPlan(source: PlanSource, run: RunEnv & Pick<CacheLookup, 'i
 
 // --- internal ---
 
-async function eachDeck(source: PlanSource, signal: AbortSignal | undefined, options: BatchOptions, work: (deck: DeckPlan) => Promise<DeckReport>): Promise<BatchReport> {
+async function eachDeck(
+  source: PlanSource,
+  signal: AbortSignal | undefined,
+  options: BatchOptions,
+  work: (deck: DeckPlan) => Promise<DeckReport>,
+): Promise<BatchReport> {
   const started = performance.now();
   const limit = pLimit(options.deckConcurrency ?? DECK_CONCURRENCY);
   const decks = 'plan' in source ? source.plan.decks.map((deck) => Promise.resolve(deck)) : source.jobs.map((_, i) => () => source.deck(i));
@@ -81,5 +90,14 @@ async function eachDeck(source: PlanSource, signal: AbortSignal | undefined, opt
 
 /** runDeck reports its own failures; this only covers a bug escaping it, so the batch goes on. */
 function crashedReport(input: string, error: unknown): DeckReport {
-  return { input, output: undefined, status: 'failed', error: `${input}: ${messageOf(error)}`, slides: [], usage: emptyUsage(), warnings: [], ms: 0 };
+  return {
+    input,
+    output: undefined,
+    status: 'failed',
+    error: `${input}: ${messageOf(error)}`,
+    slides: [],
+    usage: emptyUsage(),
+    warnings: [],
+    ms: 0,
+  };
 }

@@ -18,17 +18,20 @@ export async function runDeck(deck: DeckPlan, pres: Presentation | undefined, ru
   try {
     // The output is written as slides finish (see deck-writer.ts).
     writer = await openDeckWriter(pres, deck.output, { slides: deck.slides.filter((s) => s.status === 'planned').map((s) => s.part) });
-    if (deck.signed) d.warn('the deck was digitally signed; the illustrated copy is not (any edit breaks a signature), so its signature was removed');
+    if (deck.signed)
+      d.warn('the deck was digitally signed; the illustrated copy is not (any edit breaks a signature), so its signature was removed');
     const ctx: SlideContext = { ...run, input: deck.input, palette: deck.palette ?? [], usage: d.usage, writer };
     const outcomes = await d.eachPlanned((slide) => illustrateSlide(slide, ctx));
     const slides = d.withSkipped(outcomes.map((o) => o.report));
     const pictures = outcomes.filter((o) => o.written).length;
     const failed = slides.some((s) => s.status === 'failed');
     const slideSize = deck.slideSize;
-    if (!pictures && failed) return d.finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides, slideSize });
+    if (!pictures && failed)
+      return d.finish({ output: undefined, status: 'failed', error: 'no slide could be illustrated', slides, slideSize });
     const written = await run.limiters.cpu(() => writer!.finish());
     const { repairs } = written;
-    if (repairs.length) d.warn(`repaired ${repairs.length} defect${repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${repairs.join('; ')}`);
+    if (repairs.length)
+      d.warn(`repaired ${repairs.length} defect${repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${repairs.join('; ')}`);
     return d.finish({ output: deck.output, status: failed ? 'partial' : 'ok', slides, slideSize });
   } catch (error) {
     return d.crashed(error);
@@ -77,7 +80,12 @@ function startDeck(deck: DeckPlan, run: RunEnv) {
     },
     /** A deck the plan could not read or refused. */
     unplanned: () =>
-      finish({ output: undefined, status: deck.status === 'refused' ? 'refused' : 'failed', error: deck.error ?? `${input}: not planned`, slides: [] }),
+      finish({
+        output: undefined,
+        status: deck.status === 'refused' ? 'refused' : 'failed',
+        error: deck.error ?? `${input}: not planned`,
+        slides: [],
+      }),
     async eachPlanned<T extends SlideReport | { report: SlideReport }>(work: (slide: SlidePlan) => Promise<T>): Promise<T[]> {
       run.onEvent?.({ type: 'deck-start', input, slides: deck.slides.length, planned: planned.length });
       const done = await Promise.all(
@@ -96,7 +104,12 @@ function startDeck(deck: DeckPlan, run: RunEnv) {
     crashed(error: unknown): DeckReport {
       if (run.signal?.aborted) throw error;
       const status = error instanceof DeckFormatError ? 'refused' : 'failed';
-      return finish({ output: undefined, status, error: error instanceof SlideIllustrateError ? error.message : `${input}: ${messageOf(error)}`, slides: [] });
+      return finish({
+        output: undefined,
+        status,
+        error: error instanceof SlideIllustrateError ? error.message : `${input}: ${messageOf(error)}`,
+        slides: [],
+      });
     },
   };
 }

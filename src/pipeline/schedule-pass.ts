@@ -47,7 +47,14 @@ export async function runSchedulePass(options: PassOptions): Promise<PassResult>
 
 /** Everything that shapes outputs besides the decks: a change re-runs every deck (the cache keeps it cheap). */
 export function configFingerprint(config: Config, backend: { kind: string }, providers: Providers): string {
-  const shaping = { llm: config.llm, image: config.image, placement: config.placement, provider: backend.kind, prompt: providers.prompt.promptFingerprint, art: providers.image.imageFingerprint };
+  const shaping = {
+    llm: config.llm,
+    image: config.image,
+    placement: config.placement,
+    provider: backend.kind,
+    prompt: providers.prompt.promptFingerprint,
+    art: providers.image.imageFingerprint,
+  };
   return createHash('sha256').update(JSON.stringify(shaping)).digest('hex');
 }
 
@@ -78,7 +85,9 @@ async function illustrateChanged(options: PassOptions, outputDir: string): Promi
     onDeckDone: async (report, deck) => {
       const job = jobOf.get(deck.input)!;
       // Not remembering a deck only costs a re-check next pass, so it is a warning, not a failure.
-      await state.record(job, checks.get(job)!, report, fingerprint).catch((error: unknown) => report.warnings.push(`cannot update ${STATE_FILE}: ${messageOf(error)}`));
+      await state
+        .record(job, checks.get(job)!, report, fingerprint)
+        .catch((error: unknown) => report.warnings.push(`cannot update ${STATE_FILE}: ${messageOf(error)}`));
       options.onDeck?.(report);
     },
   });

@@ -49,7 +49,8 @@ export async function busyRegions(image: Uint8Array, box: Box): Promise<Box[]> {
   const inFit: boolean[] = new Array(cols * rows).fill(true);
   let fit = [0, 1, 2].map((c) => quadraticFit(cols, rows, (x, y) => px(x, y, c), inFit));
   for (let round = 0; round < 3; round++) {
-    for (let y = 0; y < rows; y++) for (let x = 0; x < cols; x++) inFit[y * cols + x] = [0, 1, 2].every((c) => Math.abs(px(x, y, c) - fit[c]!(x, y)) <= CONTRAST);
+    for (let y = 0; y < rows; y++)
+      for (let x = 0; x < cols; x++) inFit[y * cols + x] = [0, 1, 2].every((c) => Math.abs(px(x, y, c) - fit[c]!(x, y)) <= CONTRAST);
     if (inFit.filter(Boolean).length < 0.2 * cols * rows) break;
     fit = [0, 1, 2].map((c) => quadraticFit(cols, rows, (x, y) => px(x, y, c), inFit));
   }
@@ -90,7 +91,11 @@ async function linePixelsPerCell(image: Uint8Array, cols: number, rows: number):
   const h = rows * FINE;
   let rgba: Buffer;
   try {
-    rgba = await sharp(image, { limitInputPixels: 100_000_000 }).ensureAlpha().resize(w, h, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer();
+    rgba = await sharp(image, { limitInputPixels: 100_000_000 })
+      .ensureAlpha()
+      .resize(w, h, { fit: 'fill', kernel: 'cubic' })
+      .raw()
+      .toBuffer();
   } catch {
     return undefined;
   }
@@ -117,7 +122,12 @@ async function linePixelsPerCell(image: Uint8Array, cols: number, rows: number):
 }
 
 // Least-squares fit, over the cells in `use`, of v ≈ a + b·x + c·y + d·x² + e·y² + f·x·y over the grid (normal equations).
-function quadraticFit(cols: number, rows: number, value: (x: number, y: number) => number, use: boolean[]): (x: number, y: number) => number {
+function quadraticFit(
+  cols: number,
+  rows: number,
+  value: (x: number, y: number) => number,
+  use: boolean[],
+): (x: number, y: number) => number {
   const terms = (x: number, y: number) => {
     const u = x / cols - 0.5;
     const w = y / rows - 0.5;

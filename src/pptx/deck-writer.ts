@@ -108,7 +108,11 @@ export async function openDeckWriter(pres: Presentation, output: string, options
             return addDeflated(name, pic.image, MEDIA_DEFLATE_LEVEL);
           }),
       );
-      const edit = await editSlide(pres, slidePart, placed.map(({ pic, name }) => ({ pic, media: name })));
+      const edit = await editSlide(
+        pres,
+        slidePart,
+        placed.map(({ pic, name }) => ({ pic, media: name })),
+      );
       const relsPart = pkg.resolve(relsPartFor(slidePart)) ?? relsPartFor(slidePart);
       await Promise.all([addXml(slidePart, edit.slideXml), addXml(relsPart, edit.relsXml)]);
       replaced += edit.replaced;
@@ -169,8 +173,15 @@ export async function openDeckWriter(pres: Presentation, output: string, options
         const exists = (part: string) => written.has(lower(part)) || lower(part) === lower(TYPES);
         const types = finalContentTypes(await pkg.readText(TYPES), newMedia, exists, dropped);
         await addXml(pkg.resolve(TYPES) ?? TYPES, types.xml);
-        await validateChanges(pres.file, outputSource(pres, written, changed), [...changed.keys(), ...newMedia.map((m) => m.part)].map((k) => written.get(lower(k))!), () =>
-          partProblems(inputSource(pres), [TYPES, ROOT_RELS, ...options.slides.flatMap((s) => [s, relsPartFor(s)])].filter((p) => pkg.has(p))),
+        await validateChanges(
+          pres.file,
+          outputSource(pres, written, changed),
+          [...changed.keys(), ...newMedia.map((m) => m.part)].map((k) => written.get(lower(k))!),
+          () =>
+            partProblems(
+              inputSource(pres),
+              [TYPES, ROOT_RELS, ...options.slides.flatMap((s) => [s, relsPartFor(s)])].filter((p) => pkg.has(p)),
+            ),
         );
         await Promise.all(writes);
         await zip.finish();
@@ -187,7 +198,12 @@ export async function openDeckWriter(pres: Presentation, output: string, options
 }
 
 // Illustrates one deck in one go: what a caller with all its pictures at hand uses (tests, the library).
-export async function writePresentation(pres: Presentation, pictures: PictureToAdd[], output: string, options: ZipWriterOptions = {}): Promise<WriteResult> {
+export async function writePresentation(
+  pres: Presentation,
+  pictures: PictureToAdd[],
+  output: string,
+  options: ZipWriterOptions = {},
+): Promise<WriteResult> {
   const bySlide = new Map<string, PictureToAdd[]>();
   for (const pic of pictures) bySlide.set(pic.slidePart, [...(bySlide.get(pic.slidePart) ?? []), pic]);
   const writer = await openDeckWriter(pres, output, { ...options, slides: [...bySlide.keys()] });

@@ -61,8 +61,12 @@ const tables = FONT_METRICS.map((f) => ({ ...f, widths: { regular: decode(f.regu
 const proportional = tables.filter((t) => !t.name.includes('Mono'));
 // The widest proportional advance per code point, regular and bold.
 const widest = {
-  regular: Float32Array.from({ length: total }, (_, i) => Math.max(...proportional.map((t) => t.widths.regular[i]!).filter((w) => !Number.isNaN(w)), 0)),
-  bold: Float32Array.from({ length: total }, (_, i) => Math.max(...proportional.map((t) => t.widths.bold[i]!).filter((w) => !Number.isNaN(w)), 0)),
+  regular: Float32Array.from({ length: total }, (_, i) =>
+    Math.max(...proportional.map((t) => t.widths.regular[i]!).filter((w) => !Number.isNaN(w)), 0),
+  ),
+  bold: Float32Array.from({ length: total }, (_, i) =>
+    Math.max(...proportional.map((t) => t.widths.bold[i]!).filter((w) => !Number.isNaN(w)), 0),
+  ),
 };
 const widestLine = Math.max(...tables.map((t) => t.lineHeight));
 const cache = new Map<string, FontFace>();

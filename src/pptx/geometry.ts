@@ -137,7 +137,9 @@ export function describeShapes(
       name: attr(nvPr, 'name') ?? '',
       ours: isOurs(el),
       ...(el.local === 'sp' ? { drawn: paintsItself(el) } : {}),
-      ...(box && text && el.local === 'sp' ? { textHeightAt: (cx: number, fit: AutofitOverride) => estimateTextBox(el, { ...box, cx }, defaults, fit).cy } : {}),
+      ...(box && text && el.local === 'sp'
+        ? { textHeightAt: (cx: number, fit: AutofitOverride) => estimateTextBox(el, { ...box, cx }, defaults, fit).cy }
+        : {}),
     });
   };
   for (const el of children(spTree)) add(el);
@@ -158,7 +160,9 @@ export function paintsItself(el: XmlElement): boolean {
   const fill = ownFill ? ownFill.local !== 'noFill' : Number(attr(child(style, 'fillRef'), 'idx') ?? 0) > 0;
   const ln = child(spPr, 'ln');
   const lnFill = children(ln).find((c) => FILLS.includes(c.local) || c.local === 'noFill');
-  const line = lnFill ? lnFill.local !== 'noFill' : Number(attr(child(style, 'lnRef'), 'idx') ?? 0) > 0 || (ln !== undefined && attr(ln, 'w') !== undefined);
+  const line = lnFill
+    ? lnFill.local !== 'noFill'
+    : Number(attr(child(style, 'lnRef'), 'idx') ?? 0) > 0 || (ln !== undefined && attr(ln, 'w') !== undefined);
   return fill || line;
 }
 
@@ -170,7 +174,11 @@ function hasText(el: XmlElement): boolean {
 }
 
 /** Same idx on the layout, else same type; the master by type ("obj" and "body" share the body box). */
-export function lookupPlaceholder<K extends keyof InheritedPlaceholder>(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined }, key: K): InheritedPlaceholder[K] | undefined {
+export function lookupPlaceholder<K extends keyof InheritedPlaceholder>(
+  levels: PlaceholderBoxes[],
+  ph: { type: string; idx: string | undefined },
+  key: K,
+): InheritedPlaceholder[K] | undefined {
   // One placeholder per level inherits (the layout's of the same idx, else of the same type …): a
   // layout's body placeholder never lends its anchor to the content placeholder beside it.
   for (const c of placeholderChain(levels, ph)) if (c[key] !== undefined) return c[key];
@@ -195,7 +203,11 @@ function placeholderChain(levels: PlaceholderBoxes[], ph: { type: string; idx: s
 }
 
 /** What a slide shape's text inherits: anchor, alignment, size, and the list styles and body properties of its layout and master. */
-export function textDefaults(levels: PlaceholderBoxes[], ph: { type: string; idx: string | undefined } | undefined, defaultTextStyle?: XmlElement): TextDefaults {
+export function textDefaults(
+  levels: PlaceholderBoxes[],
+  ph: { type: string; idx: string | undefined } | undefined,
+  defaultTextStyle?: XmlElement,
+): TextDefaults {
   const master = levels.find((l) => l.textStyles)?.textStyles;
   if (!ph) return { type: undefined, anchor: 't', align: 'l', size: undefined, lstStyles: [master?.elements.other, defaultTextStyle] };
   const kind = ['title', 'ctrTitle'].includes(ph.type) ? 'title' : ['dt', 'ftr', 'sldNum', 'hdr'].includes(ph.type) ? 'other' : 'body';
@@ -241,7 +253,14 @@ export function placeholderBoxes(root: XmlElement | undefined): PlaceholderBoxes
     const txBody = child(el, 'txBody');
     const first = lvl1(child(txBody, 'lstStyle'));
     const bodyPr = child(txBody, 'bodyPr');
-    const info: InheritedPlaceholder = { box: ownBox(el), anchor: attr(bodyPr, 'anchor'), align: first.align, size: first.size, lstStyle: child(txBody, 'lstStyle'), bodyPr };
+    const info: InheritedPlaceholder = {
+      box: ownBox(el),
+      anchor: attr(bodyPr, 'anchor'),
+      align: first.align,
+      size: first.size,
+      lstStyle: child(txBody, 'lstStyle'),
+      bodyPr,
+    };
     if (ph.idx !== undefined && !result.byIdx.has(ph.idx)) result.byIdx.set(ph.idx, info);
     if (!result.byType.has(ph.type)) result.byType.set(ph.type, info);
   }

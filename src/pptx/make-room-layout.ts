@@ -25,12 +25,23 @@ export { MAKE_ROOM_NO_FIT } from '../model/skip-reasons.js';
 export type { Reflow } from '../model/geometry.js';
 
 /** The body's text column and the picture column beside it (on `side`), sharing its top and bottom. */
-export function splitColumns(body: Box, side: 'right' | 'left', textShare: number = MAKE_ROOM.textShare, gap: number = MAKE_ROOM.gap): { text: Box; picture: Box } {
+export function splitColumns(
+  body: Box,
+  side: 'right' | 'left',
+  textShare: number = MAKE_ROOM.textShare,
+  gap: number = MAKE_ROOM.gap,
+): { text: Box; picture: Box } {
   const textCx = Math.round(body.cx * textShare);
   const pictureCx = body.cx - textCx - gap;
   return side === 'right'
-    ? { text: { x: body.x, y: body.y, cx: textCx, cy: body.cy }, picture: { x: body.x + textCx + gap, y: body.y, cx: pictureCx, cy: body.cy } }
-    : { text: { x: body.x + pictureCx + gap, y: body.y, cx: textCx, cy: body.cy }, picture: { x: body.x, y: body.y, cx: pictureCx, cy: body.cy } };
+    ? {
+        text: { x: body.x, y: body.y, cx: textCx, cy: body.cy },
+        picture: { x: body.x + textCx + gap, y: body.y, cx: pictureCx, cy: body.cy },
+      }
+    : {
+        text: { x: body.x + pictureCx + gap, y: body.y, cx: textCx, cy: body.cy },
+        picture: { x: body.x, y: body.y, cx: pictureCx, cy: body.cy },
+      };
 }
 
 /**

@@ -24,7 +24,10 @@ export function resolveTarget(sourcePart: string, target: string): string {
   const clean = decodeURIComponentSafe(target.split('#')[0]!);
   if (clean.startsWith('/')) return path.normalize(clean).replace(/^\/+/, '');
   const base = path.dirname(sourcePart === '' ? '_' : sourcePart);
-  return path.normalize(path.join(base, clean)).replace(/^(\.\.\/)+/, '').replace(/^\.\//, '');
+  return path
+    .normalize(path.join(base, clean))
+    .replace(/^(\.\.\/)+/, '')
+    .replace(/^\.\//, '');
 }
 
 function decodeURIComponentSafe(s: string): string {
@@ -75,7 +78,8 @@ export function parseContentTypes(root: XmlElement): ContentTypes {
   const defaults = new Map<string, string>();
   const overrides = new Map<string, string>();
   for (const d of children(root, 'Default')) defaults.set((attr(d, 'Extension') ?? '').toLowerCase(), attr(d, 'ContentType') ?? '');
-  for (const o of children(root, 'Override')) overrides.set((attr(o, 'PartName') ?? '').replace(/^\//, '').toLowerCase(), attr(o, 'ContentType') ?? '');
+  for (const o of children(root, 'Override'))
+    overrides.set((attr(o, 'PartName') ?? '').replace(/^\//, '').toLowerCase(), attr(o, 'ContentType') ?? '');
   return { defaults, overrides };
 }
 

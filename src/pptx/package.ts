@@ -127,7 +127,8 @@ export class Package {
       throw new DeckFormatError(this.file, 'not a readable zip archive (bad local header)', entry.name);
     }
     const start = at + 30 + view.readUInt16LE(at + 26) + view.readUInt16LE(at + 28);
-    if (start + entry.compressedSize > view.length) throw new DeckFormatError(this.file, 'not a readable zip archive (truncated entry)', entry.name);
+    if (start + entry.compressedSize > view.length)
+      throw new DeckFormatError(this.file, 'not a readable zip archive (truncated entry)', entry.name);
     return { entry, data: view.subarray(start, start + entry.compressedSize) };
   }
 
@@ -174,7 +175,10 @@ function sniff(file: string, bytes: Uint8Array): void {
     const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const has = (name: string) => body.includes(Buffer.from(name, 'utf16le'));
     if (has('EncryptionInfo') || has('EncryptedPackage')) {
-      throw new DeckFormatError(file, 'password-protected (encrypted) deck: remove the password in PowerPoint (File > Info > Protect Presentation) and try again');
+      throw new DeckFormatError(
+        file,
+        'password-protected (encrypted) deck: remove the password in PowerPoint (File > Info > Protect Presentation) and try again',
+      );
     }
     if (has('PowerPoint Document')) throw new DeckFormatError(file, 'legacy PowerPoint 97-2003 (.ppt) file: save it as .pptx first');
     throw new DeckFormatError(file, 'an OLE compound file, not a PowerPoint 2007+ (.pptx) deck');
@@ -233,7 +237,8 @@ export function listCentralDirectory(file: string, bytes: Uint8Array): CentralEn
     const loc = eocd - 20;
     if (loc < 0 || view.readUInt32LE(loc) !== 0x07064b50) throw new DeckFormatError(file, 'not a readable zip archive (bad zip64 locator)');
     const rec = Number(view.readBigUInt64LE(loc + 8));
-    if (rec + 56 > view.length || view.readUInt32LE(rec) !== 0x06064b50) throw new DeckFormatError(file, 'not a readable zip archive (bad zip64 record)');
+    if (rec + 56 > view.length || view.readUInt32LE(rec) !== 0x06064b50)
+      throw new DeckFormatError(file, 'not a readable zip archive (bad zip64 record)');
     count = Number(view.readBigUInt64LE(rec + 32));
     offset = Number(view.readBigUInt64LE(rec + 48));
   }
@@ -247,7 +252,8 @@ export function listCentralDirectory(file: string, bytes: Uint8Array): CentralEn
     const nameLen = view.readUInt16LE(p + 28);
     const extraLen = view.readUInt16LE(p + 30);
     const commentLen = view.readUInt16LE(p + 32);
-    if (p + 46 + nameLen + extraLen > view.length) throw new DeckFormatError(file, 'not a readable zip archive (truncated central directory)');
+    if (p + 46 + nameLen + extraLen > view.length)
+      throw new DeckFormatError(file, 'not a readable zip archive (truncated central directory)');
     const rawName = view.subarray(p + 46, p + 46 + nameLen);
     const wide = [view.readUInt32LE(p + 24), view.readUInt32LE(p + 20), view.readUInt32LE(p + 42)];
     // Zip64: each field at 0xffffffff has its real value in the extra field, in this order.

@@ -155,10 +155,18 @@ export function placeholderShapeOf(shapeXml: string): PlaceholderShape | undefin
   if (!cNvPr || !ph) return undefined;
   const off = path(el, 'spPr', 'xfrm', 'off');
   const ext = path(el, 'spPr', 'xfrm', 'ext');
-  const box = off && ext ? { x: Number(attr(off, 'x')), y: Number(attr(off, 'y')), cx: Number(attr(ext, 'cx')), cy: Number(attr(ext, 'cy')) } : undefined;
+  const box =
+    off && ext
+      ? { x: Number(attr(off, 'x')), y: Number(attr(off, 'y')), cx: Number(attr(ext, 'cx')), cy: Number(attr(ext, 'cy')) }
+      : undefined;
   const phAttrs: Record<string, string> = {};
   for (const [k, v] of Object.entries(ph.attrs)) if (!k.startsWith('xmlns')) phAttrs[k] = v;
-  return { id: attr(cNvPr, 'id') ?? '', name: attr(cNvPr, 'name') ?? '', ph: phAttrs, box: box && Object.values(box).every(Number.isFinite) ? box : undefined };
+  return {
+    id: attr(cNvPr, 'id') ?? '',
+    name: attr(cNvPr, 'name') ?? '',
+    ph: phAttrs,
+    box: box && Object.values(box).every(Number.isFinite) ? box : undefined,
+  };
 }
 
 export type ZOrder = 'front' | 'back';

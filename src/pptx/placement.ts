@@ -71,14 +71,20 @@ const TITLE_TYPES = new Set(['title', 'ctrTitle']);
  * Sides come from the placeholders' outer edges when they span most of the slide, else the margin;
  * the top is the highest body's top below the title, else the title's bottom plus the gap.
  */
-export function slideGrid(shapes: ShapeInfo[], slide: { cx: number; cy: number }, options: PlacementOptions = DEFAULT_PLACEMENT): SlideGrid {
+export function slideGrid(
+  shapes: ShapeInfo[],
+  slide: { cx: number; cy: number },
+  options: PlacementOptions = DEFAULT_PLACEMENT,
+): SlideGrid {
   const m = Math.round(Math.min(slide.cx, slide.cy) * options.margin);
   const grid: SlideGrid = { left: m, right: slide.cx - m, top: m, bottom: slide.cy - m };
   const inside = (b: Box) => b.cx > 0 && b.cy > 0 && b.x >= 0 && b.y >= 0 && b.x + b.cx <= slide.cx && b.y + b.cy <= slide.cy;
   let ph = shapes.filter((s) => s.placeholder && s.box && GRID_TYPES.has(s.placeholder.type) && inside(s.box));
   // A slide drawn with plain text boxes (and tables, charts): they are its grid, the topmost one in the upper quarter its title.
   if (!ph.length) {
-    const texts = shapes.filter((s) => ((s.kind === 'sp' && s.hasText) || s.kind === 'graphicFrame') && !s.placeholder && s.box && inside(s.box)).sort((a, b) => a.box!.y - b.box!.y);
+    const texts = shapes
+      .filter((s) => ((s.kind === 'sp' && s.hasText) || s.kind === 'graphicFrame') && !s.placeholder && s.box && inside(s.box))
+      .sort((a, b) => a.box!.y - b.box!.y);
     const head = texts[0];
     if (!head || texts.length < 2) return grid;
     const asTitle = head.box!.y + head.box!.cy < slide.cy / 4;
@@ -92,7 +98,12 @@ export function slideGrid(shapes: ShapeInfo[], slide: { cx: number; cy: number }
   }
   const titles = ph.filter((s) => TITLE_TYPES.has(s.placeholder!.type) && s.box!.y + s.box!.cy / 2 < slide.cy / 2);
   const titleBottom = titles.length ? Math.max(...titles.map((s) => s.box!.y + s.box!.cy)) : undefined;
-  const bodies = ph.filter((s) => !TITLE_TYPES.has(s.placeholder!.type) && s.placeholder!.type !== 'subTitle' && (titleBottom === undefined || s.box!.y >= titleBottom - GAP));
+  const bodies = ph.filter(
+    (s) =>
+      !TITLE_TYPES.has(s.placeholder!.type) &&
+      s.placeholder!.type !== 'subTitle' &&
+      (titleBottom === undefined || s.box!.y >= titleBottom - GAP),
+  );
   const bodyTop = bodies.length ? Math.min(...bodies.map((s) => s.box!.y)) : undefined;
   const top = bodyTop ?? (titleBottom !== undefined ? titleBottom + GAP : undefined);
   if (top !== undefined && top < slide.cy / 2) grid.top = Math.max(m, top);
@@ -104,10 +115,15 @@ export function slideGrid(shapes: ShapeInfo[], slide: { cx: number; cy: number }
  * of the slide's area, whatever its shape. A slide with text and a free share of at least a quarter is
  * one the planner should illustrate (issue 13's "eligible" slides).
  */
-export function largestFreeShare(slide: { cx: number; cy: number }, obstacles: Box[], options: PlacementOptions = DEFAULT_PLACEMENT): number {
+export function largestFreeShare(
+  slide: { cx: number; cy: number },
+  obstacles: Box[],
+  options: PlacementOptions = DEFAULT_PLACEMENT,
+): number {
   const m = Math.round(Math.min(slide.cx, slide.cy) * options.margin);
   let best = 0;
-  for (const r of freeRects({ x: m, y: m, cx: slide.cx - 2 * m, cy: slide.cy - 2 * m }, obstacles, GAP, 0)) best = Math.max(best, r.cx * r.cy);
+  for (const r of freeRects({ x: m, y: m, cx: slide.cx - 2 * m, cy: slide.cy - 2 * m }, obstacles, GAP, 0))
+    best = Math.max(best, r.cx * r.cy);
   return best / (slide.cx * slide.cy);
 }
 
@@ -119,7 +135,12 @@ const COLUMN_BONUS = 1.5;
  * `GAP` from every obstacle, trimmed to a sane aspect along the grid lines it touches, at least
  * `minArea` of the slide. A full-height column beside the text is preferred to a larger leftover corner.
  */
-export function findFreeBox(slide: { cx: number; cy: number }, obstacles: Box[], options: PlacementOptions = DEFAULT_PLACEMENT, grid?: SlideGrid): PlacementResult {
+export function findFreeBox(
+  slide: { cx: number; cy: number },
+  obstacles: Box[],
+  options: PlacementOptions = DEFAULT_PLACEMENT,
+  grid?: SlideGrid,
+): PlacementResult {
   const m = Math.round(Math.min(slide.cx, slide.cy) * options.margin);
   const g = grid ?? { left: m, right: slide.cx - m, top: m, bottom: slide.cy - m };
   const area = { x: g.left, y: g.top, cx: g.right - g.left, cy: g.bottom - g.top };
@@ -149,7 +170,11 @@ export const TITLE_COMPOSITION = { minArea: 0.25, panelHeight: 0.8, bandWidth: 0
  * a quarter of the slide. The picture may bleed to the slide's edges; it keeps the margin from
  * everything the slide shows. Never a corner: a box that is neither a panel nor a band is refused.
  */
-export function findTitleBox(slide: { cx: number; cy: number }, obstacles: Box[], options: PlacementOptions = DEFAULT_PLACEMENT): Box | undefined {
+export function findTitleBox(
+  slide: { cx: number; cy: number },
+  obstacles: Box[],
+  options: PlacementOptions = DEFAULT_PLACEMENT,
+): Box | undefined {
   const m = Math.round(Math.min(slide.cx, slide.cy) * options.margin);
   const t = TITLE_COMPOSITION;
   let best: Box | undefined;
@@ -159,7 +184,8 @@ export function findTitleBox(slide: { cx: number; cy: number }, obstacles: Box[]
     if (!panel && !band) continue;
     // A panel wider than the aspect allows keeps the side away from the text (the picture hugs the slide edge it touches).
     let box = raw;
-    if (panel && !band && raw.cx > raw.cy * options.maxElongation) box = { ...raw, cx: raw.cy * options.maxElongation, x: raw.x === 0 ? 0 : raw.x + raw.cx - raw.cy * options.maxElongation };
+    if (panel && !band && raw.cx > raw.cy * options.maxElongation)
+      box = { ...raw, cx: raw.cy * options.maxElongation, x: raw.x === 0 ? 0 : raw.x + raw.cx - raw.cy * options.maxElongation };
     if (box.cx * box.cy < slide.cx * slide.cy * t.minArea) continue;
     if (!best || box.cx * box.cy > best.cx * best.cy) best = box;
   }
@@ -180,14 +206,18 @@ function* freeRects(area: Box, obstacles: Box[], m: number, minWidth: number): G
   const blocks = obstacles
     .map((b) => ({ x0: b.x - m, y0: b.y - m, x1: b.x + b.cx + m, y1: b.y + b.cy + m }))
     .filter((b) => b.x1 > area.x && b.y1 > area.y && b.x0 < area.x + area.cx && b.y0 < area.y + area.cy);
-  const xs = uniqueSorted([area.x, area.x + area.cx, ...blocks.flatMap((b) => [b.x0, b.x1])].filter((x) => x >= area.x && x <= area.x + area.cx));
+  const xs = uniqueSorted(
+    [area.x, area.x + area.cx, ...blocks.flatMap((b) => [b.x0, b.x1])].filter((x) => x >= area.x && x <= area.x + area.cx),
+  );
   for (let i = 0; i < xs.length; i++) {
     for (let j = i + 1; j < xs.length; j++) {
       const x0 = xs[i]!;
       const x1 = xs[j]!;
       if (x1 - x0 < minWidth) continue;
       // Free vertical gaps in this column strip.
-      const blocked = blocks.filter((b) => b.x0 < x1 && b.x1 > x0).map((b) => [Math.max(b.y0, area.y), Math.min(b.y1, area.y + area.cy)] as const);
+      const blocked = blocks
+        .filter((b) => b.x0 < x1 && b.x1 > x0)
+        .map((b) => [Math.max(b.y0, area.y), Math.min(b.y1, area.y + area.cy)] as const);
       blocked.sort((a, b) => a[0] - b[0]);
       let cursor = area.y;
       for (const [y0, y1] of blocked) {

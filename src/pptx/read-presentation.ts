@@ -87,7 +87,13 @@ export async function readPresentation(file: string, bytes: Uint8Array): Promise
 
   const theme = await readTheme(pkg, presRels);
   const boxCache = new Map<string, Promise<PlaceholderBoxes>>();
-  const caches: ReadCaches = { boxes: boxCache, roots: new Map(), busy: new Map(), slideSize, defaultTextStyle: child(presentation, 'defaultTextStyle') };
+  const caches: ReadCaches = {
+    boxes: boxCache,
+    roots: new Map(),
+    busy: new Map(),
+    slideSize,
+    defaultTextStyle: child(presentation, 'defaultTextStyle'),
+  };
   const slides: SlideModel[] = [];
   const ids = children(child(presentation, 'sldIdLst'), 'sldId');
   const byPart = new Map<string, SlideModel>();

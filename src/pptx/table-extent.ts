@@ -27,7 +27,15 @@ function cellHeight(tc: XmlElement, width: number, fonts: { major: string | unde
   const vertical = (attr(tcPr, 'vert') ?? 'horz') !== 'horz';
   const insets = { lIns: String(mar('marL')), rIns: String(mar('marR')), tIns: String(mar('marT')), bIns: String(mar('marB')) };
   const bodyPr = element('bodyPr', { ...insets, anchor: 't', ...(vertical ? { wrap: 'none' } : {}) });
-  const defaults = { type: undefined, anchor: 't', align: 'l', size: TABLE_TEXT_SIZE, lstStyles: [], bodyPrs: [bodyPr], ...(fonts ? { fonts } : {}) };
+  const defaults = {
+    type: undefined,
+    anchor: 't',
+    align: 'l',
+    size: TABLE_TEXT_SIZE,
+    lstStyles: [],
+    bodyPrs: [bodyPr],
+    ...(fonts ? { fonts } : {}),
+  };
   if (!child(tc, 'txBody')) return mar('marT') + mar('marB');
   if (!vertical) return estimateTextBox(tc, { x: 0, y: 0, cx: Math.max(1, width), cy: 0 }, defaults).cy;
   // Vertical text runs down the cell: its longest line sets the height (insets rotate with it: count the larger pair).

@@ -85,7 +85,10 @@ export function estimateTextBox(sp: XmlElement, box: Box, defaults: TextDefaults
   const inset = (name: string, fallback: number) => Number(bodyAttr(name) ?? fallback) || 0;
   const [l, r, t, b] = [inset('lIns', 91_440), inset('rIns', 91_440), inset('tIns', 45_720), inset('bIns', 45_720)];
   // The nearest bodyPr that says how text fits decides (normAutofit, spAutoFit or noAutofit).
-  const fit = [...bodyPrs].reverse().map((p) => children(p).find((c) => ['normAutofit', 'spAutoFit', 'noAutofit'].includes(c.local))).find((c) => c);
+  const fit = [...bodyPrs]
+    .reverse()
+    .map((p) => children(p).find((c) => ['normAutofit', 'spAutoFit', 'noAutofit'].includes(c.local)))
+    .find((c) => c);
   const ownFit = children(child(txBody, 'bodyPr')).find((c) => c.local === 'normAutofit');
   const scale = override?.fontScale ?? (Number(attr(ownFit, 'fontScale') ?? 100_000) / 100_000 || 1);
   const lnReduction = override?.lnSpcReduction ?? (Number(attr(ownFit, 'lnSpcReduction') ?? 0) / 100_000 || 0);
@@ -110,7 +113,10 @@ export function estimateTextBox(sp: XmlElement, box: Box, defaults: TextDefaults
       const size = Number(attr(rPr, 'sz') ?? NaN) / 100 || para.run.size || fallbackSize;
       const b = attr(rPr, 'b');
       const bold = b !== undefined ? b === '1' || b === 'true' : (para.run.bold ?? false);
-      let font = attr(child(rPr, 'latin'), 'typeface') ?? para.run.font ?? (['title', 'ctrTitle'].includes(defaults.type ?? '') ? '+mj-lt' : '+mn-lt');
+      let font =
+        attr(child(rPr, 'latin'), 'typeface') ??
+        para.run.font ??
+        (['title', 'ctrTitle'].includes(defaults.type ?? '') ? '+mj-lt' : '+mn-lt');
       if (font === '+mj-lt') font = defaults.fonts?.major ?? '';
       else if (font === '+mn-lt') font = defaults.fonts?.minor ?? '';
       return { size: size * scale, bold, font };
@@ -155,7 +161,17 @@ function spacingOf(el: XmlElement | undefined): Para['spcBef'] {
 
 // Paragraph properties from lowest to highest priority: later ones win attribute by attribute.
 function resolvePara(chain: (XmlElement | undefined)[]): Para {
-  const para: Para = { marL: 0, indent: 0, align: undefined, lnSpc: undefined, spcBef: undefined, spcAft: undefined, bullet: false, rtl: false, run: { size: undefined, bold: undefined, font: undefined } };
+  const para: Para = {
+    marL: 0,
+    indent: 0,
+    align: undefined,
+    lnSpc: undefined,
+    spcBef: undefined,
+    spcAft: undefined,
+    bullet: false,
+    rtl: false,
+    run: { size: undefined, bold: undefined, font: undefined },
+  };
   for (const p of chain) {
     if (!p) continue;
     const marL = attr(p, 'marL');
@@ -197,7 +213,13 @@ interface Glyph {
 }
 
 // Greedy line breaking at spaces (and anywhere around wide CJK characters); words longer than a line break anywhere.
-function layoutParagraph(p: XmlElement, resolveRun: (rPr: XmlElement | undefined) => ResolvedRun, usable: number, para: Para, wrap: boolean): LaidLine[] {
+function layoutParagraph(
+  p: XmlElement,
+  resolveRun: (rPr: XmlElement | undefined) => ResolvedRun,
+  usable: number,
+  para: Para,
+  wrap: boolean,
+): LaidLine[] {
   const segments: Glyph[][] = [[]];
   for (const el of children(p)) {
     if (el.local === 'br') {
@@ -207,10 +229,17 @@ function layoutParagraph(p: XmlElement, resolveRun: (rPr: XmlElement | undefined
     if (el.local !== 'r' && el.local !== 'fld') continue;
     const run = resolveRun(child(el, 'rPr'));
     const face = fontFace(run.font, run.bold);
-    const text = children(el, 't').map((t) => t.children.map((c) => (typeof c === 'string' ? c : '')).join('')).join('');
+    const text = children(el, 't')
+      .map((t) => t.children.map((c) => (typeof c === 'string' ? c : '')).join(''))
+      .join('');
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
-      const glyph = { ch: ch === '\t' ? ' ' : ch, width: face.advance(cp) * run.size * EMU_PER_PT, size: run.size, lineHeight: face.lineHeight };
+      const glyph = {
+        ch: ch === '\t' ? ' ' : ch,
+        width: face.advance(cp) * run.size * EMU_PER_PT,
+        size: run.size,
+        lineHeight: face.lineHeight,
+      };
       // A tab moves at least to the next default stop (1 inch): count it as that.
       if (ch === '\t') glyph.width = 914_400;
       segments[segments.length - 1]!.push(glyph);

@@ -19,7 +19,10 @@ export type ZipEntries = Pick<JSZip, 'files'>;
 export function zipSource(zip: ZipEntries): PartSource {
   const lower = new Map(Object.keys(zip.files).map((n) => [n.toLowerCase(), n]));
   return {
-    names: () => Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name),
+    names: () =>
+      Object.values(zip.files)
+        .filter((f) => !f.dir)
+        .map((f) => f.name),
     read: async (name) => {
       const stored = lower.get(name.toLowerCase());
       const f = stored ? zip.files[stored] : undefined;
@@ -42,13 +45,14 @@ export async function partProblems(zip: ZipEntries | PartSource, parts: string[]
   const problems: string[] = [];
   const typesText = await read('[Content_Types].xml');
   if (!typesText) return ['[Content_Types].xml is missing'];
-  let types;
+  let types: ReturnType<typeof parseContentTypes>;
   try {
     types = parseContentTypes(parseXml(typesText));
   } catch (error) {
     return [`[Content_Types].xml: not well-formed (${(error as Error).message.split('\n')[0]})`];
   }
-  for (const part of types.overrides.keys()) if (!exists.has(part)) problems.push(`[Content_Types].xml: Override for missing part /${part}`);
+  for (const part of types.overrides.keys())
+    if (!exists.has(part)) problems.push(`[Content_Types].xml: Override for missing part /${part}`);
   const relsFirst = [...parts.filter((p) => /\.rels$/i.test(p)), ...parts.filter((p) => !/\.rels$/i.test(p))];
   for (const part of relsFirst) {
     if (!exists.has(part.toLowerCase())) continue;
@@ -89,7 +93,8 @@ export async function partProblems(zip: ZipEntries | PartSource, parts: string[]
 /** r:embed, r:id, r:link … attribute values in the relationships namespace. */
 function referencedRelIds(root: XmlElement): Set<string> {
   const prefixes = new Set<string>();
-  for (const [k, v] of Object.entries(root.attrs)) if (k.startsWith('xmlns:') && /officeDocument\/(2006\/)?relationships$/.test(v)) prefixes.add(k.slice(6));
+  for (const [k, v] of Object.entries(root.attrs))
+    if (k.startsWith('xmlns:') && /officeDocument\/(2006\/)?relationships$/.test(v)) prefixes.add(k.slice(6));
   const out = new Set<string>();
   const walk = (el: XmlElement): void => {
     for (const [k, v] of Object.entries(el.attrs)) {
@@ -125,7 +130,12 @@ export function duplicateShapeIds(root: XmlElement): string[] {
 // Validates the parts the writer changed or added; throws on any problem the input did not already
 // have. `baseline` (the input's own problems) is asked for only when there are problems: a clean
 // write, nearly every write, parses its parts once rather than before and after.
-export async function validateChanges(file: string, out: ZipEntries | PartSource, parts: string[], baseline: () => Promise<string[]>): Promise<void> {
+export async function validateChanges(
+  file: string,
+  out: ZipEntries | PartSource,
+  parts: string[],
+  baseline: () => Promise<string[]>,
+): Promise<void> {
   const after = await partProblems(out, parts);
   if (!after.length) return;
   const known = new Set(await baseline());

@@ -3,7 +3,17 @@
 import path from 'node:path/posix';
 import { readRels, relsPartFor, resolveTarget } from './opc.js';
 import type { Box } from './geometry.js';
-import { fillPlaceholder, insertIntoSpTree, maxShapeId, MARKER, pictureXml, prefixesOf, removeOurPictures, type Crop, type ZOrder } from './picture-xml.js';
+import {
+  fillPlaceholder,
+  insertIntoSpTree,
+  maxShapeId,
+  MARKER,
+  pictureXml,
+  prefixesOf,
+  removeOurPictures,
+  type Crop,
+  type ZOrder,
+} from './picture-xml.js';
 import type { Reflow } from './make-room-layout.js';
 import type { Presentation } from './read-presentation.js';
 import { reflowShape } from './reflow-xml.js';
@@ -74,7 +84,10 @@ export async function editSlide(pres: Presentation, slidePart: string, pictures:
     const relId = freeRelId(relsXml);
     const target = path.relative(path.dirname(slidePart), media);
     const type = pres.strict ? IMAGE_REL.strict : IMAGE_REL.transitional;
-    relsXml = relsXml.replace(/<\/(\w+:)?Relationships>\s*$/, (end) => `<Relationship Id="${relId}" Type="${type}" Target="${escapeXml(target)}"/>${end}`);
+    relsXml = relsXml.replace(
+      /<\/(\w+:)?Relationships>\s*$/,
+      (end) => `<Relationship Id="${relId}" Type="${type}" Target="${escapeXml(target)}"/>${end}`,
+    );
     const spec = { relId, descr: pic.descr, crop: pic.crop };
     if (pic.reflow) slideXml = reflowShape(slideXml, pic.reflow);
     slideXml = pic.placeholderId
@@ -122,7 +135,9 @@ function freeRelId(relsXml: string): string {
 
 /** Makes [Content_Types].xml resolve a new media part: a Default for its extension, or an Override if that Default means something else. */
 function ensureContentType(typesXml: string, part: string, ext: string, mime: string): string {
-  const existing = [...typesXml.matchAll(/<Default\b[^>]*>/g)].map((m) => m[0]).find((tag) => new RegExp(`Extension\\s*=\\s*["']${ext}["']`, 'i').test(tag));
+  const existing = [...typesXml.matchAll(/<Default\b[^>]*>/g)]
+    .map((m) => m[0])
+    .find((tag) => new RegExp(`Extension\\s*=\\s*["']${ext}["']`, 'i').test(tag));
   if (existing?.includes(`"${mime}"`) || existing?.includes(`'${mime}'`)) return typesXml;
   const entry = existing ? `<Override PartName="/${part}" ContentType="${mime}"/>` : `<Default Extension="${ext}" ContentType="${mime}"/>`;
   return typesXml.replace(/(<(\w+:)?Types\b[^>]*>)/, `$1${entry}`);
@@ -140,7 +155,11 @@ export async function dropSignature(pres: Presentation): Promise<{ rootRels: str
     new RegExp(`<Relationship\\b[^>]*\\bId\\s*=\\s*["']${escapeRe(origin.id)}["'][^>]*/>`),
     '',
   );
-  const parts = [origin.target, relsPartFor(origin.target), ...(await readRels(pkg, origin.target)).filter((r) => !r.external).map((r) => r.target)];
+  const parts = [
+    origin.target,
+    relsPartFor(origin.target),
+    ...(await readRels(pkg, origin.target)).filter((r) => !r.external).map((r) => r.target),
+  ];
   return { rootRels, parts: parts.map((p) => pkg.resolve(p)).filter((p): p is string => p !== undefined) };
 }
 

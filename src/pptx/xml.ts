@@ -45,7 +45,9 @@ function decodeStrict(bytes: Uint8Array, encoding: 'utf-8' | 'utf-16le' | 'utf-1
     text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
   } catch {
     const shown = encoding === 'utf-8' ? 'UTF-8' : 'UTF-16';
-    throw new XmlEncodingError(`not valid ${shown} text${encoding === 'utf-8' ? ' (a legacy code page such as Windows-1252?)' : ''}; OOXML parts must be UTF-8 or UTF-16`);
+    throw new XmlEncodingError(
+      `not valid ${shown} text${encoding === 'utf-8' ? ' (a legacy code page such as Windows-1252?)' : ''}; OOXML parts must be UTF-8 or UTF-16`,
+    );
   }
   // Behind a BOM too: a UTF-8 BOM before encoding="ISO-8859-1" is a contradiction we would write back.
   checkDeclaredEncoding(text.slice(0, 256));
@@ -65,7 +67,8 @@ function checkDeclaredEncoding(head: string): void {
 }
 
 /** Characters XML 1.0 cannot carry: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; unpaired surrogates. */
-const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_ILLEGAL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Removes what XML 1.0 cannot carry, so it reaches neither a prompt nor a part we write. */
 export function stripXmlIllegal(s: string): string {
@@ -74,7 +77,14 @@ export function stripXmlIllegal(s: string): string {
 
 /** True for code points XML 1.0 allows as a character (reference). */
 function isXmlChar(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
 }
 
 const parser = new XMLParser({
@@ -114,7 +124,8 @@ export function checkXmlSafety(text: string): void {
       if (open.length > MAX_XML_DEPTH) throw new XmlSafetyError(`elements nested deeper than ${MAX_XML_DEPTH}`);
     } else if (tag.kind === 'close') {
       const expected = open.pop();
-      if (expected !== tag.name) throw new XmlSafetyError(`malformed XML: </${tag.name}> ${expected ? `closes <${expected}>` : 'has no open element'}`);
+      if (expected !== tag.name)
+        throw new XmlSafetyError(`malformed XML: </${tag.name}> ${expected ? `closes <${expected}>` : 'has no open element'}`);
     } else if (open.length === 0) roots++;
   }
   if (open.length) throw new XmlSafetyError(`malformed XML: <${open[open.length - 1]}> is never closed`);
@@ -158,13 +169,15 @@ export function decodeEntities(s: string): string {
 }
 
 export function escapeXml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // Characters XML 1.0 cannot carry at all, unpaired surrogates included.
-    .replace(XML_ILLEGAL, '');
+  return (
+    s
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      // Characters XML 1.0 cannot carry at all, unpaired surrogates included.
+      .replace(XML_ILLEGAL, '')
+  );
 }
 
 // --- tree helpers (prefix-free) ---
@@ -281,7 +294,8 @@ export function childRanges(text: string, parentLocal: string): { parent: Elemen
       if (parentDepth < 0 && localName(tag.name) === parentLocal) parentDepth = stack.length;
       stack.push({ name: tag.name, start: tag.start, innerStart: tag.end });
     } else if (tag.kind === 'empty') {
-      if (parentDepth >= 0 && stack.length === parentDepth + 1) kids.push({ name: tag.name, start: tag.start, end: tag.end, innerStart: tag.end, innerEnd: tag.end });
+      if (parentDepth >= 0 && stack.length === parentDepth + 1)
+        kids.push({ name: tag.name, start: tag.start, end: tag.end, innerStart: tag.end, innerEnd: tag.end });
     } else {
       const open = stack.pop();
       if (!open) return undefined;

@@ -198,7 +198,9 @@ function zip64Extra(values: number[]): Buffer {
   const b = Buffer.alloc(4 + 8 * values.length);
   b.writeUInt16LE(0x0001, 0);
   b.writeUInt16LE(8 * values.length, 2);
-  values.forEach((v, i) => b.writeBigUInt64LE(BigInt(v), 4 + 8 * i));
+  values.forEach((v, i) => {
+    b.writeBigUInt64LE(BigInt(v), 4 + 8 * i);
+  });
   return b;
 }
 

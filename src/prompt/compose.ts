@@ -26,7 +26,7 @@ export function slideTextForPrompt(slide: SlideText, deckTitle: string): string 
   if (slide.body) parts.push(`Contenu :\n${slide.body.trim()}`);
   if (slide.notes) parts.push(`Notes de l’orateur :\n${slide.notes.trim()}`);
   const text = parts.join('\n');
-  return Array.from(text).length > MAX_SLIDE_CHARS ? Array.from(text).slice(0, MAX_SLIDE_CHARS).join('') + '…' : text;
+  return Array.from(text).length > MAX_SLIDE_CHARS ? `${Array.from(text).slice(0, MAX_SLIDE_CHARS).join('')}…` : text;
 }
 
 export interface ChatMessages {

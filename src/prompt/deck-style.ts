@@ -4,7 +4,10 @@ import type { Theme } from '../model/theme.js';
 /** The configured style, or one derived from the deck's theme colours and fonts. */
 export function deckStyle(configured: string, theme: Theme): string {
   if (configured.trim()) return configured.trim();
-  const colours = theme.palette.slice(0, 3).map(colourName).filter((c, i, all) => all.indexOf(c) === i);
+  const colours = theme.palette
+    .slice(0, 3)
+    .map(colourName)
+    .filter((c, i, all) => all.indexOf(c) === i);
   const palette = colours.length ? `, palette of ${colours.join(', ')}` : '';
   return `${fontMood(theme.majorFont ?? theme.minorFont)} editorial illustration, soft light, generous negative space${palette}`;
 }

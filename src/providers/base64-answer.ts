@@ -49,7 +49,7 @@ export async function readBase64Answer(body: AsyncIterable<Uint8Array>, field: s
     tail.push(Buffer.from(bytes));
   }
   if (state === 'head') return { envelope: head.toString('utf8'), data: undefined, truncated: false };
-  const envelope = head.toString('utf8') + '"' + Buffer.concat(tail).toString('utf8');
+  const envelope = `${head.toString('utf8')}"${Buffer.concat(tail).toString('utf8')}`;
   return { envelope, data: decoder.end(), truncated: state === 'value' };
 }
 

@@ -49,12 +49,20 @@ export interface ChatAnswer {
 
 // Validate hook: the first choice's text and the token usage; an answer without a message is retried.
 export function readChatAnswer(body: unknown): ChatAnswer {
-  const b = body as { choices?: { message?: { content?: unknown }; finish_reason?: unknown }[]; usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } };
+  const b = body as {
+    choices?: { message?: { content?: unknown }; finish_reason?: unknown }[];
+    usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
+  };
   const choice = b?.choices?.[0];
   if (!choice?.message) throw new BadAnswer('no choices[0].message in the answer');
   const content = choice.message.content;
   // Some servers answer with content parts rather than one string.
-  const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((p: { text?: unknown }) => (typeof p?.text === 'string' ? p.text : '')).join('') : '';
+  const text =
+    typeof content === 'string'
+      ? content
+      : Array.isArray(content)
+        ? content.map((p: { text?: unknown }) => (typeof p?.text === 'string' ? p.text : '')).join('')
+        : '';
   const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
   return {
     text,
@@ -77,7 +85,10 @@ export interface ChatPromptWriterOptions {
 // A PromptProvider that asks the LLM, cleans its answer and cuts it to the image API's limit.
 export function createChatPromptWriter(options: ChatPromptWriterOptions): PromptProvider {
   const s = options.settings;
-  const fingerprint = createHash('sha256').update(JSON.stringify([options.name, s.model, s.systemPrompt, s.userPrompt, s.temperature, s.maxTokens])).digest('hex').slice(0, 16);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([options.name, s.model, s.systemPrompt, s.userPrompt, s.temperature, s.maxTokens]))
+    .digest('hex')
+    .slice(0, 16);
   return {
     name: options.name,
     promptFingerprint: `${options.name}:${s.model}:${fingerprint}`,
@@ -86,18 +97,27 @@ export function createChatPromptWriter(options: ChatPromptWriterOptions): Prompt
       const usage: TokenUsage = { promptTokens: 0, completionTokens: 0 };
       let finish: string | undefined;
       for (let i = 0; i < EMPTY_ANSWER_TRIES; i++) {
-        const answer = await options.http.request({ method: 'POST', path: options.path, body, signal: call?.signal, validate: readChatAnswer });
+        const answer = await options.http.request({
+          method: 'POST',
+          path: options.path,
+          body,
+          signal: call?.signal,
+          validate: readChatAnswer,
+        });
         usage.promptTokens += answer.usage.promptTokens;
         usage.completionTokens += answer.usage.completionTokens;
         if (cleanPrompt(answer.text)) return { prompt: finalisePrompt(answer.text, req.style, req.maxChars), usage };
         finish = answer.finishReason;
       }
-      throw new ProviderError(`POST ${options.path}: the LLM gave no usable prompt in ${EMPTY_ANSWER_TRIES} answers${finish ? ` (finish_reason: ${finish})` : ''}`, {
-        method: 'POST',
-        path: options.path,
-        kind: 'invalid-response',
-        retryable: false,
-      });
+      throw new ProviderError(
+        `POST ${options.path}: the LLM gave no usable prompt in ${EMPTY_ANSWER_TRIES} answers${finish ? ` (finish_reason: ${finish})` : ''}`,
+        {
+          method: 'POST',
+          path: options.path,
+          kind: 'invalid-response',
+          retryable: false,
+        },
+      );
     },
   };
 }

@@ -38,6 +38,7 @@ export function offlineDelayMs(env: NodeJS.ProcessEnv): number | undefined {
   const raw = readEnv(env, 'SLIDE_ILLUSTRATE_OFFLINE_DELAY_MS');
   if (raw === undefined) return undefined;
   const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) throw new UsageError(invalidValue('SLIDE_ILLUSTRATE_OFFLINE_DELAY_MS', 'milliseconds from 0 to 600000', raw));
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000)
+    throw new UsageError(invalidValue('SLIDE_ILLUSTRATE_OFFLINE_DELAY_MS', 'milliseconds from 0 to 600000', raw));
   return ms;
 }

@@ -105,7 +105,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let raw: string;
     let streamed: Base64Answer | undefined;
     try {
-      res = await send(base + req.path, { method: req.method, headers, body: req.body === undefined ? null : JSON.stringify(req.body), signal });
+      res = await send(base + req.path, {
+        method: req.method,
+        headers,
+        body: req.body === undefined ? null : JSON.stringify(req.body),
+        signal,
+      });
       if (res.ok && req.base64Field && res.body) {
         streamed = await readBase64Answer(res.body, req.base64Field, Number(res.headers.get('content-length')) || 0);
         raw = streamed.envelope;
@@ -146,7 +151,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         hint: retryable ? undefined : options.hints?.[res.status],
       });
     }
-    if (!json || body === undefined || streamed?.truncated) return fail(req, 'invalid-response', `${res.status} answer is not JSON (truncated or an error page)`);
+    if (!json || body === undefined || streamed?.truncated)
+      return fail(req, 'invalid-response', `${res.status} answer is not JSON (truncated or an error page)`);
     if (streamed?.data && req.base64Field) restoreField(body, req.base64Field, streamed.data);
     if (!req.validate) return body as T;
     try {
@@ -186,13 +192,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             // After a 429 every call to this provider waits, not only the one that was refused.
             limiter?.pause(delay);
             const rate = limiter ? `, now ${limiter.rpm} of ${limiter.configuredRpm} rpm` : '';
-            options.log?.(`http #${id} rate limited (${refusals} in a row${rate}): ${error.message}; retrying in ${(delay / 1000).toFixed(2)} s`);
+            options.log?.(
+              `http #${id} rate limited (${refusals} in a row${rate}): ${error.message}; retrying in ${(delay / 1000).toFixed(2)} s`,
+            );
             await sleep(delay, req.signal);
             continue;
           }
           if (retry >= options.maxRetries) throw gaveUp(error, retry + 1);
           const delay = error.details.retryAfterMs ?? backoffMs(retry, random);
-          options.log?.(`http #${id} attempt ${retry + 1}/${options.maxRetries + 1}: ${error.message}; retrying in ${(delay / 1000).toFixed(2)} s`);
+          options.log?.(
+            `http #${id} attempt ${retry + 1}/${options.maxRetries + 1}: ${error.message}; retrying in ${(delay / 1000).toFixed(2)} s`,
+          );
           retry++;
           await sleep(delay, req.signal);
         }
@@ -228,7 +238,8 @@ function rateLimitGaveUp(error: ProviderError, waitedMs: number, limiter: RateLi
   const waited = waitedMs >= 60_000 ? `${Math.round(waitedMs / 6000) / 10} min` : `${Math.round(waitedMs / 100) / 10} s`;
   let advice: string;
   if (!limiter) advice = 'the account allows fewer requests than are sent: lower rpm, or raise rateLimitWaitMinutes';
-  else if (limiter.configuredRpm === 1) advice = 'even rpm 1 is refused: the account may have used up its quota; or raise rateLimitWaitMinutes';
+  else if (limiter.configuredRpm === 1)
+    advice = 'even rpm 1 is refused: the account may have used up its quota; or raise rateLimitWaitMinutes';
   else {
     // The rate the limiter had come down to: what the API still refused is an upper bound.
     const suggested = Math.min(limiter.rpm, limiter.configuredRpm - 1);
@@ -236,7 +247,11 @@ function rateLimitGaveUp(error: ProviderError, waitedMs: number, limiter: RateLi
     advice = `the account's rate limit is lower than rpm ${limiter.configuredRpm}: set rpm to ${suggested} (config key "rpm" or --rpm ${suggested}), or raise rateLimitWaitMinutes${quota}`;
   }
   const Cls = error.constructor as typeof ProviderError;
-  return new Cls(`${error.message} (still refused after ${waited} of waiting; ${advice})`, { ...error.details, retryable: false }, { cause: error });
+  return new Cls(
+    `${error.message} (still refused after ${waited} of waiting; ${advice})`,
+    { ...error.details, retryable: false },
+    { cause: error },
+  );
 }
 
 /** "ECONNRESET", "other side closed" …: the innermost cause, which is what tells the user something. */

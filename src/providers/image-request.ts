@@ -33,7 +33,12 @@ export interface ImageBody {
 // Builds a generation request that passes the API's validation, or throws without sending anything.
 export function buildImageBody(prompt: string, size: string, settings: ImageSettings): ImageBody {
   const refuse = (reason: string): never => {
-    throw new ProviderError(`image request not sent: ${reason}`, { method: 'POST', path: 'images/generations', kind: 'invalid-request', retryable: false });
+    throw new ProviderError(`image request not sent: ${reason}`, {
+      method: 'POST',
+      path: 'images/generations',
+      kind: 'invalid-request',
+      retryable: false,
+    });
   };
   // The prompt providers already cut to the limit; this is the last line of defence for any caller.
   const text = cutAtBoundary(prompt.replace(/\s+/g, ' ').trim(), MAX_PROMPT_CHARS);
@@ -44,7 +49,8 @@ export function buildImageBody(prompt: string, size: string, settings: ImageSett
   if (settings.quality) body.quality = settings.quality;
   if (settings.dialect === 'infomaniak') {
     if (settings.apiStyle) {
-      if (!(IMAGE_API_STYLES as readonly string[]).includes(settings.apiStyle)) refuse(`style ${settings.apiStyle} is not one of ${IMAGE_API_STYLES.join(', ')}`);
+      if (!(IMAGE_API_STYLES as readonly string[]).includes(settings.apiStyle))
+        refuse(`style ${settings.apiStyle} is not one of ${IMAGE_API_STYLES.join(', ')}`);
       body.style = settings.apiStyle;
     }
     const negative = settings.negativePrompt?.trim();
@@ -100,7 +106,15 @@ export function createImageGenerator(options: ImageGeneratorOptions): ImageProvi
     async generateImage(req: ImageRequest, call?: CallOptions): Promise<ImageResult> {
       const size = chooseImageSize(req.aspect);
       const body = buildImageBody(req.prompt, size, s);
-      const data = await options.http.request({ method: 'POST', path: options.path, body, signal: call?.signal, slot: call?.slot, base64Field: 'b64_json', validate: readImageAnswer });
+      const data = await options.http.request({
+        method: 'POST',
+        path: options.path,
+        body,
+        signal: call?.signal,
+        slot: call?.slot,
+        base64Field: 'b64_json',
+        validate: readImageAnswer,
+      });
       return { data, size };
     },
   };

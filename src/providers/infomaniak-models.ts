@@ -37,7 +37,9 @@ function readModels(body: unknown): AiModel[] {
         infoStatus: typeof m['info_status'] === 'string' ? m['info_status'] : undefined,
         isBeta: meta['is_beta'] === true,
         isCoder: meta['is_coder'] === true,
-        prices: Array.isArray(m['prices']) ? m['prices'].filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null) : [],
+        prices: Array.isArray(m['prices'])
+          ? m['prices'].filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null)
+          : [],
       },
     ];
   });
@@ -67,7 +69,10 @@ export function resolveLlmModel(configured: string, models: AiModel[]): string {
   const available = llmModels(models).map((m) => m.name);
   if (configured === 'auto') {
     const picked = pickAutoLlm(models);
-    if (!picked) throw new ConfigError(`llm.model: "auto" found no chat model on this account (GET ${MODELS_PATH} lists ${available.length ? available.join(', ') : 'no LLM'})`);
+    if (!picked)
+      throw new ConfigError(
+        `llm.model: "auto" found no chat model on this account (GET ${MODELS_PATH} lists ${available.length ? available.join(', ') : 'no LLM'})`,
+      );
     return picked.name;
   }
   if (!available.includes(configured)) {
@@ -87,7 +92,10 @@ export function resolveImageModel(configured: string, models: AiModel[]): Resolv
   const listed = imageModels(models).map((m) => m.name);
   if (listed.includes(configured)) return { model: configured };
   if ((DOCUMENTED_IMAGE_MODELS as readonly string[]).includes(configured)) {
-    return { model: configured, warning: `image.model: "${configured}" is documented but not listed by GET ${MODELS_PATH}; the API may refuse it (listed: ${listed.join(', ') || 'none'})` };
+    return {
+      model: configured,
+      warning: `image.model: "${configured}" is documented but not listed by GET ${MODELS_PATH}; the API may refuse it (listed: ${listed.join(', ') || 'none'})`,
+    };
   }
   throw new ConfigError(`image.model: "${configured}" is not an available image model; available: ${listed.join(', ') || '(none)'}`);
 }

@@ -11,7 +11,8 @@ const CURRENCY_IDS: Readonly<Record<number, string>> = { 1: 'CHF', 2: 'EUR' };
 // Per-image and per-million-token prices of the two models in use, in `currency` only.
 export function publishedPrices(models: AiModel[], use: { llm: string; image: string; currency: string }): PublishedPrices {
   const prices: PublishedPrices = {};
-  const inCurrency = (name: string) => models.find((m) => m.name === name)?.prices.filter((p) => CURRENCY_IDS[p['currency_id'] as number] === use.currency) ?? [];
+  const inCurrency = (name: string) =>
+    models.find((m) => m.name === name)?.prices.filter((p) => CURRENCY_IDS[p['currency_id'] as number] === use.currency) ?? [];
   for (const p of inCurrency(use.image)) {
     const amount = numberOf(p['amount_excl_vat']);
     // An image price is per image unless its unit says how many images it covers.

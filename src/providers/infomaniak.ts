@@ -32,10 +32,13 @@ export interface InfomaniakEnv {
 export function readInfomaniakEnv(env: NodeJS.ProcessEnv): InfomaniakEnv {
   const token = readSecretEnv(env, 'INFOMANIAK_API_TOKEN');
   if (!token) {
-    throw new UsageError('INFOMANIAK_API_TOKEN is not set: create an API token with the AI Tools scope in the Infomaniak Manager and export it, or use --provider openai (OPENAI_API_KEY) or --provider offline');
+    throw new UsageError(
+      'INFOMANIAK_API_TOKEN is not set: create an API token with the AI Tools scope in the Infomaniak Manager and export it, or use --provider openai (OPENAI_API_KEY) or --provider offline',
+    );
   }
   const productId = readEnv(env, 'INFOMANIAK_PRODUCT_ID');
-  if (productId !== undefined && !/^\d+$/.test(productId)) throw new ConfigError(`INFOMANIAK_PRODUCT_ID: expected a number, got ${JSON.stringify(productId)}`);
+  if (productId !== undefined && !/^\d+$/.test(productId))
+    throw new ConfigError(`INFOMANIAK_PRODUCT_ID: expected a number, got ${JSON.stringify(productId)}`);
   const baseUrl = validateBaseUrl('INFOMANIAK_BASE_URL', readEnv(env, 'INFOMANIAK_BASE_URL') ?? DEFAULT_INFOMANIAK_BASE_URL);
   return { token, baseUrl, productId };
 }
@@ -78,9 +81,14 @@ export async function resolveProductId(http: HttpClient, ienv: InfomaniakEnv, si
   if (ienv.productId) return ienv.productId;
   const products = await listProducts(http, signal);
   if (products.length === 1) return products[0]!.productId;
-  if (!products.length) throw new ConfigError('INFOMANIAK_PRODUCT_ID: this token sees no AI Tools product; create one in the Infomaniak Manager or check the token');
+  if (!products.length)
+    throw new ConfigError(
+      'INFOMANIAK_PRODUCT_ID: this token sees no AI Tools product; create one in the Infomaniak Manager or check the token',
+    );
   const list = products.map((p) => `${p.productId} (${p.productName}, ${p.accountName})`).join(', ');
-  throw new ConfigError(`INFOMANIAK_PRODUCT_ID: this token sees ${products.length} AI Tools products; set INFOMANIAK_PRODUCT_ID to one of: ${list}`);
+  throw new ConfigError(
+    `INFOMANIAK_PRODUCT_ID: this token sees ${products.length} AI Tools products; set INFOMANIAK_PRODUCT_ID to one of: ${list}`,
+  );
 }
 
 export interface InfomaniakProviderOptions {
@@ -103,12 +111,23 @@ export async function createInfomaniakProviders(options: InfomaniakProviderOptio
     kind: 'infomaniak',
     offline: false,
     prices: publishedPrices(models, { llm, image: image.model, currency: config.pricing.currency }),
-    prompt: createChatPromptWriter({ name: 'infomaniak', http, path: infomaniakPaths.chat(productId), settings: { ...config.llm, model: llm } }),
+    prompt: createChatPromptWriter({
+      name: 'infomaniak',
+      http,
+      path: infomaniakPaths.chat(productId),
+      settings: { ...config.llm, model: llm },
+    }),
     image: createImageGenerator({
       name: 'infomaniak',
       http,
       path: infomaniakPaths.images(productId),
-      settings: { dialect: 'infomaniak', model: image.model, quality: config.image.quality, apiStyle: config.image.apiStyle, negativePrompt: config.image.negativePrompt },
+      settings: {
+        dialect: 'infomaniak',
+        model: image.model,
+        quality: config.image.quality,
+        apiStyle: config.image.apiStyle,
+        negativePrompt: config.image.negativePrompt,
+      },
     }),
   };
 }

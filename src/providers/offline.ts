@@ -3,7 +3,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderAbstractArt } from '../images/abstract-art.js';
 import { finalisePrompt } from '../prompt/clean-prompt.js';
-import type { CallOptions, ImageProvider, ImageRequest, ImageResult, PromptProvider, PromptRequest, PromptResult, Backend } from './types.js';
+import type {
+  CallOptions,
+  ImageProvider,
+  ImageRequest,
+  ImageResult,
+  PromptProvider,
+  PromptRequest,
+  PromptResult,
+  Backend,
+} from './types.js';
 import { chooseImageSize } from './image-sizes.js';
 
 const STOPWORDS = new Set(

@@ -28,14 +28,20 @@ export function readOpenAiEnv(env: NodeJS.ProcessEnv): OpenAiEnv {
   const apiKey = readSecretEnv(env, 'OPENAI_API_KEY');
   // The default server needs a key: say so before a call that could only end in a 401.
   if (!apiKey && !given) {
-    throw new UsageError(`OPENAI_API_KEY is not set: --provider openai uses ${DEFAULT_OPENAI_BASE_URL} unless OPENAI_BASE_URL names another server, and that one needs a key; set OPENAI_API_KEY, or OPENAI_BASE_URL to a server that needs none`);
+    throw new UsageError(
+      `OPENAI_API_KEY is not set: --provider openai uses ${DEFAULT_OPENAI_BASE_URL} unless OPENAI_BASE_URL names another server, and that one needs a key; set OPENAI_API_KEY, or OPENAI_BASE_URL to a server that needs none`,
+    );
   }
   return { baseUrl, apiKey };
 }
 
 // The HTTP client for an OpenAI-compatible server.
 export function createOpenAiHttp(oenv: OpenAiEnv, config: HttpConfig, overrides?: HttpOverrides): HttpClient {
-  const hints = { 401: 'check OPENAI_API_KEY', 403: 'check OPENAI_API_KEY and its rights', 404: 'check OPENAI_BASE_URL and the model name' };
+  const hints = {
+    401: 'check OPENAI_API_KEY',
+    403: 'check OPENAI_API_KEY and its rights',
+    404: 'check OPENAI_BASE_URL and the model name',
+  };
   return createProviderHttp(config, { baseUrl: oenv.baseUrl, token: oenv.apiKey, hints }, overrides);
 }
 
@@ -74,7 +80,8 @@ export function resolveOpenAiLlm(configured: string, ids: string[] | undefined):
     if (!picked) throw new ConfigError(`llm.model: "auto" found no chat model among: ${ids.join(', ') || '(none)'}`);
     return picked;
   }
-  if (ids && !ids.includes(configured)) throw new ConfigError(`llm.model: "${configured}" is not an available LLM; available: ${chat.join(', ') || '(none)'}`);
+  if (ids && !ids.includes(configured))
+    throw new ConfigError(`llm.model: "${configured}" is not an available LLM; available: ${chat.join(', ') || '(none)'}`);
   return configured;
 }
 
@@ -95,6 +102,11 @@ export async function createOpenAiProviders(options: OpenAiProviderOptions): Pro
     kind: 'openai',
     offline: false,
     prompt: createChatPromptWriter({ name: 'openai', http, path: openaiPaths.chat, settings: { ...config.llm, model: llm } }),
-    image: createImageGenerator({ name: 'openai', http, path: openaiPaths.images, settings: { dialect: 'openai', model: config.image.model, quality: config.image.quality } }),
+    image: createImageGenerator({
+      name: 'openai',
+      http,
+      path: openaiPaths.images,
+      settings: { dialect: 'openai', model: config.image.model, quality: config.image.quality },
+    }),
   };
 }

@@ -63,7 +63,9 @@ export function parseErrorBody(body: unknown, raw: string): ParsedErrorBody {
   if (e) {
     const code = stringOf(e['code']) ?? stringOf(e['type']);
     // Validation failures carry the useful text in the nested list, the top description is generic.
-    const nested = Array.isArray(e['errors']) ? e['errors'].map((x) => stringOf(asRecord(x)?.['description'])).filter((x): x is string => !!x) : [];
+    const nested = Array.isArray(e['errors'])
+      ? e['errors'].map((x) => stringOf(asRecord(x)?.['description'])).filter((x): x is string => !!x)
+      : [];
     const message = nested.length ? nested.join('; ') : (stringOf(e['description']) ?? stringOf(e['message']) ?? JSON.stringify(err));
     return { code, message };
   }
@@ -71,7 +73,10 @@ export function parseErrorBody(body: unknown, raw: string): ParsedErrorBody {
   if (top) return { code: stringOf(rec?.['code']), message: top };
   if (rec && !Object.keys(rec).length) return { message: '(no details)' };
   // HTML error pages from proxies: keep their words, drop the markup.
-  const text = raw.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = raw
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return { message: text ? text.slice(0, 200) : '(empty body)' };
 }
 

@@ -41,9 +41,11 @@ export function validateBaseUrl(name: string, value: string): string {
   } catch {
     throw new ConfigError(`${name}: expected an http(s) URL, got ${JSON.stringify(value)}`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name}: expected an http(s) URL, got ${JSON.stringify(value)}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError(`${name}: expected an http(s) URL, got ${JSON.stringify(value)}`);
   if (url.username || url.password) throw new ConfigError(`${name}: put credentials in the token variable, not in the URL`);
   // URL parsing drops tabs and line breaks silently, but the value itself is what requests are built from.
-  if (/[\u0000-\u0020\u007f]/.test(value)) throw new ConfigError(`${name}: expected one http(s) URL without spaces or control characters, got ${JSON.stringify(value)}`);
+  if (/[\u0000-\u0020\u007f]/.test(value))
+    throw new ConfigError(`${name}: expected one http(s) URL without spaces or control characters, got ${JSON.stringify(value)}`);
   return value.replace(/\/+$/, '');
 }

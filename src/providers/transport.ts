@@ -54,7 +54,8 @@ export const nodeTransport: Transport = async (url, init) => {
   for (let hops = 0; ; hops++) {
     const res = await sendOnce(target, current);
     const location = res.headers.get('location');
-    const keepsMethod = res.status === 307 || res.status === 308 || ((res.status === 301 || res.status === 302) && current.method === 'GET');
+    const keepsMethod =
+      res.status === 307 || res.status === 308 || ((res.status === 301 || res.status === 302) && current.method === 'GET');
     const next = keepsMethod && location && hops < MAX_REDIRECTS ? safeUrl(location, target) : undefined;
     if (!next || (next.protocol !== 'https:' && next.protocol !== 'http:')) return res;
     await res.text().catch(() => undefined); // frees the socket for reuse
@@ -78,39 +79,45 @@ function sendOnce(target: URL, init: TransportRequest): Promise<TransportRespons
   return new Promise<TransportResponse>((resolve, reject) => {
     const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', 'user-agent': 'slide-illustrate', ...init.headers };
     if (init.body !== null) headers['content-length'] = String(Buffer.byteLength(init.body));
-    const request = (target.protocol === 'https:' ? https : http).request(target, { method: init.method, headers, signal: init.signal }, (res) => {
-      const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
-      const decoder = DECODERS[encoding]?.();
-      let body: Readable = res;
-      if (decoder) {
-        // Errors of either side end the body for its reader.
-        res.on('error', (error) => decoder.destroy(error));
-        res.on('close', () => {
-          if (!res.complete) decoder.destroy(new Error('the connection closed before the answer ended'));
-        });
-        body = res.pipe(decoder);
-      }
-      const status = res.statusCode ?? 0;
-      resolve({
-        status,
-        ok: status >= 200 && status < 300,
-        headers: {
-          get(name) {
-            const key = name.toLowerCase();
-            // The length on the wire is not the length of the inflated body.
-            if (decoder && key === 'content-length') return null;
-            const value = res.headers[key];
-            return value === undefined ? null : Array.isArray(value) ? value.join(', ') : String(value);
+    const request = (target.protocol === 'https:' ? https : http).request(
+      target,
+      { method: init.method, headers, signal: init.signal },
+      (res) => {
+        const encoding = String(res.headers['content-encoding'] ?? '')
+          .trim()
+          .toLowerCase();
+        const decoder = DECODERS[encoding]?.();
+        let body: Readable = res;
+        if (decoder) {
+          // Errors of either side end the body for its reader.
+          res.on('error', (error) => decoder.destroy(error));
+          res.on('close', () => {
+            if (!res.complete) decoder.destroy(new Error('the connection closed before the answer ended'));
+          });
+          body = res.pipe(decoder);
+        }
+        const status = res.statusCode ?? 0;
+        resolve({
+          status,
+          ok: status >= 200 && status < 300,
+          headers: {
+            get(name) {
+              const key = name.toLowerCase();
+              // The length on the wire is not the length of the inflated body.
+              if (decoder && key === 'content-length') return null;
+              const value = res.headers[key];
+              return value === undefined ? null : Array.isArray(value) ? value.join(', ') : String(value);
+            },
           },
-        },
-        body,
-        async text() {
-          const chunks: Buffer[] = [];
-          for await (const chunk of body) chunks.push(chunk as Buffer);
-          return Buffer.concat(chunks).toString('utf8');
-        },
-      });
-    });
+          body,
+          async text() {
+            const chunks: Buffer[] = [];
+            for await (const chunk of body) chunks.push(chunk as Buffer);
+            return Buffer.concat(chunks).toString('utf8');
+          },
+        });
+      },
+    );
     request.on('error', reject);
     request.end(init.body ?? undefined);
   });

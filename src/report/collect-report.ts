@@ -4,7 +4,17 @@
 import path from 'node:path';
 import { redact } from '../internal/env.js';
 import { estimateCost, formatCost, type Prices } from '../model/cost.js';
-import { countCacheHits, countSlides, type BatchReport, type BatchTotals, type DeckReport, type DeckStatus, type SlideReport, type SlideStatus, type Usage } from '../model/report.js';
+import {
+  countCacheHits,
+  countSlides,
+  type BatchReport,
+  type BatchTotals,
+  type DeckReport,
+  type DeckStatus,
+  type SlideReport,
+  type SlideStatus,
+  type Usage,
+} from '../model/report.js';
 
 export interface ReportInput {
   batch: BatchReport;

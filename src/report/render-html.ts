@@ -10,7 +10,13 @@ import { renderSlideCard } from './render-slide.js';
 /** Nothing but inline styles and data: images; no scripts, frames, forms, fetches or base URL. */
 export const REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
-const DECK_STATUS_LABEL: Record<DeckStatus, string> = { ok: 'ok', partial: 'partial', failed: 'failed', refused: 'refused', unchanged: 'unchanged' };
+const DECK_STATUS_LABEL: Record<DeckStatus, string> = {
+  ok: 'ok',
+  partial: 'partial',
+  failed: 'failed',
+  refused: 'refused',
+  unchanged: 'unchanged',
+};
 
 // The whole page for a run's report model.
 export function renderReportHtml(model: ReportModel): string {
@@ -49,7 +55,9 @@ ${model.decks.map((deck, i) => renderDeck(deck, i)).join('\n')}
 
 function runMeta(model: ReportModel): string {
   const when = model.finishedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-  const provider = model.provider.offline ? `${model.provider.kind} provider (offline placeholder art, nothing paid)` : `${model.provider.kind} provider`;
+  const provider = model.provider.offline
+    ? `${model.provider.kind} provider (offline placeholder art, nothing paid)`
+    : `${model.provider.kind} provider`;
   return `Finished ${when} · ${provider} · ${duration(model.totals.ms)}`;
 }
 
@@ -77,7 +85,12 @@ function renderConflicts(model: ReportModel): string {
   const slides = model.decks.flatMap((d) => d.slides);
   if (!slides.some((s) => s.obstacles)) return '';
   const n = slides.filter((s) => pictureConflicts(s).length > 0).length;
-  return tile('Conflicts', count(n), n ? 'pictures overlapping what their slide shows' : 'no picture overlaps what its slide shows', n ? 'warn conflicts' : 'conflicts');
+  return tile(
+    'Conflicts',
+    count(n),
+    n ? 'pictures overlapping what their slide shows' : 'no picture overlaps what its slide shows',
+    n ? 'warn conflicts' : 'conflicts',
+  );
 }
 
 /** Every failure in one list at the top, each linked to its card: what a reader looks for first. */
@@ -86,7 +99,9 @@ function renderFailures(model: ReportModel): string {
   model.decks.forEach((deck, i) => {
     if (deck.error && deck.status !== 'partial') items.push(`<li><a href="#deck-${i}">${esc(deck.input)}</a>: ${esc(deck.error)}</li>`);
     for (const s of deck.slides.filter((s) => s.status === 'failed')) {
-      items.push(`<li><a href="#deck-${i}-slide-${s.number}">${esc(deck.input)}, slide ${s.number}</a>: ${esc(s.reason ?? 'unknown reason')}</li>`);
+      items.push(
+        `<li><a href="#deck-${i}-slide-${s.number}">${esc(deck.input)}, slide ${s.number}</a>: ${esc(s.reason ?? 'unknown reason')}</li>`,
+      );
     }
   });
   if (!items.length) return '';
@@ -99,11 +114,20 @@ function renderDeck(deck: DeckView, i: number): string {
   if (deck.output) meta.push(`→ ${esc(deck.output)}`);
   if (deck.slides.length) meta.push(`${c.illustrated} illustrated · ${c.skipped} skipped · ${c.failed} failed`);
   if (deck.status !== 'unchanged') meta.push(duration(deck.ms));
-  if (deck.usage.llmCalls || deck.usage.images) meta.push(`API: ${deck.usage.llmCalls} prompts, ${deck.usage.images} images, ${count(deck.usage.promptTokens + deck.usage.completionTokens)} tokens`);
-  if (deck.cacheHits.prompts || deck.cacheHits.images) meta.push(`cache: ${deck.cacheHits.prompts} prompts, ${deck.cacheHits.images} images`);
+  if (deck.usage.llmCalls || deck.usage.images)
+    meta.push(
+      `API: ${deck.usage.llmCalls} prompts, ${deck.usage.images} images, ${count(deck.usage.promptTokens + deck.usage.completionTokens)} tokens`,
+    );
+  if (deck.cacheHits.prompts || deck.cacheHits.images)
+    meta.push(`cache: ${deck.cacheHits.prompts} prompts, ${deck.cacheHits.images} images`);
   const error = deck.error ? `<p class="deck-error">${esc(deck.error)}</p>` : '';
   const warnings = deck.warnings.length ? `<ul class="warnings">${deck.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '';
-  const body = deck.status === 'unchanged' ? '<p class="quiet">Unchanged since the last pass: nothing to do.</p>' : deck.slides.length ? `<div class="grid">\n${deck.slides.map((s) => renderSlideCard(s, deck.slideSize, `deck-${i}-slide-${s.number}`)).join('\n')}\n</div>` : '';
+  const body =
+    deck.status === 'unchanged'
+      ? '<p class="quiet">Unchanged since the last pass: nothing to do.</p>'
+      : deck.slides.length
+        ? `<div class="grid">\n${deck.slides.map((s) => renderSlideCard(s, deck.slideSize, `deck-${i}-slide-${s.number}`)).join('\n')}\n</div>`
+        : '';
   return `<section class="deck ds-${deck.status}" id="deck-${i}">
 <header class="deck-head"><h2>${esc(deck.input)}</h2><span class="badge ds-${deck.status}">${DECK_STATUS_LABEL[deck.status]}</span></header>
 <p class="deck-meta">${meta.join(' · ')}</p>

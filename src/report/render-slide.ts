@@ -65,9 +65,16 @@ function renderFacts(slide: SlideReport, slideSize: { cx: number; cy: number } |
 }
 
 /** The slide as an outline with the picture's box filled in, plus the box in centimetres. */
-function renderPlacement(box: Box, placement: NonNullable<SlideReport['placement']>, size: { cx: number; cy: number } | undefined, reflow: SlideReport['reflow']): string {
+function renderPlacement(
+  box: Box,
+  placement: NonNullable<SlideReport['placement']>,
+  size: { cx: number; cy: number } | undefined,
+  reflow: SlideReport['reflow'],
+): string {
   const cm = (emu: number) => (emu / EMU_PER_CM).toFixed(1);
-  const narrowed = reflow ? `; text ${cm(reflow.box.cx)} cm wide at ${Math.round(reflow.fontScale * 100)} %${reflow.lnSpcReduction ? `, spacing −${Math.round(reflow.lnSpcReduction * 100)} %` : ''}` : '';
+  const narrowed = reflow
+    ? `; text ${cm(reflow.box.cx)} cm wide at ${Math.round(reflow.fontScale * 100)} %${reflow.lnSpcReduction ? `, spacing −${Math.round(reflow.lnSpcReduction * 100)} %` : ''}`
+    : '';
   const where = `${cm(box.cx)} × ${cm(box.cy)} cm at ${cm(box.x)}, ${cm(box.y)} cm${narrowed}`;
   const diagram = size
     ? `<svg class="mini" viewBox="0 0 ${size.cx} ${size.cy}" role="img" aria-label="${esc(`picture box on the slide: ${where}`)}"><rect class="slide" x="0" y="0" width="${size.cx}" height="${size.cy}"/><rect class="box" x="${box.x}" y="${box.y}" width="${box.cx}" height="${box.cy}"/></svg>`
@@ -88,12 +95,20 @@ const KIND_LABEL: Record<ObstacleKind, string> = {
  * The slide as the planner saw it, to scale: every obstacle outlined by kind (conflicts in red),
  * the picture's box filled in over them.
  */
-function renderPlannerView(slide: SlideReport, obstacles: PlannerObstacle[], conflicts: PlannerObstacle[], size: { cx: number; cy: number }): string {
+function renderPlannerView(
+  slide: SlideReport,
+  obstacles: PlannerObstacle[],
+  conflicts: PlannerObstacle[],
+  size: { cx: number; cy: number },
+): string {
   const rect = (b: { x: number; y: number; cx: number; cy: number }, cls: string, label?: string) =>
     `<rect class="${cls}" x="${b.x}" y="${b.y}" width="${Math.max(b.cx, 0)}" height="${Math.max(b.cy, 0)}">${label ? `<title>${esc(label)}</title>` : ''}</rect>`;
   const hits = new Set(conflicts);
   const boxes = obstacles.map((o) => rect(o, `ob ob-${o.kind}${hits.has(o) ? ' hit' : ''}`, KIND_LABEL[o.kind]));
-  const picture = slide.box && slide.status === 'illustrated' ? rect(slide.box, slide.placement === 'background' ? 'pbox back' : 'pbox', 'the picture') : '';
+  const picture =
+    slide.box && slide.status === 'illustrated'
+      ? rect(slide.box, slide.placement === 'background' ? 'pbox back' : 'pbox', 'the picture')
+      : '';
   const kinds = [...new Set(obstacles.map((o) => o.kind))];
   const legend = kinds.map((k) => `<span class="lg ob-${k}">${esc(KIND_LABEL[k])}</span>`).join('');
   const label = `the slide as the planner sees it: ${plural(obstacles.length, 'obstacle')}${conflicts.length ? `, ${conflicts.length} under the picture` : ''}`;

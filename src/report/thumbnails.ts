@@ -22,7 +22,10 @@ export function collectThumbnails(): ThumbnailCollector {
     onEvent(event) {
       if (event.type !== 'picture') return;
       // A thumbnail that cannot be made only leaves the report without a preview.
-      made.set(keyOf(event.input, event.slide), limit(() => makeThumbnail(event.data, event.box).catch(() => undefined)));
+      made.set(
+        keyOf(event.input, event.slide),
+        limit(() => makeThumbnail(event.data, event.box).catch(() => undefined)),
+      );
     },
     async attach(batch) {
       for (const deck of batch.decks) {

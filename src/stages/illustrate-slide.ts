@@ -116,7 +116,12 @@ export async function writeSlidePrompt(slide: SlidePlan, ctx: Omit<SlideContext,
 // --- internal ---
 
 // The slide's image, fitted to its box. A picture fitted on an earlier run needs neither its image nor sharp.
-async function imageAndFit(request: ImageRequest, fitOptions: FitOptions, slideNumber: number, ctx: SlideContext): Promise<{ image: { cached?: boolean | undefined }; fitted: FittedImage }> {
+async function imageAndFit(
+  request: ImageRequest,
+  fitOptions: FitOptions,
+  slideNumber: number,
+  ctx: SlideContext,
+): Promise<{ image: { cached?: boolean | undefined }; fitted: FittedImage }> {
   const ready = await ctx.pictures?.lookup(request, fitOptions);
   if (ready) {
     ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slideNumber, cached: true });
@@ -126,7 +131,12 @@ async function imageAndFit(request: ImageRequest, fitOptions: FitOptions, slideN
 }
 
 // Under a decoded-image place (see Limiters.decoded): the image, then its fit.
-async function fetchAndFit(request: ImageRequest, fitOptions: FitOptions, slideNumber: number, ctx: SlideContext): Promise<{ image: { cached?: boolean | undefined }; fitted: FittedImage }> {
+async function fetchAndFit(
+  request: ImageRequest,
+  fitOptions: FitOptions,
+  slideNumber: number,
+  ctx: SlideContext,
+): Promise<{ image: { cached?: boolean | undefined }; fitted: FittedImage }> {
   // c images out at once. The provider takes the slot when its request leaves (a cache hit never
   // does) and gives it back as soon as the answer arrives (see ConcurrencySlot).
   const slot = slotOf(ctx.limiters.image);

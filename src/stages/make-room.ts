@@ -26,7 +26,10 @@ export function makeRoom(slide: SlideModel, size: { cx: number; cy: number }, au
   const body = bodyShape(slide, size);
   if (!body?.box || !body.id || !body.textHeightAt) return undefined;
   const opts = DEFAULT_PLACEMENT;
-  const obstacles = [...obstaclesOf([...slide.inheritedShapes, ...slide.shapes.filter((s) => s !== body)], size), ...(slide.backgroundBusy ?? [])];
+  const obstacles = [
+    ...obstaclesOf([...slide.inheritedShapes, ...slide.shapes.filter((s) => s !== body)], size),
+    ...(slide.backgroundBusy ?? []),
+  ];
   // Reading order: text first, so the picture goes right; left only when the right will not do.
   const textHeightAt = body.textHeightAt;
   let room = false;
@@ -35,7 +38,8 @@ export function makeRoom(slide: SlideModel, size: { cx: number; cy: number }, au
     const clear = clearColumn(columns.picture, obstacles, MAKE_ROOM.gap);
     if (!clear) continue;
     const box = topAligned(clear, opts.maxElongation);
-    if (box.cx < size.cx * opts.minWidth || box.cy < size.cy * opts.minHeight || box.cx * box.cy < size.cx * size.cy * opts.minArea) continue;
+    if (box.cx < size.cx * opts.minWidth || box.cy < size.cy * opts.minHeight || box.cx * box.cy < size.cx * size.cy * opts.minArea)
+      continue;
     if (autoBox && box.cx * box.cy <= autoBox.cx * autoBox.cy) continue;
     // The text keeps the body's top and gives up what anything else on the slide covers below it
     // (a footer band, a drawing the wide body's short text never reached).

@@ -3,7 +3,16 @@
 import type { Config } from '../config/schema.js';
 import type { Box } from '../pptx/geometry.js';
 import type { ZOrder } from '../pptx/picture-xml.js';
-import { BACKDROP_COVER, findFreeBox, findTitleBox, isTitleWorthy, largestFreeShare, obstaclesOf, slideGrid, TITLE_NO_ROOM } from '../pptx/placement.js';
+import {
+  BACKDROP_COVER,
+  findFreeBox,
+  findTitleBox,
+  isTitleWorthy,
+  largestFreeShare,
+  obstaclesOf,
+  slideGrid,
+  TITLE_NO_ROOM,
+} from '../pptx/placement.js';
 
 export { TITLE_NO_ROOM };
 import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
@@ -26,7 +35,6 @@ export interface PlannedSlide {
 const FILLABLE = new Set(['pic', 'obj']);
 /** A placeholder smaller than this share of the slide's width or height is not worth filling. */
 const MIN_PLACEHOLDER = 0.15;
-
 
 /** Placeholders a title slide's text sits in. */
 const TITLE_TEXT = new Set(['title', 'ctrTitle', 'subTitle']);
@@ -91,12 +99,14 @@ export interface PlanOptions {
 }
 
 /** Titles that mark an agenda slide, in the languages our users write decks in. */
-const AGENDA = /^(agenda|contents?|table of contents|overview|outline|today'?s topics|sommaire|ordre du jour|programme|plan|tagesordnung|inhalt|inhaltsverzeichnis|indice|índice)\s*:?$/i;
+const AGENDA =
+  /^(agenda|contents?|table of contents|overview|outline|today'?s topics|sommaire|ordre du jour|programme|plan|tagesordnung|inhalt|inhaltsverzeichnis|indice|índice)\s*:?$/i;
 
 /** Why a slide's kind excludes it from illustration under the configured rules, if it does. */
 export function ruleSkip(slide: SlideModel, skip: readonly string[], size: { cx: number; cy: number }): string | undefined {
   const title = slide.text.title.trim();
-  if (skip.includes('title') && (slide.layoutType === 'title' || slide.shapes.some((s) => s.placeholder?.type === 'ctrTitle'))) return 'title slide (skipSlides)';
+  if (skip.includes('title') && (slide.layoutType === 'title' || slide.shapes.some((s) => s.placeholder?.type === 'ctrTitle')))
+    return 'title slide (skipSlides)';
   if (skip.includes('section') && slide.layoutType === 'secHead') return 'section header (skipSlides)';
   if (skip.includes('agenda') && AGENDA.test(title.split('\n')[0] ?? '')) return 'agenda slide (skipSlides)';
   if (skip.includes('picture') && slide.shapes.some((s) => s.kind === 'pic' && !s.ours && s.box && isContentPicture(s.box, size))) {
@@ -117,7 +127,14 @@ function isContentPicture(box: Box, size: { cx: number; cy: number }): boolean {
 export function planIllustrations(pres: Presentation, options: PlanOptions): IllustrationPlan {
   const planned: PlannedSlide[] = [];
   const skipped: SlideReport[] = [];
-  const skip = (slide: SlideModel, reason: string) => skipped.push({ number: slide.number, status: 'skipped', reason, title: firstLine(slide.text.title), text: excerptSlideText(slide.text) });
+  const skip = (slide: SlideModel, reason: string) =>
+    skipped.push({
+      number: slide.number,
+      status: 'skipped',
+      reason,
+      title: firstLine(slide.text.title),
+      text: excerptSlideText(slide.text),
+    });
   for (const slide of pres.slides) {
     const reason = skipReason(slide, pres, options);
     if (reason) {
@@ -174,7 +191,9 @@ export function fillablePlaceholder(slide: SlideModel, size: { cx: number; cy: n
       s.box.cx >= size.cx * MIN_PLACEHOLDER &&
       s.box.cy >= size.cy * MIN_PLACEHOLDER &&
       ((s.kind === 'sp' && !s.hasText) || (s.kind === 'pic' && s.ours)) &&
-      ![...obstaclesOf([...slide.inheritedShapes, ...slide.shapes.filter((o) => o !== s)], size), ...(slide.backgroundBusy ?? [])].some((o) => overlaps(o, s.box!)),
+      ![...obstaclesOf([...slide.inheritedShapes, ...slide.shapes.filter((o) => o !== s)], size), ...(slide.backgroundBusy ?? [])].some(
+        (o) => overlaps(o, s.box!),
+      ),
   );
   return candidates.sort((a, b) => b.box!.cx * b.box!.cy - a.box!.cx * a.box!.cy)[0];
 }

@@ -7,7 +7,11 @@ import type { SlideModel } from '../pptx/read-presentation.js';
 import type { ObstacleKind, PlannerObstacle } from '../model/report.js';
 
 /** The planner's obstacles of one slide; a make-room slide's body counts at its narrowed box. */
-export function plannerObstacles(slide: SlideModel, size: { cx: number; cy: number }, reflow?: { shapeId: string; box: Box }): PlannerObstacle[] {
+export function plannerObstacles(
+  slide: SlideModel,
+  size: { cx: number; cy: number },
+  reflow?: { shapeId: string; box: Box },
+): PlannerObstacle[] {
   const out: PlannerObstacle[] = [];
   const add = (shape: ShapeInfo, kind: ObstacleKind) => {
     const narrowed = reflow && shape.id === reflow.shapeId ? { ...shape, box: reflow.box, textBox: reflow.box } : shape;

@@ -20,7 +20,8 @@ describe('placement audit end to end', () => {
     expect(hidden!.pictures.map((p) => p.slide)).toEqual([1, 4]);
     expect(result.totals.measured).toBe(result.totals.pictures);
     // The demo deck's pictures lie in its free areas: nothing of the input shows under them.
-    for (const p of [...demo!.pictures, ...hidden!.pictures]) expect(p.hiding, `slide ${p.slide}: ${p.insideEdges} edge pixels`).toBe(false);
+    for (const p of [...demo!.pictures, ...hidden!.pictures])
+      expect(p.hiding, `slide ${p.slide}: ${p.insideEdges} edge pixels`).toBe(false);
     expect(demo!.pictures.every((p) => !p.titleSlide)).toBe(true);
     // Eligible (the planner's own measure: text and a free quarter of the slide): the four content slides, all illustrated.
     expect([demo!.eligible, demo!.eligibleIllustrated]).toEqual([4, 4]);

@@ -2,7 +2,17 @@
 // content, flat colour and smooth gradients do not; edges just outside the box touch it.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS, edgeMap, emuToPx, inCorner, measureBox, slideShare, toGray, type GrayImage, type PxBox } from '../../scripts/audit/measure.js';
+import {
+  DEFAULT_THRESHOLDS,
+  edgeMap,
+  emuToPx,
+  inCorner,
+  measureBox,
+  slideShare,
+  toGray,
+  type GrayImage,
+  type PxBox,
+} from '../../scripts/audit/measure.js';
 
 const W = 400;
 const H = 300;
@@ -59,8 +69,16 @@ describe('placement audit measurements', () => {
 
   it('counts a box over a smooth gradient as clean', () => {
     // The full luminance range across the slide, and a steeper band: 4 levels per pixel.
-    expect(measure(image((x) => Math.round((x / (W - 1)) * 255)), box).hiding).toBe(false);
-    const steep = measure(image((_x, y) => Math.min(255, Math.max(0, (y - 120) * 4))), box);
+    expect(
+      measure(
+        image((x) => Math.round((x / (W - 1)) * 255)),
+        box,
+      ).hiding,
+    ).toBe(false);
+    const steep = measure(
+      image((_x, y) => Math.min(255, Math.max(0, (y - 120) * 4))),
+      box,
+    );
     expect(steep.insideEdges).toBe(0);
     expect(steep.hiding).toBe(false);
   });
@@ -73,7 +91,9 @@ describe('placement audit measurements', () => {
   });
 
   it('ignores a frame drawn exactly on the box edge (rounding of EMU to pixels)', () => {
-    const onEdge = (x: number, y: number) => ((x === box.x0 || x === box.x1 - 1) && y >= box.y0 && y < box.y1) || ((y === box.y0 || y === box.y1 - 1) && x >= box.x0 && x < box.x1);
+    const onEdge = (x: number, y: number) =>
+      ((x === box.x0 || x === box.x1 - 1) && y >= box.y0 && y < box.y1) ||
+      ((y === box.y0 || y === box.y1 - 1) && x >= box.x0 && x < box.x1);
     const m = measure(
       image((x, y) => (onEdge(x, y) ? 0 : 255)),
       box,

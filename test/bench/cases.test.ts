@@ -23,7 +23,12 @@ describe('the benchmark bounds', () => {
 
   test('no achievable span under an rpm limit, or without images', () => {
     const rpm = CASES.find((c) => c.rpm !== undefined)!;
-    expect(achievableSpanMs(rpm, [{ route: 'chat', ms: 200 }, { route: 'images', ms: 800 }])).toBeUndefined();
+    expect(
+      achievableSpanMs(rpm, [
+        { route: 'chat', ms: 200 },
+        { route: 'images', ms: 800 },
+      ]),
+    ).toBeUndefined();
     expect(achievableSpanMs(pipeline24, [{ route: 'chat', ms: 200 }])).toBeUndefined();
   });
 });

@@ -13,10 +13,19 @@ import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
 import { runCli, spawnBin, waitFor } from '../helpers/run-cli.js';
 
 interface RunJson {
-  decks: { status: string; slides: { illustrated: number; failed: number }; apiCalls: { prompts: number; images: number }; cacheHits: { prompts: number; images: number } }[];
+  decks: {
+    status: string;
+    slides: { illustrated: number; failed: number };
+    apiCalls: { prompts: number; images: number };
+    cacheHits: { prompts: number; images: number };
+  }[];
 }
 const deckOf = (stdout: string) => (JSON.parse(stdout) as RunJson).decks[0]!;
-const claimsIn = async (cache: string) => readdir(path.join(cache, 'claims')).then((names) => names.filter((n) => /^[0-9a-f]{64}$/.test(n)), () => [] as string[]);
+const claimsIn = async (cache: string) =>
+  readdir(path.join(cache, 'claims')).then(
+    (names) => names.filter((n) => /^[0-9a-f]{64}$/.test(n)),
+    () => [] as string[],
+  );
 
 describe('claims on cache keys across processes', () => {
   // demo: 6 slides, 4 illustrated (its cover and closing title slides are left as designed).
@@ -46,7 +55,7 @@ describe('claims on cache keys across processes', () => {
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
     // The first run's images hang until the test ends; the second run's answer at once.
-    const api = await fakeApi({ imageBase64: async (size) => ((hang ? await released : undefined), pngBase64(size)) });
+    const api = await fakeApi({ imageBase64: async (size) => (hang ? await released : undefined, pngBase64(size)) });
     const cwd = await tempDir();
     await copyFile(fixtures.bullets, path.join(cwd, 'deck.pptx'));
     const cache = path.join(cwd, '.slide-illustrate-cache');

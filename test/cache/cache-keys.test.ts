@@ -4,7 +4,13 @@ import { defaultConfig } from '../../src/config/schema.js';
 import type { ImageRequest, PromptRequest } from '../../src/providers/types.js';
 
 const { llm, image } = defaultConfig();
-const prompt: PromptRequest = { slide: { title: 'Safety', body: 'Wear boots', notes: '' }, deckTitle: 'Onboarding', style: 'flat', maxChars: 400, slideNumber: 3 };
+const prompt: PromptRequest = {
+  slide: { title: 'Safety', body: 'Wear boots', notes: '' },
+  deckTitle: 'Onboarding',
+  style: 'flat',
+  maxChars: 400,
+  slideNumber: 3,
+};
 const picture: ImageRequest = { prompt: 'boots on a warehouse floor', aspect: 1.7, palette: ['#112233'] };
 
 describe('cache keys', () => {

@@ -50,7 +50,12 @@ describe('cache stats and pruning', () => {
 
   it('prune clears claims whose heartbeat stopped past the stale bound, never a live one', async () => {
     const dir = await tempDir();
-    await writeTree(dir, { [`claims/${hash('a')}`]: Buffer.from('{}'), [`claims/${hash('b')}`]: Buffer.from('{}'), [`claims/${hash('c')}.break`]: Buffer.from('1'), 'claims/notes.txt': Buffer.from('x') });
+    await writeTree(dir, {
+      [`claims/${hash('a')}`]: Buffer.from('{}'),
+      [`claims/${hash('b')}`]: Buffer.from('{}'),
+      [`claims/${hash('c')}.break`]: Buffer.from('1'),
+      'claims/notes.txt': Buffer.from('x'),
+    });
     const old = new Date(Date.now() - 11 * 60_000);
     for (const name of [hash('a'), `${hash('c')}.break`, 'notes.txt']) await utimes(path.join(dir, 'claims', name), old, old);
     expect(await pruneCache(dir, 30 * DAY)).toEqual({ removed: 0, bytes: 0, temps: 2 });

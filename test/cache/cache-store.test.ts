@@ -32,8 +32,12 @@ describe('cache store integrity', () => {
   });
 
   it('entries from before the header: sound ones are hits and are upgraded, damaged ones are removed', async () => {
-    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).png().toBuffer();
-    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#993366' } }).jpeg().toBuffer();
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
+    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#993366' } })
+      .jpeg()
+      .toBuffer();
     const picture = Buffer.concat([Buffer.from('{"format":"jpeg","width":64,"height":48,"srcRect":null}\n'), jpeg]);
     const { dir, store, corrupt } = await storeWith({
       prompts: { [hash('a')]: '{"prompt":"a lighthouse"}', [hash('b')]: '{"prompt":"cut sho' },
@@ -43,7 +47,11 @@ describe('cache store integrity', () => {
     expect((await store.read('prompts', hash('a')))?.toString()).toBe('{"prompt":"a lighthouse"}');
     expect((await store.read('images', hash('c')))?.equals(png)).toBe(true);
     expect((await store.read('pictures', hash('e')))?.equals(picture)).toBe(true);
-    for (const [kind, h] of [['prompts', 'a'], ['images', 'c'], ['pictures', 'e']] as const) {
+    for (const [kind, h] of [
+      ['prompts', 'a'],
+      ['images', 'c'],
+      ['pictures', 'e'],
+    ] as const) {
       expect((await readFile(path.join(dir, kind, hash(h)))).toString('latin1', 0, 9), `${kind} upgraded`).toBe('SICACHE1 ');
     }
     expect((await store.read('images', hash('c')))?.equals(png)).toBe(true);
@@ -52,7 +60,11 @@ describe('cache store integrity', () => {
     expect(await store.read('images', hash('d'))).toBeUndefined();
     expect(await store.read('pictures', hash('f'))).toBeUndefined();
     expect(corrupt).toEqual(['prompts/b', 'images/d', 'pictures/f']);
-    for (const [kind, h] of [['prompts', 'b'], ['images', 'd'], ['pictures', 'f']] as const) {
+    for (const [kind, h] of [
+      ['prompts', 'b'],
+      ['images', 'd'],
+      ['pictures', 'f'],
+    ] as const) {
       await expect(stat(path.join(dir, kind, hash(h)))).rejects.toThrow(/ENOENT/);
     }
   });

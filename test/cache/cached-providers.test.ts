@@ -10,7 +10,13 @@ import { createCountingProviders } from '../helpers/counting-providers.js';
 import { tempDir } from '../helpers/paths.js';
 
 const config = defaultConfig();
-const req = (title: string): PromptRequest => ({ slide: { title, body: 'Body text about warehouses', notes: '' }, deckTitle: 'Deck', style: 'flat', maxChars: 400, slideNumber: 1 });
+const req = (title: string): PromptRequest => ({
+  slide: { title, body: 'Body text about warehouses', notes: '' },
+  deckTitle: 'Deck',
+  style: 'flat',
+  maxChars: 400,
+  slideNumber: 1,
+});
 const image = (prompt: string) => ({ prompt, aspect: 1.5, palette: ['#336699'] });
 
 async function setup(force = false) {
@@ -97,7 +103,11 @@ describe('cached providers', () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'prompts'), 'a file where a folder should be');
     const errors: string[] = [];
-    const providers = createCachedProviders(createCountingProviders(), { store: await openCacheStore(dir), config, onWriteError: (m) => errors.push(m) });
+    const providers = createCachedProviders(createCountingProviders(), {
+      store: await openCacheStore(dir),
+      config,
+      onWriteError: (m) => errors.push(m),
+    });
     const r = await providers.prompt.writePrompt(req('Safety'));
     expect(r.prompt.length).toBeGreaterThan(10);
     expect(errors).toHaveLength(1);

@@ -4,10 +4,19 @@ import { ArgsError, parseArgs } from '../../src/cli/args.js';
 describe('parseArgs', () => {
   it.each([
     [['a.pptx'], { command: 'illustrate', inputs: ['a.pptx'], json: false, force: false, cacheDir: undefined, out: undefined }],
-    [['decks', 'more', '-o', 'ill', '--json', '--force', '--cache-dir', 'c'], { command: 'illustrate', inputs: ['decks', 'more'], out: 'ill', json: true, force: true, cacheDir: 'c' }],
-    [['schedule', '--config', 'p.json', '--once', '--json'], { command: 'schedule', config: 'p.json', once: true, json: true, force: false }],
+    [
+      ['decks', 'more', '-o', 'ill', '--json', '--force', '--cache-dir', 'c'],
+      { command: 'illustrate', inputs: ['decks', 'more'], out: 'ill', json: true, force: true, cacheDir: 'c' },
+    ],
+    [
+      ['schedule', '--config', 'p.json', '--once', '--json'],
+      { command: 'schedule', config: 'p.json', once: true, json: true, force: false },
+    ],
     [['schedule'], { command: 'schedule', once: false, config: undefined }],
-    [['cache', '--prune-older-than', '30d', '--cache-dir', 'c'], { command: 'cache', pruneOlderThanMs: 30 * 86_400_000, cacheDir: 'c', json: false }],
+    [
+      ['cache', '--prune-older-than', '30d', '--cache-dir', 'c'],
+      { command: 'cache', pruneOlderThanMs: 30 * 86_400_000, cacheDir: 'c', json: false },
+    ],
     [['cache'], { command: 'cache', pruneOlderThanMs: undefined }],
     [['a.pptx'], { dryRun: false, maxImages: undefined, yes: false, verbosity: 'normal' }],
     [['a.pptx', '--dry-run', '--max-images', '0', '-y', '-q'], { dryRun: true, maxImages: 0, yes: true, verbosity: 'quiet' }],

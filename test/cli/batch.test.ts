@@ -59,7 +59,12 @@ describe('slide-illustrate <folder>', () => {
       ['decks/sales/bullets.pptx', 'ill/sales/bullets.pptx', 'ok'],
     ]);
     expect(json.decks[0]!.error).toMatch(/not a zip/);
-    expect(json.decks[2]).toMatchObject({ slides: { illustrated: 3, skipped: 0, failed: 0 }, apiCalls: { prompts: 0, images: 0 }, cacheHits: { prompts: 3, images: 3 }, error: null });
+    expect(json.decks[2]).toMatchObject({
+      slides: { illustrated: 3, skipped: 0, failed: 0 },
+      apiCalls: { prompts: 0, images: 0 },
+      cacheHits: { prompts: 3, images: 3 },
+      error: null,
+    });
     expect(json.totals).toMatchObject({ decks: { ok: 2, refused: 1 }, slides: { illustrated: 5 }, cacheHits: { prompts: 5, images: 5 } });
     await expectValid(path.join(cwd, 'ill/sales/bullets.pptx'), fixtures.bullets);
 
@@ -106,7 +111,11 @@ describe('slide-illustrate cache', () => {
     const cwd = await tempDir();
     await writeTree(cwd, { 'four.pptx': fixtures.fourThree });
     expect((await runCli(['four.pptx'], { cwd })).code).toBe(0);
-    const stats = JSON.parse((await runCli(['cache', '--json'], { cwd })).stdout) as { entries: Record<string, number>; bytes: Record<string, number>; oldest: string };
+    const stats = JSON.parse((await runCli(['cache', '--json'], { cwd })).stdout) as {
+      entries: Record<string, number>;
+      bytes: Record<string, number>;
+      oldest: string;
+    };
     expect(stats.entries).toEqual({ prompts: 2, images: 2, pictures: 2 });
     expect(stats.bytes['images']).toBeGreaterThan(1000);
     const images = path.join(cwd, '.slide-illustrate-cache/images');
@@ -122,7 +131,11 @@ describe('slide-illustrate cache', () => {
 describe('killed with SIGKILL in the middle', () => {
   it('the next run pays only for the slides that had not finished, and leaves no temp or partial file', async () => {
     const cwd = await tempDir();
-    await writeTree(cwd, { 'decks/bullets.pptx': fixtures.bullets, 'decks/sub/four.pptx': fixtures.fourThree, 'decks/multi.pptx': fixtures.multilingual });
+    await writeTree(cwd, {
+      'decks/bullets.pptx': fixtures.bullets,
+      'decks/sub/four.pptx': fixtures.fourThree,
+      'decks/multi.pptx': fixtures.multilingual,
+    });
     const total = 8;
     const images = path.join(cwd, '.slide-illustrate-cache/images');
     const prompts = path.join(cwd, '.slide-illustrate-cache/prompts');

@@ -15,13 +15,23 @@ import type { FakeApi } from '../helpers/fake-infomaniak.js';
 
 interface RunJson {
   decks: { status: string; slides: Record<string, number>; apiCalls: { images: number } }[];
-  totals: { slides: Record<string, number>; apiCalls: { prompts: number; images: number }; tokens: { prompt: number; completion: number }; cost: { currency: string; total: number | null; images: number | null; tokens: number | null } };
+  totals: {
+    slides: Record<string, number>;
+    apiCalls: { prompts: number; images: number };
+    tokens: { prompt: number; completion: number };
+    cost: { currency: string; total: number | null; images: number | null; tokens: number | null };
+  };
 }
 
 /** The CLI against `api` in `cwd`, with instant retries; `terminal` answers the question with `answer`. */
 function cli(api: FakeApi, cwd: string, argv: string[], terminal?: { answer?: string }) {
   const stdin = terminal?.answer === undefined ? undefined : Readable.from([terminal.answer]);
-  return runCli(argv, { cwd, env: infomaniakEnv(api), http: { sleep: async () => undefined }, ...(terminal ? { terminal: { columns: 120, ...(stdin ? { stdin } : {}) } } : {}) });
+  return runCli(argv, {
+    cwd,
+    env: infomaniakEnv(api),
+    http: { sleep: async () => undefined },
+    ...(terminal ? { terminal: { columns: 120, ...(stdin ? { stdin } : {}) } } : {}),
+  });
 }
 
 const PRICES = { perImage: 0.02, perMillionInput: 0.5, perMillionOutput: 1.5 };
@@ -42,7 +52,8 @@ describe('--max-images', () => {
     expect(api.stats.requests.images).toBe(4);
     expect(run.totals.apiCalls.images).toBe(4);
     expect(run.totals.slides).toEqual({ illustrated: 4, skipped: 5, failed: 0 });
-    for (const deck of ['demo', 'bullets']) expect(await packageFileProblems(path.join(cwd, `output/${deck}.pptx`), fixtures[deck as 'demo' | 'bullets'])).toEqual([]);
+    for (const deck of ['demo', 'bullets'])
+      expect(await packageFileProblems(path.join(cwd, `output/${deck}.pptx`), fixtures[deck as 'demo' | 'bullets'])).toEqual([]);
 
     const human = await cli(api, cwd, ['decks/demo.pptx', '--max-images', '1']);
     // The pictures already paid for come from the cache and take no slot: one new image.
@@ -73,7 +84,9 @@ describe('cost estimate before a paid run', () => {
     expect(run.code).toBe(0);
     const [estimate] = run.stdout.split('\n');
     // 3 images at CHF 0.02, plus 3 prompts of a few hundred tokens: a little over CHF 0.06.
-    expect(estimate).toMatch(/^Estimate: 3 pictures planned; to pay for: 3 images, 3 prompts \(about \d+ input \+ at most 600 output tokens\); cost CHF 0\.06\d$/);
+    expect(estimate).toMatch(
+      /^Estimate: 3 pictures planned; to pay for: 3 images, 3 prompts \(about \d+ input \+ at most 600 output tokens\); cost CHF 0\.06\d$/,
+    );
     expect(run.stdout).not.toContain('Proceed?');
     expect(run.stdout).toMatch(/API: 3 prompt calls \(\d+ \+ \d+ tokens\), 3 images, est\. cost CHF 0\.06\d/);
     expect(await packageFileProblems(path.join(cwd, 'output/bullets.pptx'), fixtures.bullets)).toEqual([]);

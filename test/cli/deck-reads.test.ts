@@ -24,7 +24,12 @@ vi.mock('../../src/pptx/read-presentation.js', async (importOriginal) => {
 
 async function folder(): Promise<string> {
   const cwd = await tempDir();
-  await writeTree(cwd, { 'decks/demo.pptx': fixtures.demo, 'decks/bullets.pptx': fixtures.bullets, 'decks/four.pptx': fixtures.fourThree, 'decks/more/tables.pptx': fixtures.tables });
+  await writeTree(cwd, {
+    'decks/demo.pptx': fixtures.demo,
+    'decks/bullets.pptx': fixtures.bullets,
+    'decks/four.pptx': fixtures.fourThree,
+    'decks/more/tables.pptx': fixtures.tables,
+  });
   return cwd;
 }
 
@@ -37,7 +42,12 @@ describe('deck reads per run', () => {
   it('a paid run that estimates and asks before spending reads each deck once', async () => {
     const api = await fakeApi();
     const cwd = await folder();
-    const run = await runCli(['decks', '--json'], { cwd, env: infomaniakEnv(api), http: { sleep: async () => undefined }, terminal: { columns: 100, stdin: Readable.from(['y\n']) } });
+    const run = await runCli(['decks', '--json'], {
+      cwd,
+      env: infomaniakEnv(api),
+      http: { sleep: async () => undefined },
+      terminal: { columns: 100, stdin: Readable.from(['y\n']) },
+    });
     expect(run.stderr).toMatch(/Estimate: \d+ pictures planned/);
     expect(run.code).toBe(0);
     expect(api.stats.requests.images).toBeGreaterThan(0);

@@ -16,8 +16,25 @@ import { runCli } from '../helpers/run-cli.js';
 
 interface DryRunJson {
   dryRun: true;
-  decks: { input: string; output: string; status: string; slides: { number: number; status: string; reason: string | null; prompt: string | null; placement: string | null; box: { cx: number } | null; imageCached: boolean }[] }[];
-  totals: { slides: Record<string, number>; apiCalls: { prompts: number; images: number }; run: { images: { toGenerate: number; cached: number; overCap: number }; cost: { total: number | null } } };
+  decks: {
+    input: string;
+    output: string;
+    status: string;
+    slides: {
+      number: number;
+      status: string;
+      reason: string | null;
+      prompt: string | null;
+      placement: string | null;
+      box: { cx: number } | null;
+      imageCached: boolean;
+    }[];
+  }[];
+  totals: {
+    slides: Record<string, number>;
+    apiCalls: { prompts: number; images: number };
+    run: { images: { toGenerate: number; cached: number; overCap: number }; cost: { total: number | null } };
+  };
 }
 
 describe('--dry-run', () => {
@@ -30,10 +47,13 @@ describe('--dry-run', () => {
     expect(lines[0]).toBe('deck.pptx → output/deck.pptx (not written: dry run)');
     expect(lines).toContain('  slide 2: skipped: no text');
     expect(lines).toContain('  slide 3 "Internal only: pricing draft": skipped: hidden slide');
-    const placed = lines.filter((l) => /^ {2}slide \d+ "[^"]+": free area, \d+\.\d × \d+\.\d cm at \d+\.\d, \d+\.\d cm from the top left$/.test(l));
+    const placed = lines.filter((l) =>
+      /^ {2}slide \d+ "[^"]+": free area, \d+\.\d × \d+\.\d cm at \d+\.\d, \d+\.\d cm from the top left$/.test(l),
+    );
     expect(placed).toHaveLength(2);
     // Each placed slide is followed by its prompt.
-    for (const line of placed) expect(lines[lines.indexOf(line) + 1]).toMatch(/^ {4}Illustration for a slide titled ".+"\. .*No text or letters in the picture\./);
+    for (const line of placed)
+      expect(lines[lines.indexOf(line) + 1]).toMatch(/^ {4}Illustration for a slide titled ".+"\. .*No text or letters in the picture\./);
     expect(lines.at(-1)).toBe('Dry run: 2 pictures planned, 2 skipped, 0 failed in 1 deck; the real run is offline and costs nothing');
     expect(existsSync(path.join(cwd, 'output'))).toBe(false);
   });
@@ -58,7 +78,13 @@ describe('--dry-run', () => {
     const demo = json.decks.find((d) => d.input.endsWith('demo.pptx'))!;
     expect(demo.output).toBe(path.join(cwd, 'output/demo.pptx'));
     for (const s of demo.slides.filter((x) => x.number !== 1 && x.number !== 6)) {
-      expect(s).toMatchObject({ status: 'planned', reason: null, placement: 'free', imageCached: false, prompt: expect.stringMatching(/^A calm editorial illustration/) });
+      expect(s).toMatchObject({
+        status: 'planned',
+        reason: null,
+        placement: 'free',
+        imageCached: false,
+        prompt: expect.stringMatching(/^A calm editorial illustration/),
+      });
     }
     for (const n of [1, 6]) expect(demo.slides.find((x) => x.number === n)).toMatchObject({ status: 'skipped', reason: TITLE_NO_ROOM });
     expect(existsSync(path.join(cwd, 'output'))).toBe(false);
@@ -74,19 +100,26 @@ describe('--dry-run', () => {
 
     // Now the images are cached too: a dry run says the real run would pay for nothing.
     const after = await cli(['decks', '--dry-run']);
-    expect(after.stdout.trim().split('\n').at(-1)).toBe('Dry run: 7 pictures planned, 2 skipped (2 for lack of room), 0 failed in 2 decks; the real run would pay for 0 images (7 cached), est. cost CHF 0.000');
+    expect(after.stdout.trim().split('\n').at(-1)).toBe(
+      'Dry run: 7 pictures planned, 2 skipped (2 for lack of room), 0 failed in 2 decks; the real run would pay for 0 images (7 cached), est. cost CHF 0.000',
+    );
     expect(api.stats.requests.images).toBe(7);
   });
 
-  it('counts the slides skipped for lack of room, as the real run\'s summary does', async () => {
+  it("counts the slides skipped for lack of room, as the real run's summary does", async () => {
     const cwd = await tempDir();
     await writeTree(cwd, { 'wide.pptx': await wideBodyDeck(9) });
     const run = await runCli(['wide.pptx', '--dry-run'], { cwd });
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toContain('  slide 1 "Open the call with a clear purpose": skipped: no free area large enough for a picture');
-    expect(lines.at(-1)).toBe('Dry run: 2 pictures planned, 1 skipped (1 for lack of room), 0 failed in 1 deck; the real run is offline and costs nothing');
-    const json = JSON.parse((await runCli(['wide.pptx', '--dry-run', '--json'], { cwd })).stdout) as DryRunJson & { totals: { skippedForRoom: number }; decks: { skippedForRoom: number }[] };
+    expect(lines.at(-1)).toBe(
+      'Dry run: 2 pictures planned, 1 skipped (1 for lack of room), 0 failed in 1 deck; the real run is offline and costs nothing',
+    );
+    const json = JSON.parse((await runCli(['wide.pptx', '--dry-run', '--json'], { cwd })).stdout) as DryRunJson & {
+      totals: { skippedForRoom: number };
+      decks: { skippedForRoom: number }[];
+    };
     expect(json.totals.skippedForRoom).toBe(1);
     expect(json.decks[0]!.skippedForRoom).toBe(1);
 
@@ -94,15 +127,23 @@ describe('--dry-run', () => {
     await writeTree(cwd, { 'mr.json': Buffer.from(JSON.stringify({ placement: 'make-room' })) });
     const made = await runCli(['wide.pptx', '--dry-run', '--config', 'mr.json'], { cwd });
     expect(made.code).toBe(0);
-    expect(made.stdout).toMatch(/\n {2}slide 1 "Open the call with a clear purpose": beside the narrowed text, \d+\.\d × \d+\.\d cm at \d+\.\d, \d+\.\d cm from the top left; the body text narrowed to 17\.9 cm wide at \d+ % font size(, line spacing −\d+ %)?\n/);
-    expect(made.stdout.trim().split('\n').at(-1)).toBe('Dry run: 3 pictures planned, 0 skipped, 0 failed in 1 deck; the real run is offline and costs nothing');
+    expect(made.stdout).toMatch(
+      /\n {2}slide 1 "Open the call with a clear purpose": beside the narrowed text, \d+\.\d × \d+\.\d cm at \d+\.\d, \d+\.\d cm from the top left; the body text narrowed to 17\.9 cm wide at \d+ % font size(, line spacing −\d+ %)?\n/,
+    );
+    expect(made.stdout.trim().split('\n').at(-1)).toBe(
+      'Dry run: 3 pictures planned, 0 skipped, 0 failed in 1 deck; the real run is offline and costs nothing',
+    );
   });
 
   it('refuses --report: a dry run writes no deck to report on (exit 2, one line, nothing written)', async () => {
     const cwd = await tempDir();
     await writeTree(cwd, { 'deck.pptx': fixtures.bullets });
     const run = await runCli(['deck.pptx', '--dry-run', '--report', 'run.html'], { cwd });
-    expect(run).toEqual({ code: 2, stdout: '', stderr: 'slide-illustrate: --report with --dry-run: a dry run writes no deck to report on; run without --dry-run\n' });
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'slide-illustrate: --report with --dry-run: a dry run writes no deck to report on; run without --dry-run\n',
+    });
     expect(existsSync(path.join(cwd, 'run.html'))).toBe(false);
     expect(existsSync(path.join(cwd, 'output'))).toBe(false);
   });

@@ -16,10 +16,19 @@ async function listedTwice(how: 'same r:id' | 'second relationship'): Promise<Bu
   const pres = await zip.file('ppt/presentation.xml')!.async('string');
   const rid = how === 'same r:id' ? 'rId2' : 'rId99';
   expect(pres).toContain('<p:sldId id="258" r:id="rId4"/>');
-  zip.file('ppt/presentation.xml', pres.replace('<p:sldId id="258" r:id="rId4"/>', `<p:sldId id="258" r:id="rId4"/><p:sldId id="300" r:id="${rid}"/>`));
+  zip.file(
+    'ppt/presentation.xml',
+    pres.replace('<p:sldId id="258" r:id="rId4"/>', `<p:sldId id="258" r:id="rId4"/><p:sldId id="300" r:id="${rid}"/>`),
+  );
   if (how === 'second relationship') {
     const rels = await zip.file('ppt/_rels/presentation.xml.rels')!.async('string');
-    zip.file('ppt/_rels/presentation.xml.rels', rels.replace('</Relationships>', '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="slides/slide1.xml"/></Relationships>'));
+    zip.file(
+      'ppt/_rels/presentation.xml.rels',
+      rels.replace(
+        '</Relationships>',
+        '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="slides/slide1.xml"/></Relationships>',
+      ),
+    );
   }
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
@@ -37,17 +46,20 @@ describe('a slide part listed twice in p:sldIdLst', () => {
     ]);
   });
 
-  it.each(['same r:id', 'second relationship'] as const)('gets one picture, the second listing skipped with its reason (%s)', async (how) => {
-    const cwd = await tempDir();
-    await writeFile(path.join(cwd, 'twice.pptx'), await listedTwice(how));
-    const r = await runCli(['twice.pptx'], { cwd });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/twice\.pptx: 4 slides read, 3 illustrated, 1 skipped, 0 failed/);
-    expect(r.stdout).toContain('  skipped: same slide part as slide 1 (listed twice in the deck) — slide 4');
-    const out = await JSZip.loadAsync(await readFile(path.join(cwd, 'output/twice.pptx')));
-    const original = await JSZip.loadAsync(await readFile(fixtures.bullets));
-    const before = ourPictures(await original.file('ppt/slides/slide1.xml')!.async('string'));
-    expect(ourPictures(await out.file('ppt/slides/slide1.xml')!.async('string'))).toBe(before + 1);
-    expect(await packageFileProblems(path.join(cwd, 'output/twice.pptx'), path.join(cwd, 'twice.pptx'))).toEqual([]);
-  });
+  it.each(['same r:id', 'second relationship'] as const)(
+    'gets one picture, the second listing skipped with its reason (%s)',
+    async (how) => {
+      const cwd = await tempDir();
+      await writeFile(path.join(cwd, 'twice.pptx'), await listedTwice(how));
+      const r = await runCli(['twice.pptx'], { cwd });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/twice\.pptx: 4 slides read, 3 illustrated, 1 skipped, 0 failed/);
+      expect(r.stdout).toContain('  skipped: same slide part as slide 1 (listed twice in the deck) — slide 4');
+      const out = await JSZip.loadAsync(await readFile(path.join(cwd, 'output/twice.pptx')));
+      const original = await JSZip.loadAsync(await readFile(fixtures.bullets));
+      const before = ourPictures(await original.file('ppt/slides/slide1.xml')!.async('string'));
+      expect(ourPictures(await out.file('ppt/slides/slide1.xml')!.async('string'))).toBe(before + 1);
+      expect(await packageFileProblems(path.join(cwd, 'output/twice.pptx'), path.join(cwd, 'twice.pptx'))).toEqual([]);
+    },
+  );
 });

@@ -9,7 +9,8 @@ import { tempDir } from '../helpers/paths.js';
 import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
 import { runCli as runCliWith } from '../helpers/run-cli.js';
 
-const runCli = (argv: string[], env: NodeJS.ProcessEnv, cwd?: string) => runCliWith(argv, { env, ...(cwd ? { cwd } : {}), http: { sleep: async () => undefined } });
+const runCli = (argv: string[], env: NodeJS.ProcessEnv, cwd?: string) =>
+  runCliWith(argv, { env, ...(cwd ? { cwd } : {}), http: { sleep: async () => undefined } });
 
 const PART_A = 'ik-secret-first-half-4f2a';
 const PART_B = 'second-half-secret-9c1d';
@@ -29,7 +30,9 @@ describe('a token that cannot be sent', () => {
       const run = await runCli(argv, infomaniakEnv(api, { INFOMANIAK_API_TOKEN: token }));
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toBe(`slide-illustrate: INFOMANIAK_API_TOKEN: contains ${where}; a token is one line of visible ASCII characters. Nothing was sent: check how the variable was set\n`);
+      expect(run.stderr).toBe(
+        `slide-illustrate: INFOMANIAK_API_TOKEN: contains ${where}; a token is one line of visible ASCII characters. Nothing was sent: check how the variable was set\n`,
+      );
       expect(run.stderr).not.toContain(PART_A);
       expect(run.stderr).not.toContain(PART_B);
     }
@@ -50,7 +53,10 @@ describe('a token that cannot be sent', () => {
 
   test('OPENAI_API_KEY with a line break: exit 2 before any call, the key never shown', async () => {
     const api = await fakeApi();
-    const run = await runCli(['doctor', '--provider', 'openai'], { OPENAI_BASE_URL: `${api.url}/v1`, OPENAI_API_KEY: `${PART_A}\r\n${PART_B}` });
+    const run = await runCli(['doctor', '--provider', 'openai'], {
+      OPENAI_BASE_URL: `${api.url}/v1`,
+      OPENAI_API_KEY: `${PART_A}\r\n${PART_B}`,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^slide-illustrate: OPENAI_API_KEY: contains a carriage return \(CR\) at character 26; [^\n]*\n$/);
     expect(run.stdout + run.stderr).not.toMatch(new RegExp(`${PART_A}|${PART_B}`));
@@ -74,9 +80,18 @@ describe('malformed product id and base URL', () => {
   test.each([
     [{ INFOMANIAK_PRODUCT_ID: '105\n106' }, 'slide-illustrate: INFOMANIAK_PRODUCT_ID: expected a number, got "105\\n106"\n'],
     [{ INFOMANIAK_PRODUCT_ID: 'abc' }, 'slide-illustrate: INFOMANIAK_PRODUCT_ID: expected a number, got "abc"\n'],
-    [{ INFOMANIAK_BASE_URL: 'https://api.infomaniak\n.com' }, 'slide-illustrate: INFOMANIAK_BASE_URL: expected one http(s) URL without spaces or control characters, got "https://api.infomaniak\\n.com"\n'],
-    [{ INFOMANIAK_BASE_URL: 'https://api.info\tmaniak.com' }, 'slide-illustrate: INFOMANIAK_BASE_URL: expected one http(s) URL without spaces or control characters, got "https://api.info\\tmaniak.com"\n'],
-    [{ INFOMANIAK_BASE_URL: 'api.infomaniak.com' }, 'slide-illustrate: INFOMANIAK_BASE_URL: expected an http(s) URL, got "api.infomaniak.com"\n'],
+    [
+      { INFOMANIAK_BASE_URL: 'https://api.infomaniak\n.com' },
+      'slide-illustrate: INFOMANIAK_BASE_URL: expected one http(s) URL without spaces or control characters, got "https://api.infomaniak\\n.com"\n',
+    ],
+    [
+      { INFOMANIAK_BASE_URL: 'https://api.info\tmaniak.com' },
+      'slide-illustrate: INFOMANIAK_BASE_URL: expected one http(s) URL without spaces or control characters, got "https://api.info\\tmaniak.com"\n',
+    ],
+    [
+      { INFOMANIAK_BASE_URL: 'api.infomaniak.com' },
+      'slide-illustrate: INFOMANIAK_BASE_URL: expected an http(s) URL, got "api.infomaniak.com"\n',
+    ],
   ])('%j: one line naming the variable, exit 2, no call', async (more, message) => {
     const api = await fakeApi();
     const run = await runCli(['doctor'], infomaniakEnv(api, more));
@@ -88,6 +103,8 @@ describe('malformed product id and base URL', () => {
   test('OPENAI_BASE_URL with a line break inside', async () => {
     const run = await runCli(['models', '--provider', 'openai'], { OPENAI_BASE_URL: 'http://127.0.0.1:9\n/v1', OPENAI_API_KEY: PART_A });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('slide-illustrate: OPENAI_BASE_URL: expected one http(s) URL without spaces or control characters, got "http://127.0.0.1:9\\n/v1"\n');
+    expect(run.stderr).toBe(
+      'slide-illustrate: OPENAI_BASE_URL: expected one http(s) URL without spaces or control characters, got "http://127.0.0.1:9\\n/v1"\n',
+    );
   });
 });

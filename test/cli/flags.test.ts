@@ -33,7 +33,11 @@ describe('repeated flags', () => {
 
   it('also on the other commands', async () => {
     const cwd = await tempDir();
-    for (const argv of [['schedule', '--once', '--config', 'a.json', '--config', 'b.json'], ['cache', '--cache-dir', 'a', '--cache-dir', 'b'], ['doctor', '--config', 'a', '--config', 'b']]) {
+    for (const argv of [
+      ['schedule', '--once', '--config', 'a.json', '--config', 'b.json'],
+      ['cache', '--cache-dir', 'a', '--cache-dir', 'b'],
+      ['doctor', '--config', 'a', '--config', 'b'],
+    ]) {
       const r = await runBin(argv, { cwd });
       expect(r.code, argv.join(' ')).toBe(2);
       expect(usageLine(r.stderr)).toMatch(/--(config|cache-dir) was given 2 times/);
@@ -106,7 +110,8 @@ describe('no argument at all', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^slide-illustrate <decks or folders\.\.> \[options\]/);
     expect(r.stderr).toMatch(/Examples:/);
-    for (const command of ['schedule', 'cache', 'models', 'doctor', 'init']) expect(r.stderr).toMatch(new RegExp(`^ {2}slide-illustrate ${command} `, 'm'));
+    for (const command of ['schedule', 'cache', 'models', 'doctor', 'init'])
+      expect(r.stderr).toMatch(new RegExp(`^ {2}slide-illustrate ${command} `, 'm'));
     expect(r.stderr).not.toMatch(/Not enough non-option arguments/);
   });
 });

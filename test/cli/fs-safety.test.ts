@@ -15,7 +15,6 @@ import { runBin, spawnBin, type SpawnedCli } from '../helpers/run-cli.js';
 
 const OFFLINE = ['--provider', 'offline'];
 
-
 /** A character device like /dev/null (1:3), made under the temp folder (the tests run as root). */
 function mknodNull(file: string): void {
   execFileSync('mknod', [file, 'c', '1', '3']);
@@ -113,7 +112,7 @@ describe('outputs are checked before anything is paid for', () => {
     expect((await stat(path.join(cwd, 'pipe.pptx'))).isFIFO()).toBe(true);
   });
 
-  it('an existing non-regular file among a folder run\'s outputs, and --report on a FIFO, are refused before any call', async () => {
+  it("an existing non-regular file among a folder run's outputs, and --report on a FIFO, are refused before any call", async () => {
     const cwd = await tempDir();
     await mkdir(path.join(cwd, 'in'));
     await mkdir(path.join(cwd, 'out'));
@@ -123,7 +122,9 @@ describe('outputs are checked before anything is paid for', () => {
     const api = await fakeApi();
     const folder = await runBin(['in', '--out', 'out', '--yes'], { cwd, env: infomaniakEnv(api) });
     expect(folder.code).toBe(2);
-    expect(folder.stderr).toBe(`slide-illustrate: --out out: ${path.join(cwd, 'out', 'deck.pptx')} is a character device; only a regular file is ever replaced\n`);
+    expect(folder.stderr).toBe(
+      `slide-illustrate: --out out: ${path.join(cwd, 'out', 'deck.pptx')} is a character device; only a regular file is ever replaced\n`,
+    );
     const report = await runBin(['in/deck.pptx', '--out', 'o.pptx', '--report', 'r.html', '--yes'], { cwd, env: infomaniakEnv(api) });
     expect(report.code).toBe(2);
     expect(report.stderr).toBe('slide-illustrate: --report "r.html": is a FIFO (named pipe); only a regular file is ever replaced\n');
@@ -176,7 +177,12 @@ describe('oversized inputs are refused before they are read', () => {
       const code = await main(['big.pptx', '--provider', 'offline']);
       process.stdout.write('\\n' + JSON.stringify({ code, maxRssKiB: process.resourceUsage().maxRSS }) + '\\n');`;
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
-      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd, env: { PATH: process.env['PATH'] ?? '' } }, (error, stdout, stderr) => (error ? reject(error) : resolve({ stdout, stderr }))),
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd, env: { PATH: process.env['PATH'] ?? '' } },
+        (error, stdout, stderr) => (error ? reject(error) : resolve({ stdout, stderr })),
+      ),
     );
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { code: number; maxRssKiB: number };
     expect(result.code).toBe(2);

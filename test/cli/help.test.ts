@@ -28,7 +28,8 @@ describe('help', () => {
   it('the main help lists every command, and prints on stdout with exit 0', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['schedule', 'cache', 'models', 'doctor', 'init']) expect(run.stdout).toMatch(new RegExp(`^ {2}slide-illustrate ${command} `, 'm'));
+    for (const command of ['schedule', 'cache', 'models', 'doctor', 'init'])
+      expect(run.stdout).toMatch(new RegExp(`^ {2}slide-illustrate ${command} `, 'm'));
     for (const flag of ['--dry-run', '--max-images', '--yes', '--quiet', '--verbose']) expect(run.stdout).toContain(flag);
   });
 

@@ -33,7 +33,10 @@ describe('a part in a legacy encoding', () => {
     const zip = await JSZip.loadAsync(await readFile(fixtures.bullets));
     const xml = await zip.file('ppt/slides/slide1.xml')!.async('string');
     // What a Latin-1 tool writes: the declaration says so, "é" is the single byte 0xE9.
-    zip.file('ppt/slides/slide1.xml', Buffer.from(xml.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace(TITLE, 'Sécurité'), 'latin1'));
+    zip.file(
+      'ppt/slides/slide1.xml',
+      Buffer.from(xml.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace(TITLE, 'Sécurité'), 'latin1'),
+    );
     const input = path.join(cwd, 'latin1.pptx');
     const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
     await writeFile(input, bytes);
@@ -52,7 +55,10 @@ describe('no control character reaches a prompt or the written deck', () => {
   it('escaped and raw controls in slide text are dropped before the LLM sees them and from the alt text', async () => {
     const api = await fakeApi({ chatReply: () => 'A calm \u001b[2Jharbour\u0007 at dawn\u0000, \uD800soft light' });
     const cwd = await tempDir();
-    await writeFile(path.join(cwd, 'deck.pptx'), await deckWith(fixtures.bullets, 1, TITLE, 'Open&#1; the _x001B_]0;pwned_x0007_call\u0001 with&#x1B;[2J purpose'));
+    await writeFile(
+      path.join(cwd, 'deck.pptx'),
+      await deckWith(fixtures.bullets, 1, TITLE, 'Open&#1; the _x001B_]0;pwned_x0007_call\u0001 with&#x1B;[2J purpose'),
+    );
     const r = await runCli(['deck.pptx', '--yes'], { cwd, env: infomaniakEnv(api) });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const users = api.stats.chatBodies.map((b) => JSON.stringify(b));
@@ -75,7 +81,10 @@ describe('terminal injection', () => {
 
   async function hostileFolder(): Promise<string> {
     const cwd = await tempDir();
-    await writeFile(path.join(cwd, 'title.pptx'), await deckWith(fixtures.bullets, 1, TITLE, `Evil&#x1B;]0;pwned&#7;\u001b[2J ${hostileTitle}`));
+    await writeFile(
+      path.join(cwd, 'title.pptx'),
+      await deckWith(fixtures.bullets, 1, TITLE, `Evil&#x1B;]0;pwned&#7;\u001b[2J ${hostileTitle}`),
+    );
     // File names may hold any byte but "/" and NUL.
     await copyFile(fixtures.fourThree, path.join(cwd, 'name\u001b]0;pwned\u0007\u001b[2J.pptx'));
     await copyFile(fixtures.fourThree, path.join(cwd, 'x\n✓ fake ok.pptx'));
@@ -95,9 +104,13 @@ describe('terminal injection', () => {
     const r = await runCli(['.', '--dry-run', '--verbose'], { cwd });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const lines = expectPrintable(r);
-    expect(lines).toContain('name\\u001b]0;pwned\\u0007\\u001b[2J.pptx → output/name\\u001b]0;pwned\\u0007\\u001b[2J.pptx (not written: dry run)');
+    expect(lines).toContain(
+      'name\\u001b]0;pwned\\u0007\\u001b[2J.pptx → output/name\\u001b]0;pwned\\u0007\\u001b[2J.pptx (not written: dry run)',
+    );
     expect(lines).toContain('x\\n✓ fake ok.pptx → output/x\\n✓ fake ok.pptx (not written: dry run)');
-    expect(lines.find((l) => l.startsWith('  slide 1 "Evil'))).toMatch(/^ {2}slide 1 "Evil\uFFFD\]0;pwned\uFFFD\[2J Evil\\u009b2J title\\u007f \\u202eesrever": free area/);
+    expect(lines.find((l) => l.startsWith('  slide 1 "Evil'))).toMatch(
+      /^ {2}slide 1 "Evil\uFFFD\]0;pwned\uFFFD\[2J Evil\\u009b2J title\\u007f \\u202eesrever": free area/,
+    );
     expect(lines.filter((l) => l.startsWith('✓ title.pptx slide 1: prompt written'))).toHaveLength(1);
   });
 
@@ -107,7 +120,11 @@ describe('terminal injection', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const lines = expectPrintable(r);
     expect(lines.some((l) => /^✓ x\\n✓ fake ok\.pptx → output\/x\\n✓ fake ok\.pptx: 2 illustrated/.test(l))).toBe(true);
-    expect(lines.some((l) => l.startsWith('✓ name\\u001b]0;pwned\\u0007\\u001b[2J.pptx → output/name\\u001b]0;pwned\\u0007\\u001b[2J.pptx: 2 illustrated'))).toBe(true);
+    expect(
+      lines.some((l) =>
+        l.startsWith('✓ name\\u001b]0;pwned\\u0007\\u001b[2J.pptx → output/name\\u001b]0;pwned\\u0007\\u001b[2J.pptx: 2 illustrated'),
+      ),
+    ).toBe(true);
     // The decks were written under their real names.
     expect(existsSync(path.join(cwd, 'output', 'x\n✓ fake ok.pptx'))).toBe(true);
   });
@@ -149,14 +166,21 @@ describe('terminal injection', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(RAW_CONTROL);
     const json = JSON.parse(r.stdout) as { decks: { input: string; slides: { title: string }[] }[] };
-    expect(json.decks.map((d) => path.basename(d.input)).sort()).toEqual(['name\u001b]0;pwned\u0007\u001b[2J.pptx', 'title.pptx', 'x\n✓ fake ok.pptx'].sort());
+    expect(json.decks.map((d) => path.basename(d.input)).sort()).toEqual(
+      ['name\u001b]0;pwned\u0007\u001b[2J.pptx', 'title.pptx', 'x\n✓ fake ok.pptx'].sort(),
+    );
     const titled = json.decks.find((d) => d.input.endsWith('title.pptx'))!;
     expect(titled.slides[0]!.title).toBe(`Evil\uFFFD]0;pwned\uFFFD[2J ${hostileTitle}`);
   });
 
   it('server text: model names and descriptions in `models`, product names in a `doctor` refusal', async () => {
-    const models = DEFAULT_MODELS.map((m) => (m.name === 'flux' ? { ...m, description: 'Flux\u001b]0;pwned\u0007 \u202eschnell\n✓ fake ok' } : m));
-    const products = [...DEFAULT_PRODUCTS, { product_id: 777, product_name: 'Evil\u001b[2J', account_name: 'Acme\n✓ fake ok', status: 'ok' }];
+    const models = DEFAULT_MODELS.map((m) =>
+      m.name === 'flux' ? { ...m, description: 'Flux\u001b]0;pwned\u0007 \u202eschnell\n✓ fake ok' } : m,
+    );
+    const products = [
+      ...DEFAULT_PRODUCTS,
+      { product_id: 777, product_name: 'Evil\u001b[2J', account_name: 'Acme\n✓ fake ok', status: 'ok' },
+    ];
     const api = await fakeApi({ models, products });
     const listed = await runCli(['models'], { env: infomaniakEnv(api), http: { sleep: async () => undefined } });
     expect(listed.code).toBe(0);

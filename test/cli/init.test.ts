@@ -8,13 +8,17 @@ import { configKeys } from '../../src/config/starter.js';
 import { tempDir } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('slide-illustrate init', () => {
   it('writes pipeline.config.json, which loads to exactly the defaults', async () => {
     const cwd = await tempDir();
     const run = await runCli(['init'], { cwd });
-    expect(run).toEqual({ code: 0, stdout: 'wrote pipeline.config.json: every key at its default, each explained in a comment above it\n', stderr: '' });
+    expect(run).toEqual({
+      code: 0,
+      stdout: 'wrote pipeline.config.json: every key at its default, each explained in a comment above it\n',
+      stderr: '',
+    });
     const loaded = await loadConfig({ cwd });
     expect(loaded.file).toBe(path.join(cwd, 'pipeline.config.json'));
     expect(loaded.config).toEqual(defaultConfig());
@@ -25,16 +29,24 @@ describe('slide-illustrate init', () => {
     await runCli(['init'], { cwd });
     const lines = (await readFile(path.join(cwd, 'pipeline.config.json'), 'utf8')).split('\n');
     const keys = configKeys();
-    expect(keys.map((k) => k.path.join('.'))).toEqual(expect.arrayContaining(['llm.model', 'image.quality', 'pricing.perImage', 'placement']));
+    expect(keys.map((k) => k.path.join('.'))).toEqual(
+      expect.arrayContaining(['llm.model', 'image.quality', 'pricing.perImage', 'placement']),
+    );
     let from = 0;
     for (const key of keys) {
       expect(key.description, key.path.join('.')).not.toBe('');
-      const at = lines.findIndex((l, i) => i >= from && new RegExp(`^\\s*(// )?"${escape(key.path.at(-1)!)}": `).test(l));
+      const at = lines.findIndex((l, i) => i >= from && new RegExp(`^\\s*(// )?"${escapeRe(key.path.at(-1)!)}": `).test(l));
       expect(at, `${key.path.join('.')} is in the file`).toBeGreaterThan(0);
       // The comment lines right above the key are its description, word for word.
       let top = at;
       while (top > 0 && /^\s*\/\/ (?!")/.test(lines[top - 1]!)) top--;
-      expect(lines.slice(top, at).map((l) => l.replace(/^\s*\/\/ /, '')).join(' '), key.path.join('.')).toBe(key.description);
+      expect(
+        lines
+          .slice(top, at)
+          .map((l) => l.replace(/^\s*\/\/ /, ''))
+          .join(' '),
+        key.path.join('.'),
+      ).toBe(key.description);
       expect(lines[at]!.trimStart().startsWith('//'), key.path.join('.')).toBe(key.optional);
       from = at + 1;
     }
@@ -53,7 +65,11 @@ describe('slide-illustrate init', () => {
     const file = path.join(cwd, 'pipeline.config.json');
     await writeFile(file, '{ "rpm": 30 }');
     const refused = await runCli(['init'], { cwd });
-    expect(refused).toEqual({ code: 2, stdout: '', stderr: 'slide-illustrate: pipeline.config.json already exists; add --force to replace it with the defaults\n' });
+    expect(refused).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'slide-illustrate: pipeline.config.json already exists; add --force to replace it with the defaults\n',
+    });
     expect(await readFile(file, 'utf8')).toBe('{ "rpm": 30 }');
     expect((await runCli(['init', '--force'], { cwd })).code).toBe(0);
     expect((await loadConfig({ cwd })).config).toEqual(defaultConfig());

@@ -40,7 +40,10 @@ describe('slide-illustrate <deck>', () => {
   });
 
   it.each([
-    [['--provider', 'banana', 'deck.pptx'], 'Invalid values: Argument: provider, Given: "banana", Choices: "offline", "infomaniak", "openai"'],
+    [
+      ['--provider', 'banana', 'deck.pptx'],
+      'Invalid values: Argument: provider, Given: "banana", Choices: "offline", "infomaniak", "openai"',
+    ],
     [['deck.pptx', '--bogus-flag'], 'Unknown argument: bogus-flag'],
     [['deck.pptx', '--concurrency', '0'], '--concurrency: expected an integer from 1 to 64, got 0'],
   ])('bad flags %j exit 2 with one line naming the flag', async (argv, message) => {
@@ -68,7 +71,10 @@ describe('slide-illustrate <deck>', () => {
 
   it('a bad config lists every problem by key and exits 2', async () => {
     const cwd = await tempDir();
-    await writeFile(path.join(cwd, 'bad.json'), JSON.stringify({ concurrency: { image: -1 }, rpm: 'fast', colour: 'red', placement: 'top' }));
+    await writeFile(
+      path.join(cwd, 'bad.json'),
+      JSON.stringify({ concurrency: { image: -1 }, rpm: 'fast', colour: 'red', placement: 'top' }),
+    );
     const r = await runCli([fixtures.bullets, '--config', 'bad.json'], { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/concurrency\.image: /);

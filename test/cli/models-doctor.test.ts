@@ -9,14 +9,29 @@ import type { Transport } from '../../src/providers/transport.js';
 import { runBin, runCli as runCliWith } from '../helpers/run-cli.js';
 
 /** The CLI with `env` as its whole environment and instant retries. */
-const runCli = (argv: string[], env: NodeJS.ProcessEnv, cwd?: string) => runCliWith(argv, { env, ...(cwd ? { cwd } : {}), http: { sleep: async () => undefined } });
+const runCli = (argv: string[], env: NodeJS.ProcessEnv, cwd?: string) =>
+  runCliWith(argv, { env, ...(cwd ? { cwd } : {}), http: { sleep: async () => undefined } });
 
 const SECOND_PRODUCT = { product_id: 777, product_name: 'Second', account_name: 'Other', status: 'ok' };
 
 describe('parseArgs', () => {
   test('models and doctor are their own commands', async () => {
-    expect((await parseArgs(['models'])).args).toEqual({ command: 'models', provider: undefined, config: undefined, debug: false, json: false, cacheDir: undefined });
-    expect((await parseArgs(['doctor', '--provider', 'openai', '--debug'])).args).toEqual({ command: 'doctor', provider: 'openai', config: undefined, debug: true, json: false, cacheDir: undefined });
+    expect((await parseArgs(['models'])).args).toEqual({
+      command: 'models',
+      provider: undefined,
+      config: undefined,
+      debug: false,
+      json: false,
+      cacheDir: undefined,
+    });
+    expect((await parseArgs(['doctor', '--provider', 'openai', '--debug'])).args).toEqual({
+      command: 'doctor',
+      provider: 'openai',
+      config: undefined,
+      debug: true,
+      json: false,
+      cacheDir: undefined,
+    });
   });
 
   test('--rpm and --timeout reach the illustrate arguments', async () => {
@@ -49,38 +64,49 @@ describe('slide-illustrate models', () => {
     const api = await fakeApi();
     const run = await runCli(['models', '--provider', 'openai'], { OPENAI_BASE_URL: `${api.url}/v1` });
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('LLM models (llm.model "auto" picks llama-3.1-8b-instruct):\n  llama-3.1-8b-instruct\nImage models (guessed from their names):\n  flux-schnell\n');
+    expect(run.stdout).toBe(
+      'LLM models (llm.model "auto" picks llama-3.1-8b-instruct):\n  llama-3.1-8b-instruct\nImage models (guessed from their names):\n  flux-schnell\n',
+    );
   });
 });
 
 describe('the default provider of models and doctor: help, README and behaviour agree', () => {
   // README: "`models` and `doctor` take `--provider` (default `infomaniak`)"; OPENAI_BASE_URL "default https://api.openai.com/v1".
-  test.each(['models', 'doctor'])('%s --help says infomaniak, token or not, and the OpenAI default URL (the built bin)', async (command) => {
-    const run = await runBin([command, '--help']);
-    expect(run.code).toBe(0);
-    const help = run.stdout.replace(/\s+/g, ' ');
-    expect(help).toContain(ACCOUNT_PROVIDER);
-    expect(help).toContain('default: infomaniak, token or not');
-    expect(help).toContain('default https://api.openai.com/v1');
-    expect(help).not.toContain('else offline');
-  });
+  test.each(['models', 'doctor'])(
+    '%s --help says infomaniak, token or not, and the OpenAI default URL (the built bin)',
+    async (command) => {
+      const run = await runBin([command, '--help']);
+      expect(run.code).toBe(0);
+      const help = run.stdout.replace(/\s+/g, ' ');
+      expect(help).toContain(ACCOUNT_PROVIDER);
+      expect(help).toContain('default: infomaniak, token or not');
+      expect(help).toContain('default https://api.openai.com/v1');
+      expect(help).not.toContain('else offline');
+    },
+  );
 
-  test.each(['models', 'doctor'])('%s without a token nor --provider: exit 2, one line saying what to set, no fallback to offline', async (command) => {
-    const run = await runCli([command], {});
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(
-      'slide-illustrate: INFOMANIAK_API_TOKEN is not set: create an API token with the AI Tools scope in the Infomaniak Manager and export it, or use --provider openai (OPENAI_API_KEY) or --provider offline\n',
-    );
-  });
+  test.each(['models', 'doctor'])(
+    '%s without a token nor --provider: exit 2, one line saying what to set, no fallback to offline',
+    async (command) => {
+      const run = await runCli([command], {});
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        'slide-illustrate: INFOMANIAK_API_TOKEN is not set: create an API token with the AI Tools scope in the Infomaniak Manager and export it, or use --provider openai (OPENAI_API_KEY) or --provider offline\n',
+      );
+    },
+  );
 
-  test.each(['models', 'doctor'])('%s --provider openai with neither key nor URL: exit 2 asking for OPENAI_API_KEY, not for OPENAI_BASE_URL', async (command) => {
-    const run = await runCli([command, '--provider', 'openai'], {});
-    expect(run.code).toBe(2);
-    expect(run.stderr).toBe(
-      'slide-illustrate: OPENAI_API_KEY is not set: --provider openai uses https://api.openai.com/v1 unless OPENAI_BASE_URL names another server, and that one needs a key; set OPENAI_API_KEY, or OPENAI_BASE_URL to a server that needs none\n',
-    );
-  });
+  test.each(['models', 'doctor'])(
+    '%s --provider openai with neither key nor URL: exit 2 asking for OPENAI_API_KEY, not for OPENAI_BASE_URL',
+    async (command) => {
+      const run = await runCli([command, '--provider', 'openai'], {});
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        'slide-illustrate: OPENAI_API_KEY is not set: --provider openai uses https://api.openai.com/v1 unless OPENAI_BASE_URL names another server, and that one needs a key; set OPENAI_API_KEY, or OPENAI_BASE_URL to a server that needs none\n',
+      );
+    },
+  );
 
   test('doctor --provider openai with only OPENAI_API_KEY checks https://api.openai.com/v1', async () => {
     const key = 'sk-test-key-8d3e0c5b1a';
@@ -89,9 +115,15 @@ describe('the default provider of models and doctor: help, README and behaviour 
     const transport: Transport = async (url, init) => {
       urls.push(url);
       auth.push(init.headers['Authorization'] ?? init.headers['authorization']);
-      return new Response(JSON.stringify({ error: { message: 'Incorrect API key provided', code: 'invalid_api_key' } }), { status: 401, headers: { 'content-type': 'application/json' } }) as unknown as Awaited<ReturnType<Transport>>;
+      return new Response(JSON.stringify({ error: { message: 'Incorrect API key provided', code: 'invalid_api_key' } }), {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+      }) as unknown as Awaited<ReturnType<Transport>>;
     };
-    const run = await runCliWith(['doctor', '--provider', 'openai'], { env: { OPENAI_API_KEY: key }, http: { transport, sleep: async () => undefined } });
+    const run = await runCliWith(['doctor', '--provider', 'openai'], {
+      env: { OPENAI_API_KEY: key },
+      http: { transport, sleep: async () => undefined },
+    });
     expect(run.stdout).toBe('✓ OpenAI-compatible server at https://api.openai.com, OPENAI_API_KEY is set\n');
     expect(urls).toEqual(['https://api.openai.com/v1/models']);
     expect(auth).toEqual([`Bearer ${key}`]);
@@ -144,10 +176,14 @@ describe('slide-illustrate doctor', () => {
   });
 
   test('several products without INFOMANIAK_PRODUCT_ID: exit 2 listing them', async () => {
-    const api = await fakeApi({ products: [{ product_id: 105, product_name: 'LLM API', account_name: 'Northwind SA', status: 'ok' }, SECOND_PRODUCT] });
+    const api = await fakeApi({
+      products: [{ product_id: 105, product_name: 'LLM API', account_name: 'Northwind SA', status: 'ok' }, SECOND_PRODUCT],
+    });
     const run = await runCli(['doctor'], infomaniakEnv(api));
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('slide-illustrate: INFOMANIAK_PRODUCT_ID: not set, and the token sees 2 products; set it to one of: 105 (LLM API, Northwind SA), 777 (Second, Other)\n');
+    expect(run.stderr).toBe(
+      'slide-illustrate: INFOMANIAK_PRODUCT_ID: not set, and the token sees 2 products; set it to one of: 105 (LLM API, Northwind SA), 777 (Second, Other)\n',
+    );
   });
 
   test('a product id the token does not see: exit 2', async () => {
@@ -164,7 +200,9 @@ describe('slide-illustrate doctor', () => {
     const run = await runCli(['doctor'], infomaniakEnv(api), dir);
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('✓ token accepted');
-    expect(run.stderr).toContain('slide-illustrate: llm.model: "llama3" is not an available LLM; available: Qwen/Qwen3-Coder-480B-A35B-Instruct, moonshotai/Kimi-K2.6');
+    expect(run.stderr).toContain(
+      'slide-illustrate: llm.model: "llama3" is not an available LLM; available: Qwen/Qwen3-Coder-480B-A35B-Instruct, moonshotai/Kimi-K2.6',
+    );
   });
 
   test('the token never shows, even with --debug and a retried failure', async () => {
@@ -194,4 +232,3 @@ describe('illustrate with a remote provider', () => {
     expect(run.stdout).toBe('');
   });
 });
-

@@ -15,8 +15,23 @@ const CWD = '/work/decks';
 const A = `${CWD}/a.pptx`;
 const B = `${CWD}/b.pptx`;
 
-const slide = (number: number, over: Partial<SlideReport> = {}): SlideReport => ({ number, status: 'illustrated', title: `Slide ${number}`, ms: 1500, cached: { prompt: false, image: false }, ...over });
-const deck = (input: string, slides: SlideReport[]): DeckReport => ({ input, output: input.replace(CWD, `${CWD}/out`), status: 'ok', slides, usage: emptyUsage(), warnings: [], ms: 2000 });
+const slide = (number: number, over: Partial<SlideReport> = {}): SlideReport => ({
+  number,
+  status: 'illustrated',
+  title: `Slide ${number}`,
+  ms: 1500,
+  cached: { prompt: false, image: false },
+  ...over,
+});
+const deck = (input: string, slides: SlideReport[]): DeckReport => ({
+  input,
+  output: input.replace(CWD, `${CWD}/out`),
+  status: 'ok',
+  slides,
+  usage: emptyUsage(),
+  warnings: [],
+  ms: 2000,
+});
 
 /** The events of one slide going through prompt, image and fit. */
 const slideEvents = (input: string, s: SlideReport): PipelineEvent[] => [
@@ -67,7 +82,10 @@ describe('live display on a terminal', () => {
     progress.onEvent({ type: 'deck-start', input: A, slides: 2, planned: 2 });
     clock.t = 1000;
     for (const e of slideEvents(A, a[0]!)) progress.onEvent(e);
-    expect(vt.screen().slice(-2)).toEqual(['decks 0/2 · slides 1/2 · prompts 1 · images 1 (1 cached) · about 0:03 left', '  ▸ a.pptx  1/2 slides']);
+    expect(vt.screen().slice(-2)).toEqual([
+      'decks 0/2 · slides 1/2 · prompts 1 · images 1 (1 cached) · about 0:03 left',
+      '  ▸ a.pptx  1/2 slides',
+    ]);
     // A warning written in two pieces while the display is live: it comes out once, whole.
     progress.io.stderr.write('slide-illustrate: warning: cache: cannot ');
     progress.io.stderr.write('store an entry in images (ENOSPC)\ndebug: second line\n');
@@ -92,7 +110,9 @@ describe('live display on a terminal', () => {
       'decks 2/2 · slides 3/3 · prompts 3 · images 2 (1 cached) · done in 0:05',
     ]);
     // Each line was one write, never split around a redraw.
-    expect(vt.writes.filter((w) => w.includes('ENOSPC'))).toEqual(['slide-illustrate: warning: cache: cannot store an entry in images (ENOSPC)\n']);
+    expect(vt.writes.filter((w) => w.includes('ENOSPC'))).toEqual([
+      'slide-illustrate: warning: cache: cannot store an entry in images (ENOSPC)\n',
+    ]);
     expect(progress.printed).toEqual(new Set([A, B]));
     // After stop, output goes straight to the stream again.
     progress.io.stdout.write('summary\n');
@@ -119,13 +139,19 @@ describe('plain lines off a terminal', () => {
 
   it('default: one line per finished deck, no escape sequences', async () => {
     const { out, err } = await capture('normal');
-    expect(out).toBe('! a.pptx → out/a.pptx: 1 illustrated, 0 skipped, 1 failed (2.0 s)\n! b.pptx → out/b.pptx: 1 illustrated, 0 skipped, 1 failed (2.0 s)\n');
+    expect(out).toBe(
+      '! a.pptx → out/a.pptx: 1 illustrated, 0 skipped, 1 failed (2.0 s)\n! b.pptx → out/b.pptx: 1 illustrated, 0 skipped, 1 failed (2.0 s)\n',
+    );
     expect(err).toBe('');
   });
 
   it('--verbose: a line per finished slide as well', async () => {
     const lines = (await capture('verbose')).out.split('\n');
-    expect(lines.slice(0, 3)).toEqual(['✓ a.pptx slide 1: illustrated (1.5 s)', '✗ a.pptx slide 2: failed: fake image API: 500', '! a.pptx → out/a.pptx: 1 illustrated, 0 skipped, 1 failed (2.0 s)']);
+    expect(lines.slice(0, 3)).toEqual([
+      '✓ a.pptx slide 1: illustrated (1.5 s)',
+      '✗ a.pptx slide 2: failed: fake image API: 500',
+      '! a.pptx → out/a.pptx: 1 illustrated, 0 skipped, 1 failed (2.0 s)',
+    ]);
     expect(lines).toHaveLength(7);
   });
 
@@ -171,7 +197,9 @@ describe('slide-illustrate with progress', () => {
     const screen = vt.screen();
     const slideLines = screen.filter((l) => /^✓ decks\/\w+\.pptx slide \d: illustrated \(\d+\.\d s\)$/.test(l));
     expect(slideLines).toHaveLength(5);
-    expect(screen).toContain('✓ decks/bullets.pptx → output/bullets.pptx: 3 illustrated, 0 skipped, 0 failed (' + screen.find((l) => l.startsWith('✓ decks/bullets.pptx →'))!.split('(')[1]);
+    expect(screen).toContain(
+      `✓ decks/bullets.pptx → output/bullets.pptx: 3 illustrated, 0 skipped, 0 failed (${screen.find((l) => l.startsWith('✓ decks/bullets.pptx →'))!.split('(')[1]}`,
+    );
     const frame = screen.findIndex((l) => l.startsWith('decks 2/2'));
     expect(screen[frame]).toMatch(/^decks 2\/2 · slides 5\/5 · prompts 5 · images 5 · done in \d+:\d\d$/);
     expect(screen[frame + 1]).toMatch(/^2 decks: 2 ok — 5 slides illustrated, 0 skipped, 0 failed \(\d+\.\d s\)$/);
@@ -212,7 +240,9 @@ describe('slide-illustrate with progress', () => {
 
     const quiet = await runCli(['decks', '--quiet'], { cwd });
     expect(quiet.code).toBe(0);
-    expect(quiet.stdout).toMatch(/^2 decks: 2 ok — 5 slides illustrated, 0 skipped, 0 failed; cache: 5 prompts, 5 images reused \(\d+\.\d s\)\n$/);
+    expect(quiet.stdout).toMatch(
+      /^2 decks: 2 ok — 5 slides illustrated, 0 skipped, 0 failed; cache: 5 prompts, 5 images reused \(\d+\.\d s\)\n$/,
+    );
     expect(quiet.stderr).toBe('');
     await expectValidOutputs(cwd);
   });

@@ -32,7 +32,10 @@ const ms = (l: LogLine) => Date.parse(l.time);
 async function project(schedule = '*/1 * * * * *') {
   const cwd = await tempDir();
   await writeTree(cwd, { 'decks/team/bullets.pptx': fixtures.bullets, 'decks/four.pptx': fixtures.fourThree });
-  await writeFile(path.join(cwd, 'pipeline.config.json'), JSON.stringify({ inputs: ['decks'], outputDir: 'out', cacheDir: 'cache', schedule }));
+  await writeFile(
+    path.join(cwd, 'pipeline.config.json'),
+    JSON.stringify({ inputs: ['decks'], outputDir: 'out', cacheDir: 'cache', schedule }),
+  );
   return cwd;
 }
 
@@ -52,10 +55,20 @@ describe('slide-illustrate schedule', () => {
   it('runs passes on a seconds-level cron: never overlapping, skipping unchanged decks, picking up an edit, stopping on SIGTERM', async () => {
     const cwd = await project();
     // Images take 250 ms each, two at a time: the first pass (5 slides) outlasts the 1 s interval.
-    const run = spawnBin(['schedule', '--config', 'pipeline.config.json', '--json', '--concurrency', '2'], { cwd, env: { SLIDE_ILLUSTRATE_OFFLINE_DELAY_MS: '250' } });
+    const run = spawnBin(['schedule', '--config', 'pipeline.config.json', '--json', '--concurrency', '2'], {
+      cwd,
+      env: { SLIDE_ILLUSTRATE_OFFLINE_DELAY_MS: '250' },
+    });
     /** The first finished pass after pass `after` whose deck lines satisfy `pred`. */
     const passEnd = (after: number, pred: (deckLines: LogLine[]) => boolean) =>
-      waitFor(() => lines(run).find((l) => l.event === 'pass-end' && l.pass! > after && pred(lines(run).filter((d) => d.event === 'deck' && d.pass === l.pass))), 20_000, 'a pass');
+      waitFor(
+        () =>
+          lines(run).find(
+            (l) => l.event === 'pass-end' && l.pass! > after && pred(lines(run).filter((d) => d.event === 'deck' && d.pass === l.pass)),
+          ),
+        20_000,
+        'a pass',
+      );
     const first = await passEnd(0, (decks) => decks.filter((d) => d.status === 'ok').length === 2);
     const quiet = await passEnd(first.pass!, (decks) => decks.length === 2 && decks.every((d) => d.status === 'unchanged'));
 
@@ -69,7 +82,11 @@ describe('slide-illustrate schedule', () => {
     const byName = Object.fromEntries(decks.map((d) => [path.relative(cwd, d.input!), d]));
     expect(byName['decks/four.pptx']!.status).toBe('unchanged');
     // Three slides illustrated, two of them from the cache: one prompt and one image paid for.
-    expect(byName['decks/team/bullets.pptx']).toMatchObject({ status: 'ok', slides: { illustrated: 3 }, cacheHits: { prompts: 2, images: 2 } });
+    expect(byName['decks/team/bullets.pptx']).toMatchObject({
+      status: 'ok',
+      slides: { illustrated: 3 },
+      cacheHits: { prompts: 2, images: 2 },
+    });
 
     const starts = log.filter((l) => l.event === 'pass-start');
     const ends = log.filter((l) => l.event === 'pass-end');
@@ -97,7 +114,11 @@ describe('slide-illustrate schedule', () => {
 
   it('--once takes over a lock left by a dead process and runs one pass', async () => {
     const cwd = await project();
-    await writeTree(cwd, { [`out/${LOCK_FILE}`]: Buffer.from(JSON.stringify({ pid: deadPid(), host: os.hostname(), startedAt: '2026-01-01T00:00:00.000Z', token: 'crashed' })) });
+    await writeTree(cwd, {
+      [`out/${LOCK_FILE}`]: Buffer.from(
+        JSON.stringify({ pid: deadPid(), host: os.hostname(), startedAt: '2026-01-01T00:00:00.000Z', token: 'crashed' }),
+      ),
+    });
     const r = await runCli(['schedule', '--once'], { cwd });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -110,10 +131,18 @@ describe('slide-illustrate schedule', () => {
 
   it('--once exits 1 with a clear message while a live process holds the lock, and touches nothing', async () => {
     const cwd = await project();
-    await writeTree(cwd, { [`out/${LOCK_FILE}`]: Buffer.from(JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: '2026-01-01T00:00:00.000Z', token: 'live' })) });
+    await writeTree(cwd, {
+      [`out/${LOCK_FILE}`]: Buffer.from(
+        JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: '2026-01-01T00:00:00.000Z', token: 'live' }),
+      ),
+    });
     const r = await runCli(['schedule', '--once'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^slide-illustrate: another pass is running \\(pid ${process.pid} on .* since 2026-01-01T00:00:00.000Z; lock .*${LOCK_FILE.replace(/\./g, '\\.')}\\); not starting a second one\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^slide-illustrate: another pass is running \\(pid ${process.pid} on .* since 2026-01-01T00:00:00.000Z; lock .*${LOCK_FILE.replace(/\./g, '\\.')}\\); not starting a second one\\n$`,
+      ),
+    );
     expect(await listFiles(path.join(cwd, 'out'))).toEqual([LOCK_FILE]);
   });
 
@@ -134,14 +163,19 @@ describe('slide-illustrate schedule', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it.each(['0 0 30 2 *', '0 0 31 4 *', '0 0 0 31 11 *'])('a schedule that never fires (%s) is refused before any pass: exit 2 naming `schedule`', async (schedule) => {
-    const cwd = await project(schedule);
-    for (const argv of [['schedule'], ['schedule', '--once']]) {
-      const r = await runCli(argv, { cwd });
-      expect(r.code, argv.join(' ')).toBe(2);
-      expect(r.stderr).toBe(`slide-illustrate: ${path.join(cwd, 'pipeline.config.json')}: 1 problem: schedule: not a valid cron expression (it never fires: no date matches it, such as the 30th of February)\n`);
-      expect(r.stdout).toBe('');
-    }
-    await expect(readdir(path.join(cwd, 'out'))).rejects.toThrow(/ENOENT/);
-  });
+  it.each(['0 0 30 2 *', '0 0 31 4 *', '0 0 0 31 11 *'])(
+    'a schedule that never fires (%s) is refused before any pass: exit 2 naming `schedule`',
+    async (schedule) => {
+      const cwd = await project(schedule);
+      for (const argv of [['schedule'], ['schedule', '--once']]) {
+        const r = await runCli(argv, { cwd });
+        expect(r.code, argv.join(' ')).toBe(2);
+        expect(r.stderr).toBe(
+          `slide-illustrate: ${path.join(cwd, 'pipeline.config.json')}: 1 problem: schedule: not a valid cron expression (it never fires: no date matches it, such as the 30th of February)\n`,
+        );
+        expect(r.stdout).toBe('');
+      }
+      await expect(readdir(path.join(cwd, 'out'))).rejects.toThrow(/ENOENT/);
+    },
+  );
 });

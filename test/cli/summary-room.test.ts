@@ -8,7 +8,9 @@ const deck = (input: string, reasons: (string | undefined)[]): DeckReport => ({
   input,
   output: `${input}.out.pptx`,
   status: 'ok',
-  slides: reasons.map((reason, i) => (reason ? { number: i + 1, status: 'skipped', reason, title: '' } : { number: i + 1, status: 'illustrated', title: '' })),
+  slides: reasons.map((reason, i) =>
+    reason ? { number: i + 1, status: 'skipped', reason, title: '' } : { number: i + 1, status: 'illustrated', title: '' },
+  ),
   usage: emptyUsage(),
   warnings: [],
   ms: 10,

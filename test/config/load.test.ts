@@ -45,19 +45,29 @@ describe('loadConfig: JSON with comments', () => {
 });
 
 describe('schedule', () => {
-  it.each(['0 0 30 2 *', '0 0 31 4 *', '0 0 31 6,9,11 *', '0 0 0 30 2 *'])('%s parses but never fires: refused naming the key', async (schedule) => {
-    expect(cronProblem(schedule)).toMatch(/never fires/);
-    const error = await load(JSON.stringify({ schedule })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual(['schedule: not a valid cron expression (it never fires: no date matches it, such as the 30th of February)']);
-  });
+  it.each(['0 0 30 2 *', '0 0 31 4 *', '0 0 31 6,9,11 *', '0 0 0 30 2 *'])(
+    '%s parses but never fires: refused naming the key',
+    async (schedule) => {
+      expect(cronProblem(schedule)).toMatch(/never fires/);
+      const error = await load(JSON.stringify({ schedule })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        'schedule: not a valid cron expression (it never fires: no date matches it, such as the 30th of February)',
+      ]);
+    },
+  );
 
-  it.each(['0 3 * * *', '0 0 29 2 *', '0 0 31 * *', '0 0 30 2 1'])('%s fires (leap days, the 31st of some months, day of month OR day of week)', (schedule) => {
-    expect(cronProblem(schedule)).toBeUndefined();
-  });
+  it.each(['0 3 * * *', '0 0 29 2 *', '0 0 31 * *', '0 0 30 2 1'])(
+    '%s fires (leap days, the 31st of some months, day of month OR day of week)',
+    (schedule) => {
+      expect(cronProblem(schedule)).toBeUndefined();
+    },
+  );
 
   it('the library refuses it too', async () => {
-    await expect(illustrate(['none.pptx'], { config: { schedule: '0 0 30 2 *' } })).rejects.toThrow(/schedule: not a valid cron expression \(it never fires/);
+    await expect(illustrate(['none.pptx'], { config: { schedule: '0 0 30 2 *' } })).rejects.toThrow(
+      /schedule: not a valid cron expression \(it never fires/,
+    );
   });
 });
 
@@ -68,7 +78,7 @@ describe('loadConfig: the file must be a small regular file', () => {
     mkfifo(fifo);
     const big = path.join(cwd, 'big.json');
     // Valid JSON padded past the limit: the old code read and accepted it.
-    await writeFile(big, '{}' + ' '.repeat(2 * 2 ** 20));
+    await writeFile(big, `{}${' '.repeat(2 * 2 ** 20)}`);
     for (const [file, reason] of [
       [fifo, 'is a FIFO (named pipe), not a regular file'],
       [big, 'larger than 1 MiB (2 MiB)'],

@@ -8,13 +8,29 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { tempDir } from '../helpers/paths.js';
 
-type Case = [name: string, read: (c: Config) => unknown, file: object, flag: string[], defaultValue: unknown, fileValue: unknown, flagValue: unknown];
+type Case = [
+  name: string,
+  read: (c: Config) => unknown,
+  file: object,
+  flag: string[],
+  defaultValue: unknown,
+  fileValue: unknown,
+  flagValue: unknown,
+];
 
 const CASES: Case[] = [
   ['concurrency.image / --concurrency', (c) => c.concurrency.image, { concurrency: { image: 6 } }, ['--concurrency', '2'], 4, 6, 2],
   ['rpm / --rpm', (c) => c.rpm, { rpm: 30 }, ['--rpm', '12'], 60, 30, 12],
   ['timeoutSeconds / --timeout', (c) => c.timeoutSeconds, { timeoutSeconds: 90 }, ['--timeout', '7.5'], 120, 90, 7.5],
-  ['cacheDir / --cache-dir', (c) => c.cacheDir, { cacheDir: 'team-cache' }, ['--cache-dir', 'mine'], '.slide-illustrate-cache', 'team-cache', 'mine'],
+  [
+    'cacheDir / --cache-dir',
+    (c) => c.cacheDir,
+    { cacheDir: 'team-cache' },
+    ['--cache-dir', 'mine'],
+    '.slide-illustrate-cache',
+    'team-cache',
+    'mine',
+  ],
 ];
 
 async function configFor(file: object | undefined, flags: string[]): Promise<Config> {

@@ -12,7 +12,9 @@ import { checkPackage } from '../helpers/pptx-invariants.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
 
 const corpus = requireCorpus();
-const decks = readdirSync(corpus).filter((f) => /\.(pptx|pptm|ppsx|potx|potm)$/i.test(f)).sort();
+const decks = readdirSync(corpus)
+  .filter((f) => /\.(pptx|pptm|ppsx|potx|potm)$/i.test(f))
+  .sort();
 
 /** The decks we must refuse, and why (see MANIFEST.tsv). */
 const REFUSED: Record<string, RegExp> = {

@@ -43,7 +43,11 @@ describe('LibreOffice headless', () => {
     const pdf = pdfOf(out, dir);
     const expected = await expectedPictures(out);
     const images = await listPdfImages(pdf);
-    for (const e of expected) expect(images.some((i) => i.page === e.page && i.width === e.width && i.height === e.height), `slide ${e.slide}`).toBe(true);
+    for (const e of expected)
+      expect(
+        images.some((i) => i.page === e.page && i.width === e.width && i.height === e.height),
+        `slide ${e.slide}`,
+      ).toBe(true);
     // Every bullet of the narrowed body is drawn on page 1, within the text column (left of the picture).
     const words = await pdfWords(pdf, 1);
     const pageWidth = words.pageWidth;

@@ -47,7 +47,8 @@ export function createCountingProviders(options: CountingOptions = {}): Counting
         providers.maxImagesInFlight = Math.max(providers.maxImagesInFlight, inFlight);
         try {
           if (options.imageDelayMs) await sleep(options.imageDelayMs, undefined, { signal: call?.signal });
-          if (options.failImagesFor && req.prompt.includes(options.failImagesFor)) throw new Error('fake image API: 500 Internal Server Error');
+          if (options.failImagesFor && req.prompt.includes(options.failImagesFor))
+            throw new Error('fake image API: 500 Internal Server Error');
           return { data: await solidImage(req.prompt, req.aspect), size: chooseImageSize(req.aspect) };
         } finally {
           inFlight--;
@@ -61,5 +62,7 @@ export function createCountingProviders(options: CountingOptions = {}): Counting
 /** A 64-pixel-high PNG at the request's aspect, its colour taken from the prompt. */
 async function solidImage(prompt: string, aspect: number): Promise<Buffer> {
   const [r, g, b] = createHash('sha256').update(prompt).digest();
-  return sharp({ create: { width: Math.max(1, Math.round(64 * aspect)), height: 64, channels: 3, background: { r: r!, g: g!, b: b! } } }).png().toBuffer();
+  return sharp({ create: { width: Math.max(1, Math.round(64 * aspect)), height: 64, channels: 3, background: { r: r!, g: g!, b: b! } } })
+    .png()
+    .toBuffer();
 }

@@ -37,7 +37,10 @@ export async function expectedPictures(deck: string): Promise<ExpectedPicture[]>
     const pic = findOurs(root)!;
     const embed = attr(path(pic, 'blipFill', 'blip'), 'embed');
     const rels = parseXml(decodeXmlBytes(await zip.file(relsPartFor(slide.part))!.async('uint8array')));
-    const target = attr(children(rels, 'Relationship').find((r) => attr(r, 'Id') === embed), 'Target')!;
+    const target = attr(
+      children(rels, 'Relationship').find((r) => attr(r, 'Id') === embed),
+      'Target',
+    )!;
     const media = zip.file(resolveTarget(slide.part, target))!;
     const meta = await sharp(await media.async('nodebuffer')).metadata();
     out.push({ slide: slide.number, page, width: meta.width!, height: meta.height! });

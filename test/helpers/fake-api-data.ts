@@ -34,15 +34,35 @@ export interface FakePrice {
 /** DEFAULT_MODELS with CHF prices (currency_id 1) on flux and the chat model "auto" picks. */
 export function pricedModels(prices: { perImage: number; perMillionInput: number; perMillionOutput: number }): FakeModel[] {
   return DEFAULT_MODELS.map((m) => {
-    if (m.name === 'flux') return { ...m, prices: [{ label: 'Image', model: m.name, amount_excl_vat: prices.perImage, currency_id: 1, unit: [{ amount: 1 }] }] };
+    if (m.name === 'flux')
+      return { ...m, prices: [{ label: 'Image', model: m.name, amount_excl_vat: prices.perImage, currency_id: 1, unit: [{ amount: 1 }] }] };
     if (m.name !== 'mistralai/Ministral-3-14B-Instruct-2512') return m;
-    return { ...m, prices: [{ label: 'Tokens', model: m.name, input_amount_excl_vat: prices.perMillionInput, output_amount_excl_vat: prices.perMillionOutput, currency_id: 1, unit: [{ amount: 1_000_000 }] }] };
+    return {
+      ...m,
+      prices: [
+        {
+          label: 'Tokens',
+          model: m.name,
+          input_amount_excl_vat: prices.perMillionInput,
+          output_amount_excl_vat: prices.perMillionOutput,
+          currency_id: 1,
+          unit: [{ amount: 1_000_000 }],
+        },
+      ],
+    };
   });
 }
 
 export const DEFAULT_PRODUCTS: FakeProduct[] = [{ product_id: 105, product_name: 'LLM API', account_name: 'Northwind SA', status: 'ok' }];
 
-const model = (id: number, name: string, type: string, description: string, info_status: string | null, meta: FakeModel['meta'] = { is_beta: false }): FakeModel => ({
+const model = (
+  id: number,
+  name: string,
+  type: string,
+  description: string,
+  info_status: string | null,
+  meta: FakeModel['meta'] = { is_beta: false },
+): FakeModel => ({
   id,
   name,
   type,
@@ -66,7 +86,18 @@ export const DEFAULT_MODELS: FakeModel[] = [
 export const DEFAULT_OPENAI_MODELS = ['text-embedding-3-small', 'llama-3.1-8b-instruct', 'flux-schnell'];
 
 export const IMAGE_SIZES = ['1024x1024', '1024x1792', '1792x1024'];
-export const IMAGE_STYLES = ['cinematic', 'comic_book', 'digital_art', 'disney_charactor', 'enhance', 'fantasy_art', 'line_art', 'lowpoly', 'neonpunk', 'photographic'];
+export const IMAGE_STYLES = [
+  'cinematic',
+  'comic_book',
+  'digital_art',
+  'disney_charactor',
+  'enhance',
+  'fantasy_art',
+  'line_art',
+  'lowpoly',
+  'neonpunk',
+  'photographic',
+];
 
 const pngs = new Map<string, Promise<string>>();
 
@@ -99,7 +130,8 @@ export function seededRandom(seed: number): () => number {
 /** Infomaniak's error envelope; validation errors carry the details in `errors[]`. */
 export function envelope(code: string, description: string, errors?: { attribute: string; description: string }[]) {
   const error: Record<string, unknown> = { code, description };
-  if (errors) error['errors'] = errors.map((e) => ({ code: 'validation_rule', description: e.description, context: { attribute: e.attribute } }));
+  if (errors)
+    error['errors'] = errors.map((e) => ({ code: 'validation_rule', description: e.description, context: { attribute: e.attribute } }));
   return { result: 'error', error };
 }
 

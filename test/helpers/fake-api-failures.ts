@@ -3,10 +3,40 @@
 import type http from 'node:http';
 import { envelope, openAiError } from './fake-api-data.js';
 
-export type FailureKind = 400 | 401 | 403 | 404 | 408 | 409 | 422 | 429 | 500 | 502 | 503 | 'reset' | 'hang' | 'truncated' | 'half-json' | 'non-json' | 'bad-image';
+export type FailureKind =
+  | 400
+  | 401
+  | 403
+  | 404
+  | 408
+  | 409
+  | 422
+  | 429
+  | 500
+  | 502
+  | 503
+  | 'reset'
+  | 'hang'
+  | 'truncated'
+  | 'half-json'
+  | 'non-json'
+  | 'bad-image';
 
 /** Every failure the client must retry. */
-export const RETRIED_FAILURES: FailureKind[] = [408, 409, 429, 500, 502, 503, 'reset', 'hang', 'truncated', 'half-json', 'non-json', 'bad-image'];
+export const RETRIED_FAILURES: FailureKind[] = [
+  408,
+  409,
+  429,
+  500,
+  502,
+  503,
+  'reset',
+  'hang',
+  'truncated',
+  'half-json',
+  'non-json',
+  'bad-image',
+];
 
 const STATUS_BODIES: Record<number, [code: string, description: string]> = {
   400: ['bad_request', 'The request is malformed'],
@@ -40,13 +70,17 @@ export function injectFailure(kind: FailureKind, t: FailureTarget): void {
   if (typeof kind === 'number') {
     const [code, plain] = STATUS_BODIES[kind]!;
     const description = t.echoAuthorization ? `${plain} (request had Authorization: ${t.req.headers.authorization})` : plain;
-    const details = kind === 422 ? [{ attribute: 'prompt', description: 'The prompt must not be greater than 400 characters.' }] : undefined;
+    const details =
+      kind === 422 ? [{ attribute: 'prompt', description: 'The prompt must not be greater than 400 characters.' }] : undefined;
     const body = t.openai ? openAiError(details?.[0]?.description ?? description, code) : envelope(code, description, details);
     res.writeHead(kind, { 'content-type': 'application/json', ...(kind === 429 ? { 'retry-after': t.retryAfter } : {}) });
     res.end(JSON.stringify(body));
     return;
   }
-  const full = JSON.stringify({ created: 1, data: [{ b64_json: Buffer.from('not an image at all').toString('base64'), revised_prompt: '' }] });
+  const full = JSON.stringify({
+    created: 1,
+    data: [{ b64_json: Buffer.from('not an image at all').toString('base64'), revised_prompt: '' }],
+  });
   switch (kind) {
     case 'reset':
       t.req.socket.destroy();

@@ -20,10 +20,28 @@ import { answerChat, answerImage, type Reply } from './fake-api-routes.js';
 export type { FailureKind } from './fake-api-failures.js';
 export { RETRIED_FAILURES } from './fake-api-failures.js';
 
-export type RouteName = 'products' | 'models' | 'product-models' | 'chat' | 'images' | 'openai-models' | 'openai-chat' | 'openai-images' | 'unknown';
+export type RouteName =
+  | 'products'
+  | 'models'
+  | 'product-models'
+  | 'chat'
+  | 'images'
+  | 'openai-models'
+  | 'openai-chat'
+  | 'openai-images'
+  | 'unknown';
 
 export const GENERATION_ROUTES: RouteName[] = ['chat', 'images', 'openai-chat', 'openai-images'];
-const KNOWN_ROUTES: RouteName[] = ['products', 'models', 'product-models', 'chat', 'images', 'openai-models', 'openai-chat', 'openai-images'];
+const KNOWN_ROUTES: RouteName[] = [
+  'products',
+  'models',
+  'product-models',
+  'chat',
+  'images',
+  'openai-models',
+  'openai-chat',
+  'openai-images',
+];
 
 export interface FakeApiOptions {
   /** Bearer token of the Infomaniak routes. */
@@ -102,9 +120,15 @@ export interface FakeApi {
   close(): Promise<void>;
 }
 
-const METHOD_NOT_FOUND: Reply = { status: 404, body: { result: 'error', error: { code: 'method_not_found', description: 'Method not found' } } };
+const METHOD_NOT_FOUND: Reply = {
+  status: 404,
+  body: { result: 'error', error: { code: 'method_not_found', description: 'Method not found' } },
+};
 const UNAUTHORIZED: Reply = { status: 401, body: { result: 'error', error: { code: 'not_authorized', description: 'Unauthorized' } } };
-const OPENAI_UNAUTHORIZED: Reply = { status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } };
+const OPENAI_UNAUTHORIZED: Reply = {
+  status: 401,
+  body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } },
+};
 
 export const FAKE_TOKEN = 'ik-test-token-6f1c2b9a7d4e';
 
@@ -117,7 +141,21 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   const failRoutes = options.failRoutes ?? GENERATION_ROUTES;
   const limitedRoutes = options.rpmLimitRoutes ?? KNOWN_ROUTES;
   const script: { kind: FailureKind; route?: RouteName | undefined }[] = [];
-  const stats: FakeApiStats = { requests: {}, maxInFlight: {}, maxInFlightTotal: 0, arrivals: [], lastAnswerAt: undefined, latencies: [], failures: [], rateLimited: [], admitted: [], imagesServed: 0, chatBodies: [], imageBodies: [], authorizations: [] };
+  const stats: FakeApiStats = {
+    requests: {},
+    maxInFlight: {},
+    maxInFlightTotal: 0,
+    arrivals: [],
+    lastAnswerAt: undefined,
+    latencies: [],
+    failures: [],
+    rateLimited: [],
+    admitted: [],
+    imagesServed: 0,
+    chatBodies: [],
+    imageBodies: [],
+    authorizations: [],
+  };
   const inFlight: Partial<Record<RouteName, number>> = {};
   let total = 0;
   const ctx = {
@@ -176,7 +214,14 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       const recent = stats.admitted.filter((a) => a.at > at - windowMs).length;
       if (recent >= options.rpmLimit) {
         stats.rateLimited.push({ route, at });
-        return injectFailure(429, { req, res, openai: route.startsWith('openai-'), image: false, retryAfter: options.retryAfter ?? '1', echoAuthorization: options.echoAuthorization });
+        return injectFailure(429, {
+          req,
+          res,
+          openai: route.startsWith('openai-'),
+          image: false,
+          retryAfter: options.retryAfter ?? '1',
+          echoAuthorization: options.echoAuthorization,
+        });
       }
       stats.admitted.push({ route, at });
     }
@@ -192,11 +237,19 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     if (route === 'unknown' || (route === 'openai-models' && options.openaiModelsRoute === false)) return send(METHOD_NOT_FOUND);
     // Authentication comes first, as on the real API; the OpenAI-style server may need no key.
     const expected = openai ? options.openaiKey : token;
-    if ((!openai || expected !== undefined) && req.headers.authorization !== `Bearer ${expected}`) return send(openai ? OPENAI_UNAUTHORIZED : UNAUTHORIZED);
+    if ((!openai || expected !== undefined) && req.headers.authorization !== `Bearer ${expected}`)
+      return send(openai ? OPENAI_UNAUTHORIZED : UNAUTHORIZED);
     const failure = drawFailure(route);
     if (failure !== undefined) {
       stats.failures.push({ route, kind: failure });
-      return injectFailure(failure, { req, res, openai, image: route.endsWith('images'), retryAfter: options.retryAfter ?? '0', echoAuthorization: options.echoAuthorization });
+      return injectFailure(failure, {
+        req,
+        res,
+        openai,
+        image: route.endsWith('images'),
+        retryAfter: options.retryAfter ?? '0',
+        echoAuthorization: options.echoAuthorization,
+      });
     }
     const pricing = url.searchParams.get('with')?.split(',').includes('pricing') ?? false;
     send(await answer(route, url.pathname, Buffer.concat(chunks).toString('utf8'), { ...ctx, pricing }));
@@ -250,7 +303,12 @@ async function answer(route: RouteName, path: string, raw: string, ctx: AnswerCo
     case 'models':
       return { status: 200, body: { result: 'success', data: ctx.pricing ? ctx.models : ctx.models.map(({ prices: _, ...m }) => m) } };
     case 'product-models':
-      return productOk() ? { status: 200, body: { object: 'list', data: ctx.models.filter((m) => m.type === 'llm').map((m) => ({ id: m.name, object: 'model' })) } } : notFound;
+      return productOk()
+        ? {
+            status: 200,
+            body: { object: 'list', data: ctx.models.filter((m) => m.type === 'llm').map((m) => ({ id: m.name, object: 'model' })) },
+          }
+        : notFound;
     case 'openai-models':
       return { status: 200, body: { object: 'list', data: ctx.openaiModels.map((id) => ({ id, object: 'model', owned_by: 'system' })) } };
     case 'chat':

@@ -25,12 +25,20 @@ export async function illustrateDeckFile(input: string, output: string, options:
 }
 
 // Plans one deck and drafts its prompts, as --dry-run does; nothing written.
-export async function draftDeckFile(input: string, output: string, options: DeckRunOptions & { isImageCached?: () => Promise<boolean> } = {}): Promise<DeckReport> {
+export async function draftDeckFile(
+  input: string,
+  output: string,
+  options: DeckRunOptions & { isImageCached?: () => Promise<boolean> } = {},
+): Promise<DeckReport> {
   const { planned, run } = await planOne(input, output, options);
   return draftDeck(planned.plan.decks[0]!, { ...run, isImageCached: options.isImageCached ?? (async () => false) });
 }
 
-export async function illustrateOffline(input: string, output: string, options: { config?: Partial<Config>; providers?: Providers & Partial<BackendIdentity> } = {}): Promise<DeckReport> {
+export async function illustrateOffline(
+  input: string,
+  output: string,
+  options: { config?: Partial<Config>; providers?: Providers & Partial<BackendIdentity> } = {},
+): Promise<DeckReport> {
   return illustrateDeckFile(input, output, options);
 }
 

@@ -10,7 +10,11 @@ const run = promisify(execFile);
 /** Converts decks to PDF in one soffice process (startup dominates); returns the PDF folder. */
 export async function convertToPdf(decks: string[], outDir: string): Promise<void> {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'si-lo-profile-'));
-  await run('soffice', [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--convert-to', 'pdf', '--outdir', outDir, ...decks], { timeout: 30 * 60_000, maxBuffer: 64 * 2 ** 20 });
+  await run(
+    'soffice',
+    [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--convert-to', 'pdf', '--outdir', outDir, ...decks],
+    { timeout: 30 * 60_000, maxBuffer: 64 * 2 ** 20 },
+  );
 }
 
 export interface PdfImage {

@@ -30,7 +30,10 @@ export function zipEntries(bytes: Uint8Array): { name: string; method: number; c
 export async function checkPackage(output: Uint8Array, input: Uint8Array): Promise<PackageReport> {
   const outZip = await JSZip.loadAsync(output);
   const inZip = await JSZip.loadAsync(input);
-  const files = (z: JSZip) => Object.values(z.files).filter((f) => !f.dir).map((f) => f.name);
+  const files = (z: JSZip) =>
+    Object.values(z.files)
+      .filter((f) => !f.dir)
+      .map((f) => f.name);
   const outNames = files(outZip);
   const inNames = new Set(files(inZip));
   const problems: string[] = [];
@@ -46,13 +49,20 @@ export async function checkPackage(output: Uint8Array, input: Uint8Array): Promi
   // A signed input loses its signature: _rels/.rels drops the origin and the signature parts go.
   const signed = inNames.has('_xmlsignatures/origin.sigs');
   for (const name of changed) {
-    const allowed = /^ppt\/slides\/(_rels\/)?slide\d+\.xml(\.rels)?$/.test(name) || name === '[Content_Types].xml' || (signed && name === '_rels/.rels');
+    const allowed =
+      /^ppt\/slides\/(_rels\/)?slide\d+\.xml(\.rels)?$/.test(name) || name === '[Content_Types].xml' || (signed && name === '_rels/.rels');
     if (!allowed) problems.push(`${name}: changed but the tool has no reason to touch it`);
   }
-  for (const name of removed) if (!name.startsWith('ppt/media/slide-illustrate-') && !(signed && name.startsWith('_xmlsignatures/'))) problems.push(`${name}: removed`);
+  for (const name of removed)
+    if (!name.startsWith('ppt/media/slide-illustrate-') && !(signed && name.startsWith('_xmlsignatures/')))
+      problems.push(`${name}: removed`);
   if (signed && outZip.files['_xmlsignatures/origin.sigs']) problems.push('signature kept on a modified deck');
   const entries = zipEntries(output);
-  const inFolders = new Set(zipEntries(input).filter((e) => e.name.endsWith('/')).map((e) => e.name));
+  const inFolders = new Set(
+    zipEntries(input)
+      .filter((e) => e.name.endsWith('/'))
+      .map((e) => e.name),
+  );
   for (const e of entries) {
     if (e.name.endsWith('/') && !inFolders.has(e.name)) problems.push(`${e.name}: folder entry added`);
     if ((added.includes(e.name) || changed.includes(e.name)) && e.method !== 8) problems.push(`${e.name}: new part not DEFLATE-compressed`);

@@ -18,7 +18,11 @@ export async function fakeApi(options: FakeApiOptions = {}): Promise<FakeApi> {
 }
 
 /** The environment that points the Infomaniak provider at `api`. */
-export const infomaniakEnv = (api: FakeApi, more: Record<string, string> = {}): NodeJS.ProcessEnv => ({ INFOMANIAK_API_TOKEN: api.token, INFOMANIAK_BASE_URL: api.url, ...more });
+export const infomaniakEnv = (api: FakeApi, more: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  INFOMANIAK_API_TOKEN: api.token,
+  INFOMANIAK_BASE_URL: api.url,
+  ...more,
+});
 
 export interface SetupOptions {
   kind?: ProviderKind;

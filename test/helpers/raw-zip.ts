@@ -32,7 +32,11 @@ export function buildZip(entries: RawEntry[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const payload = e.deflated ?? { bytes: deflateRawSync(e.data ?? Buffer.alloc(0)), size: (e.data ?? Buffer.alloc(0)).length, crc: crc32(e.data ?? Buffer.alloc(0)) };
+    const payload = e.deflated ?? {
+      bytes: deflateRawSync(e.data ?? Buffer.alloc(0)),
+      size: (e.data ?? Buffer.alloc(0)).length,
+      crc: crc32(e.data ?? Buffer.alloc(0)),
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);

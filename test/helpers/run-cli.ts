@@ -37,10 +37,15 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
 
 export function runBin(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [binPath, ...argv], { cwd: options.cwd ?? repoRoot, env: { PATH: process.env['PATH'] ?? '', ...options.env }, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [binPath, ...argv],
+      { cwd: options.cwd ?? repoRoot, env: { PATH: process.env['PATH'] ?? '', ...options.env }, maxBuffer: 16 * 2 ** 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -55,7 +60,11 @@ export interface SpawnedCli {
 
 /** Starts the built bin as a long-running process (the schedule, or a run to be killed). */
 export function spawnBin(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): SpawnedCli {
-  const child = spawn(process.execPath, [binPath, ...argv], { cwd: options.cwd, env: { PATH: process.env['PATH'] ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [binPath, ...argv], {
+    cwd: options.cwd,
+    env: { PATH: process.env['PATH'] ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -65,7 +74,11 @@ export function spawnBin(argv: string[], options: { cwd: string; env?: NodeJS.Pr
 }
 
 /** Polls `condition` every 25 ms until it holds; fails after `timeoutMs`. */
-export async function waitFor<T>(condition: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  condition: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await condition();

@@ -31,7 +31,8 @@ export function createVirtualTerminal(columns = 100): VirtualTerminal {
         while (lines.length <= row) lines.push('');
       } else if (ch === '\r') col = 0;
       else if (ch !== undefined) put(ch);
-      else if (params!.startsWith('?')) continue; // cursor visibility, synchronized output
+      else if (params!.startsWith('?'))
+        continue; // cursor visibility, synchronized output
       else if (final === 'A') row = Math.max(0, row - Number(params || 1));
       else if (final === 'B') {
         row += Number(params || 1);

@@ -15,8 +15,13 @@ export async function wideBodyDeck(bullets: number, extra = ''): Promise<Buffer>
   const zip = await JSZip.loadAsync(await readFile(fixtures.bullets));
   const file = 'ppt/slides/slide1.xml';
   let xml = await zip.file(file)!.async('string');
-  xml = xml.replace('<a:off x="548640" y="1554480"/><a:ext cx="6156792" cy="4663440"/>', `<a:off x="${WIDE_BODY.x}" y="${WIDE_BODY.y}"/><a:ext cx="${WIDE_BODY.cx}" cy="${WIDE_BODY.cy}"/>`);
-  const lines = Array.from({ length: bullets }, (_, i) => bullet(`Point ${i + 1}: confirm the time you have and what the customer wants from the call, then share the agenda`));
+  xml = xml.replace(
+    '<a:off x="548640" y="1554480"/><a:ext cx="6156792" cy="4663440"/>',
+    `<a:off x="${WIDE_BODY.x}" y="${WIDE_BODY.y}"/><a:ext cx="${WIDE_BODY.cx}" cy="${WIDE_BODY.cy}"/>`,
+  );
+  const lines = Array.from({ length: bullets }, (_, i) =>
+    bullet(`Point ${i + 1}: confirm the time you have and what the customer wants from the call, then share the agenda`),
+  );
   // The body's paragraphs replaced by ours (the title's text box comes first and keeps its own).
   const start = xml.indexOf('<a:p>', xml.indexOf('name="Text 1"'));
   const end = xml.lastIndexOf('</p:txBody>');

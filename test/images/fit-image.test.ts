@@ -3,11 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { fitImage, TARGET_DPI } from '../../src/images/fit-image.js';
 
 const EMU = 914_400;
-const solid = (w: number, h: number, alpha = 1) => sharp({ create: { width: w, height: h, channels: 4, background: { r: 30, g: 120, b: 200, alpha } } }).png().toBuffer();
+const solid = (w: number, h: number, alpha = 1) =>
+  sharp({ create: { width: w, height: h, channels: 4, background: { r: 30, g: 120, b: 200, alpha } } })
+    .png()
+    .toBuffer();
 const noisy = async (w: number, h: number) => {
   const raw = Buffer.alloc(w * h * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
-  return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+  return sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toBuffer();
 };
 
 describe('fitImage', () => {

@@ -24,7 +24,6 @@ const DECKS = [fixtures.demo, fixtures.bullets, fixtures.multilingual, fixtures.
 
 const generationRequests = (api: FakeApi) => GENERATION_ROUTES.reduce((n, r) => n + (api.stats.requests[r] ?? 0), 0);
 
-
 /** The providers, counting the most prompt and image calls ever running at once. */
 function countInFlight(providers: Providers): Providers & { max: { prompt: number; image: number } } {
   const now = { prompt: 0, image: 0 };
@@ -92,7 +91,7 @@ describe('a flaky API', () => {
       if (!kind) return nodeTransport(url, init);
       wire.max[kind] = Math.max(wire.max[kind], ++wire.now[kind]);
       let open = true;
-      const done = () => void (open && (open = false, wire.now[kind]--));
+      const done = () => void (open && ((open = false), wire.now[kind]--));
       try {
         const res = await nodeTransport(url, init);
         const inner = res.body;
@@ -116,10 +115,19 @@ describe('a flaky API', () => {
         throw error;
       }
     };
-    const providers = countInFlight(await createProviders({ kind: 'infomaniak', config, env: infomaniakEnv(api), http: { transport, sleep: async () => undefined, rateWindowMs: 400 } }));
+    const providers = countInFlight(
+      await createProviders({
+        kind: 'infomaniak',
+        config,
+        env: infomaniakEnv(api),
+        http: { transport, sleep: async () => undefined, rateWindowMs: 400 },
+      }),
+    );
     // One limiter set for the run, shared by every deck, as the CLI does.
     const limiters = createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image });
-    const reports = await Promise.all(DECKS.map((input) => illustrateDeckFile(input, path.join(out, path.basename(input)), { config, providers, limiters })));
+    const reports = await Promise.all(
+      DECKS.map((input) => illustrateDeckFile(input, path.join(out, path.basename(input)), { config, providers, limiters })),
+    );
     for (const report of reports) await expectFullyIllustrated(report);
 
     const failed = api.stats.failures.length;
@@ -150,7 +158,11 @@ describe('a flaky API', () => {
     const config = configSchema.parse({ concurrency: { llm: 2, image: 3 } });
     const providers = await createProviders({ kind: 'infomaniak', config, env: infomaniakEnv(api) });
     const limiters = createLimiters({ llm: 2, image: 3 });
-    const reports = await Promise.all([fixtures.demo, fixtures.bullets].map((input) => illustrateDeckFile(input, path.join(out, path.basename(input)), { config, providers, limiters })));
+    const reports = await Promise.all(
+      [fixtures.demo, fixtures.bullets].map((input) =>
+        illustrateDeckFile(input, path.join(out, path.basename(input)), { config, providers, limiters }),
+      ),
+    );
     for (const report of reports) await expectFullyIllustrated(report);
     // The limits were reached, not merely respected by a run too slow to reach them.
     expect(api.stats.maxInFlight.chat).toBe(2);
@@ -163,7 +175,11 @@ describe('a flaky API', () => {
     const api = await fakeApi({ ...FLAKY, seed: 3 });
     const dir = await tempDir('si-cli-');
     const output = path.join(dir, 'demo-illustrated.pptx');
-    const run = await cli([fixtures.demo, '--out', output, '--provider', 'infomaniak', '--timeout', '0.5', '--concurrency', '3', '--debug'], infomaniakEnv(api), dir);
+    const run = await cli(
+      [fixtures.demo, '--out', output, '--provider', 'infomaniak', '--timeout', '0.5', '--concurrency', '3', '--debug'],
+      infomaniakEnv(api),
+      dir,
+    );
     expect(run.stderr).toMatch(/debug: http #\d+ attempt 1\/5/);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/6 slides read, (\d+) illustrated, \d+ skipped( \(\d+ for lack of room\))?, 0 failed/);
@@ -173,19 +189,29 @@ describe('a flaky API', () => {
     expect(deck.problems).toEqual([]);
     expect(deck.pictures).toBe(illustrated);
     expect(api.stats.failures.length).toBeGreaterThanOrEqual(2);
-    for (const text of [run.stdout, run.stderr, await deckText(output), (await readFile(output)).toString('latin1')]) expect(text).not.toContain(api.token);
+    for (const text of [run.stdout, run.stderr, await deckText(output), (await readFile(output)).toString('latin1')])
+      expect(text).not.toContain(api.token);
   });
 
   test('a slide that keeps failing fails alone, and a token the server echoes back is masked', async () => {
     const api = await fakeApi({ echoAuthorization: true });
-    api.failNext(Array.from({ length: 5 }, () => 503), 'images');
+    api.failNext(
+      Array.from({ length: 5 }, () => 503),
+      'images',
+    );
     const dir = await tempDir('si-echo-');
     const output = path.join(dir, 'bullets.pptx');
     // One image at a time, so the five 503s all land on the first slide.
-    const run = await cli([fixtures.bullets, '--out', output, '--provider', 'infomaniak', '--concurrency', '1', '--debug'], infomaniakEnv(api), dir);
+    const run = await cli(
+      [fixtures.bullets, '--out', output, '--provider', 'infomaniak', '--concurrency', '1', '--debug'],
+      infomaniakEnv(api),
+      dir,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/3 slides read, 2 illustrated, 0 skipped, 1 failed/);
-    expect(run.stdout).toContain('503 service_unavailable: Service unavailable (request had Authorization: Bearer [redacted]) (gave up after 5 attempts)');
+    expect(run.stdout).toContain(
+      '503 service_unavailable: Service unavailable (request had Authorization: Bearer [redacted]) (gave up after 5 attempts)',
+    );
     expect(run.stderr).toContain('Bearer [redacted]');
     expect((await checkOutput(fixtures.bullets, output)).pictures).toBe(2);
     expect(run.stdout + run.stderr + (await deckText(output))).not.toContain(api.token);

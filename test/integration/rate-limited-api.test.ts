@@ -14,14 +14,17 @@ import { runCli } from '../helpers/run-cli.js';
 
 const MINUTE_MS = 1000;
 
-
 describe('an account whose rate limit is lower than rpm', () => {
   test('6 rpm allowed, 60 configured: every planned slide of two decks is illustrated and the 429s stay few', async () => {
     // Retry-After: 1 s of a real minute, scaled: honouring it alone would not slow the run enough.
     const api = await fakeApi({ rpmLimit: 6, rpmWindowMs: MINUTE_MS, retryAfter: String(1 / 60), latencyMs: 5 });
     const dir = await tempDir('si-rpm-');
     const out = path.join(dir, 'out');
-    const run = await runCli([fixtures.demo, fixtures.bullets, '--out', out, '--provider', 'infomaniak', '--rpm', '60', '--debug'], { env: infomaniakEnv(api), cwd: dir, http: { rateWindowMs: MINUTE_MS } });
+    const run = await runCli([fixtures.demo, fixtures.bullets, '--out', out, '--provider', 'infomaniak', '--rpm', '60', '--debug'], {
+      env: infomaniakEnv(api),
+      cwd: dir,
+      http: { rateWindowMs: MINUTE_MS },
+    });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     // demo's cover and closing title slides are left as designed: 4 + 3 pictures.
     expect(run.stdout).toMatch(/2 decks: 2 ok — 7 slides illustrated, 2 skipped \(2 for lack of room\), 0 failed/);
@@ -38,7 +41,12 @@ describe('an account whose rate limit is lower than rpm', () => {
     const admitted = api.stats.admitted.length;
     expect(admitted).toBeGreaterThanOrEqual(2 + 2 * 7);
     expect(refused).toBeLessThan(admitted);
-    expect(busiestWindow(api.stats.admitted.map((a) => a.at), MINUTE_MS - 5)).toBeLessThanOrEqual(6);
+    expect(
+      busiestWindow(
+        api.stats.admitted.map((a) => a.at),
+        MINUTE_MS - 5,
+      ),
+    ).toBeLessThanOrEqual(6);
     expect(run.stdout + run.stderr).not.toContain(api.token);
   });
 
@@ -49,10 +57,16 @@ describe('an account whose rate limit is lower than rpm', () => {
     // 0.005 min = 300 ms of refusals before giving up; no retries for failures at all.
     await writeFile(path.join(dir, 'pipeline.config.json'), JSON.stringify({ rateLimitWaitMinutes: 0.005, maxRetries: 0 }));
     const output = path.join(dir, 'bullets.pptx');
-    const run = await runCli([fixtures.bullets, '--out', output, '--provider', 'infomaniak', '--rpm', '60'], { env: infomaniakEnv(api), cwd: dir, http: { rateWindowMs: MINUTE_MS } });
+    const run = await runCli([fixtures.bullets, '--out', output, '--provider', 'infomaniak', '--rpm', '60'], {
+      env: infomaniakEnv(api),
+      cwd: dir,
+      http: { rateWindowMs: MINUTE_MS },
+    });
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toMatch(/3 slides read, 0 illustrated, 0 skipped, 3 failed/);
-    expect(run.stdout).toMatch(/429 too_many_requests: Rate limit exceeded \(request had Authorization: Bearer \[redacted\]\) \(still refused after [\d.]+ s of waiting; the account's rate limit is lower than rpm 60: set rpm to \d+ \(config key "rpm" or --rpm \d+\), or raise rateLimitWaitMinutes[^)]*\)/);
+    expect(run.stdout).toMatch(
+      /429 too_many_requests: Rate limit exceeded \(request had Authorization: Bearer \[redacted\]\) \(still refused after [\d.]+ s of waiting; the account's rate limit is lower than rpm 60: set rpm to \d+ \(config key "rpm" or --rpm \d+\), or raise rateLimitWaitMinutes[^)]*\)/,
+    );
     // With maxRetries 0 each of the three prompts would be sent once: 429s spent the wait budget, not attempts.
     expect(api.stats.rateLimited.length).toBeGreaterThan(3);
     expect(run.stdout + run.stderr).not.toContain(api.token);

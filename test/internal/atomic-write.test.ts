@@ -39,8 +39,12 @@ describe('writeFileAtomic on special paths', () => {
     const dir = await scratch();
     execFileSync('mknod', [path.join(dir, 'null'), 'c', '1', '3']);
     execFileSync('mkfifo', [path.join(dir, 'pipe')]);
-    await expect(writeFileAtomic(path.join(dir, 'null'), 'data')).rejects.toThrow(`${path.join(dir, 'null')}: is a character device; only a regular file is ever replaced`);
-    await expect(writeFileAtomic(path.join(dir, 'pipe'), 'data')).rejects.toThrow(`${path.join(dir, 'pipe')}: is a FIFO (named pipe); only a regular file is ever replaced`);
+    await expect(writeFileAtomic(path.join(dir, 'null'), 'data')).rejects.toThrow(
+      `${path.join(dir, 'null')}: is a character device; only a regular file is ever replaced`,
+    );
+    await expect(writeFileAtomic(path.join(dir, 'pipe'), 'data')).rejects.toThrow(
+      `${path.join(dir, 'pipe')}: is a FIFO (named pipe); only a regular file is ever replaced`,
+    );
     expect((await stat(path.join(dir, 'null'))).isCharacterDevice()).toBe(true);
     expect((await stat(path.join(dir, 'pipe'))).isFIFO()).toBe(true);
     expect((await readdir(dir)).sort()).toEqual(['null', 'pipe']);

@@ -11,8 +11,11 @@ import { mkdirBounded, outputProblem, readRegularFile } from '../../src/internal
 import { tempDir } from '../helpers/paths.js';
 import { mkfifo } from '../helpers/fifo.js';
 
-
-const failure = (p: Promise<unknown>) => p.then(() => expect.fail('expected a rejection'), (e: unknown) => e as FsSafetyError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.fail('expected a rejection'),
+    (e: unknown) => e as FsSafetyError,
+  );
 
 describe('readRegularFile', () => {
   it('reads a regular file and refuses a FIFO, a device and a folder without blocking, naming the path', async () => {
@@ -55,7 +58,9 @@ describe('mkdirBounded', () => {
     await mkdirBounded(deep);
     await writeFile(path.join(dir, 'file'), 'x');
     const error = await failure(mkdirBounded(path.join(dir, 'file/x/y')));
-    expect(error.message).toBe(`${path.join(dir, 'file/x/y')}: cannot create the folder: ${path.join(dir, 'file')} is a regular file, not a folder`);
+    expect(error.message).toBe(
+      `${path.join(dir, 'file/x/y')}: cannot create the folder: ${path.join(dir, 'file')} is a regular file, not a folder`,
+    );
   });
 
   it('ends with one error naming the folder where Node 20 recursive mkdir spins forever (/proc)', async () => {

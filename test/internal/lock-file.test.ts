@@ -7,7 +7,8 @@ import { acquireLock } from '../../src/internal/lock-file.js';
 import { deadPid } from '../helpers/dead-pid.js';
 import { tempDir } from '../helpers/paths.js';
 
-const owner = (pid: number, host = os.hostname()) => JSON.stringify({ pid, host, startedAt: '2026-01-01T00:00:00.000Z', token: 'someone-else' });
+const owner = (pid: number, host = os.hostname()) =>
+  JSON.stringify({ pid, host, startedAt: '2026-01-01T00:00:00.000Z', token: 'someone-else' });
 
 describe('acquireLock', () => {
   it('is exclusive while held, and free again once released', async () => {
@@ -104,10 +105,13 @@ describe('acquireLock', () => {
     expect((await stat(folder)).isDirectory()).toBe(true);
     const fifo = path.join(dir, 'fifo.lock');
     execFileSync('mkfifo', [fifo]);
-    const outcome = await Promise.race([acquireLock(fifo).then(
-      () => 'acquired',
-      (e: Error) => e.message,
-    ), new Promise((r) => setTimeout(() => r('hung'), 5_000))]);
+    const outcome = await Promise.race([
+      acquireLock(fifo).then(
+        () => 'acquired',
+        (e: Error) => e.message,
+      ),
+      new Promise((r) => setTimeout(() => r('hung'), 5_000)),
+    ]);
     expect(outcome).toBe(`${fifo}: not a regular file where a lock file belongs; remove it and run again`);
   });
 });

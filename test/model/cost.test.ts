@@ -20,7 +20,10 @@ describe('cost estimates', () => {
     expect(estimateCost({ images: 0, promptTokens: 0, completionTokens: 0 }, prices).total).toBe(0);
   });
   it('lets config prices win over published ones', () => {
-    const prices = resolvePrices({ ...defaultConfig().pricing, perImage: 0.05 }, { perImage: 0.01, perMillionPromptTokens: 1, perMillionCompletionTokens: 2 });
+    const prices = resolvePrices(
+      { ...defaultConfig().pricing, perImage: 0.05 },
+      { perImage: 0.01, perMillionPromptTokens: 1, perMillionCompletionTokens: 2 },
+    );
     expect(prices).toEqual({ currency: 'CHF', perImage: 0.05, perMillionPromptTokens: 1, perMillionCompletionTokens: 2 });
   });
 });

@@ -15,7 +15,15 @@ async function setup() {
   await copyFile(fixtures.bullets, job.input);
   await mkdir(path.join(dir, 'out'));
   await writeFile(job.output, 'illustrated');
-  const report = (status: DeckReport['status']): DeckReport => ({ input: job.input, output: job.output, status, slides: [], usage: emptyUsage(), warnings: [], ms: 1 });
+  const report = (status: DeckReport['status']): DeckReport => ({
+    input: job.input,
+    output: job.output,
+    status,
+    slides: [],
+    usage: emptyUsage(),
+    warnings: [],
+    ms: 1,
+  });
   const file = path.join(dir, 'out/.state.json');
   return { dir, job, report, file };
 }
@@ -72,7 +80,8 @@ describe('deck state', () => {
 
 describe('deck state and special files', () => {
   /** Resolves `p`, or fails after `ms` (the old code blocked in open() on a FIFO forever). */
-  const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`blocked for ${ms} ms`)))]);
+  const within = <T>(p: Promise<T>, ms: number) =>
+    Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`blocked for ${ms} ms`)))]);
 
   it('a FIFO as the state file or as a deck is not opened: nothing remembered, the deck is left to be refused', async () => {
     const { dir, job, file } = await setup();
@@ -84,4 +93,3 @@ describe('deck state and special files', () => {
     expect((await within(state.check(job, 'cfg'), 3000)).unchanged).toBe(false);
   });
 });
-

@@ -22,11 +22,22 @@ const prices = { currency: 'CHF', perImage: 0.02, perMillionPromptTokens: 1, per
 describe('estimateRun (from a plan, no read and no call)', () => {
   it('counts what each slide still pays for: a new prompt brings its image, a cached prompt may have its image too', () => {
     const p = plan([
-      deck([slide(1, { prompt: false, image: false }), slide(2, { prompt: true, image: true }), slide(3, { prompt: true, image: false }), slide(4, 'skipped')]),
+      deck([
+        slide(1, { prompt: false, image: false }),
+        slide(2, { prompt: true, image: true }),
+        slide(3, { prompt: true, image: false }),
+        slide(4, 'skipped'),
+      ]),
       { input: 'b.pptx', output: 'out/b.pptx', status: 'refused', error: 'b.pptx: not a deck', slides: [] },
     ]);
     const e = estimateRun(p, { prices });
-    expect(e).toMatchObject({ planned: 3, unreadable: 1, prompts: { cached: 2, toWrite: 1 }, images: { cached: 1, toGenerate: 2, overCap: 0 }, tokens: { prompt: 100, completion: 300 } });
+    expect(e).toMatchObject({
+      planned: 3,
+      unreadable: 1,
+      prompts: { cached: 2, toWrite: 1 },
+      images: { cached: 1, toGenerate: 2, overCap: 0 },
+      tokens: { prompt: 100, completion: 300 },
+    });
     expect(e.cost.images).toBeCloseTo(0.04);
     expect(e.cost.tokens).toBeCloseTo(100 / 1e6 + 600 / 1e6);
     expect(e.cost.total).toBeCloseTo(0.04 + 700 / 1e6);

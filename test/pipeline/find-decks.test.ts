@@ -27,7 +27,13 @@ describe('findDecks', () => {
     });
     await symlink(path.join(root, 'decks'), path.join(root, 'decks/a/loop'));
     const found = await findDecks(['decks'], { cwd: root, exclude: ['decks/output', 'decks/.cache'] });
-    expect(found.map((d) => path.relative(root, d.input))).toEqual(['decks/a/m.pptm', 'decks/a/s.ppsx', 'decks/a/t.potx', 'decks/a/z.PPTX', 'decks/b.pptx']);
+    expect(found.map((d) => path.relative(root, d.input))).toEqual([
+      'decks/a/m.pptm',
+      'decks/a/s.ppsx',
+      'decks/a/t.potx',
+      'decks/a/z.PPTX',
+      'decks/b.pptx',
+    ]);
     expect(found.every((d) => d.folder === path.join(root, 'decks'))).toBe(true);
   });
 
@@ -86,7 +92,9 @@ describe('planDeckJobs', () => {
   it('refuses an output folder that is an input folder', async () => {
     const cwd = await tempDir();
     await writeTree(cwd, { 'd/x.pptx': fixtures.bullets });
-    await expect(planDeckJobs({ ...base, inputs: ['d'], cwd, out: 'd/' })).rejects.toThrow(/--out d\/: the output folder is an input folder/);
+    await expect(planDeckJobs({ ...base, inputs: ['d'], cwd, out: 'd/' })).rejects.toThrow(
+      /--out d\/: the output folder is an input folder/,
+    );
   });
 
   it('commonFolder', () => {

@@ -30,7 +30,9 @@ function fakeCache(): CacheLookup {
 describe('planRun', () => {
   it('plans every slide with its box, prompt request, cache keys, what is paid and what it would cost', async () => {
     const out = await tempDir();
-    const { plan, presentations } = await planRun([{ input: fixtures.bullets, output: path.join(out, 'b.pptx') }], config, fakeCache(), { backend });
+    const { plan, presentations } = await planRun([{ input: fixtures.bullets, output: path.join(out, 'b.pptx') }], config, fakeCache(), {
+      backend,
+    });
     expect(plan.version).toBe(RUN_PLAN_VERSION);
     expect(plan.backend).toEqual(backend);
     const deck = plan.decks[0]!;
@@ -54,7 +56,9 @@ describe('planRun', () => {
   });
 
   it('is plain JSON: the plan survives a round trip unchanged, and another version is refused', async () => {
-    const { plan } = await planRun([{ input: fixtures.demo, output: path.join(await tempDir(), 'd.pptx') }], config, fakeCache(), { backend });
+    const { plan } = await planRun([{ input: fixtures.demo, output: path.join(await tempDir(), 'd.pptx') }], config, fakeCache(), {
+      backend,
+    });
     expect(parseRunPlan(JSON.stringify(plan))).toEqual(plan);
     expect(() => parseRunPlan(JSON.stringify({ ...plan, version: 2 }))).toThrow(/version 1/);
   });
@@ -89,7 +93,10 @@ describe('planRun', () => {
       return readPresentationFile(input);
     };
     const out = await tempDir();
-    const jobs = [fixtures.bullets, fixtures.fourThree, fixtures.demo].map((input) => ({ input, output: path.join(out, path.basename(input)) }));
+    const jobs = [fixtures.bullets, fixtures.fourThree, fixtures.demo].map((input) => ({
+      input,
+      output: path.join(out, path.basename(input)),
+    }));
     const planned = await planRun(jobs, config, fakeCache(), { backend, read: readAhead([fixtures.bullets], read) });
     expect([...counted.values()]).toEqual([1, 1, 1]);
     expect(takePresentation(planned, fixtures.demo)?.file).toBe(fixtures.demo);

@@ -21,7 +21,11 @@ const config = defaultConfig();
 const backend = { kind: 'fake', offline: false };
 
 // Plans the folder's decks, then applies the plan (with the cache's lookup when `providers` came from cached()).
-async function illustrateFolder(root: string, providers: Providers & { lookup?: CacheLookup }, options: { image?: number; signal?: AbortSignal } = {}): Promise<BatchReport> {
+async function illustrateFolder(
+  root: string,
+  providers: Providers & { lookup?: CacheLookup },
+  options: { image?: number; signal?: AbortSignal } = {},
+): Promise<BatchReport> {
   const { jobs } = await planDeckJobs({ inputs: ['decks'], cwd: root, outputDir: 'out', cacheDir: 'cache' });
   const limiters = createLimiters({ llm: 4, image: options.image ?? 4 });
   const planned = await planRun(jobs, config, providers.lookup ?? uncachedLookup(providers, config), { backend });
@@ -40,7 +44,11 @@ async function expectValid(output: string, input: string): Promise<void> {
 describe('applyPlan', () => {
   it('plans with decks read ahead (a broken one fails as it would), and holds no parsed deck after its run', async () => {
     const root = await tempDir();
-    await writeTree(root, { 'decks/a/bullets.pptx': fixtures.bullets, 'decks/broken.pptx': Buffer.from('PK\x03\x04 truncated'), 'decks/z/four.pptx': fixtures.fourThree });
+    await writeTree(root, {
+      'decks/a/bullets.pptx': fixtures.bullets,
+      'decks/broken.pptx': Buffer.from('PK\x03\x04 truncated'),
+      'decks/z/four.pptx': fixtures.fourThree,
+    });
     const { jobs } = await planDeckJobs({ inputs: ['decks'], cwd: root, outputDir: 'out', cacheDir: 'cache' });
     // Read ahead, then the files change: only reads already under way can give these decks.
     const read = readAhead(jobs.slice(0, 2).map((j) => j.input));
@@ -72,14 +80,18 @@ describe('applyPlan', () => {
     const planning = startPlanning(jobs, config, uncachedLookup(providers, config), { backend, read });
     expect(reads).toEqual([]);
     let readAtFirstDone = -1;
-    const batch = await applyPlan(planning, {
-      backend,
-      providers,
-      limiters: createLimiters({ llm: 4, image: 4 }),
-      onEvent: (e) => {
-        if (e.type === 'deck-done' && readAtFirstDone < 0) readAtFirstDone = reads.length;
+    const batch = await applyPlan(
+      planning,
+      {
+        backend,
+        providers,
+        limiters: createLimiters({ llm: 4, image: 4 }),
+        onEvent: (e) => {
+          if (e.type === 'deck-done' && readAtFirstDone < 0) readAtFirstDone = reads.length;
+        },
       },
-    }, { deckConcurrency: 1 });
+      { deckConcurrency: 1 },
+    );
     expect(batch.totals.decks.ok).toBe(8);
     // One deck applied at a time, with the next three read ahead: never all eight held at once.
     expect(readAtFirstDone).toBeLessThanOrEqual(4);
@@ -89,7 +101,11 @@ describe('applyPlan', () => {
 
   it('isolates a broken deck: the good ones are written and valid, the broken one is reported', async () => {
     const root = await tempDir();
-    await writeTree(root, { 'decks/a/bullets.pptx': fixtures.bullets, 'decks/broken.pptx': Buffer.from('PK\x03\x04 truncated'), 'decks/z/four.pptx': fixtures.fourThree });
+    await writeTree(root, {
+      'decks/a/bullets.pptx': fixtures.bullets,
+      'decks/broken.pptx': Buffer.from('PK\x03\x04 truncated'),
+      'decks/z/four.pptx': fixtures.fourThree,
+    });
     const batch = await illustrateFolder(root, createCountingProviders());
     expect(batch.decks.map((d) => [path.relative(root, d.input), d.status])).toEqual([
       ['decks/a/bullets.pptx', 'ok'],
@@ -136,7 +152,12 @@ describe('applyPlan', () => {
     const root = await tempDir();
     await writeTree(root, { 'decks/bullets.pptx': fixtures.bullets, 'decks/four.pptx': fixtures.fourThree });
     await illustrateFolder(root, await cached(root, createCountingProviders()));
-    await editSlideText(path.join(root, 'decks/bullets.pptx'), 2, 'Ask questions that uncover real needs', 'Ask questions that reveal hidden budgets');
+    await editSlideText(
+      path.join(root, 'decks/bullets.pptx'),
+      2,
+      'Ask questions that uncover real needs',
+      'Ask questions that reveal hidden budgets',
+    );
     const backend = createCountingProviders();
     const batch = await illustrateFolder(root, await cached(root, backend));
     expect(backend.calls).toEqual({ prompts: 1, images: 1 });
@@ -165,7 +186,12 @@ describe('applyPlan', () => {
 
   it('an abort stops the batch, settles the decks already started, and leaves no partial output', async () => {
     const root = await tempDir();
-    await writeTree(root, { 'decks/1.pptx': fixtures.bullets, 'decks/2.pptx': fixtures.bullets, 'decks/3.pptx': fixtures.bullets, 'decks/4.pptx': fixtures.bullets });
+    await writeTree(root, {
+      'decks/1.pptx': fixtures.bullets,
+      'decks/2.pptx': fixtures.bullets,
+      'decks/3.pptx': fixtures.bullets,
+      'decks/4.pptx': fixtures.bullets,
+    });
     const controller = new AbortController();
     const backend = createCountingProviders({ imageDelayMs: 200 });
     setTimeout(() => controller.abort(), 300);

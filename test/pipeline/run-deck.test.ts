@@ -13,7 +13,10 @@ import { tempDir } from '../helpers/paths.js';
 import { checkPackage } from '../helpers/pptx-invariants.js';
 
 const descendants = (el: XmlElement): XmlElement[] => children(el).flatMap((c) => [c, ...descendants(c)]);
-const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+const sha = async (file: string) =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 
 describe('runDeck with the offline provider', () => {
   it.each(Object.keys(fixtures) as FixtureName[])('illustrates %s into a valid package and leaves the input alone', async (name) => {
@@ -87,7 +90,10 @@ describe('runDeck with the offline provider', () => {
       const root = parseXml(await zip.file(slide.part)!.async('string'));
       const pics = descendants(root).filter((el) => el.local === 'pic' && isOurPicture(el));
       expect(pics, `slide ${s.number}`).toHaveLength(1);
-      const rid = attr(descendants(pics[0]!).find((el) => el.local === 'blip'), 'embed');
+      const rid = attr(
+        descendants(pics[0]!).find((el) => el.local === 'blip'),
+        'embed',
+      );
       expect(rid, `slide ${s.number}: our picture's r:embed`).toBeDefined();
       const target = slide.rels.find((r) => r.id === rid)?.target;
       expect(target, `slide ${s.number}: ${rid}`).toMatch(/^ppt\/media\/slide-illustrate-/);
@@ -114,7 +120,10 @@ describe('runDeck with the offline provider', () => {
     expect(illustrated.length).toBeGreaterThan(0);
     for (const s of illustrated) {
       const root = parseXml(await zip.file(`ppt/slides/slide${s.number}.xml`)!.async('string'));
-      expect(descendants(root).filter((el) => el.local === 'pic' && isOurPicture(el)), `slide ${s.number}`).toHaveLength(1);
+      expect(
+        descendants(root).filter((el) => el.local === 'pic' && isOurPicture(el)),
+        `slide ${s.number}`,
+      ).toHaveLength(1);
     }
     // Same prompts give the same art, so the media parts are reused rather than duplicated: one per
     // illustrated slide (the four content slides; the cover and closing title slides are left as designed).

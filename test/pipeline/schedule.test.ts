@@ -90,7 +90,15 @@ describe('runSchedulePass', () => {
       const providers = createCachedProviders(backend, options);
       const logged: DeckReport[] = [];
       const identity = { kind: 'fake', offline: false };
-      const result = await runSchedulePass({ config, cwd, backend: identity, providers, lookup: createCacheLookup(backend, options), limiters, onDeck: (d) => logged.push(d) });
+      const result = await runSchedulePass({
+        config,
+        cwd,
+        backend: identity,
+        providers,
+        lookup: createCacheLookup(backend, options),
+        limiters,
+        onDeck: (d) => logged.push(d),
+      });
       return { result, logged };
     };
     return { cwd, pass };

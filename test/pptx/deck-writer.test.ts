@@ -12,8 +12,17 @@ import { tempDir } from '../helpers/paths.js';
 import { checkPackage, zipEntries } from '../helpers/pptx-invariants.js';
 
 async function pictureFor(slidePart: string, seed: number): Promise<PictureToAdd> {
-  const image = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: seed * 40, g: 90, b: 200 } } }).png().toBuffer();
-  return { slidePart, image, format: 'png', box: { x: 100_000, y: 100_000, cx: 2_000_000, cy: 1_500_000 }, descr: `picture ${seed}`, z: 'front' };
+  const image = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: seed * 40, g: 90, b: 200 } } })
+    .png()
+    .toBuffer();
+  return {
+    slidePart,
+    image,
+    format: 'png',
+    box: { x: 100_000, y: 100_000, cx: 2_000_000, cy: 1_500_000 },
+    descr: `picture ${seed}`,
+    z: 'front',
+  };
 }
 
 const temps = async (dir: string) => (await readdir(dir)).filter((n) => n.endsWith('.tmp'));

@@ -17,7 +17,8 @@ describe('make-room layout', () => {
 
   it('finds the largest font scale, then the smallest line-spacing reduction, at which text fits; none below 55 %', () => {
     // Text whose height falls with the square of the scale and linearly with the spacing.
-    const measure = (h: number) => (f: { fontScale: number; lnSpcReduction: number }) => h * f.fontScale * f.fontScale * (1 - f.lnSpcReduction);
+    const measure = (h: number) => (f: { fontScale: number; lnSpcReduction: number }) =>
+      h * f.fontScale * f.fontScale * (1 - f.lnSpcReduction);
     expect(largestFit(measure(90), 100)).toEqual({ fontScale: 1, lnSpcReduction: 0 });
     expect(largestFit(measure(105), 100)).toEqual({ fontScale: 1, lnSpcReduction: 0.1 });
     const fit = largestFit(measure(200), 100)!;

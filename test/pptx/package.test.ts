@@ -14,7 +14,8 @@ import { corpusDir, repoRoot, requireCorpus, tempDir } from '../helpers/paths.js
 import { buildZip, deflated, type RawEntry } from '../helpers/raw-zip.js';
 
 const OLE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
-const ole = (...streams: string[]) => Buffer.concat([OLE, Buffer.alloc(504), ...streams.map((s) => Buffer.from(s, 'utf16le')), Buffer.alloc(512)]);
+const ole = (...streams: string[]) =>
+  Buffer.concat([OLE, Buffer.alloc(504), ...streams.map((s) => Buffer.from(s, 'utf16le')), Buffer.alloc(512)]);
 
 async function refusal(bytes: Uint8Array, file = 'hostile.pptx'): Promise<DeckFormatError> {
   const error = await readPresentation(file, bytes).then(
@@ -36,7 +37,11 @@ async function demoWith(edit: (zip: JSZip) => void | Promise<void>): Promise<Uin
 
 async function demoEntries(): Promise<RawEntry[]> {
   const zip = await JSZip.loadAsync(await readFile(fixtures.demo));
-  return Promise.all(Object.values(zip.files).filter((f) => !f.dir).map(async (f) => ({ name: f.name, data: await f.async('nodebuffer') })));
+  return Promise.all(
+    Object.values(zip.files)
+      .filter((f) => !f.dir)
+      .map(async (f) => ({ name: f.name, data: await f.async('nodebuffer') })),
+  );
 }
 
 describe('refusing bad and hostile decks', () => {
@@ -72,7 +77,13 @@ describe('refusing bad and hostile decks', () => {
   it('a Word document is not a deck', async () => {
     const bytes = await demoWith(async (zip) => {
       const types = await zip.file('[Content_Types].xml')!.async('string');
-      zip.file('[Content_Types].xml', types.replace(/application\/vnd\.openxmlformats-officedocument\.presentationml\.presentation\.main\+xml/, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml'));
+      zip.file(
+        '[Content_Types].xml',
+        types.replace(
+          /application\/vnd\.openxmlformats-officedocument\.presentationml\.presentation\.main\+xml/,
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml',
+        ),
+      );
     });
     expect((await refusal(bytes)).reason).toMatch(/not a PowerPoint deck/);
   });
@@ -88,10 +99,18 @@ describe('refusing bad and hostile decks', () => {
     const declared = (enc: string) => utf8.replace(/encoding="UTF-8"/, `encoding="${enc}"`);
     expect(declared('X')).not.toBe(utf8);
     const cases: [string, Buffer, RegExp][] = [
-      ['ppt/slides/slide2.xml', Buffer.from(declared('ISO-8859-1').replace('</a:t>', 'é</a:t>'), 'latin1'), /declares encoding "ISO-8859-1"/],
+      [
+        'ppt/slides/slide2.xml',
+        Buffer.from(declared('ISO-8859-1').replace('</a:t>', 'é</a:t>'), 'latin1'),
+        /declares encoding "ISO-8859-1"/,
+      ],
       ['ppt/slides/slide2.xml', Buffer.from(declared('Shift_JIS')), /declares encoding "Shift_JIS"/],
       ['ppt/slides/slide2.xml', Buffer.from(utf8.replace('</a:t>', 'é</a:t>'), 'latin1'), /not valid UTF-8 text/],
-      ['[Content_Types].xml', Buffer.from((await demo.file('[Content_Types].xml')!.async('string')).replace(/encoding="UTF-8"/, 'encoding="windows-1252"')), /declares encoding "windows-1252"/],
+      [
+        '[Content_Types].xml',
+        Buffer.from((await demo.file('[Content_Types].xml')!.async('string')).replace(/encoding="UTF-8"/, 'encoding="windows-1252"')),
+        /declares encoding "windows-1252"/,
+      ],
     ];
     for (const [part, bytes, reason] of cases) {
       const e = await refusal(await demoWith((zip) => void zip.file(part, bytes)));
@@ -110,12 +129,14 @@ describe('refusing bad and hostile decks', () => {
     expect(utf16.slides[0]!.text.title).not.toBe('');
   });
   it('DOCTYPE and entity declarations (billion laughs)', async () => {
-    const bomb = '<?xml version="1.0"?><!DOCTYPE p:sld [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><p:sld xmlns:p="x"><p:cSld><p:spTree/></p:cSld></p:sld>';
+    const bomb =
+      '<?xml version="1.0"?><!DOCTYPE p:sld [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><p:sld xmlns:p="x"><p:cSld><p:spTree/></p:cSld></p:sld>';
     const e = await refusal(await demoWith((zip) => void zip.file('ppt/slides/slide1.xml', bomb)));
     expect(e.reason).toMatch(/DOCTYPE or entity declarations/);
   });
   it('external entities (XXE)', async () => {
-    const xxe = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">&x;</Types>';
+    const xxe =
+      '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">&x;</Types>';
     const e = await refusal(await demoWith((zip) => void zip.file('[Content_Types].xml', xxe)));
     expect(e.reason).toMatch(/DOCTYPE/);
   });
@@ -125,13 +146,20 @@ describe('refusing bad and hostile decks', () => {
   });
   it('duplicate entry names, even differing only in case', async () => {
     const entries = await demoEntries();
-    expect((await refusal(buildZip([...entries, { name: 'ppt/slides/slide1.xml', data: Buffer.from('<x/>') }]))).reason).toMatch(/duplicate zip entry/);
-    expect((await refusal(buildZip([...entries, { name: 'PPT/Slides/Slide1.XML', data: Buffer.from('<x/>') }]))).reason).toMatch(/duplicate zip entry/);
+    expect((await refusal(buildZip([...entries, { name: 'ppt/slides/slide1.xml', data: Buffer.from('<x/>') }]))).reason).toMatch(
+      /duplicate zip entry/,
+    );
+    expect((await refusal(buildZip([...entries, { name: 'PPT/Slides/Slide1.XML', data: Buffer.from('<x/>') }]))).reason).toMatch(
+      /duplicate zip entry/,
+    );
   });
-  it.each(['../evil.xml', 'ppt/../../evil.xml', '/etc/evil.xml', 'ppt\\slides\\evil.xml', 'C:/evil.xml'])('unsafe entry name %s', async (name) => {
-    const entries = await demoEntries();
-    expect((await refusal(buildZip([...entries, { name, data: Buffer.from('x') }]))).reason).toMatch(/unsafe zip entry name/);
-  });
+  it.each(['../evil.xml', 'ppt/../../evil.xml', '/etc/evil.xml', 'ppt\\slides\\evil.xml', 'C:/evil.xml'])(
+    'unsafe entry name %s',
+    async (name) => {
+      const entries = await demoEntries();
+      expect((await refusal(buildZip([...entries, { name, data: Buffer.from('x') }]))).reason).toMatch(/unsafe zip entry name/);
+    },
+  );
   it('too many entries, counted before unzipping', async () => {
     const many = Array.from({ length: LIMITS.entries + 1 }, (_, i) => ({ name: `f/${i}`, data: Buffer.alloc(0) }));
     expect((await refusal(buildZip(many))).reason).toMatch(/too many zip entries/);
@@ -156,7 +184,10 @@ describe('refusing bad and hostile decks', () => {
     const payload = deflated(part);
     expect(part.length / payload.bytes.length).toBeLessThan(LIMITS.maxRatio);
     const count = Math.ceil(LIMITS.totalBytes / part.length) + 1;
-    const zip = buildZip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, ...Array.from({ length: count }, (_, i) => ({ name: `ppt/media/blob${i}.bin`, deflated: payload }))]);
+    const zip = buildZip([
+      { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+      ...Array.from({ length: count }, (_, i) => ({ name: `ppt/media/blob${i}.bin`, deflated: payload })),
+    ]);
     const pkg = await Package.open('total.pptx', zip);
     const read = async () => {
       for (let i = 0; i < count; i++) await pkg.readBytes(`ppt/media/blob${i}.bin`);
@@ -166,7 +197,9 @@ describe('refusing bad and hostile decks', () => {
 });
 
 describe('zip bomb memory bound', () => {
-  it('refuses a 48-slide deck of 16 MiB bomb slides (768 MiB inflated) with peak memory well under 1 GiB', { timeout: 120_000 }, async () => {
+  it('refuses a 48-slide deck of 16 MiB bomb slides (768 MiB inflated) with peak memory well under 1 GiB', {
+    timeout: 120_000,
+  }, async () => {
     requireCorpus();
     const source = await JSZip.loadAsync(await readFile(path.join(corpusDir, 'poi__2411-Performance_Up.pptx')));
     const slide1 = await source.file('ppt/slides/slide1.xml')!.async('string');
@@ -176,7 +209,11 @@ describe('zip bomb memory bound', () => {
     const entries: RawEntry[] = await Promise.all(
       Object.values(source.files)
         .filter((f) => !f.dir)
-        .map(async (f) => (/^ppt\/slides\/slide\d+\.xml$/.test(f.name) ? { name: f.name, deflated: payload } : { name: f.name, data: await f.async('nodebuffer') })),
+        .map(async (f) =>
+          /^ppt\/slides\/slide\d+\.xml$/.test(f.name)
+            ? { name: f.name, deflated: payload }
+            : { name: f.name, data: await f.async('nodebuffer') },
+        ),
     );
     const dir = await tempDir();
     const bombFile = path.join(dir, 'bomb.pptx');

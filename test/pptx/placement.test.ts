@@ -4,7 +4,17 @@ import { DEFAULT_PLACEMENT, findFreeBox, GAP, largestFreeShare, obstaclesOf, sli
 
 const slide = { cx: 12_192_000, cy: 6_858_000 };
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.cx && b.x < a.x + a.cx && a.y < b.y + b.cy && b.y < a.y + a.cy;
-const shape = (box: Box, extra: Partial<ShapeInfo> = {}): ShapeInfo => ({ kind: 'sp', box, textBox: box, hasText: true, placeholder: undefined, id: '2', name: 'x', ours: false, ...extra });
+const shape = (box: Box, extra: Partial<ShapeInfo> = {}): ShapeInfo => ({
+  kind: 'sp',
+  box,
+  textBox: box,
+  hasText: true,
+  placeholder: undefined,
+  id: '2',
+  name: 'x',
+  ours: false,
+  ...extra,
+});
 
 describe('findFreeBox', () => {
   it('uses the free right half beside a left text column', () => {
@@ -29,7 +39,7 @@ describe('findFreeBox', () => {
     // with these, each of the 50 seeded layouts (six obstacles of at most 20 % × 22 % of the slide) leaves one.
     const options = { ...DEFAULT_PLACEMENT, margin: 0.04, minArea: 0.12 };
     let seed = 7;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let trial = 0; trial < 50; trial++) {
       const obstacles = Array.from({ length: 6 }, () => ({
         x: Math.round(rnd() * slide.cx * 0.8),
@@ -123,7 +133,10 @@ describe('composition', () => {
 describe('slideGrid', () => {
   const ph = (type: string, b: Box): ShapeInfo => shape(b, { placeholder: { type, idx: undefined } });
   it('takes the sides from the placeholders and the top from the body', () => {
-    const g = slideGrid([ph('title', inch(0.5, 0.3, 12.33, 1.25)), ph('body', inch(0.5, 1.75, 12.33, 4.95)), ph('dt', inch(0, 7, 2, 0.4))], slide);
+    const g = slideGrid(
+      [ph('title', inch(0.5, 0.3, 12.33, 1.25)), ph('body', inch(0.5, 1.75, 12.33, 4.95)), ph('dt', inch(0, 7, 2, 0.4))],
+      slide,
+    );
     expect(g).toEqual({ left: 0.5 * IN, right: 12.83 * IN, top: 1.75 * IN, bottom: slide.cy - 274_320 });
   });
 

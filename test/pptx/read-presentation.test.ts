@@ -90,7 +90,7 @@ describe('readPresentation on real decks', () => {
     const pres = await readPresentationFile(path.join(corpus, 'poi__smartart-simple.pptx'));
     expect(pres.slides.some((s) => s.text.body.trim().length > 0)).toBe(true);
   });
-  it('anchors a content placeholder\'s text as its own layout placeholder says, not as the body beside it', async () => {
+  it("anchors a content placeholder's text as its own layout placeholder says, not as the body beside it", async () => {
     // poi__layouts slide 5 (Comparison): the layout's text placeholders (idx 1, 3) anchor at the bottom, its content
     // placeholders (idx 2, 4) say nothing (top, from the master). The content's text starts at the top of its box.
     const pres = await readPresentationFile(path.join(corpus, 'poi__layouts.pptx'));
@@ -98,7 +98,7 @@ describe('readPresentation on real decks', () => {
     expect(content).toHaveLength(2);
     for (const c of content) expect(c.textBox!.y).toBe(c.box!.y);
   });
-  it('lays a text box out with the presentation\'s default text style (centred, 24 pt), not the master\'s other style', async () => {
+  it("lays a text box out with the presentation's default text style (centred, 24 pt), not the master's other style", async () => {
     // poi__45541_Footer slide 1: "Access to Finance for Local Governments" has no algn or sz of its own; p:defaultTextStyle
     // says centred at 24 pt (the master's p:otherStyle says left at 18 pt). LibreOffice draws it centred and large.
     const pres = await readPresentationFile(path.join(corpus, 'poi__45541_Footer.pptx'));

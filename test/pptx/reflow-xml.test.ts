@@ -18,11 +18,17 @@ const reflow = { shapeId: '3', box: { x: 100, y: 200, cx: 3000, cy: 4000 }, font
 
 describe('reflowShape', () => {
   it('writes an explicit a:xfrm into an empty p:spPr (the body inherited its box from the layout) and adds the autofit', () => {
-    const before = slide(`<p:sp><p:nvSpPr><p:cNvPr id="3" name="Content 2"/><p:cNvSpPr/><p:nvPr><p:ph idx="1"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>Body</a:t></a:r></a:p></p:txBody></p:sp>`);
+    const before = slide(
+      `<p:sp><p:nvSpPr><p:cNvPr id="3" name="Content 2"/><p:cNvSpPr/><p:nvPr><p:ph idx="1"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>Body</a:t></a:r></a:p></p:txBody></p:sp>`,
+    );
     const after = reflowShape(before, reflow);
-    expect(after).toContain('<p:spPr><a:xfrm><a:off x="100" y="200"/><a:ext cx="3000" cy="4000"/></a:xfrm></p:spPr><p:txBody><a:bodyPr><a:normAutofit fontScale="85000" lnSpcReduction="10000"/></a:bodyPr>');
+    expect(after).toContain(
+      '<p:spPr><a:xfrm><a:off x="100" y="200"/><a:ext cx="3000" cy="4000"/></a:xfrm></p:spPr><p:txBody><a:bodyPr><a:normAutofit fontScale="85000" lnSpcReduction="10000"/></a:bodyPr>',
+    );
     // The title (id 2) keeps its empty p:spPr and bodyPr.
-    expect(after).toContain('<p:cNvPr id="2" name="Title 1"/><p:cNvSpPr/><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/>');
+    expect(after).toContain(
+      '<p:cNvPr id="2" name="Title 1"/><p:cNvSpPr/><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/>',
+    );
   });
 
   it('replaces an own a:xfrm (keeping its flip) and an existing autofit, after a:prstTxWarp', () => {
@@ -32,7 +38,9 @@ describe('reflowShape', () => {
     );
     const after = reflowShape(before, { ...reflow, fontScale: 1, lnSpcReduction: 0 });
     expect(after).toContain('<a:xfrm flipH="0"><a:off x="100" y="200"/><a:ext cx="3000" cy="4000"/></a:xfrm><a:prstGeom prst="rect">');
-    expect(after).toContain('<a:bodyPr wrap="square"><a:prstTxWarp prst="textNoShape"><a:avLst/></a:prstTxWarp><a:normAutofit/></a:bodyPr>');
+    expect(after).toContain(
+      '<a:bodyPr wrap="square"><a:prstTxWarp prst="textNoShape"><a:avLst/></a:prstTxWarp><a:normAutofit/></a:bodyPr>',
+    );
     expect(after).not.toContain('spAutoFit');
   });
 });
@@ -50,7 +58,11 @@ describe('make-room in the written deck', () => {
     const cx = s1.reflow!.box.cx;
     expect(cx).toBeLessThan(WIDE_BODY.cx * 0.6);
     expect(body).toContain(`<a:off x="${WIDE_BODY.x}" y="${WIDE_BODY.y}"/><a:ext cx="${cx}" cy="${WIDE_BODY.cy}"/>`);
-    expect(body).toMatch(new RegExp(`<a:bodyPr wrap="square" rtlCol="0" anchor="t"><a:normAutofit fontScale="${Math.round(s1.reflow!.fontScale * 100_000)}"( lnSpcReduction="\\d+")?/></a:bodyPr>`));
+    expect(body).toMatch(
+      new RegExp(
+        `<a:bodyPr wrap="square" rtlCol="0" anchor="t"><a:normAutofit fontScale="${Math.round(s1.reflow!.fontScale * 100_000)}"( lnSpcReduction="\\d+")?/></a:bodyPr>`,
+      ),
+    );
     const pic = xml.match(/name="slide-illustrate[^"]*"[\s\S]*?<a:off x="(\d+)" y="(\d+)"\/>/)!;
     expect(Number(pic[1])).toBe(WIDE_BODY.x + cx + 182_880);
     expect(Number(pic[2])).toBe(WIDE_BODY.y);

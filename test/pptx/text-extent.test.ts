@@ -14,7 +14,8 @@ import { parseXml } from '../../src/pptx/xml.js';
 import { convertToPdf } from '../helpers/libreoffice.js';
 import { requireCorpus } from '../helpers/paths.js';
 
-const NS = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"';
+const NS =
+  'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"';
 const EMU_PER_PT = 12_700;
 const box: Box = { x: 914_400, y: 914_400, cx: 3_657_600, cy: 5_000_000 };
 const defaults: TextDefaults = { type: undefined, anchor: 't', align: 'l', size: undefined, fonts: { major: 'Calibri', minor: 'Calibri' } };
@@ -92,13 +93,19 @@ describe('estimateTextBox', () => {
 
   it('lets text that does not shrink run past the bottom of its box', () => {
     const small = { ...box, cy: 600_000 };
-    const r = extent([1, 2, 3, 4, 5].map((i) => ({ text: `Line ${i}` })), '<a:bodyPr><a:noAutofit/></a:bodyPr>', small);
+    const r = extent(
+      [1, 2, 3, 4, 5].map((i) => ({ text: `Line ${i}` })),
+      '<a:bodyPr><a:noAutofit/></a:bodyPr>',
+      small,
+    );
     expect(r.y + r.cy).toBeGreaterThan(small.y + small.cy + 4 * 24 * EMU_PER_PT);
   });
 
   it('indents bullets by the marL their level inherits from the list styles, and wraps within what is left', () => {
     const text = 'Release an upgrade model in spring with tailored versions';
-    const master = parseXml(`<p:bodyStyle ${NS}><a:lvl3pPr marL="1828800" indent="-274320"><a:buChar char="•"/><a:defRPr sz="2400"/></a:lvl3pPr></p:bodyStyle>`);
+    const master = parseXml(
+      `<p:bodyStyle ${NS}><a:lvl3pPr marL="1828800" indent="-274320"><a:buChar char="•"/><a:defRPr sz="2400"/></a:lvl3pPr></p:bodyStyle>`,
+    );
     const inherited = { ...defaults, lstStyles: [master] };
     const flat = estimateTextBox(shape([{ text }]), box, inherited);
     const indented = estimateTextBox(shape([{ text, pPr: '<a:pPr lvl="2"/>' }]), box, inherited);
@@ -179,7 +186,7 @@ describe('estimateTextBox layout rules', () => {
     expect(estimateTextBox(shape(paras), box, { ...defaults, anchor: 'b' }).y).toBe(bottom.y);
   });
 
-  it('lines centred or right-aligned text up with the box\'s centre or right edge', () => {
+  it("lines centred or right-aligned text up with the box's centre or right edge", () => {
     const text = [{ text: 'Short' }];
     const centred = estimateTextBox(shape(text), box, { ...defaults, align: 'ctr' });
     const right = extent([{ text: 'Short', pPr: '<a:pPr algn="r"/>' }]);
@@ -227,9 +234,18 @@ describe('MRD template bullets', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'si-text-extent-'));
     await convertToPdf([deck], dir);
-    await promisify(execFile)('pdftoppm', ['-png', '-r', '50', path.join(dir, path.basename(deck).replace(/\.potx$/, '.pdf')), path.join(dir, 'page')]);
+    await promisify(execFile)('pdftoppm', [
+      '-png',
+      '-r',
+      '50',
+      path.join(dir, path.basename(deck).replace(/\.potx$/, '.pdf')),
+      path.join(dir, 'page'),
+    ]);
     for (const n of [6, 10, 11, 18]) {
-      const { data, info } = await sharp(path.join(dir, `page-${String(n).padStart(2, '0')}.png`)).greyscale().raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(path.join(dir, `page-${String(n).padStart(2, '0')}.png`))
+        .greyscale()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       pngs.set(n, { data, width: info.width, height: info.height });
     }
   }, 60_000);
@@ -240,10 +256,12 @@ describe('MRD template bullets', () => {
     for (const n of [6, 10, 11, 18]) {
       const body = pres.slides[n - 1]!.shapes.find((s) => s.placeholder?.idx === '1')!;
       const png = pngs.get(n)!;
-      const px = (emu: number, axis: 'x' | 'y') => Math.round((emu / (axis === 'x' ? pres.slideSize.cx : pres.slideSize.cy)) * (axis === 'x' ? png.width : png.height));
+      const px = (emu: number, axis: 'x' | 'y') =>
+        Math.round((emu / (axis === 'x' ? pres.slideSize.cx : pres.slideSize.cy)) * (axis === 'x' ? png.width : png.height));
       let lastDark = -1;
       for (let y = px(body.box!.y, 'y'); y < Math.min(png.height, px(body.box!.y + body.box!.cy, 'y')); y++) {
-        for (let x = px(body.box!.x, 'x'); x < px(body.box!.x + body.box!.cx, 'x'); x++) if (png.data[y * png.width + x]! < 128) lastDark = y;
+        for (let x = px(body.box!.x, 'x'); x < px(body.box!.x + body.box!.cx, 'x'); x++)
+          if (png.data[y * png.width + x]! < 128) lastDark = y;
       }
       expect(lastDark, `slide ${n} draws text`).toBeGreaterThan(px(body.box!.y, 'y'));
       const bottom = px(body.textBox!.y + body.textBox!.cy, 'y');

@@ -123,7 +123,9 @@ describe('placement policies', () => {
     for (const slide of pres.slides) {
       const pic = slide.shapes.find((s) => s.ours)?.box;
       if (!pic) continue;
-      for (const deco of slide.inheritedShapes.filter((s) => s.textBox && (s.hasText || s.textBox.cx * s.textBox.cy < 0.6 * pres.slideSize.cx * pres.slideSize.cy))) {
+      for (const deco of slide.inheritedShapes.filter(
+        (s) => s.textBox && (s.hasText || s.textBox.cx * s.textBox.cy < 0.6 * pres.slideSize.cx * pres.slideSize.cy),
+      )) {
         const b = deco.textBox!;
         const overlap = pic.x < b.x + b.cx && b.x < pic.x + pic.cx && pic.y < b.y + b.cy && b.y < pic.y + pic.cy;
         expect(overlap, `slide ${slide.number} overlaps ${deco.name}`).toBe(false);
@@ -146,24 +148,27 @@ describe('fidelity on unusual packages', () => {
     expect(rels).toContain(`Type="${relType}" Target="../media/slide-illustrate-`);
   });
 
-  it.each(['poi__SimpleMacro.pptm', 'poi__testPPT.ppsx', 'openxmlsdk__CompanyHndbk_TP10167124.potx', 'openxmlsdk__macro enabled.potm'])('%s keeps its extension, main content type and macros', async (name) => {
-    const input = path.join(corpus(), name);
-    const out = path.join(await tempDir(), name);
-    const report = await illustrateOffline(input, out);
-    expect(report.status).toBe('ok');
-    const [a, b] = [await readPresentationFile(input), await readPresentationFile(out)];
-    expect(b.mainContentType).toBe(a.mainContentType);
-    const zipIn = await JSZip.loadAsync(await readFile(input));
-    const zipOut = await JSZip.loadAsync(await readFile(out));
-    // Macro-enabled formats (.pptm, .potm) carry their VBA project through byte for byte; the others have none.
-    const vba = 'ppt/vbaProject.bin';
-    expect(zipIn.file(vba) !== null, `${name}: input has ${vba}`).toBe(/m$/.test(name));
-    const vbaOut = await zipOut.file(vba)?.async('nodebuffer');
-    const vbaIn = await zipIn.file(vba)?.async('nodebuffer');
-    const kept = vbaOut === undefined ? vbaIn === undefined : vbaIn !== undefined && vbaOut.equals(vbaIn);
-    expect(kept, `${name}: ${vba} kept as it was`).toBe(true);
-    expect((await checkPackage(await readFile(out), await readFile(input))).problems).toEqual([]);
-  });
+  it.each(['poi__SimpleMacro.pptm', 'poi__testPPT.ppsx', 'openxmlsdk__CompanyHndbk_TP10167124.potx', 'openxmlsdk__macro enabled.potm'])(
+    '%s keeps its extension, main content type and macros',
+    async (name) => {
+      const input = path.join(corpus(), name);
+      const out = path.join(await tempDir(), name);
+      const report = await illustrateOffline(input, out);
+      expect(report.status).toBe('ok');
+      const [a, b] = [await readPresentationFile(input), await readPresentationFile(out)];
+      expect(b.mainContentType).toBe(a.mainContentType);
+      const zipIn = await JSZip.loadAsync(await readFile(input));
+      const zipOut = await JSZip.loadAsync(await readFile(out));
+      // Macro-enabled formats (.pptm, .potm) carry their VBA project through byte for byte; the others have none.
+      const vba = 'ppt/vbaProject.bin';
+      expect(zipIn.file(vba) !== null, `${name}: input has ${vba}`).toBe(/m$/.test(name));
+      const vbaOut = await zipOut.file(vba)?.async('nodebuffer');
+      const vbaIn = await zipIn.file(vba)?.async('nodebuffer');
+      const kept = vbaOut === undefined ? vbaIn === undefined : vbaIn !== undefined && vbaOut.equals(vbaIn);
+      expect(kept, `${name}: ${vba} kept as it was`).toBe(true);
+      expect((await checkPackage(await readFile(out), await readFile(input))).problems).toEqual([]);
+    },
+  );
 
   it('a signed deck loses its signature, with a warning', async () => {
     const input = path.join(corpus(), 'poi__PPT2016withComment.pptx');
@@ -195,7 +200,19 @@ describe('fidelity on unusual packages', () => {
 
   it('a deck exported by LibreOffice', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
-    await promisify(execFile)('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pptx:Impress MS PowerPoint 2007 XML', '--outdir', path.join(dir, 'lo'), fixtures.bullets], { timeout: 120_000 });
+    await promisify(execFile)(
+      'soffice',
+      [
+        `-env:UserInstallation=file://${dir}/profile`,
+        '--headless',
+        '--convert-to',
+        'pptx:Impress MS PowerPoint 2007 XML',
+        '--outdir',
+        path.join(dir, 'lo'),
+        fixtures.bullets,
+      ],
+      { timeout: 120_000 },
+    );
     const input = path.join(dir, 'lo', 'bullets.pptx');
     const out = path.join(dir, 'out.pptx');
     const report = await illustrateOffline(input, out);
@@ -207,7 +224,10 @@ describe('fidelity on unusual packages', () => {
   it('writes into a UTF-16 slide and declares it UTF-8 afterwards', async () => {
     const zip = await JSZip.loadAsync(await readFile(fixtures.bullets));
     const xml = await zip.file('ppt/slides/slide1.xml')!.async('string');
-    zip.file('ppt/slides/slide1.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml.replace(/encoding="UTF-8"/i, 'encoding="UTF-16"'), 'utf16le')]));
+    zip.file(
+      'ppt/slides/slide1.xml',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml.replace(/encoding="UTF-8"/i, 'encoding="UTF-16"'), 'utf16le')]),
+    );
     const dir = await tempDir();
     const input = path.join(dir, 'utf16.pptx');
     await writeFile(input, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
@@ -219,13 +239,16 @@ describe('fidelity on unusual packages', () => {
     expect((await checkPackage(await readFile(out), await readFile(input))).problems).toEqual([]);
   });
 
-  it('every UTF-16 part it rewrites ([Content_Types].xml, a slide\'s .rels) is written as UTF-8 and declared so', async () => {
+  it("every UTF-16 part it rewrites ([Content_Types].xml, a slide's .rels) is written as UTF-8 and declared so", async () => {
     const zip = await JSZip.loadAsync(await readFile(fixtures.bullets));
     const parts = ['[Content_Types].xml', 'ppt/slides/_rels/slide1.xml.rels'];
     for (const part of parts) {
       const xml = await zip.file(part)!.async('string');
       expect(xml).toMatch(/^<\?xml[^>]*encoding="UTF-8"/);
-      zip.file(part, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(xml.replace(/encoding="UTF-8"/, 'encoding="UTF-16"'), 'utf16le').swap16()]));
+      zip.file(
+        part,
+        Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(xml.replace(/encoding="UTF-8"/, 'encoding="UTF-16"'), 'utf16le').swap16()]),
+      );
     }
     const dir = await tempDir();
     const input = path.join(dir, 'utf16.pptx');
@@ -247,7 +270,15 @@ describe('the package validator', () => {
     const slide = pres.slides[1]!;
     // A picture aimed at a placeholder id that does not exist is a writer bug: it must not become a deck.
     const dir = await tempDir();
-    const picture = { slidePart: slide.part, image: Buffer.from('x'), format: 'png', box: { x: 0, y: 0, cx: 10, cy: 10 }, descr: 'x', z: 'front', placeholderId: '999' } as const;
+    const picture = {
+      slidePart: slide.part,
+      image: Buffer.from('x'),
+      format: 'png',
+      box: { x: 0, y: 0, cx: 10, cy: 10 },
+      descr: 'x',
+      z: 'front',
+      placeholderId: '999',
+    } as const;
     const broken = writePresentation(pres, [picture], path.join(dir, 'out.pptx'));
     await expect(broken).rejects.toThrow(/placeholder shape 999 not found/);
     expect(await readdir(dir)).toEqual([]);
@@ -257,12 +288,22 @@ describe('the package validator', () => {
     const zip = await JSZip.loadAsync(await readFile(fixtures.demo));
     const part = 'ppt/slides/slide1.xml';
     const xml = await zip.file(part)!.async('string');
-    zip.file(part, xml.replace('</p:spTree>', '<p:pic><p:nvPicPr><p:cNvPr id="900" name="x"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed="rId999"/></p:blipFill><p:spPr/></p:pic></p:spTree>'));
+    zip.file(
+      part,
+      xml.replace(
+        '</p:spTree>',
+        '<p:pic><p:nvPicPr><p:cNvPr id="900" name="x"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed="rId999"/></p:blipFill><p:spPr/></p:pic></p:spTree>',
+      ),
+    );
     const error = await validateChanges('demo.pptx', zip, [part], async () => []).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PackageValidationError);
-    expect((error as Error).message).toMatch(/^demo\.pptx: the illustrated deck would be invalid, nothing written: ppt\/slides\/slide1\.xml: reference rId999 has no relationship/);
+    expect((error as Error).message).toMatch(
+      /^demo\.pptx: the illustrated deck would be invalid, nothing written: ppt\/slides\/slide1\.xml: reference rId999 has no relationship/,
+    );
     // The same problem already present in the input is not ours to refuse.
-    await expect(validateChanges('demo.pptx', zip, [part], async () => ['ppt/slides/slide1.xml: reference rId999 has no relationship'])).resolves.toBeUndefined();
+    await expect(
+      validateChanges('demo.pptx', zip, [part], async () => ['ppt/slides/slide1.xml: reference rId999 has no relationship']),
+    ).resolves.toBeUndefined();
   });
 
   it('asks for the input’s own problems only when the written parts have some', async () => {
@@ -278,9 +319,16 @@ describe('the package validator', () => {
     zip.file('ppt/media/new.webp', Buffer.from('x'));
     const part = 'ppt/slides/slide1.xml';
     const xml = await zip.file(part)!.async('string');
-    zip.file(part, xml.replace('</p:spTree>', '<p:sp><p:nvSpPr><p:cNvPr id="2" name="dup"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr/></p:sp></p:spTree>'));
-    const error = (await validateChanges('demo.pptx', zip, [part, 'ppt/media/new.webp'], async () => []).catch((e: unknown) => e)) as PackageValidationError;
-    expect(error.problems).toEqual(expect.arrayContaining(['ppt/media/new.webp: no content type', 'ppt/slides/slide1.xml: duplicate shape id 2']));
+    zip.file(
+      part,
+      xml.replace('</p:spTree>', '<p:sp><p:nvSpPr><p:cNvPr id="2" name="dup"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr/></p:sp></p:spTree>'),
+    );
+    const error = (await validateChanges('demo.pptx', zip, [part, 'ppt/media/new.webp'], async () => []).catch(
+      (e: unknown) => e,
+    )) as PackageValidationError;
+    expect(error.problems).toEqual(
+      expect.arrayContaining(['ppt/media/new.webp: no content type', 'ppt/slides/slide1.xml: duplicate shape id 2']),
+    );
   });
 
   it('an output that cannot be written leaves nothing behind, not even a temp file', async () => {
@@ -298,7 +346,13 @@ describe('repairs', () => {
   it('drops content-type overrides for parts that do not exist, and says so', async () => {
     const zip = await JSZip.loadAsync(await readFile(fixtures.bullets));
     const types = await zip.file('[Content_Types].xml')!.async('string');
-    zip.file('[Content_Types].xml', types.replace('</Types>', '<Override PartName="/ppt/slideMasters/slideMaster9.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slideMaster+xml"/></Types>'));
+    zip.file(
+      '[Content_Types].xml',
+      types.replace(
+        '</Types>',
+        '<Override PartName="/ppt/slideMasters/slideMaster9.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slideMaster+xml"/></Types>',
+      ),
+    );
     const dir = await tempDir();
     const input = path.join(dir, 'phantom.pptx');
     await writeFile(input, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { checkXmlSafety, childRanges, decodeEntities, decodeXmlBytes, escapeXml, MAX_XML_DEPTH, parseXml, stripXmlIllegal, textOf, XmlEncodingError, XmlSafetyError } from '../../src/pptx/xml.js';
+import {
+  checkXmlSafety,
+  childRanges,
+  decodeEntities,
+  decodeXmlBytes,
+  escapeXml,
+  MAX_XML_DEPTH,
+  parseXml,
+  stripXmlIllegal,
+  textOf,
+  XmlEncodingError,
+  XmlSafetyError,
+} from '../../src/pptx/xml.js';
 
 /** XML 1.0's forbidden characters, as a test of what must never come out of a part. */
-const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const ILLEGAL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 describe('decodeXmlBytes', () => {
   const xml = '<?xml version="1.0"?><a:t xmlns:a="x">Sécurité 安全</a:t>';
@@ -20,12 +33,22 @@ describe('decodeXmlBytes', () => {
     expect(() => decodeXmlBytes(latin1)).toThrow(XmlEncodingError);
     expect(() => decodeXmlBytes(latin1)).toThrow(/declares encoding "ISO-8859-1"; OOXML parts must be UTF-8 or UTF-16/);
     // Shift_JIS bytes of 安全 (0x88C0 0x91 0x53); pure-ASCII content is refused by its declaration alone.
-    const sjis = Buffer.concat([Buffer.from("<?xml version='1.0' encoding='Shift_JIS'?><t>"), Buffer.from([0x88, 0xc0, 0x91, 0x53]), Buffer.from('</t>')]);
+    const sjis = Buffer.concat([
+      Buffer.from("<?xml version='1.0' encoding='Shift_JIS'?><t>"),
+      Buffer.from([0x88, 0xc0, 0x91, 0x53]),
+      Buffer.from('</t>'),
+    ]);
     expect(() => decodeXmlBytes(sjis)).toThrow(/declares encoding "Shift_JIS"/);
-    expect(() => decodeXmlBytes(Buffer.from('<?xml version="1.0" encoding="windows-1252" standalone="yes"?><t>plain</t>'))).toThrow(/windows-1252/);
+    expect(() => decodeXmlBytes(Buffer.from('<?xml version="1.0" encoding="windows-1252" standalone="yes"?><t>plain</t>'))).toThrow(
+      /windows-1252/,
+    );
     // Also behind a BOM.
-    expect(() => decodeXmlBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><t/>')]))).toThrow(/ISO-8859-1/);
-    expect(() => decodeXmlBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><t/>', 'utf16le')]))).toThrow(/ISO-8859-1/);
+    expect(() =>
+      decodeXmlBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><t/>')])),
+    ).toThrow(/ISO-8859-1/);
+    expect(() =>
+      decodeXmlBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><t/>', 'utf16le')])),
+    ).toThrow(/ISO-8859-1/);
   });
   it('refuses bytes that are not valid in the encoding found, rather than reading U+FFFD', () => {
     // "Sécurité" in Latin-1 with no declaration: 0xE9 is not UTF-8.
@@ -33,7 +56,12 @@ describe('decodeXmlBytes', () => {
     expect(() => decodeXmlBytes(bytes)).toThrow(XmlEncodingError);
     expect(() => decodeXmlBytes(bytes)).toThrow(/not valid UTF-8 text/);
     // A lone high surrogate (0xD800) in UTF-16LE.
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<t>', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('</t>', 'utf16le')]);
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('<t>', 'utf16le'),
+      Buffer.from([0x00, 0xd8]),
+      Buffer.from('</t>', 'utf16le'),
+    ]);
     expect(() => decodeXmlBytes(utf16)).toThrow(/not valid UTF-16 text/);
   });
   it('accepts every way of declaring UTF-8 or UTF-16', () => {

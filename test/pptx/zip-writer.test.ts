@@ -50,9 +50,9 @@ async function pythonReads(file: string): Promise<{ names: number; bad: string |
 }
 
 const sample = (): [ZipEntry, Buffer][] => [
-  deflated('[Content_Types].xml', '<Types>' + 'x'.repeat(3000) + '</Types>'),
+  deflated('[Content_Types].xml', `<Types>${'x'.repeat(3000)}</Types>`),
   stored('ppt/slides/slide1.xml', '<p:sld/>'),
-  deflated('ppt/media/é picture.xml', '<a>' + 'é'.repeat(500) + '</a>'),
+  deflated('ppt/media/é picture.xml', `<a>${'é'.repeat(500)}</a>`),
   stored('docProps/', ''),
 ];
 
@@ -61,7 +61,7 @@ describe('the zip writer', () => {
     const file = path.join(await tempDir(), 'plain.zip');
     const bytes = await writeZip(file, sample());
     const back = await JSZip.loadAsync(bytes, { checkCRC32: true });
-    expect(await back.file('ppt/media/é picture.xml')!.async('string')).toBe('<a>' + 'é'.repeat(500) + '</a>');
+    expect(await back.file('ppt/media/é picture.xml')!.async('string')).toBe(`<a>${'é'.repeat(500)}</a>`);
     expect(await back.file('ppt/slides/slide1.xml')!.async('string')).toBe('<p:sld/>');
     await run('unzip', ['-tq', file]);
     expect(await pythonReads(file)).toEqual({ names: 4, bad: null, first: '[Content_Types].xml', last: 'docProps/' });

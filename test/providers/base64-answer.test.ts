@@ -37,7 +37,11 @@ describe('readBase64Answer', () => {
 
   test('undoes JSON escapes and drops line breaks inside the value', async () => {
     // MIME-style lines of 76, then JSON escapes: \/ for every slash, \n, one \u002b for a plus.
-    const escaped = b64.replace(/(.{76})/g, '$1\n').replaceAll('/', '\\/').replaceAll('\n', '\\n').replace('+', '\\u002b');
+    const escaped = b64
+      .replace(/(.{76})/g, '$1\n')
+      .replaceAll('/', '\\/')
+      .replaceAll('\n', '\\n')
+      .replace('+', '\\u002b');
     expect(escaped).toContain('\\/');
     for (const cut of [0, 10, 30, 31, 32, 33, 200]) {
       const { json } = await read(`{"data":[{"b64_json":"${escaped}"}]}`, cut ? [cut] : []);
@@ -69,7 +73,7 @@ describe('readBase64Answer', () => {
   });
 
   test('an answer cut inside the value is reported truncated', async () => {
-    const answer = await readBase64Answer(chunks(`{"data":[{"b64_json":"${b64.slice(0, 500)}`, [100]), "b64_json");
+    const answer = await readBase64Answer(chunks(`{"data":[{"b64_json":"${b64.slice(0, 500)}`, [100]), 'b64_json');
     expect(answer.truncated).toBe(true);
   });
 });

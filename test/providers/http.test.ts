@@ -66,13 +66,28 @@ describe('request', () => {
   });
 
   test.each([
-    [400, { result: 'error', error: { code: 'bad_request', description: 'The request is malformed' } }, 'POST /x: 400 bad_request: The request is malformed'],
-    [401, { result: 'error', error: { code: 'not_authorized', description: 'Unauthorized' } }, 'POST /x: 401 not_authorized: Unauthorized (check the token)'],
+    [
+      400,
+      { result: 'error', error: { code: 'bad_request', description: 'The request is malformed' } },
+      'POST /x: 400 bad_request: The request is malformed',
+    ],
+    [
+      401,
+      { result: 'error', error: { code: 'not_authorized', description: 'Unauthorized' } },
+      'POST /x: 401 not_authorized: Unauthorized (check the token)',
+    ],
     [403, { error: { message: 'no rights', type: 'permission_error' } }, 'POST /x: 403 permission_error: no rights'],
     [404, { code: 'method_not_found', description: 'Method not found' }, 'POST /x: 404 method_not_found: Method not found'],
     [
       422,
-      { result: 'error', error: { code: 'validation_failed', description: 'Validation failed', errors: [{ code: 'r', description: 'The prompt must not be greater than 400 characters.', context: { attribute: 'prompt' } }] } },
+      {
+        result: 'error',
+        error: {
+          code: 'validation_failed',
+          description: 'Validation failed',
+          errors: [{ code: 'r', description: 'The prompt must not be greater than 400 characters.', context: { attribute: 'prompt' } }],
+        },
+      },
       'POST /x: 422 validation_failed: The prompt must not be greater than 400 characters.',
     ],
   ])('does not retry %i and explains it', async (status, body, message) => {
@@ -110,15 +125,23 @@ describe('request', () => {
   });
 
   test('retries connection errors and names the cause', async () => {
-    const reset = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+    const reset = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+    });
     const { fetch, calls } = queueFetch(reset, reset);
     const { http } = client(fetch, { maxRetries: 1 });
-    await expect(http.request({ method: 'GET', path: '/x' })).rejects.toThrow('GET /x: connection failed (ECONNRESET) (gave up after 2 attempts)');
+    await expect(http.request({ method: 'GET', path: '/x' })).rejects.toThrow(
+      'GET /x: connection failed (ECONNRESET) (gave up after 2 attempts)',
+    );
     expect(calls).toHaveLength(2);
   });
 
   test('a non-JSON or cut-off 200 is retried', async () => {
-    const { fetch, calls } = queueFetch(new Response('<html>oops</html>', { status: 200 }), new Response('{"data":[', { status: 200 }), json(200, { fine: true }));
+    const { fetch, calls } = queueFetch(
+      new Response('<html>oops</html>', { status: 200 }),
+      new Response('{"data":[', { status: 200 }),
+      json(200, { fine: true }),
+    );
     const { http } = client(fetch);
     expect(await http.request({ method: 'GET', path: '/x' })).toEqual({ fine: true });
     expect(calls).toHaveLength(3);
@@ -128,14 +151,18 @@ describe('request', () => {
     const hang = (_url: string, init: RequestInit) =>
       new Promise<Response>((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)));
     let n = 0;
-    const fetch = ((url: string, init: RequestInit) => (++n === 1 ? hang(url, init) : Promise.resolve(json(200, { late: false })))) as unknown as typeof globalThis.fetch;
+    const fetch = ((url: string, init: RequestInit) =>
+      ++n === 1 ? hang(url, init) : Promise.resolve(json(200, { late: false }))) as unknown as typeof globalThis.fetch;
     const { http } = client(fetch, { timeoutMs: 30 });
     expect(await http.request({ method: 'GET', path: '/x' })).toEqual({ late: false });
     expect(n).toBe(2);
   });
 
   test('a timeout on the last attempt says so', async () => {
-    const fetch = ((_u: string, init: RequestInit) => new Promise((_r, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof globalThis.fetch;
+    const fetch = ((_u: string, init: RequestInit) =>
+      new Promise((_r, reject) =>
+        init.signal!.addEventListener('abort', () => reject(init.signal!.reason)),
+      )) as unknown as typeof globalThis.fetch;
     const { http } = client(fetch, { timeoutMs: 20, maxRetries: 0 });
     const error = (await http.request({ method: 'GET', path: '/x' }).catch((e: unknown) => e)) as ProviderError;
     expect(error.message).toBe('GET /x: no answer within 0.02 s');
@@ -164,7 +191,15 @@ describe('request', () => {
     expect(calls).toHaveLength(2);
     const final = queueFetch(json(200, {}));
     const c2 = client(final.fetch);
-    await expect(c2.http.request({ method: 'GET', path: '/y', validate: () => { throw new BadAnswer('url only', false); } })).rejects.toThrow('GET /y: 200 answer unusable: url only');
+    await expect(
+      c2.http.request({
+        method: 'GET',
+        path: '/y',
+        validate: () => {
+          throw new BadAnswer('url only', false);
+        },
+      }),
+    ).rejects.toThrow('GET /y: 200 answer unusable: url only');
     expect(final.calls).toHaveLength(1);
   });
 
@@ -190,7 +225,11 @@ describe('request', () => {
   });
 
   test('429s spend no attempts: six of them, then an answer, with maxRetries 1', async () => {
-    const { fetch, calls } = queueFetch(...Array.from({ length: 6 }, () => json(429, {}, { 'retry-after': '1' })), json(503, {}), json(200, { ok: true }));
+    const { fetch, calls } = queueFetch(
+      ...Array.from({ length: 6 }, () => json(429, {}, { 'retry-after': '1' })),
+      json(503, {}),
+      json(200, { ok: true }),
+    );
     const { http, sleeps } = client(fetch, { maxRetries: 1 });
     expect(await http.request({ method: 'GET', path: '/x' })).toEqual({ ok: true });
     expect(calls).toHaveLength(8);
@@ -202,7 +241,12 @@ describe('request', () => {
     let clock = 0;
     const limiter = createRateLimiter({ rpm: 60, now: () => clock, sleep: async (ms) => void (clock += ms) });
     // Two requests leave together and both are refused: one halving, not two.
-    const answers = [json(429, {}, { 'retry-after': '2' }), json(429, {}, { 'retry-after': '2' }), json(200, { a: 1 }), json(200, { b: 2 })];
+    const answers = [
+      json(429, {}, { 'retry-after': '2' }),
+      json(429, {}, { 'retry-after': '2' }),
+      json(200, { a: 1 }),
+      json(200, { b: 2 }),
+    ];
     const fetch = (async () => answers.shift()!) as unknown as typeof globalThis.fetch;
     const { http } = client(fetch, { limiter, now: () => clock, sleep: async (ms) => void (clock += ms) });
     const results = await Promise.all([http.request({ method: 'GET', path: '/a' }), http.request({ method: 'GET', path: '/b' })]);
@@ -217,7 +261,11 @@ describe('request', () => {
     const calls: string[] = [];
     const fetch = (async (_url: string, init: RequestInit) => {
       calls.push(String((init.headers as Record<string, string>)['authorization']));
-      return json(429, { result: 'error', error: { code: 'too_many_requests', description: `Rate limit exceeded for Bearer ${TOKEN}` } }, { 'retry-after': '30' });
+      return json(
+        429,
+        { result: 'error', error: { code: 'too_many_requests', description: `Rate limit exceeded for Bearer ${TOKEN}` } },
+        { 'retry-after': '30' },
+      );
     }) as unknown as typeof globalThis.fetch;
     const { http } = client(fetch, { limiter, now: () => clock, sleep: tick, rateLimitWaitMs: 10 * 60_000 });
     const error = (await http.request({ method: 'POST', path: '/images', body: {} }).catch((e: unknown) => e)) as ProviderError;
@@ -238,7 +286,7 @@ describe('request', () => {
     expect(`${error.message}\n${error.stack}`).not.toContain(TOKEN);
   });
 
-  test('the wait budget is the provider\'s: once spent, a new request gives up at its first 429', async () => {
+  test("the wait budget is the provider's: once spent, a new request gives up at its first 429", async () => {
     let clock = 0;
     const tick = async (ms: number) => void (clock += ms);
     const limiter = createRateLimiter({ rpm: 60, now: () => clock, sleep: tick });

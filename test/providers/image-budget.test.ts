@@ -19,7 +19,14 @@ function countingImages(fail: (call: number) => ProviderErrorKind | undefined = 
         try {
           await tick();
           const kind = fail(call);
-          if (kind) throw new ProviderError(`fake: ${kind}`, { method: 'POST', path: 'images/generations', kind, retryable: false, status: kind === 'status' ? 500 : undefined });
+          if (kind)
+            throw new ProviderError(`fake: ${kind}`, {
+              method: 'POST',
+              path: 'images/generations',
+              kind,
+              retryable: false,
+              status: kind === 'status' ? 500 : undefined,
+            });
           return { data: Buffer.from('png') };
         } finally {
           seen.inFlight--;
@@ -53,7 +60,13 @@ describe('--max-images budget', () => {
     const { providers, seen } = countingImages((call) => (call <= 2 ? 'invalid-request' : undefined));
     const capped = withImageBudget(providers, 2);
     const outcomes: string[] = [];
-    for (let i = 0; i < 5; i++) outcomes.push(await capped.image.generateImage(request(i)).then(() => 'ok', (e: Error) => e.name));
+    for (let i = 0; i < 5; i++)
+      outcomes.push(
+        await capped.image.generateImage(request(i)).then(
+          () => 'ok',
+          (e: Error) => e.name,
+        ),
+      );
     expect(outcomes).toEqual(['ProviderError', 'ProviderError', 'ok', 'ok', 'OverBudgetError']);
     expect(seen.calls).toBe(4);
   });

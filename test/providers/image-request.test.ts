@@ -4,13 +4,30 @@ import { configSchema, defaultConfig } from '../../src/config/schema.js';
 import { BadAnswer } from '../../src/providers/http.js';
 import { buildImageBody, readImageAnswer } from '../../src/providers/image-request.js';
 
-const png = () => sharp({ create: { width: 8, height: 4, channels: 3, background: '#369' } }).png().toBuffer();
+const png = () =>
+  sharp({ create: { width: 8, height: 4, channels: 3, background: '#369' } })
+    .png()
+    .toBuffer();
 
 describe('buildImageBody', () => {
   test('sends only what the API documents, within its limits', () => {
-    const body = buildImageBody(`  ${'word '.repeat(120)}  `, '1024x1792', { dialect: 'infomaniak', model: 'flux', negativePrompt: 'n'.repeat(20), apiStyle: 'lowpoly', quality: 'standard' });
+    const body = buildImageBody(`  ${'word '.repeat(120)}  `, '1024x1792', {
+      dialect: 'infomaniak',
+      model: 'flux',
+      negativePrompt: 'n'.repeat(20),
+      apiStyle: 'lowpoly',
+      quality: 'standard',
+    });
     expect(Array.from(body.prompt).length).toBeLessThanOrEqual(400);
-    expect(body).toMatchObject({ model: 'flux', n: 1, size: '1024x1792', response_format: 'b64_json', style: 'lowpoly', quality: 'standard', negative_prompt: 'n'.repeat(20) });
+    expect(body).toMatchObject({
+      model: 'flux',
+      n: 1,
+      size: '1024x1792',
+      response_format: 'b64_json',
+      style: 'lowpoly',
+      quality: 'standard',
+      negative_prompt: 'n'.repeat(20),
+    });
   });
 
   test.each([
@@ -29,8 +46,18 @@ describe('readImageAnswer', () => {
 
   test.each([
     ['no data', {}, 'no data[0].b64_json in the answer', true],
-    ['bytes that are no picture', { data: [{ b64_json: Buffer.from('hello').toString('base64') }] }, 'the image does not decode (5 bytes)', true],
-    ['only a URL', { data: [{ url: 'https://cdn.example/x.png' }] }, 'the answer holds a URL; slide-illustrate asks for and needs b64_json', false],
+    [
+      'bytes that are no picture',
+      { data: [{ b64_json: Buffer.from('hello').toString('base64') }] },
+      'the image does not decode (5 bytes)',
+      true,
+    ],
+    [
+      'only a URL',
+      { data: [{ url: 'https://cdn.example/x.png' }] },
+      'the answer holds a URL; slide-illustrate asks for and needs b64_json',
+      false,
+    ],
   ])('%s is a bad answer', async (_what, body, message, retryable) => {
     const error = await readImageAnswer(body).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadAnswer);
@@ -40,7 +67,9 @@ describe('readImageAnswer', () => {
 
   test('a PNG cut short is caught even though its header reads fine', async () => {
     const data = await png();
-    await expect(readImageAnswer({ data: [{ b64_json: data.subarray(0, data.length - 20).toString('base64') }] })).rejects.toThrow(/the png image is truncated/);
+    await expect(readImageAnswer({ data: [{ b64_json: data.subarray(0, data.length - 20).toString('base64') }] })).rejects.toThrow(
+      /the png image is truncated/,
+    );
   });
 });
 
@@ -57,9 +86,23 @@ describe('config keys for the providers', () => {
   });
 
   test('values the API would refuse are refused in the config, by key', () => {
-    const r = configSchema.safeParse({ image: { negativePrompt: 'x'.repeat(351), apiStyle: 'vivid', quality: 'ultra' }, maxRetries: -1, timeoutSeconds: 0, tokens: 'no' });
+    const r = configSchema.safeParse({
+      image: { negativePrompt: 'x'.repeat(351), apiStyle: 'vivid', quality: 'ultra' },
+      maxRetries: -1,
+      timeoutSeconds: 0,
+      tokens: 'no',
+    });
     expect(r.success).toBe(false);
     const keys = r.error!.issues.map((i) => i.path.join('.') || i.code);
-    expect(keys).toEqual(expect.arrayContaining(['image.negativePrompt', 'image.apiStyle', 'image.quality', 'maxRetries', 'timeoutSeconds', 'unrecognized_keys']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'image.negativePrompt',
+        'image.apiStyle',
+        'image.quality',
+        'maxRetries',
+        'timeoutSeconds',
+        'unrecognized_keys',
+      ]),
+    );
   });
 });

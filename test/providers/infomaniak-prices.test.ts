@@ -4,13 +4,23 @@ import { publishedPrices } from '../../src/providers/infomaniak-prices.js';
 import { pricedModels } from '../helpers/fake-api-data.js';
 import { fakeApi, providersFor } from '../helpers/provider-setup.js';
 
-const model = (name: string, prices: Record<string, unknown>[]): AiModel => ({ name, type: 'llm', description: '', infoStatus: 'ready', isBeta: false, isCoder: false, prices });
+const model = (name: string, prices: Record<string, unknown>[]): AiModel => ({
+  name,
+  type: 'llm',
+  description: '',
+  infoStatus: 'ready',
+  isBeta: false,
+  isCoder: false,
+  prices,
+});
 const USE = { llm: 'chat', image: 'flux', currency: 'CHF' };
 
 describe('prices published by GET /1/ai/models?with=pricing', () => {
   it('converts token prices to per million and image prices to per image', () => {
     const models = [
-      model('chat', [{ label: 'Tokens', input_amount_excl_vat: 0.3, output_amount_excl_vat: 0.9, currency_id: 1, unit: [{ amount: 1000 }] }]),
+      model('chat', [
+        { label: 'Tokens', input_amount_excl_vat: 0.3, output_amount_excl_vat: 0.9, currency_id: 1, unit: [{ amount: 1000 }] },
+      ]),
       model('flux', [{ label: 'Image', amount_excl_vat: 0.5, currency_id: 1, unit: [{ amount: 10 }] }]),
     ];
     expect(publishedPrices(models, USE)).toEqual({ perMillionPromptTokens: 300, perMillionCompletionTokens: 900, perImage: 0.05 });

@@ -8,7 +8,15 @@ import { DEFAULT_MODELS, DEFAULT_PRODUCTS } from '../helpers/fake-api-data.js';
 import { RETRIED_FAILURES, type FailureKind } from '../helpers/fake-infomaniak.js';
 import { fakeApi, infomaniakEnv, providersFor, slideRequest } from '../helpers/provider-setup.js';
 
-const toModel = (m: (typeof DEFAULT_MODELS)[number]) => ({ name: m.name, type: m.type, description: m.description, infoStatus: m.info_status ?? undefined, isBeta: m.meta.is_beta, isCoder: !!m.meta.is_coder, prices: [] });
+const toModel = (m: (typeof DEFAULT_MODELS)[number]) => ({
+  name: m.name,
+  type: m.type,
+  description: m.description,
+  infoStatus: m.info_status ?? undefined,
+  isBeta: m.meta.is_beta,
+  isCoder: !!m.meta.is_coder,
+  prices: [],
+});
 
 describe('Infomaniak provider, happy path', () => {
   test('writes a clean prompt from the slide and draws a decodable picture of the right size', async () => {
@@ -23,20 +31,32 @@ describe('Infomaniak provider, happy path', () => {
     expect(written.usage!.completionTokens).toBeGreaterThan(0);
 
     const chat = api.stats.chatBodies[0]!;
-    expect(chat).toMatchObject({ model: 'mistralai/Ministral-3-14B-Instruct-2512', stream: false, temperature: 0.7, max_completion_tokens: 200 });
+    expect(chat).toMatchObject({
+      model: 'mistralai/Ministral-3-14B-Instruct-2512',
+      stream: false,
+      temperature: 0.7,
+      max_completion_tokens: 200,
+    });
     const [system, user] = chat['messages'] as { role: string; content: string }[];
     expect(system!.role).toBe('system');
     expect(system!.content.startsWith(DEFAULT_SYSTEM_PROMPT)).toBe(true);
     expect(system!.content).toMatch(/anglais/);
     expect(system!.content).toMatch(/Aucun texte/);
-    for (const part of ['Warehouse onboarding', 'Safety first', 'Keep the aisles clear', 'fire drill']) expect(user!.content).toContain(part);
+    for (const part of ['Warehouse onboarding', 'Safety first', 'Keep the aisles clear', 'fire drill'])
+      expect(user!.content).toContain(part);
 
     const image = await providers.image.generateImage({ prompt: written.prompt, aspect: 16 / 9, palette: [] });
     expect(image.size).toBe('1792x1024');
     const meta = await sharp(image.data).metadata();
     expect(meta.format).toBe('png');
     expect(meta.width! / meta.height!).toBeCloseTo(1792 / 1024, 1);
-    expect(api.stats.imageBodies[0]).toEqual({ model: 'flux', prompt: written.prompt, n: 1, size: '1792x1024', response_format: 'b64_json' });
+    expect(api.stats.imageBodies[0]).toEqual({
+      model: 'flux',
+      prompt: written.prompt,
+      n: 1,
+      size: '1792x1024',
+      response_format: 'b64_json',
+    });
     expect(api.stats.requests).toEqual({ products: 1, models: 1, chat: 1, images: 1 });
     expect(new Set(api.stats.authorizations)).toEqual(new Set([`Bearer ${api.token}`]));
   });
@@ -55,13 +75,23 @@ describe('Infomaniak provider, happy path', () => {
   test('configured temperature, tokens, prompts, quality, API style and negative prompt are sent', async () => {
     const api = await fakeApi();
     const config = {
-      llm: { model: 'swiss-ai/Apertus-70B-Instruct-2509', temperature: 0.2, maxTokens: 120, systemPrompt: 'You write image prompts.', userPrompt: 'Slide: [TEXTE_DE_LA_SLIDE]' },
+      llm: {
+        model: 'swiss-ai/Apertus-70B-Instruct-2509',
+        temperature: 0.2,
+        maxTokens: 120,
+        systemPrompt: 'You write image prompts.',
+        userPrompt: 'Slide: [TEXTE_DE_LA_SLIDE]',
+      },
       image: { quality: 'hd' as const, apiStyle: 'line_art' as const, negativePrompt: 'blurry, watermark' },
     };
     const { providers } = await providersFor(api, { config });
     const { prompt } = await providers.prompt.writePrompt(slideRequest());
     await providers.image.generateImage({ prompt, aspect: 1, palette: [] });
-    expect(api.stats.chatBodies[0]).toMatchObject({ model: 'swiss-ai/Apertus-70B-Instruct-2509', temperature: 0.2, max_completion_tokens: 120 });
+    expect(api.stats.chatBodies[0]).toMatchObject({
+      model: 'swiss-ai/Apertus-70B-Instruct-2509',
+      temperature: 0.2,
+      max_completion_tokens: 120,
+    });
     const messages = api.stats.chatBodies[0]!['messages'] as { content: string }[];
     expect(messages[0]!.content.startsWith('You write image prompts.')).toBe(true);
     expect(messages[1]!.content.startsWith('Slide: ')).toBe(true);
@@ -71,7 +101,9 @@ describe('Infomaniak provider, happy path', () => {
 
 describe('product discovery', () => {
   test('uses INFOMANIAK_PRODUCT_ID without asking GET /1/ai', async () => {
-    const api = await fakeApi({ products: [...DEFAULT_PRODUCTS, { product_id: 777, product_name: 'Second', account_name: 'Other', status: 'ok' }] });
+    const api = await fakeApi({
+      products: [...DEFAULT_PRODUCTS, { product_id: 777, product_name: 'Second', account_name: 'Other', status: 'ok' }],
+    });
     const { providers } = await providersFor(api, { env: infomaniakEnv(api, { INFOMANIAK_PRODUCT_ID: '777' }) });
     await providers.prompt.writePrompt(slideRequest());
     expect(api.stats.requests.products).toBeUndefined();
@@ -79,10 +111,14 @@ describe('product discovery', () => {
   });
 
   test('several products: a clear error listing them', async () => {
-    const api = await fakeApi({ products: [...DEFAULT_PRODUCTS, { product_id: 777, product_name: 'Second', account_name: 'Other', status: 'ok' }] });
+    const api = await fakeApi({
+      products: [...DEFAULT_PRODUCTS, { product_id: 777, product_name: 'Second', account_name: 'Other', status: 'ok' }],
+    });
     const error = await providersFor(api).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toBe('INFOMANIAK_PRODUCT_ID: this token sees 2 AI Tools products; set INFOMANIAK_PRODUCT_ID to one of: 105 (LLM API, Northwind SA), 777 (Second, Other)');
+    expect((error as Error).message).toBe(
+      'INFOMANIAK_PRODUCT_ID: this token sees 2 AI Tools products; set INFOMANIAK_PRODUCT_ID to one of: 105 (LLM API, Northwind SA), 777 (Second, Other)',
+    );
   });
 
   test('no product: says so', async () => {
@@ -92,7 +128,9 @@ describe('product discovery', () => {
 
   test('a product id that is not a number is refused before any call', async () => {
     const api = await fakeApi();
-    await expect(providersFor(api, { env: infomaniakEnv(api, { INFOMANIAK_PRODUCT_ID: '12a' }) })).rejects.toThrow('INFOMANIAK_PRODUCT_ID: expected a number, got "12a"');
+    await expect(providersFor(api, { env: infomaniakEnv(api, { INFOMANIAK_PRODUCT_ID: '12a' }) })).rejects.toThrow(
+      'INFOMANIAK_PRODUCT_ID: expected a number, got "12a"',
+    );
     expect(api.stats.arrivals).toHaveLength(0);
   });
 
@@ -115,7 +153,9 @@ describe('product discovery', () => {
 
   test('a wrong token is an auth error (exit 2) naming the variable', async () => {
     const api = await fakeApi();
-    const error = await providersFor(api, { env: infomaniakEnv(api, { INFOMANIAK_API_TOKEN: 'wrong-token-value' }) }).catch((e: unknown) => e);
+    const error = await providersFor(api, { env: infomaniakEnv(api, { INFOMANIAK_API_TOKEN: 'wrong-token-value' }) }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProviderAuthError);
     expect((error as ProviderAuthError).exitCode).toBe(2);
     expect((error as Error).message).toBe('GET /1/ai: 401 not_authorized: Unauthorized (check INFOMANIAK_API_TOKEN)');
@@ -141,7 +181,9 @@ describe('model check', () => {
 
   test('an unknown image model fails early; the documented sdxl_lightning is accepted', async () => {
     const api = await fakeApi();
-    await expect(providersFor(api, { config: { image: { model: 'dall-e-3' } } })).rejects.toThrow('image.model: "dall-e-3" is not an available image model; available: flux');
+    await expect(providersFor(api, { config: { image: { model: 'dall-e-3' } } })).rejects.toThrow(
+      'image.model: "dall-e-3" is not an available image model; available: flux',
+    );
     const { providers } = await providersFor(api, { config: { image: { model: 'sdxl_lightning' } } });
     await providers.image.generateImage({ prompt: 'a crane', aspect: 1, palette: [] });
     expect(api.stats.imageBodies[0]!['model']).toBe('sdxl_lightning');
@@ -158,7 +200,10 @@ describe('model check', () => {
 describe('LLM answers', () => {
   const longAnswer =
     '**Voici un prompt détaillé :**\n\n> "' +
-    Array.from({ length: 30 }, (_, i) => `A wide warehouse aisle number ${i} glows under soft morning light, workers in helmets move pallets`).join('. ') +
+    Array.from(
+      { length: 30 },
+      (_, i) => `A wide warehouse aisle number ${i} glows under soft morning light, workers in helmets move pallets`,
+    ).join('. ') +
     '."';
 
   test('an over-long answer is cleaned and cut at a sentence boundary; the API never sees more than 400 characters', async () => {
@@ -200,7 +245,9 @@ describe('LLM answers', () => {
 
     const silent = await fakeApi({ chatReply: () => '```\n```' });
     const s = await providersFor(silent);
-    await expect(s.providers.prompt.writePrompt(slideRequest())).rejects.toThrow('POST /2/ai/105/openai/v1/chat/completions: the LLM gave no usable prompt in 2 answers (finish_reason: stop)');
+    await expect(s.providers.prompt.writePrompt(slideRequest())).rejects.toThrow(
+      'POST /2/ai/105/openai/v1/chat/completions: the LLM gave no usable prompt in 2 answers (finish_reason: stop)',
+    );
     expect(silent.stats.requests.chat).toBe(2);
   });
 });
@@ -219,19 +266,28 @@ describe('failures', () => {
     expect(api.stats.requests.images).toBe(2);
   });
 
-  test.each(RETRIED_FAILURES.filter((k) => k !== 'bad-image').map((k) => [k]))('retries %s on the chat route and succeeds', async (kind: FailureKind) => {
-    const api = await fakeApi();
-    const { providers } = await providersFor(api, timeoutFor(kind));
-    api.failNext(kind, 'chat');
-    await expect(providers.prompt.writePrompt(slideRequest())).resolves.toMatchObject({ prompt: expect.stringMatching(/^A calm/) });
-    expect(api.stats.requests.chat).toBe(2);
-  });
+  test.each(RETRIED_FAILURES.filter((k) => k !== 'bad-image').map((k) => [k]))(
+    'retries %s on the chat route and succeeds',
+    async (kind: FailureKind) => {
+      const api = await fakeApi();
+      const { providers } = await providersFor(api, timeoutFor(kind));
+      api.failNext(kind, 'chat');
+      await expect(providers.prompt.writePrompt(slideRequest())).resolves.toMatchObject({ prompt: expect.stringMatching(/^A calm/) });
+      expect(api.stats.requests.chat).toBe(2);
+    },
+  );
 
   test.each([
     [400, 'POST /1/ai/105/openai/images/generations: 400 bad_request: The request is malformed'],
     [401, 'POST /1/ai/105/openai/images/generations: 401 not_authorized: Unauthorized (check INFOMANIAK_API_TOKEN)'],
-    [403, 'POST /1/ai/105/openai/images/generations: 403 forbidden: Access to this product is denied (the token needs the AI Tools scope and rights on this product)'],
-    [404, 'POST /1/ai/105/openai/images/generations: 404 object_not_found: Object not found (check INFOMANIAK_PRODUCT_ID, INFOMANIAK_BASE_URL and the model name)'],
+    [
+      403,
+      'POST /1/ai/105/openai/images/generations: 403 forbidden: Access to this product is denied (the token needs the AI Tools scope and rights on this product)',
+    ],
+    [
+      404,
+      'POST /1/ai/105/openai/images/generations: 404 object_not_found: Object not found (check INFOMANIAK_PRODUCT_ID, INFOMANIAK_BASE_URL and the model name)',
+    ],
     [422, 'POST /1/ai/105/openai/images/generations: 422 validation_failed: The prompt must not be greater than 400 characters.'],
   ] as const)('does not retry %i and says why', async (status, message) => {
     const api = await fakeApi();

@@ -11,7 +11,11 @@ describe('OpenAI-compatible provider', () => {
   test('uses /v1/chat/completions and /v1/images/generations with the key, whatever form OPENAI_BASE_URL takes', async () => {
     const api = await fakeApi({ openaiKey: KEY, openaiModels: ['text-embedding-3-small', 'llama-3.1-8b-instruct', 'flux-schnell'] });
     for (const base of [api.url, `${api.url}/v1`, `${api.url}/v1/`]) {
-      const { providers } = await providersFor(api, { kind: 'openai', env: { OPENAI_BASE_URL: base, OPENAI_API_KEY: KEY }, config: { image: { model: 'flux-schnell', apiStyle: 'comic_book', negativePrompt: 'text' } } });
+      const { providers } = await providersFor(api, {
+        kind: 'openai',
+        env: { OPENAI_BASE_URL: base, OPENAI_API_KEY: KEY },
+        config: { image: { model: 'flux-schnell', apiStyle: 'comic_book', negativePrompt: 'text' } },
+      });
       expect(providers.kind).toBe('openai');
       const { prompt, usage } = await providers.prompt.writePrompt(slideRequest());
       expect(prompt).toMatch(/^A calm editorial illustration/);
@@ -23,13 +27,21 @@ describe('OpenAI-compatible provider', () => {
     // "auto" skipped the embedding model and chose the instruct one.
     expect(api.stats.chatBodies[0]).toMatchObject({ model: 'llama-3.1-8b-instruct', stream: false, max_completion_tokens: 200 });
     // Infomaniak-only fields stay out of a standard request.
-    expect(api.stats.imageBodies[0]).toEqual({ model: 'flux-schnell', prompt: expect.any(String), n: 1, size: '1024x1024', response_format: 'b64_json' });
+    expect(api.stats.imageBodies[0]).toEqual({
+      model: 'flux-schnell',
+      prompt: expect.any(String),
+      n: 1,
+      size: '1024x1024',
+      response_format: 'b64_json',
+    });
     expect(new Set(api.stats.authorizations)).toEqual(new Set([`Bearer ${KEY}`]));
   });
 
   test('a wrong key is an auth error in OpenAI’s words', async () => {
     const api = await fakeApi({ openaiKey: KEY });
-    const error = await providersFor(api, { kind: 'openai', env: { OPENAI_BASE_URL: api.url, OPENAI_API_KEY: 'nope-nope' } }).catch((e: unknown) => e);
+    const error = await providersFor(api, { kind: 'openai', env: { OPENAI_BASE_URL: api.url, OPENAI_API_KEY: 'nope-nope' } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProviderAuthError);
     expect((error as Error).message).toBe('GET /v1/models: 401 invalid_api_key: Incorrect API key provided (check OPENAI_API_KEY)');
   });
@@ -44,9 +56,9 @@ describe('OpenAI-compatible provider', () => {
 
   test('an explicit model must be listed; the error lists the chat models', async () => {
     const api = await fakeApi();
-    await expect(providersFor(api, { kind: 'openai', env: { OPENAI_BASE_URL: api.url }, config: { llm: { model: 'gpt-4o' } } })).rejects.toThrow(
-      'llm.model: "gpt-4o" is not an available LLM; available: llama-3.1-8b-instruct',
-    );
+    await expect(
+      providersFor(api, { kind: 'openai', env: { OPENAI_BASE_URL: api.url }, config: { llm: { model: 'gpt-4o' } } }),
+    ).rejects.toThrow('llm.model: "gpt-4o" is not an available LLM; available: llama-3.1-8b-instruct');
   });
 
   test('a server without GET /v1/models: explicit models are trusted, "auto" asks for one', async () => {
@@ -62,7 +74,11 @@ describe('OpenAI-compatible provider', () => {
 
   test('retries the same failures as the Infomaniak provider', async () => {
     const api = await fakeApi();
-    const { providers } = await providersFor(api, { kind: 'openai', env: { OPENAI_BASE_URL: api.url }, config: { image: { model: 'flux-schnell' } } });
+    const { providers } = await providersFor(api, {
+      kind: 'openai',
+      env: { OPENAI_BASE_URL: api.url },
+      config: { image: { model: 'flux-schnell' } },
+    });
     api.failNext([429, 'reset', 'bad-image'], 'openai-images');
     await providers.image.generateImage({ prompt: 'a harbour crane', aspect: 0.5, palette: [] });
     expect(api.stats.requests['openai-images']).toBe(4);
@@ -71,10 +87,17 @@ describe('OpenAI-compatible provider', () => {
   test('needs OPENAI_BASE_URL or OPENAI_API_KEY', () => {
     expect(() => readOpenAiEnv({})).toThrow(UsageError);
     expect(readOpenAiEnv({ OPENAI_API_KEY: KEY })).toEqual({ baseUrl: 'https://api.openai.com', apiKey: KEY });
-    expect(() => readOpenAiEnv({ OPENAI_BASE_URL: 'localhost:8080' })).toThrow('OPENAI_BASE_URL: expected an http(s) URL, got "localhost:8080"');
+    expect(() => readOpenAiEnv({ OPENAI_BASE_URL: 'localhost:8080' })).toThrow(
+      'OPENAI_BASE_URL: expected an http(s) URL, got "localhost:8080"',
+    );
   });
 
   test('classifies model ids by name', () => {
-    expect(['gpt-4o-mini', 'dall-e-3', 'text-embedding-3-small', 'whisper-1'].map(classifyModelId)).toEqual(['llm', 'image', 'other', 'other']);
+    expect(['gpt-4o-mini', 'dall-e-3', 'text-embedding-3-small', 'whisper-1'].map(classifyModelId)).toEqual([
+      'llm',
+      'image',
+      'other',
+      'other',
+    ]);
   });
 });

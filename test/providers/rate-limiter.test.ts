@@ -8,7 +8,6 @@ function fakeClock() {
   return c;
 }
 
-
 describe('createRateLimiter', () => {
   test('never starts more than rpm requests in any window (fake clock)', async () => {
     const clock = fakeClock();
@@ -96,7 +95,7 @@ describe('createRateLimiter', () => {
     const limiter = createRateLimiter({ rpm: 8, windowMs: 1000, ...clock });
     const starts: number[] = [];
     const first = await Promise.all(Array.from({ length: 8 }, () => limiter.acquire()));
-    first.forEach((p) => starts.push(p.startedAt));
+    for (const p of first) starts.push(p.startedAt);
     limiter.refused(first[7]!);
     expect(limiter.rpm).toBe(4);
     await Promise.all(Array.from({ length: 12 }, () => limiter.acquire().then((p) => starts.push(p.startedAt))));

@@ -26,7 +26,13 @@ async function serve(handler: Handler): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const init = (more: Partial<TransportRequest> = {}): TransportRequest => ({ method: 'GET', headers: {}, body: null, signal: new AbortController().signal, ...more });
+const init = (more: Partial<TransportRequest> = {}): TransportRequest => ({
+  method: 'GET',
+  headers: {},
+  body: null,
+  signal: new AbortController().signal,
+  ...more,
+});
 
 async function readAll(body: AsyncIterable<Uint8Array> | null): Promise<string> {
   const parts: Buffer[] = [];
@@ -38,14 +44,23 @@ describe('nodeTransport', () => {
   test('sends method, headers and a JSON body; returns status, headers (any case) and the body', async () => {
     let seen: { method?: string; auth?: string; type?: string; length?: string; body?: string } = {};
     const base = await serve((req, body, res) => {
-      seen = { method: req.method, auth: req.headers.authorization, type: req.headers['content-type'], length: req.headers['content-length'], body };
+      seen = {
+        method: req.method,
+        auth: req.headers.authorization,
+        type: req.headers['content-type'],
+        length: req.headers['content-length'],
+        body,
+      };
       res.setHeader('x-request-id', 'req-1');
       res.setHeader('set-cookie', ['a=1', 'b=2']);
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end('{"ok":true,"text":"é"}');
     });
     const body = JSON.stringify({ prompt: 'un château' });
-    const res = await nodeTransport(`${base}/v1/x`, init({ method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body }));
+    const res = await nodeTransport(
+      `${base}/v1/x`,
+      init({ method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body }),
+    );
     expect(seen).toEqual({ method: 'POST', auth: 'Bearer t', type: 'application/json', length: String(Buffer.byteLength(body)), body });
     expect(res.status).toBe(201);
     expect(res.ok).toBe(true);
@@ -164,7 +179,10 @@ describe('nodeTransport, redirects', () => {
       else if (req.url === '/moved') res.writeHead(308, { location: `${other}/elsewhere` }).end('moved');
       else res.writeHead(500).end();
     });
-    const res = await nodeTransport(`${base}/start`, init({ method: 'POST', headers: { authorization: 'Bearer secret' }, body: '{"n":1}' }));
+    const res = await nodeTransport(
+      `${base}/start`,
+      init({ method: 'POST', headers: { authorization: 'Bearer secret' }, body: '{"n":1}' }),
+    );
     expect(await res.text()).toBe('{"at":"other"}');
     expect(seen).toEqual([
       { host: 'base', url: '/start', method: 'POST', auth: 'Bearer secret', body: '{"n":1}' },

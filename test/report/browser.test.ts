@@ -53,7 +53,11 @@ async function imageStates(page: Page): Promise<{ complete: boolean; width: numb
 
 /** The number shown on a totals tile. */
 function tileValue(page: Page, label: string): Promise<string> {
-  return page.locator('.tile').filter({ has: page.locator('.tile-label', { hasText: new RegExp(`^${label}$`) }) }).locator('.tile-value').innerText();
+  return page
+    .locator('.tile')
+    .filter({ has: page.locator('.tile-label', { hasText: new RegExp(`^${label}$`) }) })
+    .locator('.tile-value')
+    .innerText();
 }
 
 async function copyDecks(cwd: string, names: (keyof typeof fixtures)[]): Promise<string[]> {
@@ -74,7 +78,8 @@ describe('--report in headless Chromium', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('report: reports/run.html');
-    for (const name of ['demo', 'emptyAndHidden'] as const) expect(await packageFileProblems(path.join(cwd, `output/${name}.pptx`), fixtures[name])).toEqual([]);
+    for (const name of ['demo', 'emptyAndHidden'] as const)
+      expect(await packageFileProblems(path.join(cwd, `output/${name}.pptx`), fixtures[name])).toEqual([]);
 
     const { page, requests, console } = await open(path.join(cwd, 'reports/run.html'));
     expect(await page.title()).toMatch(/^slide-illustrate: report \(2 decks, 10 slides\)$/);
@@ -105,9 +110,19 @@ describe('--report in headless Chromium', () => {
     // The server quotes the Authorization header back in its error, as careless ones do.
     const api = await fakeApi({ echoAuthorization: true });
     api.failNext(400, 'images');
-    const r = await runCli(['bullets.pptx', 'fourThree.pptx', '--report', 'run.html', '--json'], { cwd, env: infomaniakEnv(api), http: { sleep: async () => undefined } });
+    const r = await runCli(['bullets.pptx', 'fourThree.pptx', '--report', 'run.html', '--json'], {
+      cwd,
+      env: infomaniakEnv(api),
+      http: { sleep: async () => undefined },
+    });
     expect(r.code).toBe(1);
-    const json = JSON.parse(r.stdout) as { totals: { slides: Record<string, number>; apiCalls: { prompts: number; images: number }; tokens: { prompt: number; completion: number } } };
+    const json = JSON.parse(r.stdout) as {
+      totals: {
+        slides: Record<string, number>;
+        apiCalls: { prompts: number; images: number };
+        tokens: { prompt: number; completion: number };
+      };
+    };
     expect(json.totals.slides).toEqual({ illustrated: 4, skipped: 0, failed: 1 });
 
     const html = await readFile(path.join(cwd, 'run.html'), 'utf8');
@@ -117,7 +132,9 @@ describe('--report in headless Chromium', () => {
     const failure = page.locator('.card.st-failed .reason.fail');
     expect(await failure.count()).toBe(1);
     expect(await failure.isVisible()).toBe(true);
-    expect(await failure.innerText()).toMatch(/^Failed: POST \/1\/ai\/\d+\/openai\/images\/generations: 400 .*Authorization: Bearer \[redacted\]/);
+    expect(await failure.innerText()).toMatch(
+      /^Failed: POST \/1\/ai\/\d+\/openai\/images\/generations: 400 .*Authorization: Bearer \[redacted\]/,
+    );
     expect(await page.locator('section.failures').innerText()).toMatch(/1 failure\s+(bullets|fourThree)\.pptx, slide \d: POST/);
     const images = await imageStates(page);
     expect(images).toHaveLength(4);
@@ -137,10 +154,31 @@ describe('--report in headless Chromium', () => {
   it('slide text is text: a <script> in a title neither runs nor becomes markup', async () => {
     const cwd = await tempDir();
     const evil = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">';
-    const slide: SlideReport = { number: 1, status: 'failed', reason: evil, title: evil, text: { title: evil, body: evil, notes: '' }, prompt: evil };
-    const deck: DeckReport = { input: path.join(cwd, `${evil}.pptx`), output: undefined, status: 'failed', error: evil, slides: [slide], usage: emptyUsage(), warnings: [evil], ms: 1 };
+    const slide: SlideReport = {
+      number: 1,
+      status: 'failed',
+      reason: evil,
+      title: evil,
+      text: { title: evil, body: evil, notes: '' },
+      prompt: evil,
+    };
+    const deck: DeckReport = {
+      input: path.join(cwd, `${evil}.pptx`),
+      output: undefined,
+      status: 'failed',
+      error: evil,
+      slides: [slide],
+      usage: emptyUsage(),
+      warnings: [evil],
+      ms: 1,
+    };
     const file = path.join(cwd, 'evil.html');
-    await writeReport(file, { batch: { decks: [deck], totals: totalBatch([deck]), ms: 1 }, prices: resolvePrices(defaultConfig().pricing), provider: { kind: 'offline', offline: true }, cwd });
+    await writeReport(file, {
+      batch: { decks: [deck], totals: totalBatch([deck]), ms: 1 },
+      prices: resolvePrices(defaultConfig().pricing),
+      provider: { kind: 'offline', offline: true },
+      cwd,
+    });
     const { page, requests } = await open(file);
     expect(await page.locator('script').count()).toBe(0);
     expect(await page.locator('img').count()).toBe(0);

@@ -12,7 +12,8 @@ import { tempDir } from '../helpers/paths.js';
 
 const CWD = '/runs/today';
 const TOKEN = 'ik-secret-token-0123456789';
-const THUMB = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
+const THUMB =
+  'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
 const BOX = { x: 5_000_000, y: 1_000_000, cx: 6_000_000, cy: 4_000_000 };
 
 function illustrated(number: number, over: Partial<SlideReport> = {}): SlideReport {
@@ -52,7 +53,16 @@ function batchOf(decks: DeckReport[]): BatchReport {
 }
 
 function render(batch: BatchReport, over: Partial<ReportInput> = {}): string {
-  return renderReportHtml(collectReport({ batch, prices: resolvePrices(defaultConfig().pricing), provider: { kind: 'infomaniak', offline: false }, cwd: CWD, finishedAt: new Date('2026-03-01T10:00:00Z'), ...over }));
+  return renderReportHtml(
+    collectReport({
+      batch,
+      prices: resolvePrices(defaultConfig().pricing),
+      provider: { kind: 'infomaniak', offline: false },
+      cwd: CWD,
+      finishedAt: new Date('2026-03-01T10:00:00Z'),
+      ...over,
+    }),
+  );
 }
 
 const sample = () =>
@@ -61,17 +71,38 @@ const sample = () =>
       illustrated(1),
       { number: 2, status: 'skipped', reason: 'hidden slide', title: 'Hidden one', text: { title: 'Hidden one', body: '', notes: '' } },
       illustrated(3, { cached: { prompt: true, image: true } }),
-      { number: 4, status: 'failed', reason: 'POST /1/ai/1/openai/images/generations: 400 bad_request: The request is malformed', title: 'Broken', box: BOX, placement: 'free', ms: 80 },
+      {
+        number: 4,
+        status: 'failed',
+        reason: 'POST /1/ai/1/openai/images/generations: 400 bad_request: The request is malformed',
+        title: 'Broken',
+        box: BOX,
+        placement: 'free',
+        ms: 80,
+      },
     ]),
-    deck('ops.pptx', [illustrated(1, { placement: 'placeholder' }), illustrated(2, { placement: 'background', box: { x: 0, y: 0, cx: 12_192_000, cy: 6_858_000 } })]),
-    { input: `${CWD}/decks/broken.pptx`, output: undefined, status: 'refused', error: `${CWD}/decks/broken.pptx: not a PowerPoint deck (not a zip archive)`, slides: [], usage: { llmCalls: 0, images: 0, promptTokens: 0, completionTokens: 0 }, warnings: [], ms: 3 },
+    deck('ops.pptx', [
+      illustrated(1, { placement: 'placeholder' }),
+      illustrated(2, { placement: 'background', box: { x: 0, y: 0, cx: 12_192_000, cy: 6_858_000 } }),
+    ]),
+    {
+      input: `${CWD}/decks/broken.pptx`,
+      output: undefined,
+      status: 'refused',
+      error: `${CWD}/decks/broken.pptx: not a PowerPoint deck (not a zip archive)`,
+      slides: [],
+      usage: { llmCalls: 0, images: 0, promptTokens: 0, completionTokens: 0 },
+      warnings: [],
+      ms: 3,
+    },
   ]);
 
 describe('renderReportHtml', () => {
   it('has a card for every slide of every deck, with status, cache, placement and time', () => {
     const html = render(sample());
     expect(html.match(/<article /g)).toHaveLength(6);
-    for (const id of ['deck-0-slide-1', 'deck-0-slide-2', 'deck-0-slide-3', 'deck-0-slide-4', 'deck-1-slide-1', 'deck-1-slide-2']) expect(html).toContain(`id="${id}"`);
+    for (const id of ['deck-0-slide-1', 'deck-0-slide-2', 'deck-0-slide-3', 'deck-0-slide-4', 'deck-1-slide-1', 'deck-1-slide-2'])
+      expect(html).toContain(`id="${id}"`);
     expect(html.match(/<img /g)).toHaveLength(4);
     expect(html).toContain('<h2>decks/sales.pptx</h2>');
     expect(html).toContain('→ output/sales.pptx');
@@ -90,7 +121,10 @@ describe('renderReportHtml', () => {
   it('shows totals: API calls, tokens, images and the estimated cost', () => {
     const batch = sample();
     const html = render(batch, { prices: { currency: 'CHF', perImage: 0.05, perMillionPromptTokens: 1, perMillionCompletionTokens: 2 } });
-    const tile = (label: string) => new RegExp(`<div class="tile-label">${label}</div><div class="tile-value">([^<]*)</div><div class="tile-sub">([^<]*)</div>`).exec(html)?.slice(1);
+    const tile = (label: string) =>
+      new RegExp(`<div class="tile-label">${label}</div><div class="tile-value">([^<]*)</div><div class="tile-sub">([^<]*)</div>`)
+        .exec(html)
+        ?.slice(1);
     // 6 prompts + 6 images; 600 + 240 tokens.
     expect(tile('API calls')).toEqual(['12', '6 prompts · 6 images']);
     expect(tile('Tokens')).toEqual(['840', '600 in · 240 out']);
@@ -99,15 +133,21 @@ describe('renderReportHtml', () => {
     expect(tile('Slides illustrated')).toEqual(['4', '1 skipped · 1 failed']);
     // 6 × 0.05 + 600 / 1e6 × 1 + 240 / 1e6 × 2 = 0.30108
     expect(tile('Estimated cost')?.[0]).toBe('CHF 0.301');
-    expect(/Estimated cost<\/div><div class="tile-value">unknown<\/div><div class="tile-sub">set pricing in pipeline.config.json</.test(render(batch))).toBe(true);
+    expect(
+      /Estimated cost<\/div><div class="tile-value">unknown<\/div><div class="tile-sub">set pricing in pipeline.config.json</.test(
+        render(batch),
+      ),
+    ).toBe(true);
   });
 
   it('lists every failure with its reason at the top, linked to its card or deck', () => {
     const html = render(sample());
-    const failures = /<section class="failures"[^]*?<\/section>/.exec(html)?.[0] ?? '';
+    const failures = /<section class="failures"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
     expect(failures).toContain('2 failures');
     expect(failures).toContain('<a href="#deck-2">decks/broken.pptx</a>: not a PowerPoint deck (not a zip archive)');
-    expect(failures).toContain('<a href="#deck-0-slide-4">decks/sales.pptx, slide 4</a>: POST /1/ai/1/openai/images/generations: 400 bad_request');
+    expect(failures).toContain(
+      '<a href="#deck-0-slide-4">decks/sales.pptx, slide 4</a>: POST /1/ai/1/openai/images/generations: 400 bad_request',
+    );
     expect(html).toContain('<span class="reason-label">Failed:</span> POST /1/ai/1/openai/images/generations: 400');
     expect(html).toContain('<p class="deck-error">not a PowerPoint deck (not a zip archive)</p>');
     expect(render(batchOf([deck('fine.pptx', [illustrated(1)])]))).not.toContain('class="failures"');
@@ -116,10 +156,18 @@ describe('renderReportHtml', () => {
   it('escapes everything a deck or an API supplies: slide text is never markup', () => {
     const evil = '<script>alert("x")</script><img src=x onerror=alert(1)>';
     const batch = batchOf([
-      deck(`a<b>"&'.pptx`, [
-        illustrated(1, { title: evil, text: { title: evil, body: `</dd></dl>${evil}`, notes: '<!-- x -->' }, prompt: `"><script>p()</script>` }),
-        { number: 2, status: 'failed', reason: `</p>${evil}`, title: evil },
-      ], { warnings: [`<i>${evil}</i>`] }),
+      deck(
+        `a<b>"&'.pptx`,
+        [
+          illustrated(1, {
+            title: evil,
+            text: { title: evil, body: `</dd></dl>${evil}`, notes: '<!-- x -->' },
+            prompt: `"><script>p()</script>`,
+          }),
+          { number: 2, status: 'failed', reason: `</p>${evil}`, title: evil },
+        ],
+        { warnings: [`<i>${evil}</i>`] },
+      ),
     ]);
     const html = render(batch);
     expect(html).not.toMatch(/<script/i);
@@ -145,7 +193,12 @@ describe('renderReportHtml', () => {
   });
 
   it('drops a thumbnail that is not an inline image', () => {
-    for (const thumbnail of ['https://example.com/x.jpg', 'javascript:alert(1)', 'data:text/html;base64,PHNjcmlwdD4=', `${THUMB}" onload="x`]) {
+    for (const thumbnail of [
+      'https://example.com/x.jpg',
+      'javascript:alert(1)',
+      'data:text/html;base64,PHNjcmlwdD4=',
+      `${THUMB}" onload="x`,
+    ]) {
       const html = render(batchOf([deck('a.pptx', [illustrated(1, { thumbnail })])]));
       expect(html).not.toContain('<img ');
       expect(html).toContain('no preview');
@@ -154,7 +207,11 @@ describe('renderReportHtml', () => {
 
   it('never shows the API token, even when a server quoted it back', () => {
     const batch = batchOf([
-      deck('a.pptx', [{ number: 1, status: 'failed', reason: `400 bad_request (request had Authorization: Bearer ${TOKEN})`, title: 'T' }], { warnings: [`token ${TOKEN}`] }),
+      deck(
+        'a.pptx',
+        [{ number: 1, status: 'failed', reason: `400 bad_request (request had Authorization: Bearer ${TOKEN})`, title: 'T' }],
+        { warnings: [`token ${TOKEN}`] },
+      ),
     ]);
     const html = render(batch, { secrets: [TOKEN] });
     expect(html).not.toContain(TOKEN);
@@ -162,7 +219,15 @@ describe('renderReportHtml', () => {
   });
 
   it('labels a scheduled pass and shows unchanged decks as such', () => {
-    const unchanged: DeckReport = { input: `${CWD}/decks/same.pptx`, output: `${CWD}/output/same.pptx`, status: 'unchanged', slides: [], usage: { llmCalls: 0, images: 0, promptTokens: 0, completionTokens: 0 }, warnings: [], ms: 0 };
+    const unchanged: DeckReport = {
+      input: `${CWD}/decks/same.pptx`,
+      output: `${CWD}/output/same.pptx`,
+      status: 'unchanged',
+      slides: [],
+      usage: { llmCalls: 0, images: 0, promptTokens: 0, completionTokens: 0 },
+      warnings: [],
+      ms: 0,
+    };
     const html = render(batchOf([unchanged]), { label: 'pass 3' });
     expect(html).toContain('<h1>Illustration report — pass 3</h1>');
     expect(html).toContain('Unchanged since the last pass');

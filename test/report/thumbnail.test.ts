@@ -46,7 +46,9 @@ describe('thumbnails', () => {
   });
 
   it('are at most 320 × 240 px, whatever the box, and flatten transparency on white', async () => {
-    const rgba = await sharp({ create: { width: 2000, height: 1000, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const rgba = await sharp({ create: { width: 2000, height: 1000, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
     for (const [box, size] of [
       [{ cx: 16, cy: 9 }, [320, 180]],
       [{ cx: 1, cy: 3 }, [80, 240]],
@@ -63,7 +65,11 @@ describe('thumbnails', () => {
 
 describe('excerptSlideText', () => {
   it('drops blank lines and runs of spaces, and cuts long parts with an ellipsis', () => {
-    const out = excerptSlideText({ title: '  Big   title \n\n', body: `line one\n\n\n   line\ttwo  \n${'x'.repeat(700)}`, notes: 'n'.repeat(300) });
+    const out = excerptSlideText({
+      title: '  Big   title \n\n',
+      body: `line one\n\n\n   line\ttwo  \n${'x'.repeat(700)}`,
+      notes: 'n'.repeat(300),
+    });
     expect(out.title).toBe('Big title');
     expect(out.body.startsWith('line one\nline two\nxxx')).toBe(true);
     expect(out.body).toHaveLength(600);

@@ -19,16 +19,29 @@ const slide: SlidePlan = {
   placement: 'placeholder',
   z: 'front',
   placeholderId: '7',
-  promptRequest: { slide: { title: 'Harbour', body: 'Boats at dawn', notes: '' }, deckTitle: 'Ports', style: 'flat', maxChars: 900, slideNumber: 3 },
+  promptRequest: {
+    slide: { title: 'Harbour', body: 'Boats at dawn', notes: '' },
+    deckTitle: 'Ports',
+    style: 'flat',
+    maxChars: 900,
+    slideNumber: 3,
+  },
 };
 
-const png = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: '#336699' } }).png().toBuffer();
+const png = (w: number, h: number) =>
+  sharp({ create: { width: w, height: h, channels: 3, background: '#336699' } })
+    .png()
+    .toBuffer();
 
 function providers(image: (req: ImageRequest) => Promise<Buffer>, cached = false): Providers & { seen: ImageRequest[] } {
   const seen: ImageRequest[] = [];
   return {
     seen,
-    prompt: { name: 'fake', promptFingerprint: 'p', writePrompt: async (req) => ({ prompt: `A harbour for ${req.deckTitle}`, usage: { promptTokens: 12, completionTokens: 7 }, cached }) },
+    prompt: {
+      name: 'fake',
+      promptFingerprint: 'p',
+      writePrompt: async (req) => ({ prompt: `A harbour for ${req.deckTitle}`, usage: { promptTokens: 12, completionTokens: 7 }, cached }),
+    },
     image: {
       name: 'fake',
       imageFingerprint: 'i',
@@ -62,8 +75,21 @@ describe('illustrateSlide', () => {
     const { report, picture } = await illustrateSlide(slide, ctx);
     expect(p.seen).toEqual([imageRequestOf(slide, 'A harbour for Ports', ['#112233'])]);
     expect(p.seen[0]!.aspect).toBe(2);
-    expect(report).toMatchObject({ number: 3, status: 'illustrated', prompt: 'A harbour for Ports', placement: 'placeholder', cached: { prompt: false, image: false }, box: slide.box });
-    expect(picture).toMatchObject({ slidePart: 'ppt/slides/slide3.xml', box: slide.box, descr: 'A harbour for Ports', z: 'front', placeholderId: '7' });
+    expect(report).toMatchObject({
+      number: 3,
+      status: 'illustrated',
+      prompt: 'A harbour for Ports',
+      placement: 'placeholder',
+      cached: { prompt: false, image: false },
+      box: slide.box,
+    });
+    expect(picture).toMatchObject({
+      slidePart: 'ppt/slides/slide3.xml',
+      box: slide.box,
+      descr: 'A harbour for Ports',
+      z: 'front',
+      placeholderId: '7',
+    });
     expect(report.bytes).toBeGreaterThan(0);
     expect(ctx.usage).toMatchObject({ llmCalls: 1, images: 1, promptTokens: 12, completionTokens: 7 });
     expect(ctx.events.map((e) => e.type)).toEqual(['prompt-done', 'image-done', 'picture']);
@@ -75,7 +101,10 @@ describe('illustrateSlide', () => {
     const cachedCtx = context(providers(() => png(40, 20), true));
     expect((await illustrateSlide(slide, cachedCtx)).report.cached).toEqual({ prompt: true, image: true });
     expect(cachedCtx.usage).toMatchObject({ llmCalls: 0, images: 0, promptTokens: 0 });
-    const offlineCtx = context(providers(() => png(40, 20)), { offline: true });
+    const offlineCtx = context(
+      providers(() => png(40, 20)),
+      { offline: true },
+    );
     await illustrateSlide(slide, offlineCtx);
     expect(offlineCtx.usage).toMatchObject({ llmCalls: 0, images: 0 });
   });
@@ -91,6 +120,14 @@ describe('illustrateSlide', () => {
   it('throws on an abort instead of reporting the slide', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stopped'));
-    await expect(illustrateSlide(slide, context(providers(() => png(40, 20)), { signal: controller.signal }))).rejects.toThrow('stopped');
+    await expect(
+      illustrateSlide(
+        slide,
+        context(
+          providers(() => png(40, 20)),
+          { signal: controller.signal },
+        ),
+      ),
+    ).rejects.toThrow('stopped');
   });
 });

@@ -44,11 +44,14 @@ describe('placement make-room', () => {
     expect(box.x + box.cx).toBe(WIDE_BODY.x + WIDE_BODY.cx);
     expect(box.cx * box.cy).toBeGreaterThan(pres.slideSize.cx * pres.slideSize.cy * 0.12);
     // Clear of everything else the slide shows, and of the narrowed text.
-    const others = obstaclesOf(planned!.slide.shapes.filter((s) => s !== body), pres.slideSize);
+    const others = obstaclesOf(
+      planned!.slide.shapes.filter((s) => s !== body),
+      pres.slideSize,
+    );
     for (const o of [...others, reflow.box]) expect(overlaps(o, box)).toBe(false);
   });
 
-  it('keeps the narrowed text above a shape lying in the body\'s lower left, which the wide text never reached', async () => {
+  it("keeps the narrowed text above a shape lying in the body's lower left, which the wide text never reached", async () => {
     const band = { x: WIDE_BODY.x, y: WIDE_BODY.y + WIDE_BODY.cy - 731_520, cx: 1_828_800, cy: 548_640 };
     const rect =
       `<p:sp><p:nvSpPr><p:cNvPr id="20" name="Band"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="${band.x}" y="${band.y}"/><a:ext cx="${band.cx}" cy="${band.cy}"/></a:xfrm>` +
@@ -71,7 +74,8 @@ describe('placement make-room', () => {
     const pres = await readPresentation('wide.pptx', await wideBodyDeck(9));
     const auto = planIllustrations(pres, { placement: 'auto', skipSlides: ['picture'] });
     const made = planIllustrations(pres, { placement: 'make-room', skipSlides: ['picture'] });
-    const others = (p: typeof auto) => p.planned.filter((s) => s.slide.number !== 1).map((s) => ({ n: s.slide.number, box: s.box, placement: s.placement }));
+    const others = (p: typeof auto) =>
+      p.planned.filter((s) => s.slide.number !== 1).map((s) => ({ n: s.slide.number, box: s.box, placement: s.placement }));
     expect(others(auto).length).toBe(2);
     expect(others(made)).toEqual(others(auto));
   });

@@ -23,7 +23,9 @@ describe('planIllustrations slide rules', () => {
     requireCorpus();
     const pres = await readPresentationFile(path.join(corpusDir, 'poi__2411-Performance_Up.pptx'));
     const hasText = (s: (typeof pres.slides)[number]) => `${s.text.title}${s.text.body}${s.text.notes}`.trim() !== '';
-    const withPictures = pres.slides.filter((s) => !s.hidden && hasText(s) && s.shapes.some((sh) => sh.kind === 'pic')).map((s) => s.number);
+    const withPictures = pres.slides
+      .filter((s) => !s.hidden && hasText(s) && s.shapes.some((sh) => sh.kind === 'pic'))
+      .map((s) => s.number);
     expect(withPictures.length).toBeGreaterThan(0);
     const plan = planIllustrations(pres, { placement: 'auto', skipSlides: ['picture'] });
     for (const n of withPictures) expect(reasons(plan)[n]).toBe('already has a picture (skipSlides)');

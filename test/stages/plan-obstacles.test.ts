@@ -25,7 +25,9 @@ const table = (id: number, b: Box) =>
 const styled = (id: number, prst: string, b: Box, label?: string) =>
   `<p:sp><p:nvSpPr><p:cNvPr id="${id}" name="${prst} ${id}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr>${xfrm(b)}<a:prstGeom prst="${prst}"><a:avLst/></a:prstGeom></p:spPr>` +
   `<p:style><a:lnRef idx="2"><a:schemeClr val="accent1"/></a:lnRef><a:fillRef idx="1"><a:schemeClr val="accent1"/></a:fillRef><a:effectRef idx="0"><a:schemeClr val="accent1"/></a:effectRef><a:fontRef idx="minor"><a:schemeClr val="lt1"/></a:fontRef></p:style>` +
-  (label ? `<p:txBody><a:bodyPr anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/><a:r><a:rPr lang="en-US"/><a:t>${label}</a:t></a:r></a:p></p:txBody>` : '') +
+  (label
+    ? `<p:txBody><a:bodyPr anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/><a:r><a:rPr lang="en-US"/><a:t>${label}</a:t></a:r></a:p></p:txBody>`
+    : '') +
   `</p:sp>`;
 
 const connector = (id: number, b: Box) =>
@@ -44,7 +46,10 @@ async function deckWith(xml: string, image?: Buffer) {
     const rels = await zip.file('ppt/slides/_rels/slide1.xml.rels')!.async('string');
     zip.file(
       'ppt/slides/_rels/slide1.xml.rels',
-      rels.replace('</Relationships>', '<Relationship Id="rIdIcon" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/icon.png"/></Relationships>'),
+      rels.replace(
+        '</Relationships>',
+        '<Relationship Id="rIdIcon" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/icon.png"/></Relationships>',
+      ),
     );
   }
   return readPresentation('edited.pptx', await zip.generateAsync({ type: 'uint8array' }));
@@ -101,7 +106,9 @@ describe('placement never hides what the slide shows', () => {
     const star: Box = { x: 6_400_000, y: 600_000, cx: 2_200_000, cy: 2_200_000 };
     const panel: Box = { x: 600_000, y: 400_000, cx: 11_000_000, cy: 4_000_000 };
     const rule: Box = { x: 6_400_000, y: 5_200_000, cx: 5_000_000, cy: 0 };
-    const { pres, planned, skipped } = await planSlide1(styled(22, 'rect', panel) + styled(21, 'star5', star, 'Star') + connector(23, rule));
+    const { pres, planned, skipped } = await planSlide1(
+      styled(22, 'rect', panel) + styled(21, 'star5', star, 'Star') + connector(23, rule),
+    );
     const obstacles = obstaclesOf(pres.slides[0]!.shapes, pres.slideSize);
     for (const b of [star, panel, rule]) expect(obstacles).toContainEqual(b);
     // The panel covers the top two thirds and the rule cuts what is left below it: no strip is large enough.
@@ -121,7 +128,9 @@ describe('placement never hides what the slide shows', () => {
   });
 
   it('does not count a small navigation icon as "already has a picture", and keeps the picture off it', async () => {
-    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#d03030' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#d03030' } })
+      .png()
+      .toBuffer();
     const icon: Box = { x: 11_200_000, y: 6_150_000, cx: 720_000, cy: 600_000 };
     const { planned, skipped } = await planSlide1(picture(24, 'rIdIcon', icon), png);
     expect(skipped?.reason).toBeUndefined();
@@ -130,7 +139,9 @@ describe('placement never hides what the slide shows', () => {
   });
 
   it('still skips a slide whose own picture is a real illustration (not an icon)', async () => {
-    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3060d0' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3060d0' } })
+      .png()
+      .toBuffer();
     const photo: Box = { x: 6_400_000, y: 3_500_000, cx: 3_000_000, cy: 2_500_000 };
     const { skipped } = await planSlide1(picture(24, 'rIdIcon', photo), png);
     expect(skipped?.reason).toBe('already has a picture (skipSlides)');

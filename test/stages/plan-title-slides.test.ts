@@ -10,7 +10,12 @@ import { fixtures } from '../../fixtures/index.js';
 
 const W = 12_192_000;
 const H = 6_858_000;
-const box = (x0: number, y0: number, x1: number, y1: number): Box => ({ x: Math.round(x0 * W), y: Math.round(y0 * H), cx: Math.round((x1 - x0) * W), cy: Math.round((y1 - y0) * H) });
+const box = (x0: number, y0: number, x1: number, y1: number): Box => ({
+  x: Math.round(x0 * W),
+  y: Math.round(y0 * H),
+  cx: Math.round((x1 - x0) * W),
+  cy: Math.round((y1 - y0) * H),
+});
 
 const text = (type: string | undefined, b: Box): ShapeInfo => ({
   kind: 'sp',
@@ -78,7 +83,11 @@ describe('title and section slides get a designed composition or none', () => {
 describe('pictures large enough to matter', () => {
   it('skips a body slide whose only free area is under 12 % of the slide, for room', () => {
     // Title across the top, bullets on the left, a text box at the upper right: a ~11 % corner is left.
-    const s = slide(2, 'obj', [text('title', box(0, 0, 1, 0.2)), text('body', box(0.05, 0.2, 0.62, 0.95)), text(undefined, box(0.62, 0.2, 0.95, 0.6))]);
+    const s = slide(2, 'obj', [
+      text('title', box(0, 0, 1, 0.2)),
+      text('body', box(0.05, 0.2, 0.62, 0.95)),
+      text(undefined, box(0.62, 0.2, 0.95, 0.6)),
+    ]);
     const { planned, skipped } = plan(s);
     expect(planned).toBeUndefined();
     expect(skipped?.reason).toBe(NO_ROOM);
@@ -118,7 +127,7 @@ describe('cover and closing slides drawn with plain text boxes', () => {
 describe('isEligible', () => {
   const pres = (s: SlideModel) => ({ slideSize: { cx: W, cy: H }, slides: [s] }) as unknown as Presentation;
   const options = { placement: 'auto' as const, skipSlides: [] };
-  it('counts slides with text and a free quarter of the slide, measured on the planner\'s obstacles', () => {
+  it("counts slides with text and a free quarter of the slide, measured on the planner's obstacles", () => {
     const half = slide(2, 'obj', [text('title', box(0.05, 0.05, 0.95, 0.18)), text('body', box(0.05, 0.25, 0.5, 0.9))]);
     expect(isEligible(half, pres(half), options)).toBe(true);
     const full = slide(2, 'obj', [text('title', box(0.05, 0.05, 0.95, 0.18)), text('body', box(0.05, 0.25, 0.95, 0.9))]);

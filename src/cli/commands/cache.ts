@@ -13,7 +13,9 @@ export async function runCacheCommand(args: CacheArgs, io: CliIo): Promise<numbe
   const pruned = args.pruneOlderThanMs === undefined ? undefined : await pruneCache(dir, args.pruneOlderThanMs);
   const stats = await readCacheStats(dir);
   if (args.json) {
-    io.stdout.write(JSON.stringify({ ...stats, oldest: stats.oldest?.toISOString() ?? null, newest: stats.newest?.toISOString() ?? null, pruned: pruned ?? null }, null, 2) + '\n');
+    io.stdout.write(
+      `${JSON.stringify({ ...stats, oldest: stats.oldest?.toISOString() ?? null, newest: stats.newest?.toISOString() ?? null, pruned: pruned ?? null }, null, 2)}\n`,
+    );
     return 0;
   }
   const rel = printable(path.relative(io.cwd, dir) || dir);
@@ -21,7 +23,9 @@ export async function runCacheCommand(args: CacheArgs, io: CliIo): Promise<numbe
   const total = stats.entries.prompts + stats.entries.images + stats.entries.pictures;
   const bytes = stats.bytes.prompts + stats.bytes.images + stats.bytes.pictures;
   const span = stats.oldest && stats.newest ? `; last used ${stats.oldest.toISOString()} … ${stats.newest.toISOString()}` : '';
-  io.stdout.write(`${rel}: ${total} entries, ${formatBytes(bytes)} (${stats.entries.prompts} prompts, ${stats.entries.images} images, ${stats.entries.pictures} fitted pictures)${span}\n`);
+  io.stdout.write(
+    `${rel}: ${total} entries, ${formatBytes(bytes)} (${stats.entries.prompts} prompts, ${stats.entries.images} images, ${stats.entries.pictures} fitted pictures)${span}\n`,
+  );
   return 0;
 }
 

@@ -20,7 +20,8 @@ import { printable } from '../printable.js';
 
 // Runs the command; returns the exit code (0 all ok, 1 some slides or decks failed, 2 a lone deck refused).
 export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise<number> {
-  if (args.dryRun && args.report !== undefined) throw new UsageError('--report with --dry-run: a dry run writes no deck to report on; run without --dry-run');
+  if (args.dryRun && args.report !== undefined)
+    throw new UsageError('--report with --dry-run: a dry run writes no deck to report on; run without --dry-run');
   const report = args.report === undefined ? undefined : await checkReportPath(args.report, rawIo.cwd);
   // Everything written while the live display shows goes through it, so no line is drawn over.
   const progress = await createProgress({ io: rawIo, json: args.json, verbosity: args.verbosity, dryRun: args.dryRun });
@@ -42,21 +43,33 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
   let batch: BatchReport;
   progress.start(run.jobs.length);
   try {
-    batch = await runPrepared(run, { dryRun: args.dryRun, report, cwd: io.cwd, secrets: secretsOf(io.env), signal: stop.signal, onEvent: progress.onEvent });
+    batch = await runPrepared(run, {
+      dryRun: args.dryRun,
+      report,
+      cwd: io.cwd,
+      secrets: secretsOf(io.env),
+      signal: stop.signal,
+      onEvent: progress.onEvent,
+    });
   } catch (error) {
-    if (stop.signal.aborted) throw new AbortedError(`stopped by ${stop.received() ?? 'a signal'}; decks already finished are written, none is half-written`, { cause: error });
+    if (stop.signal.aborted)
+      throw new AbortedError(`stopped by ${stop.received() ?? 'a signal'}; decks already finished are written, none is half-written`, {
+        cause: error,
+      });
     throw error;
   } finally {
     stop.dispose();
     progress.stop();
   }
   if (args.dryRun) printDryRun(batch, run, args, io);
-  else if (args.json) io.stdout.write(JSON.stringify(batchJson(batch, backend, prices), null, 2) + '\n');
+  else if (args.json) io.stdout.write(`${JSON.stringify(batchJson(batch, backend, prices), null, 2)}\n`);
   else {
     // Decks whose line progress printed as they finished are not listed again; --quiet lists only the ones that went wrong.
     const shown = batch.decks.filter((d) => (args.verbosity === 'quiet' ? d.status !== 'ok' : !progress.printed.has(d.input)));
-    io.stdout.write((run.single ? formatDeckSummary(batch.decks[0]!, io.cwd, prices) : formatBatchSummary(batch, io.cwd, { prices, shown })) + '\n');
-    if (backend.offline && args.verbosity !== 'quiet' && batch.decks.some((d) => d.output)) io.stdout.write(OFFLINE_NOTICE + '\n');
+    io.stdout.write(
+      `${run.single ? formatDeckSummary(batch.decks[0]!, io.cwd, prices) : formatBatchSummary(batch, io.cwd, { prices, shown })}\n`,
+    );
+    if (backend.offline && args.verbosity !== 'quiet' && batch.decks.some((d) => d.output)) io.stdout.write(`${OFFLINE_NOTICE}\n`);
   }
   if (report && !args.json) io.stdout.write(`report: ${printable(path.relative(io.cwd, report) || report)}\n`);
   return exitCode(batch, run.single);
@@ -76,11 +89,15 @@ async function checkOutputs({ jobs, single }: DeckJobs, args: IllustrateArgs, co
     if (problem) throw new UsageError(`${outName}: ${problem}`);
     for (const job of jobs) {
       const existing = await stat(job.output).catch(() => undefined);
-      if (existing && !existing.isFile()) throw new UsageError(`${outName}: ${job.output} is ${describeType(existing)}; only a regular file is ever replaced`);
+      if (existing && !existing.isFile())
+        throw new UsageError(`${outName}: ${job.output} is ${describeType(existing)}; only a regular file is ever replaced`);
     }
   }
   const cacheProblem = await outputProblem(path.resolve(cwd, config.cacheDir), 'folder');
-  if (cacheProblem) throw new UsageError(`${args.cacheDir !== undefined ? `--cache-dir ${args.cacheDir}` : `cacheDir ${config.cacheDir}`}: ${cacheProblem}`);
+  if (cacheProblem)
+    throw new UsageError(
+      `${args.cacheDir !== undefined ? `--cache-dir ${args.cacheDir}` : `cacheDir ${config.cacheDir}`}: ${cacheProblem}`,
+    );
 }
 
 function printDryRun(batch: BatchReport, run: PreparedRun, args: IllustrateArgs, io: CliIo): void {
@@ -90,7 +107,7 @@ function printDryRun(batch: BatchReport, run: PreparedRun, args: IllustrateArgs,
   const text = args.json
     ? JSON.stringify(dryRunJson(batch, jobs, { ...options, provider: backend }), null, 2)
     : formatDryRun(batch, jobs, { ...options, cwd: io.cwd, offline: backend.offline });
-  io.stdout.write(text + '\n');
+  io.stdout.write(`${text}\n`);
 }
 
 /** A lone refused deck is an input error (2), as it always was; in a batch it is one failure among others (1). */

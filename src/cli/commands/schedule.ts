@@ -16,7 +16,8 @@ import { printable } from '../printable.js';
 // Runs the command; returns the exit code (see README, "The scheduled job").
 export async function runScheduleCommand(args: ScheduleArgs, io: CliIo): Promise<number> {
   // Forcing every pass would pay for every deck at every tick.
-  if (args.force && !args.once) throw new UsageError('--force regenerates everything, so the schedule would pay for every deck at every tick; use it with --once');
+  if (args.force && !args.once)
+    throw new UsageError('--force regenerates everything, so the schedule would pay for every deck at every tick; use it with --once');
   if (args.report !== undefined) await checkReportPath(args.report, io.cwd);
   const ctx = await createRunContext(args, io);
   if (!ctx.config.inputs.length) throw new ConfigError('inputs: the scheduled job needs at least one deck or folder in "inputs"');
@@ -24,14 +25,21 @@ export async function runScheduleCommand(args: ScheduleArgs, io: CliIo): Promise
   const stop = listenForStop();
   try {
     if (args.once) return await runOnce(args, ctx, io, log, stop.signal);
-    log.line({ event: 'schedule-start', schedule: ctx.config.schedule }, `schedule "${printable(ctx.config.schedule)}" started; inputs: ${ctx.config.inputs.map(printable).join(', ')} → ${printable(ctx.config.outputDir)}`);
+    log.line(
+      { event: 'schedule-start', schedule: ctx.config.schedule },
+      `schedule "${printable(ctx.config.schedule)}" started; inputs: ${ctx.config.inputs.map(printable).join(', ')} → ${printable(ctx.config.outputDir)}`,
+    );
     const passes = await runSchedule({
       expression: ctx.config.schedule,
       signal: stop.signal,
       runPass: async (n) => void (await pass(n, args, ctx, io, log, stop.signal)),
-      onPassError: (error, n) => log.line({ event: 'pass-error', pass: n, error: messageOf(error) }, `pass ${n} failed: ${printable(messageOf(error))}`),
+      onPassError: (error, n) =>
+        log.line({ event: 'pass-error', pass: n, error: messageOf(error) }, `pass ${n} failed: ${printable(messageOf(error))}`),
     });
-    log.line({ event: 'schedule-stop', signal: stop.received() ?? null, passes }, `schedule stopped${stop.received() ? ` by ${stop.received()}` : ''} after ${passes} pass${passes === 1 ? '' : 'es'}`);
+    log.line(
+      { event: 'schedule-stop', signal: stop.received() ?? null, passes },
+      `schedule stopped${stop.received() ? ` by ${stop.received()}` : ''} after ${passes} pass${passes === 1 ? '' : 'es'}`,
+    );
     return 0;
   } finally {
     stop.dispose();
@@ -49,7 +57,7 @@ function createLog(json: boolean, io: CliIo): Log {
   return {
     line(fields, text) {
       const time = new Date().toISOString();
-      io.stdout.write(json ? JSON.stringify({ time, ...fields }) + '\n' : `${time} ${text}\n`);
+      io.stdout.write(json ? `${JSON.stringify({ time, ...fields })}\n` : `${time} ${text}\n`);
     },
   };
 }
@@ -59,7 +67,10 @@ async function runOnce(args: ScheduleArgs, ctx: RunContext, io: CliIo, log: Log,
   try {
     result = await pass(1, args, ctx, io, log, signal);
   } catch (error) {
-    if (signal.aborted) throw new AbortedError('pass stopped by a signal; decks already finished are written and remembered, none is half-written', { cause: error });
+    if (signal.aborted)
+      throw new AbortedError('pass stopped by a signal; decks already finished are written and remembered, none is half-written', {
+        cause: error,
+      });
     throw error;
   }
   if (!result.ran) {
@@ -72,7 +83,8 @@ async function runOnce(args: ScheduleArgs, ctx: RunContext, io: CliIo, log: Log,
 async function pass(n: number, args: ScheduleArgs, ctx: RunContext, io: CliIo, log: Log, signal: AbortSignal): Promise<PassResult> {
   log.line({ event: 'pass-start', pass: n }, `pass ${n} started`);
   // Each pass replaces the last one's report (its path was checked before the first pass).
-  const report = args.report === undefined ? undefined : { file: path.resolve(io.cwd, args.report), label: `pass ${n}`, secrets: secretsOf(io.env) };
+  const report =
+    args.report === undefined ? undefined : { file: path.resolve(io.cwd, args.report), label: `pass ${n}`, secrets: secretsOf(io.env) };
   const result = await runPass(ctx, {
     config: ctx.config,
     cwd: io.cwd,
@@ -81,7 +93,20 @@ async function pass(n: number, args: ScheduleArgs, ctx: RunContext, io: CliIo, l
     report,
     onDeck: (deck) => log.line({ event: 'deck', pass: n, ...deckJson(deck) }, `pass ${n} ${formatDeckLine(deck, io.cwd)}`),
   });
-  if (result.ran) log.line({ event: 'pass-end', pass: n, totals: totalsJson(result.batch, ctx.prices) }, `pass ${n} done: ${formatBatchTotals(result.batch, ctx.prices)}`);
-  else log.line({ event: 'pass-skipped', pass: n, lockFile: result.lockFile, owner: result.owner ? { pid: result.owner.pid, host: result.owner.host, startedAt: result.owner.startedAt } : null }, `pass ${n} skipped: another pass holds ${printable(result.lockFile)}${result.owner ? ` (pid ${printable(String(result.owner.pid))})` : ''}`);
+  if (result.ran)
+    log.line(
+      { event: 'pass-end', pass: n, totals: totalsJson(result.batch, ctx.prices) },
+      `pass ${n} done: ${formatBatchTotals(result.batch, ctx.prices)}`,
+    );
+  else
+    log.line(
+      {
+        event: 'pass-skipped',
+        pass: n,
+        lockFile: result.lockFile,
+        owner: result.owner ? { pid: result.owner.pid, host: result.owner.host, startedAt: result.owner.startedAt } : null,
+      },
+      `pass ${n} skipped: another pass holds ${printable(result.lockFile)}${result.owner ? ` (pid ${printable(String(result.owner.pid))})` : ''}`,
+    );
   return result;
 }
