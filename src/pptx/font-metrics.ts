@@ -79,42 +79,22 @@ export function fontFace(typeface: string | undefined, bold: boolean): FontFace 
   const name = key.split('|')[0]!;
   const table = tables.find((t) => t.stands.includes(name));
   const weight = bold ? 'bold' : 'regular';
+  // Code points a table lacks take the widest proportional advance; those outside every table, OTHER_ADVANCE.
+  const fallback = (i: number) => (i < 0 ? OTHER_ADVANCE : widest[weight][i]! || OTHER_ADVANCE);
+  const own = (widths: Float32Array) => (i: number) => {
+    const w = i < 0 ? NaN : widths[i]!;
+    return Number.isNaN(w) ? fallback(i) : w;
+  };
   const mono = !table && MONOSPACE_NAME.test(name) ? tables.find((t) => t.name.includes('Mono')) : undefined;
-  if (mono) {
-    const widths = mono.widths[weight];
-    face = {
-      known: false,
-      lineHeight: Math.max(MIN_LINE, widestLine),
-      advance: (cp) => {
-        if (isWide(cp)) return 1;
-        const i = indexOf(cp);
-        const w = i < 0 ? NaN : widths[i]!;
-        return (Number.isNaN(w) ? OTHER_ADVANCE : Math.max(w, widest[weight][i]! || 0)) * UNKNOWN_MONO_WIDEN;
-      },
-    };
-  } else if (table) {
-    const widths = table.widths[weight];
-    face = {
-      known: true,
-      lineHeight: Math.max(MIN_LINE, table.lineHeight),
-      advance: (cp) => {
-        if (isWide(cp)) return 1;
-        const i = indexOf(cp);
-        const w = i < 0 ? NaN : widths[i]!;
-        return Number.isNaN(w) ? (i < 0 ? OTHER_ADVANCE : widest[weight][i]! || OTHER_ADVANCE) : w;
-      },
-    };
-  } else {
-    face = {
-      known: false,
-      lineHeight: Math.max(MIN_LINE, widestLine),
-      advance: (cp) => {
-        if (isWide(cp)) return 1;
-        const i = indexOf(cp);
-        return (i < 0 ? OTHER_ADVANCE : widest[weight][i]! || OTHER_ADVANCE) * UNKNOWN_WIDEN;
-      },
-    };
-  }
+  if (table) face = faceOf(true, table.lineHeight, own(table.widths[weight]));
+  else if (mono) {
+    const monoWidth = own(mono.widths[weight]);
+    face = faceOf(false, widestLine, (i) => monoWidth(i) * UNKNOWN_MONO_WIDEN);
+  } else face = faceOf(false, widestLine, (i) => fallback(i) * UNKNOWN_WIDEN);
   cache.set(key, face);
   return face;
+}
+
+function faceOf(known: boolean, lineHeight: number, width: (index: number) => number): FontFace {
+  return { known, lineHeight: Math.max(MIN_LINE, lineHeight), advance: (cp) => (isWide(cp) ? 1 : width(indexOf(cp))) };
 }
