@@ -13,7 +13,7 @@ import { MAX_PROMPT_CHARS } from '../src/prompt/clean-prompt.js';
 import { deckStyle } from '../src/prompt/deck-style.js';
 import { createProviders } from '../src/providers/create-providers.js';
 import { planIllustrations } from '../src/stages/plan-illustrations.js';
-import { writeDeck } from '../src/stages/write-deck.js';
+import { writePresentation } from '../src/pptx/deck-writer.js';
 
 export interface NaiveArgs {
   decks: string[];
@@ -76,7 +76,7 @@ for (const deck of decks) {
       placeholderId: p.placeholderId,
     });
   }
-  await writeDeck(deck.pres, added, path.join(args.outDir, path.basename(deck.file)));
+  await writePresentation(deck.pres, added, path.join(args.outDir, path.basename(deck.file)));
   pictures += added.length;
 }
 process.stdout.write(`${JSON.stringify({ slides: slides.length, pictures })}\n`);

@@ -19,6 +19,7 @@ import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
 import type { SlideReport } from '../model/report.js';
 import { excerptSlideText } from '../model/slide-text.js';
 import { makeRoom, type Reflow } from './make-room.js';
+import { plannerObstacles } from './planner-view.js';
 
 export interface PlannedSlide {
   slide: SlideModel;
@@ -69,11 +70,6 @@ export function isTitleSlide(slide: SlideModel, slideCount?: number): boolean {
   return plain && boxes > 0 && texts.length <= 2 && lines <= COVER_LINES && words <= COVER_WORDS && all.length <= COVER_CHARS;
 }
 
-/** Everything a picture on this slide must keep clear of: its shapes, its layout's and master's, and busy background regions. */
-export function slideObstacles(slide: SlideModel, size: { cx: number; cy: number }): Box[] {
-  return [...obstaclesOf([...slide.inheritedShapes, ...slide.shapes], size), ...(slide.backgroundBusy ?? [])];
-}
-
 /** The free share a slide needs to be one the planner should illustrate (issue 13: a quarter of the slide). */
 export const ELIGIBLE_FREE_SHARE = 0.25;
 
@@ -84,7 +80,7 @@ export const ELIGIBLE_FREE_SHARE = 0.25;
  */
 export function isEligible(slide: SlideModel, pres: Presentation, options: PlanOptions): boolean {
   if (skipReason(slide, pres, options)) return false;
-  return largestFreeShare(pres.slideSize, slideObstacles(slide, pres.slideSize)) >= ELIGIBLE_FREE_SHARE;
+  return largestFreeShare(pres.slideSize, plannerObstacles(slide, pres.slideSize)) >= ELIGIBLE_FREE_SHARE;
 }
 
 export interface IllustrationPlan {
@@ -151,7 +147,7 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
       planned.push({ slide, box: target.box, z: 'front', placement: 'placeholder', placeholderId: target.id });
       continue;
     }
-    const obstacles = slideObstacles(slide, pres.slideSize);
+    const obstacles = plannerObstacles(slide, pres.slideSize);
     if (titleSlide) {
       const box = findTitleBox(pres.slideSize, obstacles);
       if (box) planned.push({ slide, box, z: 'front', placement: 'free' });

@@ -1,12 +1,13 @@
-// The slide as the planner sees it: every obstacle it keeps a picture clear of — from its own
-// computation (obstaclesOf, the background's busy regions), one shape at a time so each box keeps its
-// kind. The plan carries them (SlidePlan.obstacles) for the report's cards and the review page.
+// The slide as the planner sees it: every obstacle a picture must keep clear of — the slide's shapes,
+// its layout's and master's (obstaclesOf), and the background's busy regions — one shape at a time so
+// each box keeps its kind. The planner places pictures against exactly these; the plan carries them
+// (SlidePlan.obstacles) for the report's cards and the review page.
 import type { Box, ShapeInfo } from '../pptx/geometry.js';
 import { obstaclesOf } from '../pptx/placement.js';
 import type { SlideModel } from '../pptx/read-presentation.js';
 import type { ObstacleKind, PlannerObstacle } from '../model/report.js';
 
-/** The planner's obstacles of one slide; a make-room slide's body counts at its narrowed box. */
+/** The obstacles of one slide; with `reflow` (make-room), the narrowed body counts at its new box. */
 export function plannerObstacles(
   slide: SlideModel,
   size: { cx: number; cy: number },
