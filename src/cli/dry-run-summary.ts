@@ -4,7 +4,7 @@ import path from 'node:path';
 import { estimateCost, formatCost, type Prices } from '../model/cost.js';
 import type { DeckJob } from '../api/run.js';
 import { countSkippedForRoom, type BatchReport, type DeckReport, type SlideReport } from '../model/report.js';
-import { printable } from './printable.js';
+import { printable } from '../internal/printable.js';
 import { costJson } from './summary.js';
 
 /** EMU per centimetre. */

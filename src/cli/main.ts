@@ -9,7 +9,7 @@ import { runIllustrate } from './commands/illustrate.js';
 import { runInit } from './commands/init.js';
 import { runDoctor, runModels } from '../api/account.js';
 import { runScheduleCommand } from './commands/schedule.js';
-import { printable, printableOutput } from './printable.js';
+import { printable, printableOutput } from '../internal/printable.js';
 import { httpOverrides } from './run-context.js';
 import type { CliIo, CliStream } from './io.js';
 

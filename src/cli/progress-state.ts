@@ -2,7 +2,7 @@
 // decks, slides, prompts, images and a time-left estimate from the rate of finished slides.
 import path from 'node:path';
 import type { PipelineEvent } from '../model/report.js';
-import { printable } from './printable.js';
+import { printable } from '../internal/printable.js';
 
 export interface ProgressState {
   apply(event: PipelineEvent): void;

@@ -7,7 +7,7 @@ import type { createLogUpdate as CreateLogUpdate } from 'log-update';
 import { countSlides, type DeckReport, type PipelineEvent, type SlideReport } from '../model/report.js';
 import type { Verbosity } from './args.js';
 import type { CliIo, CliStream } from './io.js';
-import { printable } from './printable.js';
+import { printable } from '../internal/printable.js';
 import { createProgressState, type ProgressState } from './progress-state.js';
 import { formatDeckLine } from './summary.js';
 

@@ -6,7 +6,7 @@ import type { HttpOverrides } from '../api/account.js';
 import { openRun, type RunResources } from '../api/run.js';
 import type { RunArgs } from './args.js';
 import type { CliIo } from './io.js';
-import { printable } from './printable.js';
+import { printable } from '../internal/printable.js';
 
 export interface RunContext extends RunResources {
   config: Config;

@@ -2,7 +2,7 @@
 // machine-readable --json shape (documented in README, "JSON summary").
 import path from 'node:path';
 import { estimateCost, formatCost, type CostEstimate, type Prices } from '../model/cost.js';
-import { printable } from './printable.js';
+import { printable } from '../internal/printable.js';
 import {
   countCacheHits,
   countSkippedForRoom,

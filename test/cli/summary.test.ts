@@ -11,7 +11,7 @@ import {
   totalsJson,
 } from '../../src/cli/summary.js';
 import type { Prices } from '../../src/model/cost.js';
-import { emptyUsage, totalBatch, type DeckReport, type SlideReport } from '../../src/pipeline/types.js';
+import { emptyUsage, totalBatch, type DeckReport, type SlideReport } from '../../src/model/report.js';
 
 const cwd = '/work/decks';
 const prices: Prices = { currency: 'CHF', perImage: 0.05, perMillionPromptTokens: 1, perMillionCompletionTokens: 2 };

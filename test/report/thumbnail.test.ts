@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
 import { totalBatch } from '../../src/model/report.js';
-import { excerptSlideText } from '../../src/report/slide-excerpt.js';
+import { excerptSlideText } from '../../src/model/slide-text.js';
 import { makeThumbnail } from '../../src/report/thumbnail.js';
 import { collectThumbnails } from '../../src/report/thumbnails.js';
 import { illustrateDeckFile } from '../helpers/illustrate.js';

@@ -4,7 +4,7 @@ import { pruneCache, readCacheStats, type PruneResult } from '../../api/cache.js
 import { loadConfig } from '../../config/load.js';
 import type { CacheArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { printable } from '../printable.js';
+import { printable } from '../../internal/printable.js';
 
 // Prints the cache's entries, bytes and oldest/newest use, after pruning when asked; exit 0.
 export async function runCacheCommand(args: CacheArgs, io: CliIo): Promise<number> {

@@ -16,7 +16,7 @@ import { createProgress } from '../progress.js';
 import { loadRunConfig, runOptions } from '../run-context.js';
 import { listenForStop } from '../stop-signal.js';
 import { batchJson, formatBatchSummary, formatDeckSummary, OFFLINE_NOTICE } from '../summary.js';
-import { printable } from '../printable.js';
+import { printable } from '../../internal/printable.js';
 
 // Runs the command; returns the exit code (0 all ok, 1 some slides or decks failed, 2 a lone deck refused).
 export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise<number> {

@@ -11,7 +11,7 @@ import { createRunContext, type RunContext } from '../run-context.js';
 import { listenForStop } from '../stop-signal.js';
 import { deckJson, formatBatchTotals, formatDeckLine, totalsJson } from '../summary.js';
 import { exitCode } from './illustrate.js';
-import { printable } from '../printable.js';
+import { printable } from '../../internal/printable.js';
 
 // Runs the command; returns the exit code (see README, "The scheduled job").
 export async function runScheduleCommand(args: ScheduleArgs, io: CliIo): Promise<number> {

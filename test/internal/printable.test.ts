@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printable, printableOutput } from '../../src/cli/printable.js';
+import { printable, printableOutput } from '../../src/internal/printable.js';
 
 describe('printable', () => {
   it('escapes C0 (newline and tab too), DEL, C1, bidi controls and unpaired surrogates; keeps text, emoji and backslashes', () => {
