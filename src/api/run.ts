@@ -5,11 +5,13 @@
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { UsageError } from '../errors.js';
-import type { BatchReport, PipelineEvent } from '../model/report.js';
+import type { BatchReport, DeckReport, PipelineEvent } from '../model/report.js';
 import { planDeckJobs, type DeckJobs, type PlanJobsOptions } from '../pipeline/deck-jobs.js';
+import { configFingerprint } from '../pipeline/deck-state.js';
 import { estimateRun, type RunEstimate } from '../pipeline/estimate.js';
 import { DECK_EXTENSIONS } from '../pipeline/find-decks.js';
 import { finishPlanning, READ_CONCURRENCY, readAhead, startPlanning, type PlannedRun, type PlanningRun } from '../pipeline/plan-run.js';
+import { probeOutputs } from '../pipeline/output-records.js';
 import { applyPlan, draftPlan } from '../pipeline/run-batch.js';
 import { createRunResources, type RunResourceOptions, type RunResources } from '../pipeline/run-resources.js';
 import { attachObstacles } from '../report/planner-view.js';
@@ -46,6 +48,8 @@ export interface PreparedRun extends DeckJobs {
   plan(): Promise<PlannedRun>;
   /** What applying the plan would pay for, with --max-images applied (plans every deck first). */
   estimate(): Promise<RunEstimate>;
+  /** Remembers a deck the run finished, so an unchanged deck is skipped next time (runPrepared calls it). */
+  recordOutput(report: DeckReport): Promise<void>;
 }
 
 // Finds the decks and starts planning them; the first decks are read while the backend checks its
@@ -56,13 +60,19 @@ export async function prepareRun(inputs: string[], options: PrepareOptions): Pro
   const found = await findDeckJobs({ inputs, cwd, out: options.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
   await options.checkJobs?.(found);
   const opening = createRunResources(config, options);
-  const read = readAhead(found.jobs.slice(0, READ_CONCURRENCY).map((j) => j.input));
+  // Outputs as the last complete run left them are not even read (the settings decide once the backend is open).
+  const probes = await probeOutputs(found.jobs, path.resolve(cwd, config.cacheDir), { force: options.force });
+  const toRead = found.jobs.filter((j) => !probes.mayBeUnchanged(j)).slice(0, READ_CONCURRENCY);
+  const read = readAhead(toRead.map((j) => j.input));
   const resources = await opening;
-  const planning = startPlanning(found.jobs, config, resources.lookup, { backend: resources.backend, read });
+  const fingerprint = configFingerprint(config, resources.backend, resources.providers);
+  const unchanged = probes.unchanged(fingerprint);
+  const planning = startPlanning(found.jobs, config, resources.lookup, { backend: resources.backend, read, unchanged });
   let whole: Promise<PlannedRun> | undefined;
   const plan = () => (whole ??= finishPlanning(planning));
   const estimate = async () => estimateRun((await plan()).plan, { prices: resources.prices, maxImages: options.maxImages });
-  return { ...found, config, resources, planning, plan, estimate };
+  const recordOutput = (report: DeckReport) => probes.record(report, fingerprint);
+  return { ...found, config, resources, planning, plan, estimate, recordOutput };
 }
 
 export interface RunPreparedOptions {
@@ -94,7 +104,7 @@ export async function runPrepared(run: PreparedRun, options: RunPreparedOptions)
   };
   const batch = options.dryRun
     ? await draftPlan(run.planning, { ...env, isImageCached: resources.lookup.isImageCached })
-    : await applyPlan(run.planning, env);
+    : await applyPlan(run.planning, env, { onDeckDone: (report) => run.recordOutput(report) });
   resources.reportCacheRepairs();
   if (thumbnails && options.report !== undefined) {
     await thumbnails.attach(batch);

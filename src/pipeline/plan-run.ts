@@ -43,6 +43,8 @@ export interface PlanRunOptions {
   backend: BackendIdentity;
   /** Reads one deck (default readPresentationFile); a caller may start reads early or count them. */
   read?: ((input: string) => Promise<Presentation>) | undefined;
+  /** Inputs whose outputs are as the last complete run left them (probeOutputs): planned as unchanged, never read. */
+  unchanged?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -67,6 +69,7 @@ export function startPlanning(jobs: DeckJob[], config: Config, cache: CacheLooku
   const started = new Map<number, Promise<DeckPlan>>();
   const planOne = async (job: DeckJob): Promise<DeckPlan> => {
     const unread = { input: job.input, output: job.output, slides: [] };
+    if (options.unchanged?.has(job.input)) return { ...unread, status: 'unchanged' };
     if (path.resolve(job.input) === path.resolve(job.output)) {
       return { ...unread, status: 'refused', error: `${job.input}: the output would overwrite the input; choose another --out` };
     }

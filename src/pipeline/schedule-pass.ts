@@ -1,15 +1,13 @@
 // One pass of the scheduled job: under the output folder's lock, find the config's decks, skip
 // those unchanged since the last complete pass, illustrate the rest and remember what finished.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { messageOf } from '../errors.js';
 import { mkdirBounded } from '../internal/fs-safe.js';
 import { acquireLock, type LockOwner } from '../internal/lock-file.js';
 import type { CacheLookup } from '../cache/cached-providers.js';
-import type { Providers } from '../providers/types.js';
 import { planDeckJobs, type DeckJob } from './deck-jobs.js';
-import { openDeckState, STATE_FILE, type DeckCheck } from './deck-state.js';
+import { configFingerprint, openDeckState, STATE_FILE, type DeckCheck } from './deck-state.js';
 import { startPlanning } from './plan-run.js';
 import { applyPlan } from './run-batch.js';
 import type { RunEnv } from '../stages/run-env.js';
@@ -43,19 +41,6 @@ export async function runSchedulePass(options: PassOptions): Promise<PassResult>
   } finally {
     await attempt.lock.release();
   }
-}
-
-/** Everything that shapes outputs besides the decks: a change re-runs every deck (the cache keeps it cheap). */
-export function configFingerprint(config: Config, backend: { kind: string }, providers: Providers): string {
-  const shaping = {
-    llm: config.llm,
-    image: config.image,
-    placement: config.placement,
-    provider: backend.kind,
-    prompt: providers.prompt.promptFingerprint,
-    art: providers.image.imageFingerprint,
-  };
-  return createHash('sha256').update(JSON.stringify(shaping)).digest('hex');
 }
 
 // --- internal ---
