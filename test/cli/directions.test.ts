@@ -44,9 +44,11 @@ describe('directions from the command line', () => {
     expect(generationCalls(api)).toEqual({ chat: 3, images: 4 });
     expect(JSON.parse(await readFile(path.join(cwd, 'talk.illustrate.json'), 'utf8'))).toEqual({ slides: { 'id:258': { reroll: 1 } } });
 
-    const r = await cli(api, cwd, ['--slides', '2', '--reprompt', '2', '--json']);
+    const r = await cli(api, cwd, ['--slides', '2', '--reprompt', '2', '--variants', '3', '--json']);
     expect(r.code).toBe(0);
     expect(generationCalls(api)).toEqual({ chat: 4, images: 5 });
+    // One call of n = 3 is three pictures paid for.
+    expect((JSON.parse(r.stdout) as { totals: { apiCalls: unknown } }).totals.apiCalls).toEqual({ prompts: 1, images: 3 });
     expect((JSON.parse(r.stdout) as { decks: { slides: unknown }[] }).decks[0]!.slides).toMatchObject({ illustrated: 1, skipped: 2 });
   });
 });
