@@ -198,7 +198,8 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
     number: s.number,
     ...idOf(s.number),
     title: s.title,
-    text: s.text ?? excerptSlideText(pres.slides[s.number - 1]!.text),
+    // The notes as the LLM would see them: `illustrate:` lines are directions, shown as such.
+    text: told.has(s.number) ? excerptSlideText({ ...slideOf(pres, s.number)!.text, notes: told.get(s.number)!.notes }) : s.text!,
     status: 'skipped',
     reason: s.reason ?? 'skipped',
     ...shown(s.number),

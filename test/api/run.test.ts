@@ -128,6 +128,9 @@ describe('directions file (talk.illustrate.json)', () => {
     await editPart(s.deck, 'ppt/notesSlides/notesSlide3.xml', (xml) => xml.replace('<a:t></a:t>', '<a:t>illustrate: skip</a:t>'));
     const batch = await s.run();
     expect(batch.decks[0]!.slides.map((x) => x.status)).toEqual(['illustrated', 'illustrated', 'skipped']);
+    // Nor shown as notes in the report: the slide texts of the run carry the notes without them.
+    expect(batch.decks[0]!.slides[1]!.text!.notes).toBe('Mention the pilot customer.');
+    expect(JSON.stringify(batch.decks[0]!.slides)).not.toContain('illustrate:');
     const messages = userMessages(s.api);
     expect(messages).toHaveLength(2);
     expect(messages.some((m) => m.includes('illustrate:'))).toBe(false);
