@@ -188,7 +188,10 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
   const { planned, skipped } = planIllustrations(pres, { placement: config.placement, skipSlides: config.skipSlides, directions, only });
   // One style for the deck: --style, else its directions file, else the config, else the theme's.
   const style = deckStyle(run.style ?? written?.style ?? config.image.style, pres.theme);
-  const imageStyle = run.imageStyle ?? written?.imageStyle;
+  // The API style the deck's pictures are asked with; a request names it only when it is not the
+  // configured one (the provider sends that already), so the same style never keys a second picture.
+  const imageStyle = run.imageStyle ?? written?.imageStyle ?? config.image.apiStyle;
+  const requestStyle = imageStyle !== config.image.apiStyle ? imageStyle : undefined;
   const palette = pres.theme.palette;
   const rerolls = new Set(run.reroll ?? []);
   const reprompts = new Set(run.reprompt ?? []);
@@ -246,7 +249,7 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
       variants,
       variant,
       ...(reroll && { reroll }),
-      ...(imageStyle && { imageStyle }),
+      ...(requestStyle && { imageStyle: requestStyle }),
     };
     slides.push(await priced(entry, promptRequest, palette, config, cache));
   }
