@@ -305,18 +305,19 @@ async function priced(entry: SlidePlan, req: PromptRequest, palette: string[], c
   const written = entry.promptSource === 'direction' ? entry.direction?.prompt?.replace(/\s+/g, ' ').trim() : undefined;
   const verbatim = written === undefined ? undefined : cutAtBoundary(written, MAX_PROMPT_CHARS);
   const prompt = verbatim ?? (await cache.prompt(req));
-  const calls = Math.max(entry.variants ?? 1, entry.variant ?? 1);
+  // Pictures one image call makes for this slide (all its variants), each paid for.
+  const pictures = Math.max(entry.variants ?? 1, entry.variant ?? 1);
   if (prompt === undefined) {
     const m = composeMessages(req, config.llm.systemPrompt, config.llm.userPrompt);
     const promptTokens = Math.ceil((m.system.length + m.user.length) / CHARS_PER_TOKEN);
-    const cost = { images: calls, promptTokens, completionTokens: config.llm.maxTokens };
+    const cost = { images: pictures, promptTokens, completionTokens: config.llm.maxTokens };
     return { ...entry, keys: { prompt: promptKey }, paid: { prompt: false, image: false }, cost };
   }
   const requests = variantRequestsOf(entry, prompt, palette);
   const variants = await Promise.all(requests.map((r) => cache.isImageCached(r)));
   const chosen = (entry.variant ?? 1) - 1;
   const paid = variants[chosen]!;
-  const cost = { images: paid ? 0 : calls, promptTokens: 0, completionTokens: 0 };
+  const cost = { images: paid ? 0 : pictures, promptTokens: 0, completionTokens: 0 };
   const keys = { prompt: promptKey, image: cache.imageKey(imageRequestOf(entry, prompt, palette)), variants: requests.map(cache.imageKey) };
   return { ...entry, keys, paid: { prompt: true, image: paid, variants }, prompt, cost };
 }
