@@ -8,6 +8,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { openRegularFile, readRegularFile } from '../internal/fs-safe.js';
 import type { Config } from '../config/schema.js';
+import type { DeckDirections } from '../model/directions.js';
 import type { Providers } from '../providers/types.js';
 import type { DeckJob } from './deck-jobs.js';
 import type { DeckReport } from '../model/report.js';
@@ -106,11 +107,30 @@ export function configFingerprint(config: Config, backend: { kind: string }, pro
     llm: config.llm,
     image: config.image,
     placement: config.placement,
+    // Only when set: the fingerprints of configs without it stay as they were.
+    ...(config.variants !== 1 && { variants: config.variants }),
     provider: backend.kind,
     prompt: providers.prompt.promptFingerprint,
     art: providers.image.imageFingerprint,
   };
   return createHash('sha256').update(JSON.stringify(shaping)).digest('hex');
+}
+
+/** What a run's flags say that shapes every deck's output (--slides, --variants, --style, --image-style). */
+export interface RunShaping {
+  slides?: readonly number[] | undefined;
+  variants?: number | undefined;
+  style?: string | undefined;
+  imageStyle?: string | undefined;
+}
+
+// One deck's settings fingerprint: the config's, with the deck's directions file and the run's
+// shaping flags when there are any (an edited directions file, a variant chosen, re-runs the deck).
+// Without either it is the config's, so decks without directions keep their records.
+export function deckFingerprint(config: string, directions: DeckDirections | undefined, run: RunShaping = {}): string {
+  const flags = Object.fromEntries(Object.entries(run).filter(([, v]) => v !== undefined));
+  if (!directions && !Object.keys(flags).length) return config;
+  return createHash('sha256').update(JSON.stringify({ config, directions, flags })).digest('hex');
 }
 
 /** sha256 of a regular file, hex, streamed so large decks are not read into memory at once. */

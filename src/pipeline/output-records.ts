@@ -14,8 +14,8 @@ export const OUTPUT_RECORDS_FOLDER = 'outputs';
 export interface OutputProbes {
   /** The deck's input and output are as a complete run left them, with whatever settings. */
   mayBeUnchanged(job: DeckJob): boolean;
-  /** The inputs whose outputs were written with these settings and have not changed since. */
-  unchanged(config: string): Set<string>;
+  /** The inputs whose outputs were written with these settings (the same for all, or each deck's) and have not changed since. */
+  unchanged(config: string | ((input: string) => string)): Set<string>;
   /** Remembers a finished deck: a complete one is skipped next time; any other is redone. */
   record(report: DeckReport, config: string): Promise<void>;
 }
@@ -33,7 +33,10 @@ export async function probeOutputs(
   const recorded = (input: string) => (options.force ? undefined : probes.get(input)?.probe.config);
   return {
     mayBeUnchanged: (job) => recorded(job.input) !== undefined,
-    unchanged: (config) => new Set([...probes.keys()].filter((input) => recorded(input) === config)),
+    unchanged: (config) => {
+      const of = typeof config === 'string' ? () => config : config;
+      return new Set([...probes.keys()].filter((input) => recorded(input) !== undefined && recorded(input) === of(input)));
+    },
     async record(report, config) {
       const probed = probes.get(report.input);
       if (!probed || report.status === 'unchanged') return;

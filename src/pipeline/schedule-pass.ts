@@ -2,12 +2,14 @@
 // those unchanged since the last complete pass, illustrate the rest and remember what finished.
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
+import { readSidecar } from '../config/sidecar.js';
+import type { DeckDirections } from '../model/directions.js';
 import { messageOf } from '../errors.js';
 import { mkdirBounded } from '../internal/fs-safe.js';
 import { acquireLock, type LockOwner } from '../internal/lock-file.js';
 import type { CacheLookup } from '../cache/cached-providers.js';
 import { planDeckJobs, type DeckJob } from './deck-jobs.js';
-import { configFingerprint, openDeckState, STATE_FILE, type DeckCheck } from './deck-state.js';
+import { configFingerprint, deckFingerprint, openDeckState, STATE_FILE, type DeckCheck } from './deck-state.js';
 import { startPlanning } from './plan-run.js';
 import { applyPlan } from './run-batch.js';
 import type { RunEnv } from '../stages/run-env.js';
@@ -50,34 +52,50 @@ async function illustrateChanged(options: PassOptions, outputDir: string): Promi
   const { config, cwd } = options;
   const { jobs } = await planDeckJobs({ inputs: config.inputs, cwd, outputDir, cacheDir: config.cacheDir });
   const state = await openDeckState(path.join(outputDir, STATE_FILE));
-  const fingerprint = configFingerprint(config, options.backend, options.providers);
+  const configPrint = configFingerprint(config, options.backend, options.providers);
   const checks = new Map<DeckJob, DeckCheck>();
-  const unchanged = new Map<DeckJob, DeckReport>();
+  const settled = new Map<DeckJob, DeckReport>();
+  // Each deck's directions file shapes its output as the config does: an edit (a variant chosen) re-runs the deck.
+  const byDeck = new Map<string, DeckDirections>();
+  const prints = new Map<DeckJob, string>();
   for (const job of jobs) {
     options.signal?.throwIfAborted();
+    let directions: DeckDirections | undefined;
+    try {
+      directions = await readSidecar(job.input);
+    } catch (error) {
+      // One deck's bad directions file fails that deck, not the pass.
+      const report = { ...unchangedReport(job), output: undefined, status: 'failed' as const, error: messageOf(error) };
+      settled.set(job, report);
+      options.onDeck?.(report);
+      continue;
+    }
+    if (directions) byDeck.set(job.input, directions);
+    const fingerprint = deckFingerprint(configPrint, directions);
+    prints.set(job, fingerprint);
     const check = await state.check(job, fingerprint);
     checks.set(job, check);
     if (check.unchanged && !options.force) {
       const report = unchangedReport(job);
-      unchanged.set(job, report);
+      settled.set(job, report);
       options.onDeck?.(report);
     }
   }
-  const toRun = jobs.filter((job) => !unchanged.has(job));
-  const planned = startPlanning(toRun, config, options.lookup, { backend: options.backend });
+  const toRun = jobs.filter((job) => !settled.has(job));
+  const planned = startPlanning(toRun, config, options.lookup, { backend: options.backend, directions: { byDeck } });
   const jobOf = new Map(toRun.map((job) => [job.input, job]));
   const batch = await applyPlan(planned, options, {
     onDeckDone: async (report, deck) => {
       const job = jobOf.get(deck.input)!;
       // Not remembering a deck only costs a re-check next pass, so it is a warning, not a failure.
       await state
-        .record(job, checks.get(job)!, report, fingerprint)
+        .record(job, checks.get(job)!, report, prints.get(job)!)
         .catch((error: unknown) => report.warnings.push(`cannot update ${STATE_FILE}: ${messageOf(error)}`));
       options.onDeck?.(report);
     },
   });
   const ran = new Map(batch.decks.map((d) => [d.input, d]));
-  const decks = jobs.map((job) => unchanged.get(job) ?? ran.get(job.input)!);
+  const decks = jobs.map((job) => settled.get(job) ?? ran.get(job.input)!);
   return { decks, totals: totalBatch(decks), ms: Math.round(performance.now() - started) };
 }
 

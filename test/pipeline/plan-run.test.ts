@@ -37,9 +37,10 @@ describe('planRun', () => {
     expect(plan.backend).toEqual(backend);
     const deck = plan.decks[0]!;
     expect(deck).toMatchObject({ status: 'planned', slideSize: { cx: 12_192_000, cy: 6_858_000 } });
+    const [one, two] = ['image-a cached prompt for slide one', 'image-a cached prompt for slide two'];
     expect(deck.slides.map((s) => [s.number, s.status, s.paid, s.cost?.images, s.keys])).toEqual([
-      [1, 'planned', { prompt: true, image: false }, 1, { prompt: 'prompt-1', image: 'image-a cached prompt for slide one' }],
-      [2, 'planned', { prompt: true, image: true }, 0, { prompt: 'prompt-2', image: 'image-a cached prompt for slide two' }],
+      [1, 'planned', { prompt: true, image: false, variants: [false] }, 1, { prompt: 'prompt-1', image: one, variants: [one] }],
+      [2, 'planned', { prompt: true, image: true, variants: [true] }, 0, { prompt: 'prompt-2', image: two, variants: [two] }],
       [3, 'planned', { prompt: false, image: false }, 1, { prompt: 'prompt-3' }],
     ]);
     const pres = presentations.get(fixtures.bullets)!;
@@ -60,7 +61,7 @@ describe('planRun', () => {
       backend,
     });
     expect(parseRunPlan(JSON.stringify(plan))).toEqual(plan);
-    expect(() => parseRunPlan(JSON.stringify({ ...plan, version: 2 }))).toThrow(/version 1/);
+    expect(() => parseRunPlan(JSON.stringify({ ...plan, version: 1 }))).toThrow(/version 2/);
   });
 
   it('puts decks it cannot take in the plan as refused or failed, without holding them', async () => {
@@ -101,5 +102,73 @@ describe('planRun', () => {
     expect([...counted.values()]).toEqual([1, 1, 1]);
     expect(takePresentation(planned, fixtures.demo)?.file).toBe(fixtures.demo);
     expect(takePresentation(planned, fixtures.demo)).toBeUndefined();
+  });
+});
+
+describe('planRun directions', () => {
+  /** The fake cache, with image keys that show the whole request. */
+  const requestKeyed: CacheLookup = { ...fakeCache(), imageKey: (req: ImageRequest) => JSON.stringify(req) };
+  const plan = (directions: Parameters<typeof planRun>[3]['directions'], cache: CacheLookup = fakeCache()) =>
+    tempDir().then((out) =>
+      planRun([{ input: fixtures.bullets, output: path.join(out, 'b.pptx') }], config, cache, { backend, directions }),
+    );
+
+  it('one style per deck: the theme-derived style, identical on every slide; --style over the file over the config; a slide may have its own', async () => {
+    const themed = (await plan(undefined)).plan.decks[0]!;
+    const styles = new Set(themed.slides.map((s) => s.promptRequest!.style));
+    expect([...styles]).toEqual([themed.style]);
+    expect(themed.style).toMatch(/illustration/);
+    const byDeck = new Map([[fixtures.bullets, { style: 'ink wash', slides: { '2': { style: 'pencil sketch' } } }]]);
+    const filed = (await plan({ byDeck })).plan.decks[0]!;
+    expect([filed.style, ...filed.slides.map((s) => s.promptRequest!.style)]).toEqual([
+      'ink wash',
+      'ink wash',
+      'pencil sketch',
+      'ink wash',
+    ]);
+    expect((await plan({ byDeck, style: 'linocut' })).plan.decks[0]!.style).toBe('linocut');
+  });
+
+  it('a direction prompt is known at plan time: no prompt to pay, its image keyed by it; variants each have a key', async () => {
+    const long = `a red kite ${'over green hills '.repeat(40)}`;
+    const byDeck = new Map([
+      [fixtures.bullets, { slides: { '1': { prompt: long }, 'id:258': { prompt: '  a red   kite ', variant: 2 } } }],
+    ]);
+    const deck = (await plan({ byDeck, variants: 3 }, requestKeyed)).plan.decks[0]!;
+    const s = deck.slides[2]!;
+    expect(s).toMatchObject({ promptSource: 'direction', prompt: 'a red kite', variants: 3, variant: 2, paid: { prompt: true } });
+    expect(s.cost).toEqual({ images: 3, promptTokens: 0, completionTokens: 0 });
+    expect(s.keys!.variants).toHaveLength(3);
+    expect(s.keys!.image).toBe(s.keys!.variants![1]);
+    expect(new Set(s.keys!.variants).size).toBe(3);
+    // Longer than the API takes: cut at a word boundary, as the request will be.
+    expect(deck.slides[0]!.prompt!.length).toBeLessThanOrEqual(400);
+    expect(long.startsWith(deck.slides[0]!.prompt!.replace(/…$/, ''))).toBe(true);
+    expect(deck.directionsFile).toMatch(/bullets\.illustrate\.json$/);
+  });
+
+  it('the API style: the run flag over the directions file over the config; a request names it only when it is not the configured one', async () => {
+    const byDeck = new Map([[fixtures.bullets, { imageStyle: 'line_art' as const, slides: {} }]]);
+    const withConfig = (apiStyle: 'line_art' | 'cinematic') => ({ ...config, image: { ...config.image, apiStyle } });
+    const planWith = async (c: typeof config, directions: Parameters<typeof planRun>[3]['directions']) =>
+      (await planRun([{ input: fixtures.bullets, output: path.join(await tempDir(), 'b.pptx') }], c, fakeCache(), { backend, directions }))
+        .plan.decks[0]!;
+    const same = await planWith(withConfig('line_art'), { byDeck });
+    expect([same.imageStyle, same.slides[0]!.imageStyle]).toEqual(['line_art', undefined]);
+    const other = await planWith(withConfig('cinematic'), { byDeck });
+    expect([other.imageStyle, other.slides[0]!.imageStyle]).toEqual(['line_art', 'line_art']);
+    const flag = await planWith(withConfig('cinematic'), { byDeck, imageStyle: 'photographic' });
+    expect([flag.imageStyle, flag.slides[0]!.imageStyle]).toEqual(['photographic', 'photographic']);
+  });
+
+  it('--reroll moves a slide one generation up (a new image key), recorded for the directions file', async () => {
+    const byDeck = new Map([[fixtures.bullets, { slides: { '1': { reroll: 2 } } }]]);
+    const deck = (await plan({ byDeck, reroll: [1, 2] }, requestKeyed)).plan.decks[0]!;
+    expect(deck.slides.map((s) => [s.reroll, s.rerolled, s.direction])).toEqual([
+      [3, true, { reroll: 3 }],
+      [1, true, { reroll: 1 }],
+      [undefined, undefined, undefined],
+    ]);
+    expect(JSON.parse(deck.slides[0]!.keys!.image!)).toMatchObject({ reroll: 3 });
   });
 });
