@@ -7,6 +7,7 @@ import { ArgsError, parseArgs, type AccountArgs } from './args.js';
 import { runCacheCommand } from './commands/cache.js';
 import { runIllustrate } from './commands/illustrate.js';
 import { runInit } from './commands/init.js';
+import { runQueueCommand } from './commands/queue.js';
 import { runDoctor, runModels } from '../api/account.js';
 import { runScheduleCommand } from './commands/schedule.js';
 import { printable, printableOutput } from '../internal/printable.js';
@@ -47,6 +48,10 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<
         return await runAccountCommand(args, io);
       case 'init':
         return await runInit(args, io);
+      case 'submit':
+      case 'worker':
+      case 'status':
+        return await runQueueCommand(args, io);
     }
   } catch (error) {
     return reportError(error, io, debug);
