@@ -8,6 +8,7 @@ import type { RunSettings } from '../queue/jobs.js';
 import { recentRuns, runStatus, type RunStatus } from '../queue/status.js';
 import { enqueueRun, type SubmittedRun } from '../queue/submit.js';
 import { runWorker, type WorkerOptions, type WorkerSummary } from '../queue/worker.js';
+import { scheduleLockKey, withScheduleLock } from '../queue/schedule-lock.js';
 import { prepareRun, type PrepareOptions } from './run.js';
 
 export { queueSettings, type QueueSettings } from '../queue/connection.js';
@@ -86,4 +87,34 @@ export function startWorker(options: StartWorkerOptions): Promise<WorkerSummary>
 function workerConfig(config: Config, cwd: string): RunSettings['config'] {
   const { queue: _queue, ...rest } = config;
   return { ...rest, cacheDir: path.resolve(cwd, config.cacheDir), outputDir: path.resolve(cwd, config.outputDir), inputs: [] };
+}
+
+export interface QueuedPassOptions extends Omit<SubmitOptions, 'out'> {
+  signal?: AbortSignal | undefined;
+  onStatus?: ((status: RunStatus) => void) | undefined;
+  onSubmitted?: ((run: SubmittedRun) => void) | undefined;
+}
+
+export type QueuedPass = { ran: true; run: SubmittedRun; status: RunStatus } | { ran: false; owner: string };
+
+// `schedule --queue`: one pass submits the config's inputs into its outputDir and waits for the
+// run, under a Redis lock so that passes never overlap, whichever machine's scheduler starts them.
+// Unchanged decks are free: their job ids are content hashes, already done.
+export async function runQueuedPass(options: QueuedPassOptions): Promise<QueuedPass> {
+  const { config, cwd, env } = options;
+  const settings = queueSettings(config, env);
+  const redis = await connectOnce(settings);
+  try {
+    const key = scheduleLockKey(settings.prefix, path.resolve(cwd, config.outputDir));
+    const locked = await withScheduleLock(redis, key, async (lost) => {
+      const run = await submitRun(config.inputs, { ...options, out: config.outputDir });
+      options.onSubmitted?.(run);
+      const signal = options.signal ? AbortSignal.any([options.signal, lost]) : lost;
+      const status = await waitForRun(run.runId, { config, env, signal, onStatus: options.onStatus });
+      return { run, status };
+    });
+    return locked.ran ? { ran: true, ...locked.value } : locked;
+  } finally {
+    redis.disconnect();
+  }
 }

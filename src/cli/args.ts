@@ -47,6 +47,8 @@ export interface IllustrateArgs extends RunArgs, RunControls {
 export interface ScheduleArgs extends RunArgs {
   command: 'schedule';
   once: boolean;
+  /** Each pass submits to the queue's workers instead of running here (see README, "Scaling out"). */
+  queue: boolean;
 }
 
 export interface CacheArgs extends CommonArgs {
@@ -107,6 +109,7 @@ export const EXAMPLES = {
   schedule: [
     ['$0 schedule --config pipeline.config.json --once', 'One pass of the scheduled job (for cron or systemd)'],
     ['$0 schedule --json >> illustrate.jsonl', 'The built-in schedule, one JSON line per event'],
+    ['$0 schedule --queue', "Each pass submits to the queue's workers (REDIS_URL or queue.redis)"],
   ],
   cache: [
     ['$0 cache', 'Size of the cache and when its entries were last used'],
@@ -241,11 +244,17 @@ export function buildParser(argv: string[]) {
         .command('schedule', "Illustrate the config's inputs into its outputDir on its cron schedule, paying only for what changed", (y) =>
           withExamples(
             runOptions(
-              y.option('once', {
-                type: 'boolean',
-                default: false,
-                describe: 'Run one pass and exit (for system cron, systemd timers or CI)',
-              }),
+              y
+                .option('once', {
+                  type: 'boolean',
+                  default: false,
+                  describe: 'Run one pass and exit (for system cron, systemd timers or CI)',
+                })
+                .option('queue', {
+                  type: 'boolean',
+                  default: false,
+                  describe: "Each pass submits to the queue's workers and waits for them; a Redis lock keeps passes from overlapping",
+                }),
             ),
             'schedule',
           ),
@@ -412,7 +421,8 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
     const inputs = ((parsed['inputs'] as unknown[] | undefined) ?? []).map(String);
     return { args: { command: 'submit', ...run, inputs, out: parsed['out'] as string | undefined, wait: Boolean(parsed['wait']) }, output };
   }
-  if (command === 'schedule') return { args: { command: 'schedule', ...run, once: Boolean(parsed['once']) }, output };
+  if (command === 'schedule')
+    return { args: { command: 'schedule', ...run, once: Boolean(parsed['once']), queue: Boolean(parsed['queue']) }, output };
   const inputs = [...((parsed['inputs'] as unknown[] | undefined) ?? []).map(String), ...afterDashes];
   if (!inputs.length) throw new ArgsError('no deck or folder given: name at least one .pptx file or folder to illustrate');
   return {

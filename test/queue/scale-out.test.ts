@@ -180,4 +180,37 @@ describe('queue workers', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   });
+
+  test('schedule --queue --once from two schedulers at once: one pass runs on the workers, the other is skipped', async () => {
+    const api = await fakeApi({ latencyMs: 10 });
+    const s = await setup(api, 'sched', 2, 2, 600);
+    const config = JSON.parse(await readFile(s.configFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(s.configFile, JSON.stringify({ ...config, inputs: [s.decks], outputDir: s.out }));
+    const worker = startWorker(s);
+    await started(worker);
+    const pass = () =>
+      runCli(['schedule', '--queue', '--once', '--json', '--provider', 'infomaniak', '--config', s.configFile], {
+        env: s.env,
+        cwd: s.dir,
+        http: { rateWindowMs: MINUTE_MS },
+      });
+    const [a, b] = await Promise.all([pass(), pass()]);
+    const events = (r: { stdout: string }) =>
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { event: string }).event);
+    const ran = [a, b].find((r) => events(r).includes('pass-end'));
+    const skipped = [a, b].find((r) => events(r).includes('pass-skipped'));
+    expect(ran?.code, a.stdout + a.stderr + b.stdout + b.stderr).toBe(0);
+    expect(skipped?.code).toBe(1);
+    await expectDecksWritten(s, deckNames(2));
+    // The next pass finds every deck done: nothing queued, nothing paid.
+    const next = await pass();
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toMatch(/"state":"done"|0 decks queued/);
+    expect(paid(api)).toEqual({ prompts: 4, images: 4, repeated: 0 });
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  });
 });

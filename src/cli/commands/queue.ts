@@ -1,11 +1,11 @@
 // `submit`, `worker` and `status`: the run spread over BullMQ workers (see README, "Scaling out").
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
-import { AbortedError, UsageError } from '../../errors.js';
+import { AbortedError, ConfigError, messageOf, UsageError } from '../../errors.js';
 import { readEnv } from '../../internal/env.js';
 import { printable } from '../../internal/printable.js';
 import type { RunStatus, SubmittedRun } from '../../api/queue.js';
-import type { QueueArgs, StatusArgs, SubmitArgs, WorkerArgs } from '../args.js';
+import type { QueueArgs, ScheduleArgs, StatusArgs, SubmitArgs, WorkerArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { httpOverrides, loadRunConfig, runOptions } from '../run-context.js';
 import { listenForStop } from '../stop-signal.js';
@@ -92,6 +92,62 @@ async function runStatus(args: StatusArgs, io: CliIo): Promise<number> {
   }
   io.stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatStatus(status, io.cwd)}\n`);
   return 0;
+}
+
+// `schedule --queue`: the same cron schedule, each pass submitted to the workers under a Redis lock.
+export async function runQueuedSchedule(args: ScheduleArgs, io: CliIo): Promise<number> {
+  if (args.force) throw new UsageError('--force with --queue: a queued run never forces; clear the cache entries instead');
+  if (args.report !== undefined) throw new UsageError('--report with --queue: the workers write the decks; read a run with status');
+  const config = await loadRunConfig(args, io);
+  if (!config.inputs.length) throw new ConfigError('inputs: the scheduled job needs at least one deck or folder in "inputs"');
+  const api = await queueApi();
+  const line = (fields: Record<string, unknown>, text: string) => {
+    const time = new Date().toISOString();
+    io.stdout.write(args.json ? `${JSON.stringify({ time, ...fields })}\n` : `${time} ${text}\n`);
+  };
+  const stop = listenForStop();
+  const pass = async (n: number): Promise<number> => {
+    line({ event: 'pass-start', pass: n }, `pass ${n} started`);
+    const result = await api.runQueuedPass({
+      ...runOptions(args, io),
+      config,
+      cwd: io.cwd,
+      signal: stop.signal,
+      onSubmitted: (run) =>
+        line(
+          { event: 'pass-submitted', pass: n, runId: run.runId, decks: run.decks.map((d) => ({ input: d.input, state: d.state })) },
+          `pass ${n} ${formatSubmitted(run, io.cwd)}`,
+        ),
+    });
+    if (!result.ran) {
+      line(
+        { event: 'pass-skipped', pass: n, owner: result.owner },
+        `pass ${n} skipped: another pass is running (${printable(result.owner)})`,
+      );
+      return 1;
+    }
+    line({ event: 'pass-end', pass: n, runId: result.run.runId, status: result.status }, `pass ${n} done: ${progressLine(result.status)}`);
+    return runExitCode(result.status);
+  };
+  try {
+    if (args.once) return await pass(1);
+    line(
+      { event: 'schedule-start', schedule: config.schedule, queue: true },
+      `schedule "${printable(config.schedule)}" started, passes submitted to the queue`,
+    );
+    const { runSchedule } = await import('../../api/schedule.js');
+    const passes = await runSchedule({
+      expression: config.schedule,
+      signal: stop.signal,
+      runPass: async (n) => void (await pass(n)),
+      onPassError: (error, n) =>
+        line({ event: 'pass-error', pass: n, error: messageOf(error) }, `pass ${n} failed: ${printable(messageOf(error))}`),
+    });
+    line({ event: 'schedule-stop', passes }, `schedule stopped after ${passes} pass${passes === 1 ? '' : 'es'}`);
+    return 0;
+  } finally {
+    stop.dispose();
+  }
 }
 
 // --- internal ---
