@@ -23,10 +23,10 @@ export interface RedisRateLimiterOptions {
 /**
  * The admission margin: a request is admitted in Redis and arrives at the API a little later, and
  * the one admitted a window earlier may have been delayed more (a busy event loop), so the window
- * is stretched by this much (2 %, 50 ms to 1 s): the API never sees rpm + 1 in its own window.
+ * is stretched by this much (1 %, 50 ms to 1 s): the API never sees rpm + 1 in its own window.
  */
 export function marginOf(windowMs: number): number {
-  return Math.min(1000, Math.max(50, Math.round(windowMs * 0.02)));
+  return Math.min(1000, Math.max(50, Math.round(windowMs * 0.01)));
 }
 
 // KEYS: starts (zset), state (hash). ARGV: window, configured rpm, member. Returns {wait, now, gen, rate}.
