@@ -85,6 +85,8 @@ export interface WorkerArgs extends CommonArgs {
   concurrency: number | undefined;
   /** Seconds jobs in flight may take to finish after a stop signal (default 20). */
   grace: number | undefined;
+  /** Serve Prometheus metrics on 127.0.0.1:PORT/metrics. */
+  metricsPort: number | undefined;
 }
 
 /** `status [RUN]`: a run's progress, or the latest runs. */
@@ -305,10 +307,13 @@ export function buildParser(argv: string[]) {
         )
         .command('worker', 'Run queued slide and deck jobs until SIGTERM/SIGINT', (y) =>
           withExamples(
-            y.option('concurrency', { alias: 'c', requiresArg: true, describe: 'Slide jobs at once (default 8)' }).option('grace', {
-              requiresArg: true,
-              describe: 'Seconds jobs in flight may take after a stop signal before they go back to the queue (default 20)',
-            }),
+            y
+              .option('concurrency', { alias: 'c', requiresArg: true, describe: 'Slide jobs at once (default 8)' })
+              .option('grace', {
+                requiresArg: true,
+                describe: 'Seconds jobs in flight may take after a stop signal before they go back to the queue (default 20)',
+              })
+              .option('metrics-port', { requiresArg: true, describe: 'Serve Prometheus metrics on http://127.0.0.1:PORT/metrics' }),
             'worker',
           ),
         )
@@ -349,6 +354,7 @@ const SINGLE_VALUE_FLAGS = [
   'max-images',
   'prune-older-than',
   'grace',
+  'metrics-port',
 ] as const;
 
 export interface ParsedCommandLine {
@@ -402,7 +408,8 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
   if (command === 'worker') {
     const concurrency = checkNumber('--concurrency', parsed['concurrency'], WORKER_CONCURRENCY_RANGE);
     const grace = checkNumber('--grace', parsed['grace'], GRACE_RANGE);
-    return { args: { command: 'worker', ...common, concurrency, grace }, output };
+    const metricsPort = checkNumber('--metrics-port', parsed['metrics-port'], PORT_RANGE);
+    return { args: { command: 'worker', ...common, concurrency, grace, metricsPort }, output };
   }
   if (command === 'status') return { args: { command: 'status', ...common, run: parsed['run'] as string | undefined }, output };
   const provider = parsed['provider'] as ProviderKind | undefined;
@@ -445,6 +452,7 @@ function readControls(parsed: Record<string, unknown>): RunControls {
 const MAX_IMAGES_RANGE: NumberRange = { integer: true, min: 0, max: 1_000_000 };
 const WORKER_CONCURRENCY_RANGE: NumberRange = { integer: true, min: 1, max: 256 };
 const GRACE_RANGE: NumberRange = { integer: false, min: 0, max: 3600 };
+const PORT_RANGE: NumberRange = { integer: true, min: 0, max: 65535 };
 
 function checkNumber(flag: string, value: unknown, range: NumberRange): number | undefined {
   if (value === undefined) return undefined;

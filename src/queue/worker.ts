@@ -3,7 +3,7 @@
 // (no API call) and write the deck atomically. Runs until its signal aborts, then stops taking
 // jobs, lets those in flight finish for a grace period, hands the rest back, and resolves.
 import { readFile } from 'node:fs/promises';
-import type { Job, Worker } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { defaultConfig, type Config } from '../config/schema.js';
 import { messageOf } from '../errors.js';
@@ -27,6 +27,7 @@ import {
   type SlideResult,
 } from './jobs.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
+import { serveMetrics, type MetricsServer } from './metrics.js';
 
 export interface WorkerOptions {
   settings: QueueSettings;
@@ -41,6 +42,9 @@ export interface WorkerOptions {
   /** BullMQ lock and stall timings (tests shorten them so a killed worker's jobs come back in seconds). */
   lockDurationMs?: number | undefined;
   stalledIntervalMs?: number | undefined;
+  /** Serve Prometheus metrics on this port (0: any free port), on `metricsHost` (default 127.0.0.1). */
+  metricsPort?: number | undefined;
+  metricsHost?: string | undefined;
 }
 
 export interface WorkerSummary {
@@ -126,6 +130,14 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
     { ...common, concurrency: 1 },
   );
   for (const w of [slides, decks]) w.on('error', outage.error);
+  let metrics: MetricsServer | undefined;
+  const queues: Queue[] = [];
+  if (options.metricsPort !== undefined) {
+    queues.push(new bullmq.Queue(SLIDES_QUEUE, { connection: redis, prefix: settings.prefix }));
+    queues.push(new bullmq.Queue(DECKS_QUEUE, { connection: redis, prefix: settings.prefix }));
+    metrics = await serveMetrics(options.metricsPort, options.metricsHost ?? '127.0.0.1', queues, count);
+    log(`metrics on http://${options.metricsHost ?? '127.0.0.1'}:${metrics.port}/metrics`);
+  }
   log(`worker started on ${shownUrl(settings.url)} (prefix ${settings.prefix}, ${options.concurrency} slide jobs at once)`);
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();
@@ -140,6 +152,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   }, options.graceMs);
   await closing;
   clearTimeout(timer);
+  await metrics?.close();
+  await Promise.all(queues.map((q) => q.close()));
   redis.disconnect();
   return count;
 }

@@ -101,7 +101,7 @@ describe('queue workers', () => {
   test('3 worker processes under a 12 rpm account: every deck written, no 429, the rpm held; a re-submit pays nothing', async () => {
     const api = await fakeApi({ rpmLimit: 12, rpmWindowMs: MINUTE_MS, rpmLimitRoutes: ['chat', 'images'], latencyMs: 20 });
     const s = await setup(api, 'three', 5, 4, 12);
-    const workers = [startWorker(s), startWorker(s), startWorker(s)];
+    const workers = [startWorker(s, ['--metrics-port', '0']), startWorker(s), startWorker(s)];
     await Promise.all(workers.map(started));
     const run = await submit(s, ['--wait', '--json']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
@@ -118,6 +118,12 @@ describe('queue workers', () => {
         MINUTE_MS,
       ),
     ).toBeLessThanOrEqual(12);
+    // The first worker's Prometheus endpoint: BullMQ's job counts and its own counters.
+    const metricsUrl = /metrics on (http:\/\/\S+)/.exec(workers[0]!.stderr())?.[1];
+    const metrics = await (await fetch(metricsUrl!)).text();
+    expect(metrics).toMatch(/bullmq_job_count\{queue="decks",\s*state="completed"\} 5/);
+    expect(metrics).toMatch(/bullmq_job_count\{queue="slides",\s*state="waiting"\} 0/);
+    expect(metrics).toMatch(/slide_illustrate_worker_jobs_total\{worker="[^"]+",kind="slide"\} \d+/);
     const again = await submit(s, ['--json']);
     expect(again.code, again.stderr).toBe(0);
     expect((JSON.parse(again.stdout) as { decks: { state: string }[] }).decks.map((d) => d.state)).toEqual(Array(5).fill('done'));

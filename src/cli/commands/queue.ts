@@ -73,6 +73,7 @@ async function runWorkerCommand(args: WorkerArgs, io: CliIo): Promise<number> {
       log,
       lockDurationMs: msFromEnv(io.env, 'SLIDE_ILLUSTRATE_QUEUE_LOCK_MS'),
       stalledIntervalMs: msFromEnv(io.env, 'SLIDE_ILLUSTRATE_QUEUE_STALLED_MS'),
+      metricsPort: args.metricsPort,
     });
     log(`stopped: ${summary.slides} slide jobs and ${summary.decks} deck jobs done, ${summary.handedBack} handed back`);
     return 0;
