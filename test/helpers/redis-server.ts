@@ -26,10 +26,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts redis-server; `extra` adds flags (e.g. another maxmemory-policy). Retries on a port taken meanwhile. */
-export async function startRedis(extra: string[] = []): Promise<RedisServer> {
+export async function startRedis(extra: string[] = [], fixedPort?: number): Promise<RedisServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'si-redis-'));
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const child = spawn(
       'redis-server',
       [
