@@ -219,4 +219,23 @@ describe('queue workers', () => {
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
   });
+
+  test("a 429 with Retry-After seen by one worker pauses every worker's requests", async () => {
+    const api = await fakeApi({ latencyMs: 40, retryAfter: '1' });
+    const s = await setup(api, 'pause', 2, 6, 600);
+    const workers = [startWorker(s, ['--concurrency', '4']), startWorker(s, ['--concurrency', '4'])];
+    await Promise.all(workers.map(started));
+    // The first image request of the run is refused with Retry-After: 1 s.
+    api.failNext(429, 'images');
+    const run = await submit(s, ['--wait', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const refusedAt = api.stats.arrivals.find((a) => a.route === 'images')!.at;
+    // Requests already on their way may land just after it; then nothing, from either worker, for the second.
+    const during = api.stats.arrivals.filter((a) => a.at > refusedAt + 150 && a.at < refusedAt + 850);
+    expect(during).toEqual([]);
+    expect(api.stats.arrivals.some((a) => a.at >= refusedAt + 850)).toBe(true);
+    expect(paid(api).images).toBe(12 + 1);
+    for (const w of workers) w.child.kill('SIGTERM');
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
+  });
 });
