@@ -127,6 +127,8 @@ export async function enqueueRun(plan: RunPlan, run: RunSettings, redis: Redis, 
       .hset(runKey, { created: new Date().toISOString(), decks: JSON.stringify(decks) })
       .expire(runKey, RUN_TTL_SECONDS)
       .zadd(keys.runs(settings.prefix), Date.now(), runId)
+      // The list of runs forgets those whose record has expired.
+      .zremrangebyscore(keys.runs(settings.prefix), '-inf', Date.now() - RUN_TTL_SECONDS * 1000)
       .exec();
   } finally {
     await Promise.all([decksQueue.close(), producer.close()]);

@@ -27,6 +27,7 @@ import {
   type SlideResult,
 } from './jobs.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
+import { RUN_TTL_SECONDS } from './submit.js';
 import { serveMetrics, type MetricsServer } from './metrics.js';
 
 export interface WorkerOptions {
@@ -170,7 +171,12 @@ async function processSlide(
   const generated = keys.generated(prefix, data.deckJobId);
   const onEvent = (e: PipelineEvent) => {
     if ((e.type === 'prompt-done' || e.type === 'image-done') && !e.cached)
-      void redis.hincrby(generated, e.type === 'prompt-done' ? 'prompts' : 'images', 1).catch(() => undefined);
+      void redis
+        .multi()
+        .hincrby(generated, e.type === 'prompt-done' ? 'prompts' : 'images', 1)
+        .expire(generated, RUN_TTL_SECONDS)
+        .exec()
+        .catch(() => undefined);
   };
   const { report } = await illustrateSlide(data.slide, {
     ...res,
