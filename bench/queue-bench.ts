@@ -75,9 +75,9 @@ export async function runQueueBench(
         log(`${tag}: starting`);
         const run = await oneRun(c, root, decksDir, imageAnswer, redis.url, setting, workers, tag);
         runs.push(run);
-        log(
-          `${tag}: ${(run.wallMs / 1000).toFixed(1)} s${run.ratio !== null ? ` (${run.ratio.toFixed(2)}× the bound ${(run.boundMs! / 1000).toFixed(1)} s)` : ''}, ${run.slidesPerSecond.toFixed(1)} slides/s, ${run.requests.total} requests, ${run.rateLimited} × 429, workers ${run.workerCores.toFixed(2)} cores`,
-        );
+        const against = run.ratio !== null ? ` (${run.ratio.toFixed(2)}× the bound ${(run.boundMs! / 1000).toFixed(1)} s)` : '';
+        const what = `${run.slidesPerSecond.toFixed(1)} slides/s, ${run.requests.total} requests, ${run.rateLimited} × 429`;
+        log(`${tag}: ${(run.wallMs / 1000).toFixed(1)} s${against}, ${what}, workers ${run.workerCores.toFixed(2)} cores`);
       }
     }
   } finally {
@@ -94,7 +94,11 @@ export function queueTargets(runs: QueueRun[]): QueueBenchResult['targets'] {
   const two = zero(2);
   const speedup = one && two ? two.slidesPerSecond / one.slidesPerSecond : 0;
   return [
-    { name: 'queue: rpm-bound wall within 1.10× the bound at 1, 2 and 4 workers', value: `worst ${worst.toFixed(2)}×`, pass: worst <= 1.1 },
+    {
+      name: `queue: rpm-bound wall within 1.10× the bound at ${bound.map((r) => r.workers).join(', ')} workers`,
+      value: `worst ${worst.toFixed(2)}×`,
+      pass: worst <= 1.1,
+    },
     { name: 'queue: 2 workers ≥ 1.7× the zero-latency throughput of 1', value: `${speedup.toFixed(2)}×`, pass: speedup >= 1.7 },
   ];
 }

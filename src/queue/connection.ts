@@ -90,7 +90,8 @@ export async function checkServer(client: Redis, settings: QueueSettings): Promi
   const policy = /^maxmemory_policy:(\S+)/m.exec(memory)?.[1];
   if (policy !== undefined && policy !== 'noeviction')
     throw new UsageError(
-      `redis: ${shownUrl(settings.url)} runs with maxmemory-policy ${policy}; the queue needs noeviction (redis-server --maxmemory-policy noeviction)`,
+      `redis: ${shownUrl(settings.url)} runs with maxmemory-policy ${policy}; ` +
+        'the queue needs noeviction (redis-server --maxmemory-policy noeviction)',
     );
   const server = await client.info('server');
   const version = /^redis_version:(\d+)\.(\d+)/m.exec(server);

@@ -248,10 +248,9 @@ function reconnectLog(settings: QueueSettings, log: (line: string) => void) {
   return {
     retry(times: number): number {
       const ms = Math.min(20_000, 500 * 2 ** Math.min(times, 6));
+      const reason = lastReason || 'connection lost';
       if (!down)
-        log(
-          `redis: ${shownUrl(settings.url)} unreachable (${lastReason || 'connection lost'}), retrying every few seconds (next in ${Math.round(ms / 1000)} s)`,
-        );
+        log(`redis: ${shownUrl(settings.url)} unreachable (${reason}), retrying with backoff (next in ${Math.round(ms / 1000)} s)`);
       down = true;
       return ms;
     },

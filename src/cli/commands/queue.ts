@@ -181,8 +181,9 @@ export function formatSubmitted(run: SubmittedRun, cwd: string): string {
 
 export function progressLine(s: RunStatus): string {
   const ended = s.decks.filter((d) => d.jobId === null || d.state === 'completed' || d.state === 'failed').length;
-  const t = s.totals.slides;
-  return `run ${s.runId}: ${ended}/${s.decks.length} decks ended; slides ${t.done} done, ${t.active} active, ${t.waiting} waiting, ${t.failed} failed; generated ${s.totals.generated.prompts} prompts, ${s.totals.generated.images} images`;
+  const { slides: t, generated: g } = s.totals;
+  const slides = `slides ${t.done} done, ${t.active} active, ${t.waiting} waiting, ${t.failed} failed`;
+  return `run ${s.runId}: ${ended}/${s.decks.length} decks ended; ${slides}; generated ${g.prompts} prompts, ${g.images} images`;
 }
 
 export function formatStatus(s: RunStatus, cwd: string): string {
@@ -190,7 +191,8 @@ export function formatStatus(s: RunStatus, cwd: string): string {
     const state = d.result ? d.result.status : d.state;
     const slides = `${d.slides.done} done, ${d.slides.active} active, ${d.slides.waiting} waiting, ${d.slides.failed} failed`;
     const out = d.result?.output ? ` → ${rel(d.result.output, cwd)}` : '';
-    return `${rel(d.input, cwd)}: ${state}${out} (slides ${slides}; generated ${d.generated.prompts} prompts, ${d.generated.images} images)${d.error ? `: ${printable(d.error)}` : ''}`;
+    const generated = `generated ${d.generated.prompts} prompts, ${d.generated.images} images`;
+    return `${rel(d.input, cwd)}: ${state}${out} (slides ${slides}; ${generated})${d.error ? `: ${printable(d.error)}` : ''}`;
   });
   return [...lines, progressLine(s)].join('\n');
 }
