@@ -213,7 +213,8 @@ async function processDeck(job: Job<DeckJobData, DeckResult>, res: RunResources,
   if (sha256(bytes) !== d.deckSha256) return failed(`${d.input}: changed since it was submitted; submit it again`);
   const config = { ...d.settings.config, queue: defaultConfig().queue };
   const planning = startPlanning([{ input: d.input, output: d.output }], config, res.lookup, { backend: res.backend });
-  const batch = await applyPlan(planning, { ...res, providers: res.cacheOnly, signal });
+  // Another host's deck job may be writing into the same folder: its temp file is not a dead writer's.
+  const batch = await applyPlan(planning, { ...res, providers: res.cacheOnly, signal }, { clearStaleTemps: false });
   const report: DeckReport = batch.decks[0]!;
   const reasons = await slideReasons(job);
   const slides = report.slides.map((s) => (s.status === 'failed' && reasons.has(s.number) ? { ...s, reason: reasons.get(s.number) } : s));
