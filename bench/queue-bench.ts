@@ -41,6 +41,8 @@ export interface QueueRun {
   slidesPerSecond: number;
   requests: { prompts: number; images: number; total: number };
   rateLimited: number;
+  /** Generation requests beyond one prompt and one image per slide, and the failed attempts the workers logged. */
+  extra: { requests: number; failedAttempts: string[] };
   /** Most requests the API let through in any window (rpm-bound). */
   busiestWindow: number | null;
   /** Workers' CPU (user + system) over the run, in cores (CPU time ÷ wall). */
@@ -135,9 +137,11 @@ async function oneRun(
     BENCH_RATE_WINDOW_MS: String(windowMs),
   };
   const procs: ChildProcess[] = [];
+  const logs: string[] = [];
   try {
     const ready = Array.from({ length: workers }, () => {
-      const child = spawn(process.execPath, [SCALED_CLI, 'worker', '--config', configFile, '-c', String(c.workerConcurrency)], {
+      const args = ['worker', '--config', configFile, '-c', String(c.workerConcurrency), '--debug'];
+      const child = spawn(process.execPath, [SCALED_CLI, ...args], {
         cwd: dir,
         env,
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -147,6 +151,7 @@ async function oneRun(
         let err = '';
         child.stderr!.on('data', (d: Buffer) => {
           err += d.toString();
+          logs[procs.indexOf(child)] = err;
           if (err.includes('worker started')) resolve();
         });
         child.once('exit', (code) => reject(new Error(`${tag}: a worker exited with ${code} before starting: ${err.slice(-500)}`)));
@@ -176,7 +181,9 @@ async function oneRun(
     const prompts = api.stats.requests.chat ?? 0;
     const images = api.stats.requests.images ?? 0;
     const slides = c.decks * c.slidesPerDeck;
-    if (prompts !== slides || images !== slides) throw new Error(`${tag}: ${prompts} prompts and ${images} images for ${slides} slides`);
+    if (prompts < slides || images < slides) throw new Error(`${tag}: ${prompts} prompts and ${images} images for ${slides} slides`);
+    // --debug: one line per failed attempt (a retried reset or timeout is a second request the API counts).
+    const failedAttempts = logs.flatMap((l) => l.split('\n').filter((line) => line.startsWith('debug: ')));
     const total = Object.values(api.stats.requests).reduce((a, b) => a + (b ?? 0), 0);
     // The image latency as drawn at most (mean + jitter), scaled.
     const li = (c.imageMs / scale) * (1 + JITTER);
@@ -191,6 +198,7 @@ async function oneRun(
       slidesPerSecond: slides / (wallMs / 1000),
       requests: { prompts, images, total },
       rateLimited: api.stats.rateLimited.length,
+      extra: { requests: prompts + images - 2 * slides, failedAttempts },
       busiestWindow: bound
         ? busiestWindow(
             api.stats.admitted.map((a) => a.at),
