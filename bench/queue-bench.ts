@@ -71,7 +71,11 @@ export async function runQueueBench(
   const redis = await startRedis();
   const runs: QueueRun[] = [];
   try {
-    for (const setting of ['rpm-bound', 'zero-latency'] as const) {
+    // BENCH_QUEUE_SETTINGS=rpm-bound (or zero-latency) runs one of the two settings.
+    const settings = (['rpm-bound', 'zero-latency'] as const).filter(
+      (x) => process.env['BENCH_QUEUE_SETTINGS']?.split(',').includes(x) ?? true,
+    );
+    for (const setting of settings) {
       for (const workers of c.workerCounts) {
         const tag = `queue ${setting}, ${workers} worker${workers > 1 ? 's' : ''}`;
         log(`${tag}: starting`);
