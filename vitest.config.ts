@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // A private redis-server for the queue tests, stopped at the end (test/global-redis.ts).
+    globalSetup: ['test/global-redis.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     clearMocks: true,

@@ -28,6 +28,7 @@ import { makeDeck, makeDeckFolder } from './make-decks.js';
 import { addedMedia, nodeStartMs, benchDir, binPath, repoRoot, runMeasured, type ChildRun } from './measure.js';
 import { makePhotoPool } from './photo-images.js';
 import { sharpFloor, type FloorJob } from './sharp-floor.js';
+import { QUEUE_CASE, runQueueBench, type QueueBenchResult } from './queue-bench.js';
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const onWait = (share: number) =>
@@ -364,6 +365,39 @@ function phaseTable(results: CaseResult[]): string {
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+function queueTable(q: QueueBenchResult): string {
+  const head = [
+    'setting',
+    'workers',
+    'wall',
+    'rpm bound',
+    'wall ÷ bound',
+    'slides/s',
+    'requests',
+    'extra requests',
+    '429s',
+    'busiest window',
+    'worker CPU (cores)',
+    'load before',
+  ];
+  const rows = q.runs.map((r) => [
+    r.setting,
+    String(r.workers),
+    s(r.wallMs),
+    r.boundMs === null ? '–' : s(r.boundMs),
+    r.ratio === null ? '–' : r.ratio.toFixed(2),
+    r.slidesPerSecond.toFixed(1),
+    String(r.requests.total),
+    `${r.extra.requests} (${r.extra.failedAttempts.length} failed attempts)`,
+    String(r.rateLimited),
+    r.busiestWindow === null ? '–' : `${r.busiestWindow} / ${q.case.rpm}`,
+    r.workerCores.toFixed(2),
+    r.loadBefore.toFixed(1),
+  ]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
 interface Target {
   name: string;
   value: string;
@@ -400,6 +434,8 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(repoRoot, 'dist/cli.bundle.js'))) throw new Error('dist/ is missing: run `npm run bench`, which builds first');
   const only = process.env['BENCH_CASES']?.split(',');
   const cases = only ? CASES.filter((c) => only.includes(c.id)) : CASES;
+  // The queue case (queue-bench.ts): BENCH_CASES=queue runs it alone.
+  const withQueue = !only || only.includes(QUEUE_CASE.id);
   const started = performance.now();
   const root = await mkdtemp(path.join(os.tmpdir(), 'si-bench-'));
   try {
@@ -416,9 +452,13 @@ async function main(): Promise<void> {
       expect(planned.length === slidesOf(c), `${c.id}: ${planned.length} slides planned, ${slidesOf(c)} made`);
       prepared.set(c, { decks, planned });
     }
+    const queueDecks = path.join(root, 'queue-decks');
+    const queueMade = withQueue ? await makeDeckFolder(queueDecks, QUEUE_CASE.decks, QUEUE_CASE.slidesPerDeck) : [];
+    // 100 different pictures are plenty for the queue case: the fake API hands them out in turn, each costs the same to fit.
+    const queuePlanned = (await planPictures(queueMade)).slice(0, 100);
     // As many different pictures per size as the largest case needs, made before anything is timed.
     const need = new Map<string, number>();
-    for (const { planned } of prepared.values()) {
+    for (const { planned } of [...prepared.values(), { planned: queuePlanned }]) {
       const count = new Map<string, number>();
       for (const p of planned) count.set(p.size, (count.get(p.size) ?? 0) + 1);
       for (const [size, k] of count) need.set(size, Math.max(need.get(size) ?? 0, k));
@@ -440,8 +480,12 @@ async function main(): Promise<void> {
     const results: CaseResult[] = [];
     for (const [i, c] of cases.entries()) results.push(await runCase(c, `${i + 1}/${cases.length} ${c.id}`, root, pools, prepared.get(c)!));
 
-    process.stdout.write(`${table(results)}\n\n${phaseTable(results)}\n\n`);
-    const checked = only ? [] : targets(results);
+    let queue: QueueBenchResult | undefined;
+    if (withQueue) queue = await runQueueBench(root, queueDecks, (size, n) => answerOf(pools, size, n), log);
+
+    if (results.length) process.stdout.write(`${table(results)}\n\n${phaseTable(results)}\n\n`);
+    if (queue) process.stdout.write(`${queueTable(queue)}\n\n`);
+    const checked = [...(only ? [] : targets(results)), ...(queue?.targets ?? [])];
     for (const t of checked) process.stdout.write(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value}\n`);
     const busy = results.flatMap((r) =>
       Object.entries(r.foreign)
@@ -461,10 +505,12 @@ async function main(): Promise<void> {
       cases: CASES.filter((c) => cases.includes(c)),
       startup: { wallMs: startup.wallMs, cpuMs: startup.cpuMs, peakRssMb: startup.peakRssMb },
       results,
+      ...(queue && { queue }),
       targets: checked,
       totalMs: performance.now() - started,
     };
     if (!only) await writeFile(path.join(benchDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+    else if (queue && only.length === 1) await writeFile(path.join(benchDir, 'queue-results.json'), `${JSON.stringify(report, null, 2)}\n`);
     log(`done in ${s(performance.now() - started)}${only ? ' (subset: results.json not written)' : '; results in bench/results.json'}`);
   } finally {
     await rm(root, { recursive: true, force: true });

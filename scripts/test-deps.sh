@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the tests need besides npm packages, installed from Debian's packages when missing:
 # LibreOffice Impress (opens every deck we write), poppler-utils (pdftoppm/pdfimages read its PDFs),
-# the fonts its renders need, and Chromium (the HTML report is opened in it through playwright-core; never a downloaded browser).
+# the fonts its renders need, redis-server (the queue tests), and Chromium (the HTML report is opened in it through playwright-core; never a downloaded browser).
 # Used by `npm test` and by .ci/run, so a fresh Debian machine with only Node passes the tests.
 set -euo pipefail
 
@@ -9,6 +9,8 @@ missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
 { command -v pdfimages >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || missing+=(poppler-utils)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The queue tests (issue 15) start their own private redis-server (test/global-redis.ts); the system one is never used.
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # The metric-compatible open fonts (Carlito = Calibri, Caladea = Cambria, Liberation = Arial, Times New Roman,
 # Courier New): without them LibreOffice draws Office fonts in a wider fallback, and the renders that check
 # placement and text extents would not be laid out as PowerPoint lays them out.
@@ -28,7 +30,7 @@ else
   exit 1
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "test-deps: no apt-get here; install LibreOffice Impress, poppler-utils and Chromium (/usr/bin/chromium): missing ${missing[*]}" >&2
+  echo "test-deps: no apt-get here; install LibreOffice Impress, poppler-utils, redis-server and Chromium (/usr/bin/chromium): missing ${missing[*]}" >&2
   exit 1
 fi
 

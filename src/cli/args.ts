@@ -65,6 +65,8 @@ export interface IllustrateArgs extends RunArgs, RunControls, DirectionArgs {
 export interface ScheduleArgs extends RunArgs {
   command: 'schedule';
   once: boolean;
+  /** Each pass submits to the queue's workers instead of running here (see README, "Scaling out"). */
+  queue: boolean;
 }
 
 export interface CacheArgs extends CommonArgs {
@@ -85,7 +87,35 @@ export interface InitArgs extends CommonArgs {
   force: boolean;
 }
 
-export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs | AccountArgs | InitArgs;
+/** `submit`: plan here, enqueue one flow per deck for the queue's workers (see README, "Scaling out"). */
+export interface SubmitArgs extends RunArgs {
+  command: 'submit';
+  inputs: string[];
+  out: string | undefined;
+  /** Show progress until the run ends and exit like a local run. */
+  wait: boolean;
+}
+
+/** `worker`: runs the queue's slide and deck jobs until SIGTERM/SIGINT. */
+export interface WorkerArgs extends CommonArgs {
+  command: 'worker';
+  /** Slide jobs at once (default 8). */
+  concurrency: number | undefined;
+  /** Seconds jobs in flight may take to finish after a stop signal (default 20). */
+  grace: number | undefined;
+  /** Serve Prometheus metrics on 127.0.0.1:PORT/metrics. */
+  metricsPort: number | undefined;
+}
+
+/** `status [RUN]`: a run's progress, or the latest runs. */
+export interface StatusArgs extends CommonArgs {
+  command: 'status';
+  run: string | undefined;
+}
+
+export type QueueArgs = SubmitArgs | WorkerArgs | StatusArgs;
+
+export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs | AccountArgs | InitArgs | QueueArgs;
 
 /** `$0 <command> --help` lists these; `$0 --help` lists the illustrate ones (the default command). */
 export const EXAMPLES = {
@@ -101,6 +131,7 @@ export const EXAMPLES = {
   schedule: [
     ['$0 schedule --config pipeline.config.json --once', 'One pass of the scheduled job (for cron or systemd)'],
     ['$0 schedule --json >> illustrate.jsonl', 'The built-in schedule, one JSON line per event'],
+    ['$0 schedule --queue', "Each pass submits to the queue's workers (REDIS_URL or queue.redis)"],
   ],
   cache: [
     ['$0 cache', 'Size of the cache and when its entries were last used'],
@@ -113,6 +144,18 @@ export const EXAMPLES = {
   doctor: [
     ['$0 doctor', 'Check INFOMANIAK_API_TOKEN, the product id and the configured models'],
     ['$0 doctor --provider openai', 'Check an OpenAI-compatible server and its key'],
+  ],
+  submit: [
+    [
+      'REDIS_URL=redis://127.0.0.1:6379 $0 submit decks/ --out illustrated/',
+      'Queue every deck under decks/ for the workers; prints the run id',
+    ],
+    ['$0 submit decks/ --wait', 'Queue, then show progress until the run ends; exits like a local run'],
+  ],
+  worker: [['$0 worker --concurrency 8', 'Run slide and deck jobs until SIGTERM/SIGINT']],
+  status: [
+    ['$0 status', 'The latest runs'],
+    ['$0 status run-20261129T050000Z-1a2b3c --json', "A run's decks: slides waiting, active, done, failed; what was generated"],
   ],
   init: [
     ['$0 init', 'Write ./pipeline.config.json with every key at its default, each explained'],
@@ -244,11 +287,17 @@ export function buildParser(argv: string[]) {
         .command('schedule', "Illustrate the config's inputs into its outputDir on its cron schedule, paying only for what changed", (y) =>
           withExamples(
             runOptions(
-              y.option('once', {
-                type: 'boolean',
-                default: false,
-                describe: 'Run one pass and exit (for system cron, systemd timers or CI)',
-              }),
+              y
+                .option('once', {
+                  type: 'boolean',
+                  default: false,
+                  describe: 'Run one pass and exit (for system cron, systemd timers or CI)',
+                })
+                .option('queue', {
+                  type: 'boolean',
+                  default: false,
+                  describe: "Each pass submits to the queue's workers and waits for them; a Redis lock keeps passes from overlapping",
+                }),
             ),
             'schedule',
           ),
@@ -267,6 +316,55 @@ export function buildParser(argv: string[]) {
         )
         .command('doctor', 'Check token, product id and models with free calls before a paid batch', (y) =>
           withExamples(providerOption(y, ACCOUNT_PROVIDER), 'doctor'),
+        )
+        .command('submit <inputs..>', 'Queue decks for the BullMQ workers (Redis: REDIS_URL or queue.redis)', (y) =>
+          withExamples(
+            providerOption(y, RUN_PROVIDER)
+              .positional('inputs', { type: 'string', array: true, describe: 'Decks or folders searched recursively' })
+              .option('out', {
+                alias: 'o',
+                type: 'string',
+                describe: 'Output file for one deck; output folder otherwise (default: outputDir)',
+              })
+              .option('wait', {
+                type: 'boolean',
+                default: false,
+                describe: 'Show progress until the run ends; exit 0, 1 (some failed) or 2',
+              })
+              .option('concurrency', {
+                alias: 'c',
+                requiresArg: true,
+                describe: 'Images in flight at once per worker (config concurrency.image)',
+              })
+              .option('rpm', { requiresArg: true, describe: 'API requests per minute across all workers, retries included (config rpm)' })
+              .option('timeout', { requiresArg: true, describe: 'Seconds one API attempt may take (config timeoutSeconds)' })
+              .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' })
+              .option('cache-dir', {
+                type: 'string',
+                describe: 'Shared cache folder every worker reaches at the same path (config cacheDir)',
+              }),
+            'submit',
+          ),
+        )
+        .command('worker', 'Run queued slide and deck jobs until SIGTERM/SIGINT', (y) =>
+          withExamples(
+            y
+              .option('concurrency', { alias: 'c', requiresArg: true, describe: 'Slide jobs at once (default 8)' })
+              .option('grace', {
+                requiresArg: true,
+                describe: 'Seconds jobs in flight may take after a stop signal before they go back to the queue (default 20)',
+              })
+              .option('metrics-port', { requiresArg: true, describe: 'Serve Prometheus metrics on http://127.0.0.1:PORT/metrics' }),
+            'worker',
+          ),
+        )
+        .command('status [run]', "A queued run's progress, or the latest runs", (y) =>
+          withExamples(
+            y
+              .positional('run', { type: 'string', describe: 'Run id printed by submit' })
+              .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output on stdout' }),
+            'status',
+          ),
         )
         .command('init', 'Write a starter pipeline.config.json: every key at its default, each explained in a comment', (y) =>
           withExamples(y.option('force', { type: 'boolean', default: false, describe: 'Overwrite the file when it exists' }), 'init'),
@@ -302,6 +400,8 @@ const SINGLE_VALUE_FLAGS = [
   'variants',
   'style',
   'image-style',
+  'grace',
+  'metrics-port',
 ] as const;
 
 export interface ParsedCommandLine {
@@ -352,6 +452,13 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
     };
   }
   if (command === 'init') return { args: { command: 'init', ...common, force: Boolean(parsed['force']) }, output };
+  if (command === 'worker') {
+    const concurrency = checkNumber('--concurrency', parsed['concurrency'], WORKER_CONCURRENCY_RANGE);
+    const grace = checkNumber('--grace', parsed['grace'], GRACE_RANGE);
+    const metricsPort = checkNumber('--metrics-port', parsed['metrics-port'], PORT_RANGE);
+    return { args: { command: 'worker', ...common, concurrency, grace, metricsPort }, output };
+  }
+  if (command === 'status') return { args: { command: 'status', ...common, run: parsed['run'] as string | undefined }, output };
   const provider = parsed['provider'] as ProviderKind | undefined;
   if (command === 'models' || command === 'doctor') return { args: { command, ...common, provider }, output };
   const run: RunArgs = {
@@ -364,7 +471,12 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
     force: Boolean(parsed['force']),
     report: parsed['report'] as string | undefined,
   };
-  if (command === 'schedule') return { args: { command: 'schedule', ...run, once: Boolean(parsed['once']) }, output };
+  if (command === 'submit') {
+    const inputs = ((parsed['inputs'] as unknown[] | undefined) ?? []).map(String);
+    return { args: { command: 'submit', ...run, inputs, out: parsed['out'] as string | undefined, wait: Boolean(parsed['wait']) }, output };
+  }
+  if (command === 'schedule')
+    return { args: { command: 'schedule', ...run, once: Boolean(parsed['once']), queue: Boolean(parsed['queue']) }, output };
   const inputs = [...((parsed['inputs'] as unknown[] | undefined) ?? []).map(String), ...afterDashes];
   if (!inputs.length) throw new ArgsError('no deck or folder given: name at least one .pptx file or folder to illustrate');
   return {
@@ -411,6 +523,9 @@ function readDirections(parsed: Record<string, unknown>): DirectionArgs {
 
 /** --max-images has no config key: its range is the flag's own. */
 const MAX_IMAGES_RANGE: NumberRange = { integer: true, min: 0, max: 1_000_000 };
+const WORKER_CONCURRENCY_RANGE: NumberRange = { integer: true, min: 1, max: 256 };
+const GRACE_RANGE: NumberRange = { integer: false, min: 0, max: 3600 };
+const PORT_RANGE: NumberRange = { integer: true, min: 0, max: 65535 };
 
 /** A numeric flag within its range, or an ArgsError naming the flag, the range and the value. */
 function checkNumber(flag: string, value: unknown, range: NumberRange): number | undefined {

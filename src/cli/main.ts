@@ -43,6 +43,10 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<
         return await runAccountCommand(args, io);
       case 'init':
         return await (await import('./commands/init.js')).runInit(args, io);
+      case 'submit':
+      case 'worker':
+      case 'status':
+        return await (await import('./commands/queue.js')).runQueueCommand(args, io);
     }
   } catch (error) {
     return reportError(error, io, debug);

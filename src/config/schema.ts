@@ -169,6 +169,22 @@ export const configSchema = z.strictObject({
   schedule: cronExpression
     .default('0 3 * * *')
     .describe('Cron expression for `slide-illustrate schedule`: five fields, or six with seconds first.'),
+  queue: z
+    .strictObject({
+      redis: z
+        .string()
+        .regex(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// URL')
+        .nullable()
+        .default(null)
+        .describe('Redis for `submit`, `worker` and `status`, e.g. redis://127.0.0.1:6379/0; REDIS_URL wins (keep passwords there).'),
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'expected 1 to 40 letters, digits, "_", "." or "-"')
+        .default('slide-illustrate')
+        .describe('Prefix of every Redis key of the queues, so several teams can share one Redis.'),
+    })
+    .prefault({})
+    .describe('Scaling out on BullMQ workers (see README, "Scaling out").'),
   skipSlides: z
     .array(z.enum(['title', 'section', 'agenda', 'picture']))
     .default(['picture'])

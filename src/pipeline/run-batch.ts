@@ -24,6 +24,11 @@ export interface BatchOptions {
   /** Called as each deck finishes (for logs and state), before its slot goes to the next deck. */
   onDeckDone?: ((report: DeckReport, deck: DeckPlan) => void | Promise<void>) | undefined;
   deckConcurrency?: number | undefined;
+  /**
+   * Remove temp files dead writers left in each output folder first (default true). Queue workers on
+   * several hosts share output folders, and a pid says nothing about another host's writer: they keep them.
+   */
+  clearStaleTemps?: boolean | undefined;
 }
 
 /** A whole plan, or one being made deck by deck (each deck is applied as soon as it is planned). */
@@ -35,7 +40,7 @@ export type PlanSource = PlannedRun | PlanningRun;
 export function applyPlan(source: PlanSource, run: RunEnv, options: BatchOptions = {}): Promise<BatchReport> {
   return eachDeck(source, run.signal, options, async (deck) => {
     // A run killed while writing this folder's outputs may have left temp files; clear them first.
-    await removeStaleTemps(path.dirname(deck.output));
+    if (options.clearStaleTemps !== false) await removeStaleTemps(path.dirname(deck.output));
     const report = await runDeck(deck, takePresentation(source, deck.input), run);
     report.warnings.push(...(deck.warnings ?? []));
     await saveRerolls(deck, report);

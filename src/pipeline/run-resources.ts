@@ -16,6 +16,11 @@ export interface RunResources {
   backend: BackendIdentity;
   /** The backend's providers wrapped by the cache. */
   providers: Providers;
+  /**
+   * The same cache with no backend behind it: a miss fails the slide instead of paying. A queue's
+   * deck job writes with these, once its slide jobs have filled the shared cache.
+   */
+  cacheOnly: Providers;
   /** Fitted pictures kept by the cache. */
   pictures: PictureStore;
   limiters: Limiters;
@@ -52,6 +57,7 @@ export async function createRunResources(config: Config, options: RunResourceOpt
   return {
     backend: { kind: backend.kind, offline: backend.offline },
     providers: createCachedProviders(capped, cache),
+    cacheOnly: createCachedProviders(refusingCalls(backend), cache),
     pictures: createPictureStore(backend, cache),
     limiters: createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image }),
     lookup: createCacheLookup(backend, cache),
@@ -60,5 +66,16 @@ export async function createRunResources(config: Config, options: RunResourceOpt
       if (corrupt) options.onWarning?.(`cache: ${corrupt} corrupt entr${corrupt === 1 ? 'y' : 'ies'} removed and regenerated`);
       corrupt = 0;
     },
+  };
+}
+
+/** The backend's identity and fingerprints (so the cache keys are the same) with every call refused. */
+function refusingCalls(backend: Providers): Providers {
+  const refuse = (): never => {
+    throw new Error("not in the shared cache: its slide job did not produce it (see the slide job's error)");
+  };
+  return {
+    prompt: { name: backend.prompt.name, promptFingerprint: backend.prompt.promptFingerprint, writePrompt: async () => refuse() },
+    image: { name: backend.image.name, imageFingerprint: backend.image.imageFingerprint, generateImage: async () => refuse() },
   };
 }

@@ -3,12 +3,17 @@
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http.js';
-import { createRateLimiter } from './rate-limiter.js';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 /** What tests (and the benchmark) may replace: the network, the waits, the jitter, the debug log. */
 export type HttpOverrides = Pick<HttpClientOptions, 'transport' | 'sleep' | 'random' | 'log'> & {
   /** The rate limiter's window; tests shrink the minute so `rpm` can be observed quickly. @unit milliseconds */
   rateWindowMs?: number | undefined;
+  /**
+   * Makes the provider's rpm limiter instead of the in-process one: queue workers share one limiter
+   * on Redis, so the rpm holds across every worker and every retry (src/queue/redis-rate-limiter.ts).
+   */
+  createLimiter?: ((options: { rpm: number; windowMs: number | undefined; baseUrl: string }) => RateLimiter) | undefined;
 };
 
 export interface Endpoint {
@@ -22,14 +27,17 @@ export type HttpConfig = Pick<Config, 'rpm' | 'timeoutSeconds' | 'maxRetries'> &
 
 // Creates the provider's HTTP client with its own rpm limiter.
 export function createProviderHttp(config: HttpConfig, endpoint: Endpoint, overrides: HttpOverrides = {}): HttpClient {
-  const { rateWindowMs, ...http } = overrides;
+  const { rateWindowMs, createLimiter, ...http } = overrides;
+  const rpm = config.rpm;
   return createHttpClient({
     ...http,
     ...endpoint,
     timeoutMs: config.timeoutSeconds * 1000,
     maxRetries: config.maxRetries,
     rateLimitWaitMs: config.rateLimitWaitMinutes === undefined ? undefined : config.rateLimitWaitMinutes * 60_000,
-    limiter: createRateLimiter({ rpm: config.rpm, windowMs: rateWindowMs }),
+    limiter: createLimiter
+      ? createLimiter({ rpm, windowMs: rateWindowMs, baseUrl: endpoint.baseUrl })
+      : createRateLimiter({ rpm, windowMs: rateWindowMs }),
   });
 }
 

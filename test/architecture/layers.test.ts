@@ -1,7 +1,7 @@
 // The import graph of src/, read from every file's import and export-from statements (type-only
 // ones too: they shape the structure as much). Layers import one way only, and no file reaches
 // itself through its imports (issue 14):
-//   cli → library (index.ts, api/) → pipeline → stages, report → cache → pptx, providers → images,
+//   cli → library (index.ts, api/) → queue → pipeline → stages, report → cache → pptx, providers → images,
 //   prompt → config → model → internal → errors.ts
 // and the CLI reaches everything below the library through it.
 // Written as a test over the source rather than with dependency-cruiser: forty lines, no new
@@ -18,6 +18,9 @@ const RANK: Record<string, number> = {
   cli: 8,
   api: 7,
   'index.ts': 7.5,
+  // BullMQ workers and submit (issue 15): they run plan entries and apply plans, so above the pipeline;
+  // the library's api/queue.ts composes them. Only src/queue loads bullmq/ioredis (lazily).
+  queue: 6.5,
   pipeline: 6,
   stages: 5,
   report: 5,

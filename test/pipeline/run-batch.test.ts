@@ -14,6 +14,7 @@ import type { Providers } from '../../src/providers/types.js';
 import { createCountingProviders } from '../helpers/counting-providers.js';
 import { editSlideText, listFiles, writeTree } from '../helpers/deck-tree.js';
 import { tempDir } from '../helpers/paths.js';
+import { deadPid } from '../helpers/dead-pid.js';
 import { packageFileProblems } from '../helpers/pptx-invariants.js';
 
 const config = defaultConfig();
@@ -201,5 +202,22 @@ describe('applyPlan', () => {
     const left = await listFiles(path.join(root, 'out'));
     expect(left.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     for (const f of left) await expectValid(path.join(root, 'out', f), fixtures.bullets);
+  });
+
+  it("clears a dead writer's temp file from the output folder, unless told not to (queue workers on several hosts)", async () => {
+    const root = await tempDir();
+    await writeTree(root, { 'decks/1.pptx': fixtures.bullets });
+    const temp = `.other.pptx.${deadPid()}.0badc0de.tmp`;
+    const run = async (clearStaleTemps: boolean | undefined) => {
+      await writeTree(root, { [`out/${temp}`]: Buffer.from('half a deck') });
+      const { jobs } = await planDeckJobs({ inputs: ['decks'], cwd: root, outputDir: 'out', cacheDir: 'cache' });
+      const providers = createCountingProviders();
+      const planned = await planRun(jobs, config, uncachedLookup(providers, config), { backend });
+      const limiters = createLimiters({ llm: 4, image: 4 });
+      await applyPlan(planned, { backend, providers, limiters }, { clearStaleTemps });
+      return listFiles(path.join(root, 'out'));
+    };
+    expect(await run(false)).toContain(temp);
+    expect(await run(undefined)).not.toContain(temp);
   });
 });

@@ -12,9 +12,11 @@ import { listenForStop } from '../stop-signal.js';
 import { deckJson, formatBatchTotals, formatDeckLine, totalsJson } from '../summary.js';
 import { exitCode } from './illustrate.js';
 import { printable } from '../../internal/printable.js';
+import { runQueuedSchedule } from './queue.js';
 
 // Runs the command; returns the exit code (see README, "The scheduled job").
 export async function runScheduleCommand(args: ScheduleArgs, io: CliIo): Promise<number> {
+  if (args.queue) return runQueuedSchedule(args, io);
   // Forcing every pass would pay for every deck at every tick.
   if (args.force && !args.once)
     throw new UsageError('--force regenerates everything, so the schedule would pay for every deck at every tick; use it with --once');
