@@ -67,7 +67,20 @@ export interface InitArgs extends CommonArgs {
   force: boolean;
 }
 
-export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs | AccountArgs | InitArgs;
+/** `review <deck>`: the review page on 127.0.0.1 until Ctrl-C. */
+export interface ReviewArgs extends RunArgs {
+  command: 'review';
+  deck: string;
+  out: string | undefined;
+  /** Open the page in the browser (--no-open: only print the URL). */
+  open: boolean;
+  /** 0 or undefined: a free port. */
+  port: number | undefined;
+  /** Most images the review may pay for. */
+  maxImages: number | undefined;
+}
+
+export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs | AccountArgs | InitArgs | ReviewArgs;
 
 /** `$0 <command> --help` lists these; `$0 --help` lists the illustrate ones (the default command). */
 export const EXAMPLES = {
@@ -81,6 +94,10 @@ export const EXAMPLES = {
   schedule: [
     ['$0 schedule --config pipeline.config.json --once', 'One pass of the scheduled job (for cron or systemd)'],
     ['$0 schedule --json >> illustrate.jsonl', 'The built-in schedule, one JSON line per event'],
+  ],
+  review: [
+    ['$0 review talk.pptx', 'Review the pictures of talk.pptx in the browser; decisions go to talk.illustrate.json'],
+    ['$0 review talk.pptx --no-open --port 8123', 'Print the URL (with its secret) only, on a fixed port'],
   ],
   cache: [
     ['$0 cache', 'Size of the cache and when its entries were last used'],
@@ -212,6 +229,21 @@ export function buildParser(argv: string[]) {
             'schedule',
           ),
         )
+        .command('review <deck>', "Review a deck's pictures on a local page: pick variants, edit prompts, re-roll, skip, write", (y) =>
+          withExamples(
+            providerOption(y, RUN_PROVIDER)
+              .positional('deck', { type: 'string', describe: 'The deck (.pptx, .pptm, .ppsx, .potx)' })
+              .option('out', { alias: 'o', type: 'string', describe: 'Output file "Write deck" writes (default: outputDir/<deck name>)' })
+              .option('open', { type: 'boolean', default: true, describe: 'Open the page in the browser (--no-open: print the URL only)' })
+              .option('port', { requiresArg: true, describe: 'Port on 127.0.0.1 (default: a free one)' })
+              .option('max-images', { requiresArg: true, describe: 'Pay for at most this many images during the review' })
+              .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' })
+              .option('concurrency', { alias: 'c', requiresArg: true, describe: 'Images in flight at once (config concurrency.image)' })
+              .option('rpm', { requiresArg: true, describe: 'API requests per minute, retries included (config rpm, default 60)' })
+              .option('timeout', { requiresArg: true, describe: 'Seconds one API attempt may take (config timeoutSeconds, default 120)' }),
+            'review',
+          ),
+        )
         .command('cache', 'Show the cache size; prune entries unused for a while', (y) =>
           withExamples(
             y
@@ -255,6 +287,7 @@ const SINGLE_VALUE_FLAGS = [
   'timeout',
   'max-images',
   'prune-older-than',
+  'port',
 ] as const;
 
 export interface ParsedCommandLine {
@@ -318,6 +351,18 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
     report: parsed['report'] as string | undefined,
   };
   if (command === 'schedule') return { args: { command: 'schedule', ...run, once: Boolean(parsed['once']) }, output };
+  if (command === 'review') {
+    const review: ReviewArgs = {
+      command: 'review',
+      ...run,
+      deck: String(parsed['deck']),
+      out: parsed['out'] as string | undefined,
+      open: parsed['open'] !== false,
+      port: checkNumber('--port', parsed['port'], PORT_RANGE),
+      maxImages: checkNumber('--max-images', parsed['max-images'], MAX_IMAGES_RANGE),
+    };
+    return { args: review, output };
+  }
   const inputs = [...((parsed['inputs'] as unknown[] | undefined) ?? []).map(String), ...afterDashes];
   if (!inputs.length) throw new ArgsError('no deck or folder given: name at least one .pptx file or folder to illustrate');
   return {
@@ -338,6 +383,8 @@ function readControls(parsed: Record<string, unknown>): RunControls {
 /** A numeric flag within its range, or an ArgsError naming the flag, the range and the value. */
 /** --max-images has no config key: its range is the flag's own. */
 const MAX_IMAGES_RANGE: NumberRange = { integer: true, min: 0, max: 1_000_000 };
+/** --port: 0 asks the system for a free one. */
+const PORT_RANGE: NumberRange = { integer: true, min: 0, max: 65_535 };
 
 function checkNumber(flag: string, value: unknown, range: NumberRange): number | undefined {
   if (value === undefined) return undefined;

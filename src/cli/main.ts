@@ -47,6 +47,9 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<
         return await runAccountCommand(args, io);
       case 'init':
         return await runInit(args, io);
+      case 'review':
+        // Lazy: the server and the page load only for this command.
+        return await (await import('./commands/review.js')).runReview(args, io);
     }
   } catch (error) {
     return reportError(error, io, debug);

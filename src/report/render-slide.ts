@@ -101,7 +101,8 @@ function renderPlannerView(
   conflicts: PlannerObstacle[],
   size: { cx: number; cy: number },
 ): string {
-  const picture = slide.box && slide.status === 'illustrated' ? { box: slide.box, background: slide.placement === 'background' } : undefined;
+  const picture =
+    slide.box && slide.status === 'illustrated' ? { box: slide.box, background: slide.placement === 'background' } : undefined;
   return renderSlideDrawing(obstacles, conflicts, size, picture);
 }
 

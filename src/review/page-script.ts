@@ -2,7 +2,7 @@
 // only). Plain DOM, no library: a click or a submit posts one decision; an action that pays first
 // shows its cost and waits for "Pay"; the answer's header and card replace the old ones and focus
 // goes back to the control that was used, so the page works from the keyboard alone.
-export const REVIEW_SCRIPT = String.raw`(function () {
+export const REVIEW_SCRIPT = `(function () {
   'use strict';
   var pending = false;
   var message = document.getElementById('message');

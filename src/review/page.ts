@@ -8,6 +8,9 @@ import { esc, renderSlideDrawing, type ActionCost, type ReviewSlide, type Review
 import { estimateCost, formatCost } from '../model/cost.js';
 import { DIRECTION_PLACEMENTS, type DirectionPlacement } from '../model/directions.js';
 
+/** The session's state, and what LibreOffice has drawn. */
+export type PageState = ReviewState & { renderings: { available: boolean; slides: number[] } };
+
 const PLACEMENT_LABEL: Record<DirectionPlacement, string> = {
   auto: 'Automatic (the planner decides)',
   placeholder: 'Picture placeholder',
@@ -16,7 +19,7 @@ const PLACEMENT_LABEL: Record<DirectionPlacement, string> = {
 };
 
 // The whole page.
-export function renderPage(state: ReviewState): string {
+export function renderPage(state: PageState): string {
   const name = baseName(state.input);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -25,6 +28,7 @@ export function renderPage(state: ReviewState): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${esc(`Review: ${name}`)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="review.css">
 </head>
 <body>
@@ -44,12 +48,17 @@ ${state.slides.map((s) => renderCard(s, state)).join('\n')}
 }
 
 // The header: the deck, where decisions go, what was spent and may still be, and "Write deck".
-export function renderHeader(state: ReviewState): string {
+export function renderHeader(state: PageState): string {
   const title = state.title ? ` — ${state.title}` : '';
   const spent = state.spent;
   const spentCost = formatCost(estimateCost(spent, state.prices));
-  const spentText = spent.images || spent.promptTokens ? `${plural(spent.images, 'image')}, ${state.backend.offline ? 'free (offline)' : spentCost}` : 'nothing';
-  const budget = state.budget ? `${state.budget.max - state.budget.used} of ${plural(state.budget.max, 'image')} left (--max-images)` : 'no cap (--max-images)';
+  const spentText =
+    spent.images || spent.promptTokens
+      ? `${plural(spent.images, 'image')}, ${state.backend.offline ? 'free (offline)' : spentCost}`
+      : 'nothing';
+  const budget = state.budget
+    ? `${state.budget.max - state.budget.used} of ${plural(state.budget.max, 'image')} left (--max-images)`
+    : 'no cap (--max-images)';
   const written = state.written
     ? `<p class="written">Written: ${esc(state.written.output)} (${esc(state.written.status)}, ${plural(state.written.pictures, 'picture')})</p>`
     : '';
@@ -67,7 +76,7 @@ ${written}`;
 }
 
 // One slide's card.
-export function renderCard(slide: ReviewSlide, state: ReviewState): string {
+export function renderCard(slide: ReviewSlide, state: PageState): string {
   const p = slide.plan;
   const n = p.number;
   const title = p.text?.title || p.title;
@@ -107,7 +116,7 @@ function renderPreview(slide: ReviewSlide, state: ReviewState, hasPicture: boole
   return renderSlideDrawing(p.obstacles, [], state.slideSize, picture);
 }
 
-function renderRendering(n: number, state: ReviewState): string {
+function renderRendering(n: number, state: PageState): string {
   if (!state.renderings.slides.includes(n)) return '';
   return `<figure class="lo"><img src="rendering/${n}" alt="${esc(`Slide ${n} of the written deck, drawn by LibreOffice`)}"><figcaption>The written deck, drawn by LibreOffice</figcaption></figure>`;
 }
@@ -143,12 +152,15 @@ function renderActions(slide: ReviewSlide, state: ReviewState, hasPicture: boole
   const bySkip = slide.direction.skip === true || slide.direction.placement === 'none';
   const buttons: string[] = [];
   if (!skipped && hasPicture) buttons.push(button('Accept', 'accept', `${n}:accept`, { cls: 'primary' }));
-  if (!skipped && !hasPicture) buttons.push(payButton('Generate', 'generate', slide.costs.generate, state, { focus: `${n}:generate`, cls: 'primary' }));
+  if (!skipped && !hasPicture)
+    buttons.push(payButton('Generate', 'generate', slide.costs.generate, state, { focus: `${n}:generate`, cls: 'primary' }));
   if (!skipped && hasPicture) buttons.push(payButton('Re-roll', 'reroll', slide.costs.reroll, state, { focus: `${n}:reroll` }));
   if (!skipped) buttons.push(button('Skip slide', 'skip', `${n}:skip`, { data: 'data-skip="true"' }));
   else if (bySkip) buttons.push(button('Illustrate this slide', 'skip', `${n}:skip`, { data: 'data-skip="false"' }));
   const current = slide.direction.placement ?? 'auto';
-  const options = DIRECTION_PLACEMENTS.map((w) => `<option value="${w}"${w === current ? ' selected' : ''}>${esc(PLACEMENT_LABEL[w])}</option>`);
+  const options = DIRECTION_PLACEMENTS.map(
+    (w) => `<option value="${w}"${w === current ? ' selected' : ''}>${esc(PLACEMENT_LABEL[w])}</option>`,
+  );
   const placement = `<span class="placement"><label for="placement-${n}">Placement</label><select id="placement-${n}" data-action="placement" data-focus="${n}:placement">${options.join('')}</select></span>`;
   return `<div class="actions">${buttons.join('')}${placement}</div>`;
 }
@@ -166,7 +178,8 @@ function button(label: string, action: string, focus: string, o: Omit<ButtonOpti
 
 /** A button whose action may pay: its cost shown beside it, and in data-cost for the confirmation; disabled past the budget. */
 function payButton(label: string, action: string, cost: ActionCost, state: ReviewState, o: ButtonOptions): string {
-  const pays = cost.images > 0 || cost.promptTokens > 0;
+  // Offline pictures are free: nothing to confirm.
+  const pays = !state.backend.offline && (cost.images > 0 || cost.promptTokens > 0);
   const text = costText(cost, state);
   const over = state.budget !== undefined && cost.images > state.budget.max - state.budget.used;
   const costId = `cost-${esc((o.focus ?? action).replace(/[^a-z0-9]+/gi, '-'))}`;

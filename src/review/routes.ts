@@ -3,10 +3,11 @@
 // tested without a socket. Decisions run one at a time, so two quick clicks never race on the sidecar.
 import type { ReviewAction, ReviewSession } from '../api/review.js';
 import { DIRECTION_PLACEMENTS, type DirectionPlacement } from '../model/directions.js';
-import { messageOf, SlideIllustrateError } from '../errors.js';
+import { messageOf, SlideIllustrateError, UsageError } from '../errors.js';
 import { REVIEW_CSS } from './page-css.js';
 import { REVIEW_SCRIPT } from './page-script.js';
-import { renderCard, renderHeader, renderPage } from './page.js';
+import { renderCard, renderHeader, renderPage, type PageState } from './page.js';
+import type { Renderer } from './renderings.js';
 
 export interface Reply {
   status: number;
@@ -25,18 +26,20 @@ export interface RouteRequest {
   base: string;
 }
 
-/** What the routes answer from: the session, and a lock that runs one decision at a time. */
+/** What the routes answer from: the session, LibreOffice's drawings, and a lock that runs one decision at a time. */
 export interface ReviewRoutes {
   session: ReviewSession;
+  renderer: Pick<Renderer, 'available' | 'slides' | 'render' | 'png'>;
   /** Runs `work` after every decision before it has finished. */
   serial<T>(work: () => Promise<T>): Promise<T>;
 }
 
 // The routes over a session.
-export function reviewRoutes(session: ReviewSession): ReviewRoutes {
+export function reviewRoutes(session: ReviewSession, renderer: ReviewRoutes['renderer']): ReviewRoutes {
   let tail: Promise<unknown> = Promise.resolve();
   return {
     session,
+    renderer,
     serial<T>(work: () => Promise<T>): Promise<T> {
       const next = tail.then(work, work);
       tail = next.catch(() => undefined);
@@ -50,24 +53,24 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 // Answers one request that passed the guard.
 export async function routeRequest(routes: ReviewRoutes, req: RouteRequest): Promise<Reply> {
-  const { session } = routes;
+  const { session, renderer } = routes;
   const p = req.path;
   if (req.method !== 'POST') {
     if (p === '') return { status: 302, type: 'text/plain; charset=utf-8', body: '', location: req.base };
-    if (p === '/') return { status: 200, type: HTML, body: renderPage(await session.state()) };
+    if (p === '/') return { status: 200, type: HTML, body: renderPage(await pageState(routes)) };
     if (p === '/review.js') return { status: 200, type: 'text/javascript; charset=utf-8', body: REVIEW_SCRIPT };
     if (p === '/review.css') return { status: 200, type: 'text/css; charset=utf-8', body: REVIEW_CSS };
     if (p === '/api/state') return json(200, await session.state());
     const picture = /^\/picture\/(\d{1,4})\/(\d)$/.exec(p);
     if (picture) return image(await session.picture(Number(picture[1]), Number(picture[2])), 'image/jpeg');
     const rendering = /^\/rendering\/(\d{1,4})$/.exec(p);
-    if (rendering) return image(await session.rendering(Number(rendering[1])), 'image/png');
+    if (rendering) return image(await renderer.png(Number(rendering[1])), 'image/png');
     return notFound();
   }
   const body = parseBody(req.body);
   if (body === undefined) return json(400, { error: 'the request body is not a JSON object' });
   if (p === '/api/write') return decide(routes, () => session.write());
-  if (p === '/api/render') return decide(routes, () => session.render());
+  if (p === '/api/render') return decide(routes, () => render(routes));
   const slide = /^\/api\/slide\/(\d{1,4})$/.exec(p);
   if (!slide) return notFound();
   const action = actionOf(body);
@@ -97,7 +100,7 @@ async function decide(routes: ReviewRoutes, work: () => Promise<{ message: strin
       status = error instanceof SlideIllustrateError ? 409 : 500;
       message = messageOf(error);
     }
-    const state = await routes.session.state();
+    const state = await pageState(routes);
     const reply: DecisionReply = { message, header: renderHeader(state) };
     const card = slide === undefined ? undefined : state.slides.find((s) => s.plan.number === slide);
     if (card) {
@@ -106,6 +109,18 @@ async function decide(routes: ReviewRoutes, work: () => Promise<{ message: strin
     }
     return json(status, reply);
   });
+}
+
+async function pageState(routes: ReviewRoutes): Promise<PageState> {
+  const { available, slides } = routes.renderer;
+  return { ...(await routes.session.state()), renderings: { available, slides: slides() } };
+}
+
+async function render(routes: ReviewRoutes): Promise<{ message: string }> {
+  const { written } = await routes.session.state();
+  if (!written) throw new UsageError('write the deck first: LibreOffice draws the written deck');
+  const n = await routes.renderer.render(written.output);
+  return { message: `LibreOffice drew ${n} slide${n === 1 ? '' : 's'} of ${written.output}` };
 }
 
 function parseBody(text: string | undefined): Record<string, unknown> | undefined {
@@ -128,7 +143,9 @@ export function actionOf(body: Record<string, unknown>): ReviewAction | string {
       return typeof body['skip'] === 'boolean' ? { kind: 'skip', skip: body['skip'] } : 'skip: expected true or false';
     case 'variant': {
       const v = body['variant'];
-      return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 5 ? { kind: 'variant', variant: v } : 'variant: expected 1 to 5';
+      return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 5
+        ? { kind: 'variant', variant: v }
+        : 'variant: expected 1 to 5';
     }
     case 'prompt': {
       const text = body['prompt'];

@@ -55,7 +55,11 @@ export async function startReviewServer(routes: ReviewRoutes, options: ReviewSer
     if (!checked.ok) {
       options.onRefused?.(checked.status, checked.why, req.url ?? '');
       req.resume();
-      return send(res, { status: checked.status, type: 'text/plain; charset=utf-8', body: `${checked.status === 403 ? 'forbidden' : 'method not allowed'}\n` });
+      return send(res, {
+        status: checked.status,
+        type: 'text/plain; charset=utf-8',
+        body: `${checked.status === 403 ? 'forbidden' : 'method not allowed'}\n`,
+      });
     }
     const body = method === 'POST' ? await readBody(req) : undefined;
     if (body === null) return send(res, { status: 413, type: 'text/plain; charset=utf-8', body: 'request body too large\n' });
