@@ -27,6 +27,18 @@ export interface IllustrateOptions {
   maxImages?: number;
   /** Also write the run's HTML report (see README, "Report") to this .html file. */
   report?: string;
+  /** Only these slides are illustrated: "3,5-7", or the numbers (the CLI's --slides). */
+  slides?: string | number[];
+  /** These slides get a new picture, one image call each; the rest comes from the cache (--reroll). */
+  reroll?: number[];
+  /** These slides get a new prompt and picture (--reprompt). */
+  reprompt?: number[];
+  /** Pictures per slide in one image call, 1 to 5 (--variants; default config variants). */
+  variants?: number;
+  /** The style prompt of every deck (--style; over the directions file and config image.style). */
+  style?: string;
+  /** The image API's style value, e.g. "line_art" (--image-style; over the directions file and config image.apiStyle). */
+  imageStyle?: string;
   signal?: AbortSignal;
   onEvent?: (event: PipelineEvent) => void;
 }
@@ -47,6 +59,12 @@ export async function illustrate(inputs: string[], options: IllustrateOptions = 
     env,
     force: options.force ?? false,
     maxImages: options.maxImages,
+    slides: options.slides,
+    reroll: options.reroll,
+    reprompt: options.reprompt,
+    variants: options.variants,
+    style: options.style,
+    imageStyle: options.imageStyle,
   });
   return runPrepared(run, { report, cwd, secrets: secretsOf(env), signal: options.signal, onEvent: options.onEvent });
 }
@@ -54,6 +72,8 @@ export async function illustrate(inputs: string[], options: IllustrateOptions = 
 export { defaultConfig, configSchema } from './config/schema.js';
 export type { Config, WrittenConfig } from './config/schema.js';
 export { loadConfig } from './config/load.js';
+export { readSidecar, sidecarPath, updateSlideDirection, writeSidecar } from './config/sidecar.js';
+export type { DeckDirections, SlideDirection } from './model/directions.js';
 export { readPresentation, readPresentationFile } from './pptx/read-presentation.js';
 export type { Presentation, SlideModel } from './pptx/read-presentation.js';
 export { planIllustrations } from './stages/plan-illustrations.js';

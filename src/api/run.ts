@@ -3,13 +3,24 @@
 // applied, or only its prompts drafted (--dry-run) → the report. `illustrate()`, the CLI and the
 // scheduled job are all built from these.
 import path from 'node:path';
-import type { Config } from '../config/schema.js';
+import { FLAG_RANGES, type Config } from '../config/schema.js';
+import { readSidecar } from '../config/sidecar.js';
 import { UsageError } from '../errors.js';
+import { parseSlideSelector, type DeckDirections } from '../model/directions.js';
+import { IMAGE_API_STYLES } from '../model/image-api-limits.js';
 import type { BatchReport, PipelineEvent } from '../model/report.js';
 import { planDeckJobs, type DeckJobs, type PlanJobsOptions } from '../pipeline/deck-jobs.js';
 import { estimateRun, type RunEstimate } from '../pipeline/estimate.js';
 import { DECK_EXTENSIONS } from '../pipeline/find-decks.js';
-import { finishPlanning, READ_CONCURRENCY, readAhead, startPlanning, type PlannedRun, type PlanningRun } from '../pipeline/plan-run.js';
+import {
+  finishPlanning,
+  READ_CONCURRENCY,
+  readAhead,
+  startPlanning,
+  type PlannedRun,
+  type PlanningRun,
+  type RunDirections,
+} from '../pipeline/plan-run.js';
 import { applyPlan, draftPlan } from '../pipeline/run-batch.js';
 import { createRunResources, type RunResourceOptions, type RunResources } from '../pipeline/run-resources.js';
 import { attachObstacles } from '../report/planner-view.js';
@@ -28,7 +39,23 @@ export async function findDeckJobs(options: PlanJobsOptions): Promise<DeckJobs> 
   return found;
 }
 
-export interface PrepareOptions extends Omit<RunResourceOptions, 'cwd'> {
+/** Directions a run is given beside the decks' own directions files (the CLI's --slides, --reroll, …). */
+export interface DirectionOptions {
+  /** Only these slides are illustrated: "3,5-7", or the numbers. */
+  slides?: string | readonly number[] | undefined;
+  /** These slides get a new picture (one image call each); the rest comes from the cache. */
+  reroll?: readonly number[] | undefined;
+  /** These slides get a new prompt (one LLM call each) and so a new picture. */
+  reprompt?: readonly number[] | undefined;
+  /** Pictures per image call, 1 to 5 (default: config variants). */
+  variants?: number | undefined;
+  /** The style prompt of every deck, over its directions file and config image.style. */
+  style?: string | undefined;
+  /** The image API's style value (photographic, line_art, …), over the directions file and config image.apiStyle. */
+  imageStyle?: string | undefined;
+}
+
+export interface PrepareOptions extends Omit<RunResourceOptions, 'cwd'>, DirectionOptions {
   config: Config;
   cwd: string;
   /** --out: a file for one deck input, else a folder; default config outputDir. */
@@ -53,16 +80,49 @@ export interface PreparedRun extends DeckJobs {
 // each deck applied as soon as it is planned.
 export async function prepareRun(inputs: string[], options: PrepareOptions): Promise<PreparedRun> {
   const { config, cwd } = options;
+  const run = checkDirections(options);
   const found = await findDeckJobs({ inputs, cwd, out: options.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
   await options.checkJobs?.(found);
+  // Every deck's directions file, before anything is opened or paid: a bad one stops the run (exit 2), naming its key.
+  const byDeck = new Map<string, DeckDirections>();
+  for (const job of found.jobs) {
+    const directions = await readSidecar(job.input);
+    if (directions) byDeck.set(job.input, directions);
+  }
   const opening = createRunResources(config, options);
   const read = readAhead(found.jobs.slice(0, READ_CONCURRENCY).map((j) => j.input));
   const resources = await opening;
-  const planning = startPlanning(found.jobs, config, resources.lookup, { backend: resources.backend, read });
+  const directions: RunDirections = { ...run, byDeck };
+  const planning = startPlanning(found.jobs, config, resources.lookup, { backend: resources.backend, read, directions });
   let whole: Promise<PlannedRun> | undefined;
   const plan = () => (whole ??= finishPlanning(planning));
   const estimate = async () => estimateRun((await plan()).plan, { prices: resources.prices, maxImages: options.maxImages });
   return { ...found, config, resources, planning, plan, estimate };
+}
+
+// The run's directions, checked: a UsageError naming the option for a bad value (exit 2).
+export function checkDirections(options: DirectionOptions): Omit<RunDirections, 'byDeck'> {
+  const slides = typeof options.slides === 'string' ? parseSlideSelector(options.slides) : options.slides;
+  if (typeof slides === 'string') throw new UsageError(`--slides: ${slides}`);
+  const numbers = (name: string, list: readonly number[] | undefined) => {
+    const bad = list?.find((n) => !Number.isInteger(n) || n < 1);
+    if (bad !== undefined) throw new UsageError(`--${name}: expected slide numbers from 1, got ${JSON.stringify(bad)}`);
+    return list;
+  };
+  const { variants, imageStyle } = options;
+  const range = FLAG_RANGES.variants;
+  if (variants !== undefined && (!Number.isInteger(variants) || variants < range.min || variants > range.max))
+    throw new UsageError(`--variants: expected an integer from ${range.min} to ${range.max}, got ${JSON.stringify(variants)}`);
+  if (imageStyle !== undefined && !(IMAGE_API_STYLES as readonly string[]).includes(imageStyle))
+    throw new UsageError(`--image-style: expected one of ${IMAGE_API_STYLES.join(', ')}, got ${JSON.stringify(imageStyle)}`);
+  return {
+    slides: numbers('slides', slides),
+    reroll: numbers('reroll', options.reroll),
+    reprompt: numbers('reprompt', options.reprompt),
+    variants,
+    style: options.style?.trim() || undefined,
+    imageStyle,
+  };
 }
 
 export interface RunPreparedOptions {

@@ -24,6 +24,9 @@ export function promptKey(req: PromptRequest, fingerprint: string, llm: Config['
     deckTitle: req.deckTitle,
     style: req.style,
     maxChars: req.maxChars,
+    // Directions: absent from the key when unset, so the keys of runs without them stay as they were.
+    ...(req.subject && { subject: req.subject }),
+    ...(req.reprompt && { reprompt: req.reprompt }),
   });
 }
 
@@ -40,6 +43,12 @@ export function imageKey(req: ImageRequest, fingerprint: string, image: Config['
     prompt: req.prompt,
     size: imageSizeOf(req),
     palette: req.palette,
+    // Variant 1 of generation 0 with the configured API style is the picture a run without
+    // directions makes: its key stays as it was. `n` (req.variants) is not in the key: variant 2
+    // is variant 2 however many were asked for with it.
+    ...((req.variant ?? 1) > 1 && { variant: req.variant }),
+    ...(req.reroll && { reroll: req.reroll }),
+    ...(req.apiStyle && { apiStyle: req.apiStyle }),
   });
 }
 

@@ -53,23 +53,29 @@ export function cachePromptProvider(inner: PromptProvider, options: CacheOptions
 }
 
 // The image provider, cached by everything that shapes an image. Entries hold the image bytes as received.
+// A request for variant v of n is cached under variant v's key; on a miss, the one call makes all n
+// and every other variant is stored under its own key too, so choosing another later is free.
 export function cacheImageProvider(inner: ImageProvider, options: CacheOptions): ImageProvider {
   const through = createThrough<ImageResult>('images', options, (r) => r.data);
+  const keyOf = (req: ImageRequest) => imageKey(req, inner.imageFingerprint, options.config.image);
   return {
     name: inner.name,
     imageFingerprint: inner.imageFingerprint,
     generateImage: async (req, call) => {
       const size = imageSizeOf(req);
-      const key = imageKey(req, inner.imageFingerprint, options.config.image);
-      return {
-        ...(await through(
-          key,
-          (data) => ({ data, size }),
-          () => inner.generateImage(req, call),
-          call?.signal,
-        )),
-        key: hashKey(key),
+      const key = keyOf(req);
+      const chosen = req.variant ?? 1;
+      const compute = async () => {
+        const made = await inner.generateImage(req, call);
+        for (const [i, data] of (made.variants ?? []).entries()) {
+          if (i + 1 === chosen) continue;
+          await options.store
+            .write('images', hashKey(keyOf({ ...req, variant: i + 1 })), data)
+            .catch((error: unknown) => options.onWriteError?.(`cache: cannot store an entry in images (${messageOf(error)})`));
+        }
+        return { data: made.data, size: made.size ?? size };
       };
+      return { ...(await through(key, (data) => ({ data, size }), compute, call?.signal)), key: hashKey(key) };
     },
   };
 }

@@ -1,6 +1,8 @@
 // The command line, as a yargs parser that can be tested without running anything.
 import yargs, { type Argv } from 'yargs';
 import { FLAG_RANGES, type NumberRange } from '../config/schema.js';
+import { parseSlideSelector } from '../model/directions.js';
+import { IMAGE_API_STYLES } from '../model/image-api-limits.js';
 import { parseDuration } from '../internal/duration.js';
 import { PROVIDER_KINDS, type ProviderKind } from '../api/account.js';
 
@@ -38,7 +40,23 @@ export interface RunControls {
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
-export interface IllustrateArgs extends RunArgs, RunControls {
+/** Which slides a run touches, and how their pictures are made (see model/directions.ts). */
+export interface DirectionArgs {
+  /** --slides 3,5-7: only these slides. */
+  slides: number[] | undefined;
+  /** --reroll 3: a new picture for these slides. */
+  reroll: number[] | undefined;
+  /** --reprompt 3: a new prompt and picture for these slides. */
+  reprompt: number[] | undefined;
+  /** --variants n: pictures per image call (config variants). */
+  variants: number | undefined;
+  /** --style: the style prompt of every deck. */
+  style: string | undefined;
+  /** --image-style: the image API's style value. */
+  imageStyle: string | undefined;
+}
+
+export interface IllustrateArgs extends RunArgs, RunControls, DirectionArgs {
   command: 'illustrate';
   inputs: string[];
   out: string | undefined;
@@ -90,6 +108,8 @@ export const EXAMPLES = {
     ['$0 decks/ --out illustrated/ --json', 'Every deck under decks/, mirrored under illustrated/, JSON summary'],
     ['$0 decks/ --dry-run', "Print each slide's prompt and where its picture would go; no image, no deck"],
     ['$0 decks/ --max-images 50 --yes', 'Pay for at most 50 new images, without the confirmation question'],
+    ['$0 talk.pptx --variants 3', 'Three pictures per slide in one call each; talk.illustrate.json picks which one the deck gets'],
+    ['$0 talk.pptx --reroll 3 --slides 3', 'A new picture for slide 3 only (one image call), the rest from the cache'],
   ],
   schedule: [
     ['$0 schedule --config pipeline.config.json --once', 'One pass of the scheduled job (for cron or systemd)'],
@@ -177,6 +197,27 @@ function controlOptions<T>(y: Argv<T>) {
         describe: 'Do not ask before a paid run (terminals ask; scripts never do)',
       })
       // No defaults: yargs would count a default as given and refuse every run as a conflict.
+      .option('slides', { type: 'string', requiresArg: true, describe: 'Only these slides, e.g. 3,5-7 (the others are left as they are)' })
+      .option('reroll', {
+        type: 'string',
+        requiresArg: true,
+        describe: 'Pay for a new picture for these slides (e.g. 3 or 3,5-7); the rest from the cache',
+      })
+      .option('reprompt', { type: 'string', requiresArg: true, describe: 'Also write a new prompt for these slides (one LLM call each)' })
+      .option('variants', {
+        requiresArg: true,
+        describe: 'Pictures per slide in one image call, 1 to 5 (config variants): all cached, the deck gets the chosen one',
+      })
+      .option('style', {
+        type: 'string',
+        requiresArg: true,
+        describe: "Style prompt for every slide (over the deck's directions file and config image.style)",
+      })
+      .option('image-style', {
+        choices: IMAGE_API_STYLES,
+        requiresArg: true,
+        describe: "The image API's own style (config image.apiStyle), where the model accepts it",
+      })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'Only errors and the final summary' })
       .option('verbose', { alias: 'v', type: 'boolean', describe: 'One line per slide as it finishes' })
       .conflicts('quiet', 'verbose')
@@ -287,6 +328,12 @@ const SINGLE_VALUE_FLAGS = [
   'timeout',
   'max-images',
   'prune-older-than',
+  'slides',
+  'reroll',
+  'reprompt',
+  'variants',
+  'style',
+  'image-style',
   'port',
 ] as const;
 
@@ -366,7 +413,14 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
   const inputs = [...((parsed['inputs'] as unknown[] | undefined) ?? []).map(String), ...afterDashes];
   if (!inputs.length) throw new ArgsError('no deck or folder given: name at least one .pptx file or folder to illustrate');
   return {
-    args: { command: 'illustrate', ...run, ...readControls(parsed), inputs, out: parsed['out'] as string | undefined },
+    args: {
+      command: 'illustrate',
+      ...run,
+      ...readControls(parsed),
+      ...readDirections(parsed),
+      inputs,
+      out: parsed['out'] as string | undefined,
+    },
     output,
   };
 }
@@ -380,12 +434,32 @@ function readControls(parsed: Record<string, unknown>): RunControls {
   };
 }
 
-/** A numeric flag within its range, or an ArgsError naming the flag, the range and the value. */
+function readDirections(parsed: Record<string, unknown>): DirectionArgs {
+  const selector = (flag: string): number[] | undefined => {
+    const value = parsed[flag];
+    if (value === undefined) return undefined;
+    const slides = parseSlideSelector(String(value));
+    if (typeof slides === 'string') throw new ArgsError(`--${flag}: ${slides}`);
+    return slides;
+  };
+  const style = parsed['style'] as string | undefined;
+  if (style !== undefined && !style.trim()) throw new ArgsError('--style needs a value');
+  return {
+    slides: selector('slides'),
+    reroll: selector('reroll'),
+    reprompt: selector('reprompt'),
+    variants: checkNumber('--variants', parsed['variants'], FLAG_RANGES.variants),
+    style,
+    imageStyle: parsed['image-style'] as string | undefined,
+  };
+}
+
 /** --max-images has no config key: its range is the flag's own. */
 const MAX_IMAGES_RANGE: NumberRange = { integer: true, min: 0, max: 1_000_000 };
 /** --port: 0 asks the system for a free one. */
 const PORT_RANGE: NumberRange = { integer: true, min: 0, max: 65_535 };
 
+/** A numeric flag within its range, or an ArgsError naming the flag, the range and the value. */
 function checkNumber(flag: string, value: unknown, range: NumberRange): number | undefined {
   if (value === undefined) return undefined;
   const ok =

@@ -2,6 +2,7 @@
 // README's configuration table and `slide-illustrate init` are written from these descriptions.
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { MAX_VARIANTS } from '../model/directions.js';
 import { IMAGE_API_STYLES, IMAGE_QUALITIES, MAX_NEGATIVE_PROMPT_CHARS } from '../model/image-api-limits.js';
 
 export const DEFAULT_SYSTEM_PROMPT =
@@ -22,12 +23,14 @@ export interface NumberRange {
   max: number;
 }
 
-/** The ranges of the settings a flag can set (--concurrency, --rpm, --timeout): defined once here. */
+/** The ranges of the settings a flag can set (--concurrency, --rpm, --timeout, --variants): defined once here. */
 export const FLAG_RANGES = {
   concurrency: { integer: true, min: 1, max: 64 },
   rpm: { integer: true, min: 1, max: 10_000 },
   /** Seconds; a millisecond at least. */
   timeoutSeconds: { integer: false, min: 0.001, max: 3600 },
+  /** Pictures per image call: the images API's `n`. */
+  variants: { integer: true, min: 1, max: MAX_VARIANTS },
 } as const satisfies Record<string, NumberRange>;
 
 const inRange = (r: NumberRange) => (r.integer ? z.number().int() : z.number()).min(r.min).max(r.max);
@@ -148,6 +151,11 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('Prices for cost estimates and the report; prices the API publishes fill in what is null.'),
+  variants: inRange(FLAG_RANGES.variants)
+    .default(1)
+    .describe(
+      "Pictures made per slide in one image call (the images API's n, 1 to 5; also --variants): all are cached, the deck gets the chosen one (the first unless a directions file says otherwise).",
+    ),
   outputDir: z.string().min(1).default('output').describe('Where illustrated decks are written, relative to the current folder.'),
   cacheDir: z
     .string()

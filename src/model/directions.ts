@@ -53,7 +53,7 @@ export function isSlideKey(key: string): boolean {
 // tool writes, so it is the newer word), overlaid by what its speaker notes say (`notes`).
 export function directionFor(
   directions: DeckDirections | undefined,
-  slide: { number: number; slideId: string },
+  slide: { number: number; slideId?: string | undefined },
   notes: SlideDirection = {},
 ): SlideDirection {
   const byNumber = directions?.slides[String(slide.number)];
@@ -89,4 +89,23 @@ export function notesDirection(notes: string): { direction: SlideDirection; note
     else if (value) direction.subject = direction.subject ? `${direction.subject}; ${value}` : value;
   }
   return { direction, notes: found ? kept.join('\n').trim() : notes };
+}
+
+/** The most slides a selector may name (a typo such as 1-100000 is refused rather than planned). */
+const MAX_SELECTED = 100_000;
+
+// "3,5-7" → [3, 5, 6, 7]: slide numbers from 1, ranges inclusive, sorted, each once. Returns the
+// problem as a string for the caller to raise with its own flag or key name.
+export function parseSlideSelector(text: string): number[] | string {
+  const out = new Set<number>();
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const m = /^([1-9]\d*)(?:\s*-\s*([1-9]\d*))?$/.exec(part);
+    if (!m) return `expected slide numbers from 1 and ranges such as 3,5-7, got ${JSON.stringify(text)}`;
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from) return `the range ${part} runs backwards`;
+    if (to - from + out.size >= MAX_SELECTED) return `more than ${MAX_SELECTED} slides in ${JSON.stringify(text)}`;
+    for (let n = from; n <= to; n++) out.add(n);
+  }
+  return [...out].sort((a, b) => a - b);
 }

@@ -11,6 +11,10 @@ export interface PromptRequest {
   maxChars: number;
   /** 1-based slide number, for seeding and logs. */
   slideNumber: number;
+  /** What the picture should show, as the deck's author said it (a direction): given to the LLM. */
+  subject?: string | undefined;
+  /** Re-prompt generation (a direction): above 0, a new prompt is written once for each new value. */
+  reprompt?: number | undefined;
 }
 
 export interface TokenUsage {
@@ -24,4 +28,12 @@ export interface ImageRequest {
   aspect: number;
   /** Deck theme colours as `#rrggbb`, for providers that can use them. */
   palette: string[];
+  /** Pictures one call asks for (the images API's `n`, 1 to 5; default 1); each is cached as its own variant. */
+  variants?: number | undefined;
+  /** The variant this request stands for, from 1 (default 1): its cache key, and the picture returned. */
+  variant?: number | undefined;
+  /** Re-roll generation: above 0, a new picture is made once for each new value. */
+  reroll?: number | undefined;
+  /** The image API's `style` for this deck, instead of the configured one. */
+  apiStyle?: string | undefined;
 }

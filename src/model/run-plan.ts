@@ -2,12 +2,14 @@
 // planRun makes it; the estimate, the cost question, --dry-run, the report and the real run all
 // read it; a queue worker or a review page can take its JSON form (JSON.stringify / parseRunPlan).
 // Change a field's meaning only with a new `version`.
+import type { SlideDirection } from './directions.js';
 import type { Box, Reflow } from './geometry.js';
 import type { PlannerObstacle } from './report.js';
 import type { PromptRequest } from './requests.js';
 import type { SlideText } from './slide-text.js';
 
-export const RUN_PLAN_VERSION = 1;
+/** 2: slides carry their direction, variants and re-roll generations; decks their directions file and API style. */
+export const RUN_PLAN_VERSION = 2;
 
 export interface RunPlan {
   version: typeof RUN_PLAN_VERSION;
@@ -31,8 +33,12 @@ export interface DeckPlan {
   slideSize?: { cx: number; cy: number };
   /** Deck title, as context for every prompt. */
   title?: string;
-  /** The deck-wide style every prompt of this deck carries. */
+  /** The deck-wide style every prompt of this deck carries (a slide's direction may give its own). */
   style?: string;
+  /** The image API's `style` value the deck's pictures are asked with, when one is set. */
+  imageStyle?: string;
+  /** The deck's directions file (talk.illustrate.json), when it has one. */
+  directionsFile?: string;
   /** Theme colours as `#rrggbb`, passed to the image provider. */
   palette?: string[];
   /** The deck is digitally signed: the illustrated copy cannot keep the signature. */
@@ -66,13 +72,31 @@ export interface SlidePlan {
   z?: 'front' | 'back';
   /** For placement "placeholder": the p:cNvPr id of the shape the picture fills. */
   placeholderId?: string;
-  /** What the prompt LLM is asked. */
+  /**
+   * What the deck's author said about this slide (directions file and `illustrate:` notes lines),
+   * resolved, with this run's re-roll generations: what the directions file holds once the run made them.
+   */
+  direction?: SlideDirection;
+  /** The run re-rolls this slide (--reroll/--reprompt): its new generations are saved to the directions file once its picture is made. */
+  rerolled?: boolean;
+  /** Where the prompt comes from: the LLM (cached or not), or the direction's own `prompt` (no LLM call). */
+  promptSource?: 'llm' | 'direction';
+  /** What the prompt LLM is asked (also set for a direction's prompt: its slide text, style and subject). */
   promptRequest?: PromptRequest;
-  /** Cache keys (sha256 hex): the prompt's, and the image's once its prompt is known (cached). */
-  keys?: { prompt: string; image?: string };
-  /** Already in the cache, so free: a prompt, and the image for that prompt. */
-  paid?: { prompt: boolean; image: boolean };
-  /** The prompt already paid for (when `paid.prompt`). */
+  /** Pictures one image call makes for this slide (1 to 5), and the one the deck gets, from 1. */
+  variants?: number;
+  variant?: number;
+  /** The image request's re-roll generation and API style (with `variants`/`variant`, what imageRequestOf sends). */
+  reroll?: number;
+  imageStyle?: string;
+  /**
+   * Cache keys (sha256 hex): the prompt's, and once its prompt is known, the chosen image's and every
+   * variant's (`variants[i]` is variant i + 1; `image` is `variants[variant - 1]`).
+   */
+  keys?: { prompt: string; image?: string; variants?: string[] };
+  /** Already in the cache, so free: a prompt, and the image for that prompt (`variants[i]`: variant i + 1). */
+  paid?: { prompt: boolean; image: boolean; variants?: boolean[] };
+  /** The prompt already paid for (when `paid.prompt`), or the direction's prompt. */
   prompt?: string;
   /** What this slide would still pay for, in units (prices are applied by the estimate). */
   cost?: SlideCost;
@@ -81,7 +105,7 @@ export interface SlidePlan {
 }
 
 export interface SlideCost {
-  /** 0 or 1: an image to generate. */
+  /** Images to generate: 0 when the chosen variant is cached, else the slide's `variants` (one call makes them all). */
   images: number;
   /** Estimated input tokens of the prompt call (0 when the prompt is cached). */
   promptTokens: number;
@@ -123,7 +147,7 @@ export function totalPlan(decks: DeckPlan[]): PlanTotals {
       if (s.paid?.prompt) t.prompts.cached++;
       else t.prompts.toWrite++;
       if (s.paid?.image) t.images.cached++;
-      else t.images.toGenerate++;
+      else t.images.toGenerate += s.cost?.images ?? 1;
       t.tokens.prompt += s.cost?.promptTokens ?? 0;
       t.tokens.completion += s.cost?.completionTokens ?? 0;
     }
@@ -137,5 +161,11 @@ export function parseRunPlan(json: string): RunPlan {
   if (!value || typeof value !== 'object' || value.version !== RUN_PLAN_VERSION || !Array.isArray(value.decks)) {
     throw new Error(`not a run plan of version ${RUN_PLAN_VERSION}`);
   }
+  // Each deck names its input and lists its slides, each with its number: what every reader of a plan indexes by.
+  value.decks.forEach((deck: Partial<DeckPlan> | null, i) => {
+    const bad = (what: string) => new Error(`not a run plan of version ${RUN_PLAN_VERSION}: decks[${i}] ${what}`);
+    if (!deck || typeof deck.input !== 'string' || !Array.isArray(deck.slides)) throw bad('has no input or no slides');
+    if (deck.slides.some((s) => !Number.isInteger(s?.number) || typeof s.status !== 'string')) throw bad('has a slide without number or status');
+  });
   return value as RunPlan;
 }

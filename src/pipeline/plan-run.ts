@@ -5,6 +5,15 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import type { CacheLookup } from '../cache/cached-providers.js';
 import type { Config } from '../config/schema.js';
+import { sidecarPath } from '../config/sidecar.js';
+import {
+  compactDirection,
+  directionFor,
+  MAX_VARIANTS,
+  notesDirection,
+  type DeckDirections,
+  type SlideDirection,
+} from '../model/directions.js';
 import { DeckFormatError, messageOf, SlideIllustrateError } from '../errors.js';
 import { RUN_PLAN_VERSION, totalPlan, type DeckPlan, type RunPlan, type SlidePlan } from '../model/run-plan.js';
 import { readPresentationFile, type Presentation } from '../pptx/read-presentation.js';
@@ -13,7 +22,7 @@ import { composeMessages } from '../prompt/compose.js';
 import { deckStyle } from '../prompt/deck-style.js';
 import type { BackendIdentity, PromptRequest } from '../providers/types.js';
 import { excerptSlideText } from '../model/slide-text.js';
-import { imageRequestOf } from '../stages/illustrate-slide.js';
+import { imageRequestOf, variantRequestsOf } from '../stages/illustrate-slide.js';
 import { firstLine, planIllustrations } from '../stages/plan-illustrations.js';
 import { plannerObstacles } from '../stages/planner-view.js';
 import type { DeckJob } from './deck-jobs.js';
@@ -43,6 +52,26 @@ export interface PlanRunOptions {
   backend: BackendIdentity;
   /** Reads one deck (default readPresentationFile); a caller may start reads early or count them. */
   read?: ((input: string) => Promise<Presentation>) | undefined;
+  /** What the decks' authors and this run's flags say about slides, styles and variants. */
+  directions?: RunDirections | undefined;
+}
+
+/** A run's directions: each deck's directions file, and the flags that apply to every deck of the run. */
+export interface RunDirections {
+  /** Each deck's directions (its talk.illustrate.json, read before planning), by input path. */
+  byDeck?: ReadonlyMap<string, DeckDirections> | undefined;
+  /** --slides: only these slide numbers are illustrated. */
+  slides?: readonly number[] | undefined;
+  /** --reroll: these slides get a new picture (a new re-roll generation). */
+  reroll?: readonly number[] | undefined;
+  /** --reprompt: these slides get a new prompt, and so a new picture. */
+  reprompt?: readonly number[] | undefined;
+  /** --variants / config variants: pictures per image call (1 to 5). */
+  variants?: number | undefined;
+  /** --style: the style prompt of every deck, over its directions file and the config. */
+  style?: string | undefined;
+  /** --image-style: the image API's style value, over the directions file and config image.apiStyle. */
+  imageStyle?: string | undefined;
 }
 
 /**
@@ -72,7 +101,7 @@ export function startPlanning(jobs: DeckJob[], config: Config, cache: CacheLooku
     }
     try {
       const pres = await read(job.input);
-      const deck = await planDeck(job, pres, config, cache);
+      const deck = await planDeck(job, pres, config, cache, options.directions);
       // Decks that may wait for a slot keep only their zip (see Package.forgetParsedXml).
       if (jobs.length > READ_CONCURRENCY) pres.pkg.forgetParsedXml();
       presentations.set(job.input, pres);
@@ -143,11 +172,28 @@ export function takePresentation(run: Pick<PlannedRun, 'presentations'>, input: 
 
 // --- internal ---
 
-async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache: CacheLookup): Promise<DeckPlan> {
-  const { planned, skipped } = planIllustrations(pres, { placement: config.placement, skipSlides: config.skipSlides });
-  const style = deckStyle(config.image.style, pres.theme);
+async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache: CacheLookup, run: RunDirections = {}): Promise<DeckPlan> {
+  const written = run.byDeck?.get(job.input);
+  // Each slide's direction (directions file over `illustrate:` notes lines), and its notes without those lines.
+  const told = new Map<number, { direction: SlideDirection; notes: string }>();
+  for (const s of pres.slides) {
+    const fromNotes = notesDirection(s.text.notes);
+    told.set(s.number, { direction: directionFor(written, s, fromNotes.direction), notes: fromNotes.notes });
+  }
+  const only = run.slides && new Set(run.slides);
+  const directions = new Map([...told].map(([n, t]) => [n, t.direction]));
+  const { planned, skipped } = planIllustrations(pres, { placement: config.placement, skipSlides: config.skipSlides, directions, only });
+  // One style for the deck: --style, else its directions file, else the config, else the theme's.
+  const style = deckStyle(run.style ?? written?.style ?? config.image.style, pres.theme);
+  const imageStyle = run.imageStyle ?? written?.imageStyle;
   const palette = pres.theme.palette;
+  const rerolls = new Set(run.reroll ?? []);
+  const reprompts = new Set(run.reprompt ?? []);
   const idOf = (n: number) => ({ slideId: pres.slides[n - 1]?.slideId ?? '', part: pres.slides[n - 1]?.part ?? '' });
+  const shown = (n: number) => {
+    const d = told.get(n)?.direction;
+    return d && Object.keys(d).length ? { direction: d } : {};
+  };
   const slides: SlidePlan[] = skipped.map((s) => ({
     number: s.number,
     ...idOf(s.number),
@@ -155,22 +201,33 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
     text: s.text ?? excerptSlideText(pres.slides[s.number - 1]!.text),
     status: 'skipped',
     reason: s.reason ?? 'skipped',
+    ...shown(s.number),
     ...(slideOf(pres, s.number) && { obstacles: plannerObstacles(slideOf(pres, s.number)!, pres.slideSize) }),
   }));
   for (const p of planned) {
     const { slide } = p;
+    const { direction: asked, notes } = told.get(slide.number) ?? { direction: {}, notes: slide.text.notes };
+    // --reprompt makes a new prompt and so a new picture; --reroll a new picture: one generation up each.
+    const reprompt = (asked.reprompt ?? 0) + (reprompts.has(slide.number) ? 1 : 0);
+    const reroll = (asked.reroll ?? 0) + (rerolls.has(slide.number) || reprompts.has(slide.number) ? 1 : 0);
+    const rerolled = reroll !== (asked.reroll ?? 0);
+    const direction = compactDirection({ ...asked, ...(reroll && { reroll }), ...(reprompt && { reprompt }) });
+    const variant = Math.min(asked.variant ?? 1, MAX_VARIANTS);
+    const variants = Math.min(Math.max(run.variants ?? config.variants, variant), MAX_VARIANTS);
     const promptRequest: PromptRequest = {
-      slide: slide.text,
+      slide: { ...slide.text, notes },
       deckTitle: pres.title,
-      style,
+      style: asked.style?.trim() || style,
       maxChars: MAX_PROMPT_CHARS,
       slideNumber: slide.number,
+      ...(asked.subject && { subject: asked.subject }),
+      ...(reprompt && { reprompt }),
     };
     const entry: SlidePlan = {
       number: slide.number,
       ...idOf(slide.number),
       title: firstLine(slide.text.title),
-      text: excerptSlideText(slide.text),
+      text: excerptSlideText({ ...slide.text, notes }),
       status: 'planned',
       box: p.box,
       placement: p.placement,
@@ -178,13 +235,32 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
       ...(p.placeholderId !== undefined && { placeholderId: p.placeholderId }),
       ...(p.reflow && { reflow: p.reflow }),
       obstacles: plannerObstacles(slide, pres.slideSize, p.reflow),
+      ...(Object.keys(direction).length && { direction }),
+      ...(rerolled && { rerolled }),
+      promptSource: asked.prompt !== undefined ? 'direction' : 'llm',
       promptRequest,
+      variants,
+      variant,
+      ...(reroll && { reroll }),
+      ...(imageStyle && { imageStyle }),
     };
     slides.push(await priced(entry, promptRequest, palette, config, cache));
   }
   slides.sort((a, b) => a.number - b.number);
   const { slideSize, title, signed } = pres;
-  return { input: job.input, output: job.output, status: 'planned', slideSize, title, style, palette, signed, slides };
+  return {
+    input: job.input,
+    output: job.output,
+    status: 'planned',
+    slideSize,
+    title,
+    style,
+    ...(imageStyle && { imageStyle }),
+    ...(written && { directionsFile: sidecarPath(job.input) }),
+    palette,
+    signed,
+    slides,
+  };
 }
 
 function slideOf(pres: Presentation, number: number) {
@@ -194,17 +270,24 @@ function slideOf(pres: Presentation, number: number) {
 
 // The slide's cache keys, what of it is paid for already, and what it would still cost. A slide
 // whose prompt is not cached yet pays for its image too: its image key depends on that prompt.
+// A direction's prompt is known without a call; every variant's key and whether it is cached are
+// in the plan, so a review page shows them and a switch of variant is known to be free.
 async function priced(entry: SlidePlan, req: PromptRequest, palette: string[], config: Config, cache: CacheLookup): Promise<SlidePlan> {
   const promptKey = cache.promptKey(req);
-  const prompt = await cache.prompt(req);
+  const verbatim = entry.promptSource === 'direction' ? entry.direction?.prompt?.replace(/\s+/g, ' ').trim() : undefined;
+  const prompt = verbatim ?? (await cache.prompt(req));
+  const calls = Math.max(entry.variants ?? 1, entry.variant ?? 1);
   if (prompt === undefined) {
     const m = composeMessages(req, config.llm.systemPrompt, config.llm.userPrompt);
     const promptTokens = Math.ceil((m.system.length + m.user.length) / CHARS_PER_TOKEN);
-    const cost = { images: 1, promptTokens, completionTokens: config.llm.maxTokens };
+    const cost = { images: calls, promptTokens, completionTokens: config.llm.maxTokens };
     return { ...entry, keys: { prompt: promptKey }, paid: { prompt: false, image: false }, cost };
   }
-  const image = imageRequestOf(entry, prompt, palette);
-  const paid = await cache.isImageCached(image);
-  const cost = { images: paid ? 0 : 1, promptTokens: 0, completionTokens: 0 };
-  return { ...entry, keys: { prompt: promptKey, image: cache.imageKey(image) }, paid: { prompt: true, image: paid }, prompt, cost };
+  const requests = variantRequestsOf(entry, prompt, palette);
+  const variants = await Promise.all(requests.map((r) => cache.isImageCached(r)));
+  const chosen = (entry.variant ?? 1) - 1;
+  const paid = variants[chosen]!;
+  const cost = { images: paid ? 0 : calls, promptTokens: 0, completionTokens: 0 };
+  const keys = { prompt: promptKey, image: cache.imageKey(imageRequestOf(entry, prompt, palette)), variants: requests.map(cache.imageKey) };
+  return { ...entry, keys, paid: { prompt: true, image: paid, variants }, prompt, cost };
 }

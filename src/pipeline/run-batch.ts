@@ -4,6 +4,8 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { messageOf } from '../errors.js';
 import { removeStaleTemps } from '../internal/atomic-write.js';
+import { sidecarPath, updateSlideDirection } from '../config/sidecar.js';
+import { slideKeyOf } from '../model/directions.js';
 import type { DeckPlan } from '../model/run-plan.js';
 import type { CacheLookup } from '../cache/cached-providers.js';
 import { takePresentation, type PlannedRun, type PlanningRun } from './plan-run.js';
@@ -34,8 +36,26 @@ export function applyPlan(source: PlanSource, run: RunEnv, options: BatchOptions
   return eachDeck(source, run.signal, options, async (deck) => {
     // A run killed while writing this folder's outputs may have left temp files; clear them first.
     await removeStaleTemps(path.dirname(deck.output));
-    return runDeck(deck, takePresentation(source, deck.input), run);
+    const report = await runDeck(deck, takePresentation(source, deck.input), run);
+    await saveRerolls(deck, report);
+    return report;
   });
+}
+
+// A re-rolled slide whose new picture was made keeps it: its new generations go to the deck's
+// directions file, so the next plain run asks for (and finds cached) this picture, not the old one.
+// A slide whose re-roll failed keeps its old generation, so nothing was paid for in vain.
+async function saveRerolls(deck: DeckPlan, report: DeckReport): Promise<void> {
+  const made = new Set(report.slides.filter((s) => s.status === 'illustrated').map((s) => s.number));
+  for (const slide of deck.slides) {
+    if (!slide.rerolled || !made.has(slide.number)) continue;
+    const { reroll, reprompt } = slide.direction ?? {};
+    try {
+      await updateSlideDirection(deck.input, slideKeyOf(slide), { reroll, reprompt }, { number: slide.number });
+    } catch (error) {
+      report.warnings.push(`slide ${slide.number}: the re-roll could not be saved to ${sidecarPath(deck.input)} (${messageOf(error)})`);
+    }
+  }
 }
 
 // --dry-run: writes the plan's prompts (the real run then finds them cached) and asks the cache for

@@ -18,9 +18,10 @@ export function outputRules(maxChars: number): string {
   ].join('\n');
 }
 
-/** The slide's text as the LLM reads it: labelled parts, notes last, bounded. */
-export function slideTextForPrompt(slide: SlideText, deckTitle: string): string {
+/** The slide's text as the LLM reads it: labelled parts, the author's subject first, notes last, bounded. */
+export function slideTextForPrompt(slide: SlideText, deckTitle: string, subject?: string): string {
   const parts: string[] = [];
+  if (subject?.trim()) parts.push(`Sujet de l’image (choisi par l’auteur, à respecter) : ${oneLine(subject)}`);
   if (deckTitle) parts.push(`Présentation : ${oneLine(deckTitle)}`);
   if (slide.title) parts.push(`Titre : ${oneLine(slide.title)}`);
   if (slide.body) parts.push(`Contenu :\n${slide.body.trim()}`);
@@ -37,7 +38,7 @@ export interface ChatMessages {
 export function composeMessages(req: PromptRequest, systemPrompt: string, userPrompt: string): ChatMessages {
   return {
     system: `${systemPrompt.trim()}\n\n${outputRules(req.maxChars)}`,
-    user: userPrompt.split(SLIDE_TEXT_TOKEN).join(slideTextForPrompt(req.slide, req.deckTitle)),
+    user: userPrompt.split(SLIDE_TEXT_TOKEN).join(slideTextForPrompt(req.slide, req.deckTitle, req.subject)),
   };
 }
 

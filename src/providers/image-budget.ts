@@ -2,6 +2,7 @@
 // It wraps the backend's image provider *under* the cache, so cache hits never reach it: a cached
 // image costs nothing and takes no slot.
 import { SlideIllustrateError } from '../errors.js';
+import { picturesAsked } from './image-request.js';
 import { ProviderError } from './provider-errors.js';
 import type { ImageProvider, Providers } from './types.js';
 
@@ -37,12 +38,14 @@ export function withImageBudget(providers: Providers, max: number): Providers & 
     name: inner.name,
     imageFingerprint: inner.imageFingerprint,
     async generateImage(req, call) {
-      if (budget.used >= max) throw new OverBudgetError();
-      budget.used++;
+      // A call for n variants is n images paid for.
+      const n = picturesAsked(req);
+      if (budget.used + n > max) throw new OverBudgetError();
+      budget.used += n;
       try {
         return await inner.generateImage(req, call);
       } catch (error) {
-        if (notBilled(error)) budget.used--;
+        if (notBilled(error)) budget.used -= n;
         throw error;
       }
     },

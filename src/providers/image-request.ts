@@ -22,7 +22,8 @@ export interface ImageSettings {
 export interface ImageBody {
   model: string;
   prompt: string;
-  n: 1;
+  /** Pictures asked for in one call (1 to 5, the API's range). */
+  n: number;
   size: string;
   response_format: 'b64_json';
   quality?: string;
@@ -30,8 +31,17 @@ export interface ImageBody {
   negative_prompt?: string;
 }
 
+/** The images API's range of `n`. */
+export const MAX_IMAGES_PER_CALL = 5;
+
+/** What one request may change of the settings: how many pictures, and the deck's API style. */
+export interface ImageCallOptions {
+  n?: number | undefined;
+  apiStyle?: string | undefined;
+}
+
 // Builds a generation request that passes the API's validation, or throws without sending anything.
-export function buildImageBody(prompt: string, size: string, settings: ImageSettings): ImageBody {
+export function buildImageBody(prompt: string, size: string, settings: ImageSettings, call: ImageCallOptions = {}): ImageBody {
   const refuse = (reason: string): never => {
     throw new ProviderError(`image request not sent: ${reason}`, {
       method: 'POST',
@@ -45,13 +55,16 @@ export function buildImageBody(prompt: string, size: string, settings: ImageSett
   if (!text) refuse('the prompt is empty');
   if (!(IMAGE_SIZES as readonly string[]).includes(size)) refuse(`size ${size} is not one of ${IMAGE_SIZES.join(', ')}`);
   if (!settings.model.trim()) refuse('no image model');
-  const body: ImageBody = { model: settings.model, prompt: text, n: 1, size, response_format: 'b64_json' };
+  const n = call.n ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_IMAGES_PER_CALL) refuse(`n ${n} is not from 1 to ${MAX_IMAGES_PER_CALL}`);
+  const body: ImageBody = { model: settings.model, prompt: text, n, size, response_format: 'b64_json' };
   if (settings.quality) body.quality = settings.quality;
   if (settings.dialect === 'infomaniak') {
-    if (settings.apiStyle) {
-      if (!(IMAGE_API_STYLES as readonly string[]).includes(settings.apiStyle))
-        refuse(`style ${settings.apiStyle} is not one of ${IMAGE_API_STYLES.join(', ')}`);
-      body.style = settings.apiStyle;
+    const apiStyle = call.apiStyle ?? settings.apiStyle;
+    if (apiStyle) {
+      if (!(IMAGE_API_STYLES as readonly string[]).includes(apiStyle))
+        refuse(`style ${apiStyle} is not one of ${IMAGE_API_STYLES.join(', ')}`);
+      body.style = apiStyle;
     }
     const negative = settings.negativePrompt?.trim();
     if (negative) body.negative_prompt = cutAtBoundary(negative, MAX_NEGATIVE_PROMPT_CHARS);
@@ -61,13 +74,25 @@ export function buildImageBody(prompt: string, size: string, settings: ImageSett
 
 // Validate hook: the first image of an answer, decoded; undecodable or truncated pictures are retried.
 export async function readImageAnswer(body: unknown): Promise<Buffer> {
-  const first = (body as { data?: { b64_json?: unknown; url?: unknown }[] } | undefined)?.data?.[0];
-  // A Buffer when http.ts decoded it as the answer streamed in (base64Field), else the JSON string.
-  const b64 = first?.b64_json;
+  return (await readImageAnswers(body, 1))[0]!;
+}
+
+// Validate hook of a call that asked for `n` pictures: the first `n` of the answer, each decoded.
+// Fewer than asked for is a broken answer (retried): the variants the plan promised would be missing.
+export async function readImageAnswers(body: unknown, n: number): Promise<Buffer[]> {
+  const items = (body as { data?: { b64_json?: unknown; url?: unknown }[] } | undefined)?.data ?? [];
+  const out: Buffer[] = [];
+  for (let i = 0; i < n; i++) out.push(await decodeItem(items[i], i));
+  return out;
+}
+
+async function decodeItem(item: { b64_json?: unknown; url?: unknown } | undefined, i: number): Promise<Buffer> {
+  // A Buffer when http.ts decoded it as the answer streamed in (base64Field, the first one), else the JSON string.
+  const b64 = item?.b64_json;
   const data = Buffer.isBuffer(b64) ? b64 : typeof b64 === 'string' ? Buffer.from(b64, 'base64') : undefined;
   if (!data?.length) {
-    if (typeof first?.url === 'string') throw new BadAnswer('the answer holds a URL; slide-illustrate asks for and needs b64_json', false);
-    throw new BadAnswer('no data[0].b64_json in the answer');
+    if (typeof item?.url === 'string') throw new BadAnswer('the answer holds a URL; slide-illustrate asks for and needs b64_json', false);
+    throw new BadAnswer(`no data[${i}].b64_json in the answer`);
   }
   let format: string | undefined;
   const sharp = await loadSharp();
@@ -89,6 +114,11 @@ function endsCleanly(data: Buffer, format: string | undefined): boolean {
   return true;
 }
 
+/** How many pictures a request's call makes: its `variants`, and at least up to the variant it stands for. */
+export function picturesAsked(req: Pick<ImageRequest, 'variants' | 'variant'>): number {
+  return Math.max(req.variants ?? 1, req.variant ?? 1);
+}
+
 export interface ImageGeneratorOptions {
   name: string;
   http: HttpClient;
@@ -105,17 +135,18 @@ export function createImageGenerator(options: ImageGeneratorOptions): ImageProvi
     imageFingerprint: [options.name, s.model, s.quality ?? '', s.apiStyle ?? '', s.negativePrompt ?? ''].join('|'),
     async generateImage(req: ImageRequest, call?: CallOptions): Promise<ImageResult> {
       const size = chooseImageSize(req.aspect);
-      const body = buildImageBody(req.prompt, size, s);
-      const data = await options.http.request({
+      const n = picturesAsked(req);
+      const body = buildImageBody(req.prompt, size, s, { n, apiStyle: req.apiStyle });
+      const variants = await options.http.request({
         method: 'POST',
         path: options.path,
         body,
         signal: call?.signal,
         slot: call?.slot,
         base64Field: 'b64_json',
-        validate: readImageAnswer,
+        validate: (answer) => readImageAnswers(answer, n),
       });
-      return { data, size };
+      return { data: variants[(req.variant ?? 1) - 1]!, size, variants };
     },
   };
 }

@@ -13,6 +13,7 @@ import type {
   PromptResult,
   Backend,
 } from './types.js';
+import { picturesAsked } from './image-request.js';
 import { chooseImageSize } from './image-sizes.js';
 
 const STOPWORDS = new Set(
@@ -47,7 +48,9 @@ export function createOfflinePromptProvider(): PromptProvider {
     async writePrompt(req: PromptRequest): Promise<PromptResult> {
       const title = req.slide.title.replace(/\s+/g, ' ').trim();
       const terms = keywords(`${req.slide.body}\n${req.slide.notes}`).filter((w) => !title.toLowerCase().includes(w.toLowerCase()));
-      const subject = title ? `a slide titled "${title}"` : 'a presentation slide';
+      const slide = title ? `a slide titled "${title}"` : 'a presentation slide';
+      // The author's subject leads; a re-prompt (generation above 0) words it anew, as an LLM would.
+      const subject = `${req.subject ? `${req.subject.replace(/\s+/g, ' ').trim()}, for ${slide}` : slide}${req.reprompt ? ` (take ${req.reprompt + 1})` : ''}`;
       const about = terms.length ? ` Visual motifs: ${terms.join(', ')}.` : '';
       const raw = `Illustration for ${subject}.${about} No text or letters in the picture.`;
       return { prompt: finalisePrompt(raw, req.style, req.maxChars) };
@@ -75,8 +78,19 @@ export function createOfflineImageProvider(options: OfflineOptions = {}): ImageP
       const size = chooseImageSize(req.aspect);
       const [w, h] = size.split('x').map(Number) as [number, number];
       // Half the API's pixel size: placeholders need not be heavy, and rendering stays fast.
-      const data = await renderAbstractArt({ width: w / 2, height: h / 2, palette: req.palette, seed: req.prompt });
-      return { data, size };
+      // Variant i of a call, a re-roll and an API style each seed their own art, as the API would
+      // paint another picture; variant 1 of generation 0 without a style is the art as it always was.
+      const variants: Buffer[] = [];
+      for (let i = 1; i <= picturesAsked(req); i++) {
+        const seed = [
+          req.prompt,
+          i > 1 ? `#v${i}` : '',
+          req.reroll ? `#r${req.reroll}` : '',
+          req.apiStyle ? `#s:${req.apiStyle}` : '',
+        ].join('');
+        variants.push(await renderAbstractArt({ width: w / 2, height: h / 2, palette: req.palette, seed }));
+      }
+      return { data: variants[(req.variant ?? 1) - 1]!, size, variants };
     },
   };
 }

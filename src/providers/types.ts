@@ -18,6 +18,8 @@ export interface ImageResult {
   data: Buffer;
   /** Pixel size requested from the backend, e.g. "1792x1024". */
   size?: string;
+  /** Every picture of a call that asked for several (`ImageRequest.variants`), variant 1 first; `data` is the one asked for. */
+  variants?: Buffer[];
   /** True when the result came from the cache and cost nothing. */
   cached?: boolean;
   /** The image cache's key for this image (sha256 hex): its fitted picture is cached under it, unhashed bytes. */

@@ -23,10 +23,26 @@ export interface SlideContext extends RunEnv {
   writer?: Pick<DeckWriter, 'addSlide'> | undefined;
 }
 
-/** What the image provider is asked for a planned slide, once its prompt is written. */
-export function imageRequestOf(slide: Pick<SlidePlan, 'box'>, prompt: string, palette: string[]): ImageRequest {
+/** What the image provider is asked for a planned slide, once its prompt is written: the chosen variant of its generation. */
+export function imageRequestOf(
+  slide: Pick<SlidePlan, 'box' | 'variants' | 'variant' | 'reroll' | 'imageStyle'>,
+  prompt: string,
+  palette: string[],
+): ImageRequest {
   const box = slide.box!;
-  return { prompt, aspect: box.cx / box.cy, palette };
+  const req: ImageRequest = { prompt, aspect: box.cx / box.cy, palette };
+  // Set only when they differ from a plain run's, so a plain request stays as it always was.
+  if ((slide.variants ?? 1) > 1) req.variants = slide.variants;
+  if ((slide.variant ?? 1) > 1) req.variant = slide.variant;
+  if (slide.reroll) req.reroll = slide.reroll;
+  if (slide.imageStyle) req.apiStyle = slide.imageStyle;
+  return req;
+}
+
+/** Every variant's request of a slide (variant 1 first): the plan's keys and a review page's pictures. */
+export function variantRequestsOf(slide: Parameters<typeof imageRequestOf>[0], prompt: string, palette: string[]): ImageRequest[] {
+  const n = Math.max(slide.variants ?? 1, slide.variant ?? 1);
+  return Array.from({ length: n }, (_, i) => imageRequestOf({ ...slide, variant: i + 1 }, prompt, palette));
 }
 
 export interface SlideOutcome {
@@ -103,7 +119,12 @@ async function illustrate(slide: SlidePlan, ctx: SlideContext): Promise<SlideOut
 }
 
 // The slide's prompt, under the LLM limiter; its usage counted unless it came from the cache.
+// A direction's own prompt is used as it is: no LLM call, nothing paid.
 export async function writeSlidePrompt(slide: SlidePlan, ctx: Omit<SlideContext, 'palette'>): Promise<PromptResult> {
+  if (slide.promptSource === 'direction' && slide.prompt !== undefined) {
+    ctx.onEvent?.({ type: 'prompt-done', input: ctx.input, slide: slide.number, cached: true });
+    return { prompt: slide.prompt, cached: true };
+  }
   const written = await ctx.limiters.llm(() => {
     ctx.signal?.throwIfAborted();
     return ctx.providers.prompt.writePrompt(slide.promptRequest!, { signal: ctx.signal });

@@ -16,6 +16,7 @@ import {
 
 export { TITLE_NO_ROOM };
 import type { Presentation, SlideModel } from '../pptx/read-presentation.js';
+import type { SlideDirection } from '../model/directions.js';
 import type { SlideReport } from '../model/report.js';
 import { excerptSlideText } from '../model/slide-text.js';
 import { makeRoom, type Reflow } from './make-room.js';
@@ -92,6 +93,21 @@ export interface PlanOptions {
   placement: Config['placement'];
   skipSlides?: Config['skipSlides'];
   includeHidden?: boolean;
+  /** What the deck's author said per slide, by slide number (see model/directions.ts). */
+  directions?: ReadonlyMap<number, SlideDirection> | undefined;
+  /** --slides: only these slide numbers get a picture; the others are skipped, untouched. */
+  only?: ReadonlySet<number> | undefined;
+}
+
+/** Why a slide outside --slides is left alone. */
+export const NOT_SELECTED = 'not in --slides';
+
+// The placement a slide's direction asks for, as the config's values ('auto' here means the planner's own choice).
+function placementFor(direction: SlideDirection | undefined, configured: Config['placement']): Config['placement'] | 'placeholder' {
+  const asked = direction?.placement;
+  if (asked === undefined) return configured;
+  if (asked === 'auto') return configured === 'make-room' ? 'make-room' : 'auto';
+  return asked;
 }
 
 /** Titles that mark an agenda slide, in the languages our users write decks in. */
@@ -132,19 +148,26 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
       text: excerptSlideText(slide.text),
     });
   for (const slide of pres.slides) {
-    const reason = skipReason(slide, pres, options);
+    const direction = options.directions?.get(slide.number);
+    const placement = placementFor(direction, options.placement);
+    const reason = skipReason(slide, pres, { ...options, placement: placement === 'placeholder' ? 'auto' : placement }, direction);
     if (reason) {
       skip(slide, reason);
       continue;
     }
-    if (options.placement === 'background') {
+    if (placement === 'background') {
       planned.push({ slide, box: { x: 0, y: 0, ...pres.slideSize }, z: 'back', placement: 'background' });
       continue;
     }
     const titleSlide = isTitleSlide(slide, pres.slides.length);
     const target = fillablePlaceholder(slide, pres.slideSize);
-    if (target?.box && target.id && (!titleSlide || isTitleWorthy(target.box, pres.slideSize))) {
+    // A placeholder the author asked for is filled even on a title slide; none to fill, the slide is skipped.
+    if (target?.box && target.id && (placement === 'placeholder' || !titleSlide || isTitleWorthy(target.box, pres.slideSize))) {
       planned.push({ slide, box: target.box, z: 'front', placement: 'placeholder', placeholderId: target.id });
+      continue;
+    }
+    if (placement === 'placeholder') {
+      skip(slide, 'no empty placeholder to fill (direction placement "placeholder")');
       continue;
     }
     const obstacles = plannerObstacles(slide, pres.slideSize);
@@ -155,7 +178,7 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
       continue;
     }
     const found = findFreeBox(pres.slideSize, obstacles, undefined, slideGrid(slide.shapes, pres.slideSize));
-    const room = options.placement === 'make-room' ? makeRoom(slide, pres.slideSize, found.box) : undefined;
+    const room = placement === 'make-room' ? makeRoom(slide, pres.slideSize, found.box) : undefined;
     if (room?.box) planned.push({ slide, box: room.box, z: 'front', placement: 'make-room', reflow: room.reflow });
     else if (room) skip(slide, room.reason);
     else if (found.box) planned.push({ slide, box: found.box, z: 'front', placement: 'free' });
@@ -164,13 +187,17 @@ export function planIllustrations(pres: Presentation, options: PlanOptions): Ill
   return { planned, skipped };
 }
 
-function skipReason(slide: SlideModel, pres: Presentation, options: PlanOptions): string | undefined {
+function skipReason(slide: SlideModel, pres: Presentation, options: PlanOptions, direction?: SlideDirection): string | undefined {
   const { title, body, notes } = slide.text;
+  if (options.only && !options.only.has(slide.number)) return NOT_SELECTED;
   if (slide.duplicateOf !== undefined) return `same slide part as slide ${slide.duplicateOf} (listed twice in the deck)`;
+  if (direction?.skip) return 'skipped by its direction (skip)';
   if (slide.hidden && !options.includeHidden) return 'hidden slide';
-  if (!`${title}${body}${notes}`.trim()) return 'no text';
-  if (options.placement === 'none') return 'placement is "none"';
-  return ruleSkip(slide, options.skipSlides ?? [], pres.slideSize);
+  // The author said what to show: neither an empty slide nor its kind (skipSlides) stands in the way.
+  const told = direction?.prompt !== undefined || direction?.subject !== undefined;
+  if (!told && !`${title}${body}${notes}`.trim()) return 'no text';
+  if (options.placement === 'none') return direction?.placement === 'none' ? 'placement is "none" (direction)' : 'placement is "none"';
+  return told ? undefined : ruleSkip(slide, options.skipSlides ?? [], pres.slideSize);
 }
 
 /**

@@ -60,7 +60,7 @@ describe('planRun', () => {
       backend,
     });
     expect(parseRunPlan(JSON.stringify(plan))).toEqual(plan);
-    expect(() => parseRunPlan(JSON.stringify({ ...plan, version: 2 }))).toThrow(/version 1/);
+    expect(() => parseRunPlan(JSON.stringify({ ...plan, version: 1 }))).toThrow(/version 2/);
   });
 
   it('puts decks it cannot take in the plan as refused or failed, without holding them', async () => {

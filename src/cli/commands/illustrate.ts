@@ -34,6 +34,12 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
     cwd: io.cwd,
     out: args.out,
     maxImages: args.maxImages,
+    slides: args.slides,
+    reroll: args.reroll,
+    reprompt: args.reprompt,
+    variants: args.variants,
+    style: args.style,
+    imageStyle: args.imageStyle,
     // Before the account check and the cost question: a place we cannot write is found out for free.
     checkJobs: args.dryRun ? undefined : (found) => checkOutputs(found, args, config, io.cwd),
   });
