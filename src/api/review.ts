@@ -6,13 +6,12 @@ import { openCacheStore, type CacheStore } from '../cache/cache-store.js';
 import { readSidecar, sidecarPath, updateSlideDirection } from '../config/sidecar.js';
 import type { Config } from '../config/schema.js';
 import { SlideIllustrateError, UsageError } from '../errors.js';
-import { removeStaleTemps } from '../internal/atomic-write.js';
 import type { Prices } from '../model/cost.js';
-import { directionFor, slideKeyOf, type DeckDirections, type DirectionPlacement, type SlideDirection } from '../model/directions.js';
-import { addUsage, emptyUsage, type DeckReport, type PipelineEvent, type Usage } from '../model/report.js';
+import { slideKeyOf, type DeckDirections, type DirectionPlacement, type SlideDirection } from '../model/directions.js';
+import { addUsage, emptyUsage, type DeckReport, type Usage } from '../model/report.js';
 import type { DeckPlan, SlidePlan } from '../model/run-plan.js';
 import type { DeckJob } from '../pipeline/deck-jobs.js';
-import { startPlanning } from '../pipeline/plan-run.js';
+import { startPlanning, type RunDirections } from '../pipeline/plan-run.js';
 import { applyPlan } from '../pipeline/run-batch.js';
 import { createRunResources, type RunResourceOptions, type RunResources } from '../pipeline/run-resources.js';
 import type { BackendIdentity } from '../providers/types.js';
@@ -110,31 +109,26 @@ export async function openReview(deck: string, options: ReviewOptions): Promise<
 
 // --- internal ---
 
-interface Planned {
-  deck: DeckPlan;
-  directions: DeckDirections | undefined;
-}
-
 function createSession(job: DeckJob, config: Config, resources: RunResources, store: CacheStore, options: ReviewOptions): ReviewSession {
   const spent = emptyUsage();
-  /** Images paid for by this review (offline ones too: --max-images counts calls that reach the backend). */
+  /** Images paid for by this review (offline ones too: --max-images counts what reaches the backend). */
   let paidImages = 0;
   let written: ReviewState['written'];
-  let current: Promise<Planned> | undefined;
+  let current: Promise<DeckPlan> | undefined;
   const thumbnails = new Map<string, Promise<string | undefined>>();
-  const onEvent = (event: PipelineEvent) => {
-    if (event.type === 'image-done' && !event.cached) paidImages++;
-  };
-  const env = { ...resources, signal: options.signal, onEvent };
+  const env = { ...resources, signal: options.signal };
 
-  const plan = (): Promise<Planned> =>
-    (current ??= (async () => {
-      const directions = await readSidecar(job.input);
-      const planning = startPlanning([job], config, resources.lookup, { backend: resources.backend });
-      const deck = await planning.deck(0);
-      if (deck.status !== 'planned') throw new UsageError(deck.error ?? `${job.input}: cannot be planned`);
-      return { deck, directions };
-    })().catch((error: unknown) => {
+  /** The deck planned with its directions file as it is now (and, for a re-roll, the slide's next generation). */
+  const planDeck = async (extra: Omit<RunDirections, 'byDeck'> = {}): Promise<DeckPlan> => {
+    const directions = await readSidecar(job.input);
+    const byDeck = new Map(directions ? [[job.input, directions]] : []);
+    const planning = startPlanning([job], config, resources.lookup, { backend: resources.backend, directions: { ...extra, byDeck } });
+    const deck = await planning.deck(0);
+    if (deck.status !== 'planned') throw new UsageError(deck.error ?? `${job.input}: cannot be planned`);
+    return deck;
+  };
+  const plan = (): Promise<DeckPlan> =>
+    (current ??= planDeck().catch((error: unknown) => {
       current = undefined;
       throw error;
     }));
@@ -142,39 +136,45 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
     current = undefined;
     return plan();
   };
-  const slideOf = async (number: number) => {
-    const planned = await plan();
-    const slide = planned.deck.slides.find((s) => s.number === number);
-    if (!slide) throw new UsageError(`slide ${number}: the deck has ${planned.deck.slides.length} slides`);
-    return { planned, slide, key: slideKeyOf(slide), direction: directionFor(planned.directions, slide) };
+  const slideOf = async (number: number, deck?: DeckPlan) => {
+    const { slides } = deck ?? (await plan());
+    const slide = slides.find((s) => s.number === number);
+    if (!slide) throw new UsageError(`slide ${number}: the deck has ${slides.length} slides`);
+    return { slide, key: slideKeyOf(slide), direction: slide.direction ?? {} };
   };
-  const budgetLeft = () => (options.maxImages === undefined ? Infinity : options.maxImages - paidImages);
+  const checkBudget = (what: string, images: number) => {
+    if (options.maxImages !== undefined && images > options.maxImages - paidImages)
+      throw new UsageError(
+        `${what}: ${images} image${images === 1 ? '' : 's'} would go over --max-images (${options.maxImages - paidImages} of ${options.maxImages} left)`,
+      );
+  };
   const save = async (number: number, key: string, patch: Parameters<typeof updateSlideDirection>[2]) => {
     await updateSlideDirection(job.input, key, patch, { number });
     await replan();
   };
 
-  // Pays for one slide's picture (its prompt too, when none is cached or given).
-  const generate = async (number: number): Promise<string> => {
-    const { slide } = await slideOf(number);
+  // Pays for one slide's picture (its variants, and its prompt when none is cached or given).
+  // A re-roll plans the slide's next generation, saved to the directions file once its picture is made.
+  const generate = async (number: number, reroll = false): Promise<string> => {
+    const deck = reroll ? await planDeck({ reroll: [number] }) : await plan();
+    const { slide, key } = await slideOf(number, deck);
     if (slide.status !== 'planned') throw new UsageError(`slide ${number} is skipped (${slide.reason ?? 'skipped'}); nothing to generate`);
-    const cost = slideCost(slide);
-    if (cost.images > budgetLeft()) throw new UsageError(`slide ${number}: over --max-images (${options.maxImages} for this review)`);
-    const { deck } = await plan();
+    checkBudget(`slide ${number}`, slideCost(slide).images);
     const outcome = await illustrateSlide(slide, { ...env, input: job.input, palette: deck.palette ?? [], usage: spent });
+    if (outcome.report.cached?.image === false) paidImages += slide.variants ?? 1;
+    if (outcome.report.status === 'illustrated' && slide.rerolled)
+      await updateSlideDirection(job.input, key, { reroll: slide.direction?.reroll, reprompt: slide.direction?.reprompt }, { number });
     await replan();
     if (outcome.report.status !== 'illustrated')
       throw new SlideIllustrateError(`slide ${number}: no picture (${outcome.report.reason ?? outcome.report.status})`);
-    return `slide ${number}: ${outcome.report.cached?.image ? 'picture found in the cache' : 'new picture made'}`;
+    const made = slide.variants ?? 1;
+    return `slide ${number}: ${outcome.report.cached?.image ? 'picture found in the cache' : `${made} new picture${made === 1 ? '' : 's'} made`}`;
   };
 
   const state = async (): Promise<ReviewState> => {
-    const { deck, directions } = await plan();
-    const slides = await Promise.all(deck.slides.map((s) => reviewSlide(s, directionFor(directions, s), store)));
-    const writeCost = slides.reduce(
-      (sum, s) => (s.plan.status === 'planned' && !s.variants.cached[s.variants.chosen - 1] ? addCost(sum, s.costs.generate) : sum),
-      noCost(),
-    );
+    const deck = await plan();
+    const slides = await Promise.all(deck.slides.map((s) => reviewSlide(s, store)));
+    const writeCost = slides.reduce((sum, s) => addCost(sum, s.costs.generate), noCost());
     return {
       input: job.input,
       output: job.output,
@@ -215,7 +215,7 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
       const { key, direction, slide } = await slideOf(number);
       switch (action.kind) {
         case 'accept': {
-          const chosen = direction.variant ?? 1;
+          const chosen = slide.variant ?? 1;
           await save(number, key, { variant: chosen, skip: null });
           return { message: `slide ${number}: variant ${chosen} accepted` };
         }
@@ -236,35 +236,29 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
           return { message: `slide ${number}: placement ${action.placement}` };
         case 'generate':
           return { message: await generate(number) };
-        case 'prompt': {
-          if (slide.status === 'planned' && slideCost({ ...slide, paid: { prompt: true, image: false } }).images > budgetLeft())
-            throw new UsageError(`slide ${number}: over --max-images (${options.maxImages} for this review)`);
+        case 'prompt':
+          // The prompt is the person's own words: kept even when no picture could be made for it.
+          if (slide.status === 'planned') checkBudget(`slide ${number}`, slide.variants ?? 1);
           await save(number, key, { prompt: action.prompt });
           return { message: `prompt saved; ${await generate(number)}` };
-        }
-        case 'reroll': {
-          if (slideCost({ ...slide, paid: { prompt: true, image: false } }).images > budgetLeft())
-            throw new UsageError(`slide ${number}: over --max-images (${options.maxImages} for this review)`);
-          const before = direction.reroll;
-          await save(number, key, { reroll: (before ?? 0) + 1 });
-          try {
-            return { message: `re-rolled; ${await generate(number)}` };
-          } catch (error) {
-            // The old picture stays the slide's: a re-roll that made nothing is undone.
-            await save(number, key, { reroll: before ?? null });
-            throw error;
-          }
-        }
+        case 'reroll':
+          return { message: `re-rolled; ${await generate(number, true)}` };
       }
     },
     async write() {
-      await removeStaleTemps(path.dirname(job.output));
-      const planning = startPlanning([job], config, resources.lookup, { backend: resources.backend });
+      const deck = await replan();
+      checkBudget('writing the deck', slideCostOfDeck(deck));
+      const planning = startPlanning([job], config, resources.lookup, {
+        backend: resources.backend,
+        directions: { byDeck: new Map(await sidecarEntry(job.input)) },
+      });
       const batch = await applyPlan(planning, env);
       resources.reportCacheRepairs();
       await replan();
       const report = batch.decks[0]!;
       addUsage(spent, report.usage);
+      for (const s of report.slides)
+        if (s.cached?.image === false) paidImages += deck.slides.find((p) => p.number === s.number)?.variants ?? 1;
       const pictures = report.slides.filter((s) => s.status === 'illustrated').length;
       if (report.output) written = { output: report.output, status: report.status, pictures };
       if (report.status === 'failed' || report.status === 'refused')
@@ -277,36 +271,47 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
   };
 }
 
-/** The keys of a slide's variants' images, in order (the first is the one a plain run uses). */
+async function sidecarEntry(input: string): Promise<[string, DeckDirections][]> {
+  const directions = await readSidecar(input);
+  return directions ? [[input, directions]] : [];
+}
+
+/** The keys of a slide's variants' images, in order (variant 1 first). */
 function variantKeys(slide: SlidePlan): string[] {
-  return slide.keys?.image ? [slide.keys.image] : [];
+  return slide.keys?.variants ?? (slide.keys?.image ? [slide.keys.image] : []);
 }
 
-/** How many pictures one generation of this slide makes. */
-function variantCount(_slide: SlidePlan): number {
-  return 1;
-}
-
-/** What generating the slide's picture costs now: its prompt when none is cached or given, and its images. */
+/** What generating the slide's chosen picture costs now (0 when it is cached). */
 function slideCost(slide: SlidePlan): ActionCost {
   if (slide.status !== 'planned') return noCost();
-  const images = slide.paid?.image ? 0 : variantCount(slide);
-  if (slide.paid?.prompt) return { images, promptTokens: 0, completionTokens: 0 };
-  return { images: variantCount(slide), promptTokens: slide.cost?.promptTokens ?? 0, completionTokens: slide.cost?.completionTokens ?? 0 };
+  return {
+    images: slide.cost?.images ?? 0,
+    promptTokens: slide.cost?.promptTokens ?? 0,
+    completionTokens: slide.cost?.completionTokens ?? 0,
+  };
 }
 
-async function reviewSlide(slide: SlidePlan, direction: SlideDirection, store: CacheStore): Promise<ReviewSlide> {
+function slideCostOfDeck(deck: DeckPlan): number {
+  return deck.slides.reduce((n, s) => n + slideCost(s).images, 0);
+}
+
+async function reviewSlide(slide: SlidePlan, store: CacheStore): Promise<ReviewSlide> {
   const keys = variantKeys(slide);
-  const count = Math.max(1, keys.length, variantCount(slide));
-  const cached = await Promise.all(Array.from({ length: count }, (_, i) => (keys[i] ? store.has('images', keys[i]) : false)));
-  const chosen = Math.min(direction.variant ?? 1, count);
-  const fresh = slideCost({ ...slide, paid: { prompt: slide.paid?.prompt ?? false, image: false } });
+  const count = Math.max(1, keys.length, slide.variants ?? 1);
+  const cached = await Promise.all(
+    Array.from({ length: count }, (_, i) => slide.paid?.variants?.[i] ?? (keys[i] ? store.has('images', keys[i]) : false)),
+  );
+  const chosen = Math.min(slide.variant ?? 1, count);
+  const planned = slide.status === 'planned';
+  const images = planned ? (slide.variants ?? 1) : 0;
+  // A re-roll keeps the prompt (written again only when none is cached); an edited prompt needs no LLM.
+  const reroll = { ...slideCost(slide), images };
   return {
     plan: slide,
     key: slideKeyOf(slide),
-    direction,
+    direction: slide.direction ?? {},
     variants: { count, chosen, cached },
-    costs: { generate: slideCost(slide), reroll: fresh, prompt: { images: fresh.images, promptTokens: 0, completionTokens: 0 } },
+    costs: { generate: slideCost(slide), reroll, prompt: { images, promptTokens: 0, completionTokens: 0 } },
   };
 }
 

@@ -45,7 +45,11 @@ export async function deckPictures(deck: string): Promise<DeckPicture[]> {
 /** A flat PNG of a colour picked by `n`, as base64 (the fake API's n-th picture). */
 export async function colouredPngBase64(size: string, n: number): Promise<string> {
   const [w, h] = size.split('x').map((v) => Math.round(Number(v) / 32)) as [number, number];
-  return (await sharp({ create: { width: w, height: h, channels: 3, background: colourOf(n) } }).png().toBuffer()).toString('base64');
+  return (
+    await sharp({ create: { width: w, height: h, channels: 3, background: colourOf(n) } })
+      .png()
+      .toBuffer()
+  ).toString('base64');
 }
 
 /** Colour n: far apart from colour n ± 1, so a mean colour names its picture. */
