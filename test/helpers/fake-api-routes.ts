@@ -120,5 +120,10 @@ export async function answerImage(raw: string, openai: boolean, ctx: RouteContex
   if (errors.length) return invalid(openai, errors);
   const index = ctx.stats.imagesServed++;
   if (ctx.imageAnswer) return { status: 200, body: undefined, raw: await ctx.imageAnswer(String(size), index) };
-  return { status: 200, body: { created: 1, data: [{ b64_json: await ctx.imageBase64(String(size), index), revised_prompt: '' }] } };
+  // `n` pictures, as the API makes them: the first is the n-th picture served, the others follow it.
+  const count = typeof n === 'number' ? n : 1;
+  const data = [{ b64_json: await ctx.imageBase64(String(size), index), revised_prompt: '' }];
+  for (let i = 1; i < count; i++)
+    data.push({ b64_json: await ctx.imageBase64(String(size), ctx.stats.imagesServed++), revised_prompt: '' });
+  return { status: 200, body: { created: 1, data } };
 }

@@ -37,9 +37,10 @@ describe('planRun', () => {
     expect(plan.backend).toEqual(backend);
     const deck = plan.decks[0]!;
     expect(deck).toMatchObject({ status: 'planned', slideSize: { cx: 12_192_000, cy: 6_858_000 } });
+    const [one, two] = ['image-a cached prompt for slide one', 'image-a cached prompt for slide two'];
     expect(deck.slides.map((s) => [s.number, s.status, s.paid, s.cost?.images, s.keys])).toEqual([
-      [1, 'planned', { prompt: true, image: false }, 1, { prompt: 'prompt-1', image: 'image-a cached prompt for slide one' }],
-      [2, 'planned', { prompt: true, image: true }, 0, { prompt: 'prompt-2', image: 'image-a cached prompt for slide two' }],
+      [1, 'planned', { prompt: true, image: false, variants: [false] }, 1, { prompt: 'prompt-1', image: one, variants: [one] }],
+      [2, 'planned', { prompt: true, image: true, variants: [true] }, 0, { prompt: 'prompt-2', image: two, variants: [two] }],
       [3, 'planned', { prompt: false, image: false }, 1, { prompt: 'prompt-3' }],
     ]);
     const pres = presentations.get(fixtures.bullets)!;
