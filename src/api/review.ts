@@ -17,7 +17,7 @@ import { createRunResources, type RunResourceOptions, type RunResources } from '
 import type { BackendIdentity } from '../providers/types.js';
 import { makeThumbnail } from '../report/thumbnail.js';
 import { illustrateSlide } from '../stages/illustrate-slide.js';
-import { findDeckJobs } from './run.js';
+import { checkDirections, findDeckJobs } from './run.js';
 
 export { renderSlideDrawing, type DrawnPicture } from '../report/render-slide.js';
 export { REPORT_CSS } from '../report/report-css.js';
@@ -89,6 +89,8 @@ export interface ReviewOptions extends Omit<RunResourceOptions, 'cwd' | 'force'>
   cwd: string;
   /** Output file (default: config outputDir / the deck's name). */
   out?: string | undefined;
+  /** Pictures per generation, 1 to 5 (default: config variants). */
+  variants?: number | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -96,6 +98,7 @@ export interface ReviewOptions extends Omit<RunResourceOptions, 'cwd' | 'force'>
 // ConfigError naming the key), opens the backend with the cache, and plans the deck.
 export async function openReview(deck: string, options: ReviewOptions): Promise<ReviewSession> {
   const { config, cwd } = options;
+  checkDirections({ variants: options.variants });
   const found = await findDeckJobs({ inputs: [deck], cwd, out: options.out, outputDir: config.outputDir, cacheDir: config.cacheDir });
   if (!found.single) throw new UsageError(`review ${deck}: review takes one deck file, not a folder`);
   const job = found.jobs[0]!;
@@ -122,7 +125,8 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
   const planDeck = async (extra: Omit<RunDirections, 'byDeck'> = {}): Promise<DeckPlan> => {
     const directions = await readSidecar(job.input);
     const byDeck = new Map(directions ? [[job.input, directions]] : []);
-    const planning = startPlanning([job], config, resources.lookup, { backend: resources.backend, directions: { ...extra, byDeck } });
+    const directed = { variants: options.variants, ...extra, byDeck };
+    const planning = startPlanning([job], config, resources.lookup, { backend: resources.backend, directions: directed });
     const deck = await planning.deck(0);
     if (deck.status !== 'planned') throw new UsageError(deck.error ?? `${job.input}: cannot be planned`);
     return deck;
@@ -184,7 +188,8 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
       backend: resources.backend,
       prices: resources.prices,
       slides,
-      spent: { ...spent },
+      // A call for n variants is n images (the run's usage counts calls).
+      spent: { ...spent, images: resources.backend.offline ? 0 : paidImages },
       ...(options.maxImages !== undefined && { budget: { max: options.maxImages, used: Math.min(paidImages, options.maxImages) } }),
       writeCost,
       written,
@@ -250,7 +255,7 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
       checkBudget('writing the deck', slideCostOfDeck(deck));
       const planning = startPlanning([job], config, resources.lookup, {
         backend: resources.backend,
-        directions: { byDeck: new Map(await sidecarEntry(job.input)) },
+        directions: { variants: options.variants, byDeck: new Map(await sidecarEntry(job.input)) },
       });
       const batch = await applyPlan(planning, env);
       resources.reportCacheRepairs();

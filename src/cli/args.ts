@@ -96,6 +96,8 @@ export interface ReviewArgs extends RunArgs {
   port: number | undefined;
   /** Most images the review may pay for. */
   maxImages: number | undefined;
+  /** Pictures per generation (config variants). */
+  variants: number | undefined;
 }
 
 export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs | AccountArgs | InitArgs | ReviewArgs;
@@ -278,6 +280,7 @@ export function buildParser(argv: string[]) {
               .option('open', { type: 'boolean', default: true, describe: 'Open the page in the browser (--no-open: print the URL only)' })
               .option('port', { requiresArg: true, describe: 'Port on 127.0.0.1 (default: a free one)' })
               .option('max-images', { requiresArg: true, describe: 'Pay for at most this many images during the review' })
+              .option('variants', { requiresArg: true, describe: 'Pictures per generation, 1 to 5 (config variants)' })
               .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' })
               .option('concurrency', { alias: 'c', requiresArg: true, describe: 'Images in flight at once (config concurrency.image)' })
               .option('rpm', { requiresArg: true, describe: 'API requests per minute, retries included (config rpm, default 60)' })
@@ -407,6 +410,7 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
       open: parsed['open'] !== false,
       port: checkNumber('--port', parsed['port'], PORT_RANGE),
       maxImages: checkNumber('--max-images', parsed['max-images'], MAX_IMAGES_RANGE),
+      variants: checkNumber('--variants', parsed['variants'], FLAG_RANGES.variants),
     };
     return { args: review, output };
   }

@@ -128,7 +128,7 @@ export function renderSlideDrawing(
   const hits = new Set(conflicts);
   const boxes = obstacles.map((o) => rect(o, `ob ob-${o.kind}${hits.has(o) ? ' hit' : ''}`, KIND_LABEL[o.kind]));
   const image = picture?.href === undefined ? '' : pictureImage(picture.box, picture.href, picture.label ?? 'the picture');
-  const outline = picture ? rect(picture.box, picture.background ? 'pbox back' : 'pbox', 'the picture') : '';
+  const outline = picture ? rect(picture.box, `pbox${picture.background ? ' back' : ''}${image ? ' shown' : ''}`, 'the picture') : '';
   const drawn = picture?.background ? `${image}${boxes.join('')}${outline}` : `${boxes.join('')}${image}${outline}`;
   const kinds = [...new Set(obstacles.map((o) => o.kind))];
   const legend = kinds.map((k) => `<span class="lg ob-${k}">${esc(KIND_LABEL[k])}</span>`).join('');

@@ -4,7 +4,7 @@ import { REPORT_CSS } from '../api/review.js';
 
 export const REVIEW_CSS = `${REPORT_CSS}
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.top { padding: 20px 0 14px; position: sticky; top: 0; z-index: 2; }
+.top { padding: 20px 0 14px; }
 .head-row { display: flex; flex-wrap: wrap; align-items: center; gap: 12px 24px; }
 .tallies { display: flex; gap: 24px; margin: 0; flex: 1; }
 .tallies dt { font-size: 12px; text-transform: uppercase; letter-spacing: 0.06em; color: #aab3c5; }
@@ -21,6 +21,7 @@ export const REVIEW_CSS = `${REPORT_CSS}
 .rcard[aria-busy="true"] { opacity: 0.6; }
 .previews { display: grid; gap: 8px; margin-bottom: 8px; }
 .previews .view { margin: 0; }
+.view .pbox.shown { fill: none; stroke-width: 1.5px; }
 .lo { margin: 0; }
 .lo img { display: block; width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; }
 .lo figcaption { font-size: 11px; color: var(--muted); margin-top: 2px; }

@@ -16,6 +16,7 @@ export async function runReview(args: ReviewArgs, io: CliIo): Promise<number> {
     out: args.out,
     port: args.port,
     maxImages: args.maxImages,
+    variants: args.variants,
     onRefused: args.debug
       ? (status, why, url) => io.stderr.write(`debug: refused (${status}, ${why}): ${printable(url.replace(/\/s\/[^/]*/, '/s/…'))}\n`)
       : undefined,
