@@ -242,8 +242,7 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
         case 'generate':
           return { message: await generate(number) };
         case 'prompt':
-          // The prompt is the person's own words: kept even when no picture could be made for it.
-          if (slide.status === 'planned') checkBudget(`slide ${number}`, slide.variants ?? 1);
+          // The prompt is the person's own words: saved first, kept even when no picture can be made for it now.
           await save(number, key, { prompt: action.prompt });
           return { message: `prompt saved; ${await generate(number)}` };
         case 'reroll':
