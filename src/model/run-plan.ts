@@ -165,7 +165,8 @@ export function parseRunPlan(json: string): RunPlan {
   value.decks.forEach((deck: Partial<DeckPlan> | null, i) => {
     const bad = (what: string) => new Error(`not a run plan of version ${RUN_PLAN_VERSION}: decks[${i}] ${what}`);
     if (!deck || typeof deck.input !== 'string' || !Array.isArray(deck.slides)) throw bad('has no input or no slides');
-    if (deck.slides.some((s) => !Number.isInteger(s?.number) || typeof s.status !== 'string')) throw bad('has a slide without number or status');
+    if (deck.slides.some((s) => !Number.isInteger(s?.number) || typeof s.status !== 'string'))
+      throw bad('has a slide without number or status');
   });
   return value as RunPlan;
 }

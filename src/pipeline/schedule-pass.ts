@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
+import { readSidecar } from '../config/sidecar.js';
+import type { DeckDirections } from '../model/directions.js';
 import { messageOf } from '../errors.js';
 import { mkdirBounded } from '../internal/fs-safe.js';
 import { acquireLock, type LockOwner } from '../internal/lock-file.js';
@@ -51,6 +53,8 @@ export function configFingerprint(config: Config, backend: { kind: string }, pro
     llm: config.llm,
     image: config.image,
     placement: config.placement,
+    // Only when set: the fingerprints of configs without it stay as they were.
+    ...(config.variants !== 1 && { variants: config.variants }),
     provider: backend.kind,
     prompt: providers.prompt.promptFingerprint,
     art: providers.image.imageFingerprint,
@@ -65,35 +69,55 @@ async function illustrateChanged(options: PassOptions, outputDir: string): Promi
   const { config, cwd } = options;
   const { jobs } = await planDeckJobs({ inputs: config.inputs, cwd, outputDir, cacheDir: config.cacheDir });
   const state = await openDeckState(path.join(outputDir, STATE_FILE));
-  const fingerprint = configFingerprint(config, options.backend, options.providers);
+  const configPrint = configFingerprint(config, options.backend, options.providers);
   const checks = new Map<DeckJob, DeckCheck>();
-  const unchanged = new Map<DeckJob, DeckReport>();
+  const settled = new Map<DeckJob, DeckReport>();
+  // Each deck's directions file shapes its output as the config does: an edit (a variant chosen) re-runs the deck.
+  const byDeck = new Map<string, DeckDirections>();
+  const prints = new Map<DeckJob, string>();
   for (const job of jobs) {
     options.signal?.throwIfAborted();
+    let directions: DeckDirections | undefined;
+    try {
+      directions = await readSidecar(job.input);
+    } catch (error) {
+      // One deck's bad directions file fails that deck, not the pass.
+      const report = { ...unchangedReport(job), output: undefined, status: 'failed' as const, error: messageOf(error) };
+      settled.set(job, report);
+      options.onDeck?.(report);
+      continue;
+    }
+    if (directions) byDeck.set(job.input, directions);
+    const fingerprint = directions ? sha256(`${configPrint}\n${JSON.stringify(directions)}`) : configPrint;
+    prints.set(job, fingerprint);
     const check = await state.check(job, fingerprint);
     checks.set(job, check);
     if (check.unchanged && !options.force) {
       const report = unchangedReport(job);
-      unchanged.set(job, report);
+      settled.set(job, report);
       options.onDeck?.(report);
     }
   }
-  const toRun = jobs.filter((job) => !unchanged.has(job));
-  const planned = startPlanning(toRun, config, options.lookup, { backend: options.backend });
+  const toRun = jobs.filter((job) => !settled.has(job));
+  const planned = startPlanning(toRun, config, options.lookup, { backend: options.backend, directions: { byDeck } });
   const jobOf = new Map(toRun.map((job) => [job.input, job]));
   const batch = await applyPlan(planned, options, {
     onDeckDone: async (report, deck) => {
       const job = jobOf.get(deck.input)!;
       // Not remembering a deck only costs a re-check next pass, so it is a warning, not a failure.
       await state
-        .record(job, checks.get(job)!, report, fingerprint)
+        .record(job, checks.get(job)!, report, prints.get(job)!)
         .catch((error: unknown) => report.warnings.push(`cannot update ${STATE_FILE}: ${messageOf(error)}`));
       options.onDeck?.(report);
     },
   });
   const ran = new Map(batch.decks.map((d) => [d.input, d]));
-  const decks = jobs.map((job) => unchanged.get(job) ?? ran.get(job.input)!);
+  const decks = jobs.map((job) => settled.get(job) ?? ran.get(job.input)!);
   return { decks, totals: totalBatch(decks), ms: Math.round(performance.now() - started) };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function unchangedReport(job: DeckJob): DeckReport {

@@ -5,6 +5,7 @@ import { fitImage, type FitOptions, type FittedImage } from '../images/fit-image
 import { preloadSharp } from '../images/sharp.js';
 import type { SlidePlan } from '../model/run-plan.js';
 import { OverBudgetError } from '../providers/image-budget.js';
+import { picturesAsked } from '../providers/image-request.js';
 import { slotOf } from '../internal/limiters.js';
 import type { RunEnv } from './run-env.js';
 import { addUsage, type SlideReport, type Usage } from '../model/report.js';
@@ -170,7 +171,8 @@ async function fetchAndFit(
   } finally {
     slot.release();
   }
-  if (!image.cached) addUsage(ctx.usage, { images: ctx.backend.offline ? 0 : 1 });
+  // A call for n variants is n pictures paid for: the cost and the summary count pictures.
+  if (!image.cached) addUsage(ctx.usage, { images: ctx.backend.offline ? 0 : picturesAsked(request) });
   ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slideNumber, cached: !!image.cached });
   const pictures = ctx.pictures;
   return { image, fitted: await ctx.limiters.cpu(() => (pictures ? pictures.fit(image, fitOptions) : fitImage(image.data, fitOptions))) };

@@ -48,6 +48,27 @@ describe('cache keys', () => {
     expect(imageKey({ ...picture, aspect: 1.8 }, 'i1', image)).toBe(base);
   });
 
+  it('directions: a subject and a re-prompt change the prompt key; unset, the key is as before', () => {
+    const base = promptKey(prompt, 'p1', llm);
+    expect(promptKey({ ...prompt, subject: undefined, reprompt: 0 }, 'p1', llm)).toBe(base);
+    const told = [promptKey({ ...prompt, subject: 'a kite' }, 'p1', llm), promptKey({ ...prompt, reprompt: 1 }, 'p1', llm)];
+    expect(new Set([base, ...told, promptKey({ ...prompt, reprompt: 2 }, 'p1', llm)]).size).toBe(4);
+  });
+
+  it('variants, re-rolls and the API style each have their own image key; n does not, and variant 1 of generation 0 is the plain key', () => {
+    const base = imageKey(picture, 'i1', image);
+    expect(imageKey({ ...picture, variant: 1, reroll: 0, variants: 3 }, 'i1', image)).toBe(base);
+    const keys = [
+      imageKey({ ...picture, variant: 2 }, 'i1', image),
+      imageKey({ ...picture, variant: 3, variants: 3 }, 'i1', image),
+      imageKey({ ...picture, reroll: 1 }, 'i1', image),
+      imageKey({ ...picture, reroll: 1, variant: 2 }, 'i1', image),
+      imageKey({ ...picture, apiStyle: 'line_art' }, 'i1', image),
+    ];
+    expect(new Set([base, ...keys]).size).toBe(keys.length + 1);
+    expect(imageKey({ ...picture, variant: 2, variants: 2 }, 'i1', image)).toBe(keys[0]);
+  });
+
   it('hashKey is sha256 hex', () => {
     expect(hashKey('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });

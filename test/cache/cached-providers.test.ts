@@ -5,7 +5,8 @@ import { hashKey, promptKey } from '../../src/cache/cache-keys.js';
 import { createCachedProviders } from '../../src/cache/cached-providers.js';
 import { openCacheStore } from '../../src/cache/cache-store.js';
 import { defaultConfig } from '../../src/config/schema.js';
-import type { PromptRequest } from '../../src/providers/types.js';
+import { createOfflineProviders } from '../../src/providers/offline.js';
+import type { ImageRequest, PromptRequest } from '../../src/providers/types.js';
 import { createCountingProviders } from '../helpers/counting-providers.js';
 import { tempDir } from '../helpers/paths.js';
 
@@ -27,6 +28,25 @@ async function setup(force = false) {
 }
 
 describe('cached providers', () => {
+  it('variants: one call makes all n, each cached under its own key; choosing another later is free', async () => {
+    const dir = await tempDir();
+    const offline = createOfflineProviders();
+    let calls = 0;
+    const counted = {
+      ...offline,
+      image: { ...offline.image, generateImage: (r: ImageRequest) => (calls++, offline.image.generateImage(r)) },
+    };
+    const providers = createCachedProviders(counted, { store: await openCacheStore(dir), config });
+    const first = await providers.image.generateImage({ ...image('a kite'), variants: 3 });
+    expect([calls, (await readdir(path.join(dir, 'images'))).length]).toEqual([1, 3]);
+    const second = await providers.image.generateImage({ ...image('a kite'), variants: 3, variant: 2 });
+    const third = await providers.image.generateImage({ ...image('a kite'), variant: 3 });
+    expect([second.cached, third.cached, calls]).toEqual([true, true, 1]);
+    expect(new Set([first.data, second.data, third.data].map((d) => d.toString('base64'))).size).toBe(3);
+    // The picture a plain request gets is variant 1.
+    expect((await providers.image.generateImage(image('a kite'))).data.equals(first.data)).toBe(true);
+  });
+
   it('a miss calls the backend and stores the result; a hit returns it with cached: true and no call', async () => {
     const { dir, backend, providers } = await setup();
     const first = await providers.prompt.writePrompt(req('Safety'));

@@ -26,6 +26,28 @@ describe('parseArgs', () => {
     [['--', '-rf.pptx'], { command: 'illustrate', inputs: ['-rf.pptx'] }],
     [['a.pptx', '--', 'schedule', '--out'], { command: 'illustrate', inputs: ['a.pptx', 'schedule', '--out'], out: undefined }],
     [['a.pptx', '-c', '3', '--timeout', '2.5'], { concurrency: 3, timeout: 2.5 }],
+    [
+      ['a.pptx'],
+      { slides: undefined, reroll: undefined, reprompt: undefined, variants: undefined, style: undefined, imageStyle: undefined },
+    ],
+    [
+      [
+        'a.pptx',
+        '--slides',
+        '3,5-7',
+        '--reroll',
+        '3',
+        '--reprompt',
+        '6,5',
+        '--variants',
+        '3',
+        '--style',
+        'ink wash',
+        '--image-style',
+        'line_art',
+      ],
+      { slides: [3, 5, 6, 7], reroll: [3], reprompt: [5, 6], variants: 3, style: 'ink wash', imageStyle: 'line_art' },
+    ],
   ])('%j', async (argv, expected) => {
     const { args } = await parseArgs(argv);
     expect(args).toMatchObject(expected);
@@ -37,6 +59,14 @@ describe('parseArgs', () => {
     [['schedule', 'deck.pptx'], /Unknown argument: deck\.pptx/],
     [['a.pptx', '--quiet', '--verbose'], /quiet and verbose are mutually exclusive/],
     [['a.pptx', '--max-images', '-1'], /--max-images: expected an integer from 0 to 1000000, got -1/],
+    [['a.pptx', '--variants', '6'], /--variants: expected an integer from 1 to 5, got 6/],
+    [['a.pptx', '--variants', '0'], /--variants: expected an integer from 1 to 5, got 0/],
+    [['a.pptx', '--slides', '7-5'], /--slides: the range 7-5 runs backwards/],
+    [['a.pptx', '--reroll', '0'], /--reroll: expected slide numbers from 1 and ranges such as 3,5-7, got "0"/],
+    [['a.pptx', '--reprompt', 'three'], /--reprompt: expected slide numbers from 1/],
+    [['a.pptx', '--image-style', 'watercolour'], /image-style.*watercolour/],
+    [['a.pptx', '--style', ''], /--style needs a value/],
+    [['a.pptx', '--slides', '1', '--slides', '2'], /--slides was given 2 times/],
     [['a.pptx', '--max-images', '2.5'], /--max-images: expected an integer from 0 to 1000000, got 2\.5/],
     [['schedule', '--dry-run'], /Unknown argument: dry-run/],
     [['init', 'deck.pptx'], /Unknown argument: deck\.pptx/],

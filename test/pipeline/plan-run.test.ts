@@ -104,3 +104,51 @@ describe('planRun', () => {
     expect(takePresentation(planned, fixtures.demo)).toBeUndefined();
   });
 });
+
+describe('planRun directions', () => {
+  /** The fake cache, with image keys that show the whole request. */
+  const requestKeyed: CacheLookup = { ...fakeCache(), imageKey: (req: ImageRequest) => JSON.stringify(req) };
+  const plan = (directions: Parameters<typeof planRun>[3]['directions'], cache: CacheLookup = fakeCache()) =>
+    tempDir().then((out) =>
+      planRun([{ input: fixtures.bullets, output: path.join(out, 'b.pptx') }], config, cache, { backend, directions }),
+    );
+
+  it('one style per deck: the theme-derived style, identical on every slide; --style over the file over the config; a slide may have its own', async () => {
+    const themed = (await plan(undefined)).plan.decks[0]!;
+    const styles = new Set(themed.slides.map((s) => s.promptRequest!.style));
+    expect([...styles]).toEqual([themed.style]);
+    expect(themed.style).toMatch(/illustration/);
+    const byDeck = new Map([[fixtures.bullets, { style: 'ink wash', slides: { '2': { style: 'pencil sketch' } } }]]);
+    const filed = (await plan({ byDeck })).plan.decks[0]!;
+    expect([filed.style, ...filed.slides.map((s) => s.promptRequest!.style)]).toEqual([
+      'ink wash',
+      'ink wash',
+      'pencil sketch',
+      'ink wash',
+    ]);
+    expect((await plan({ byDeck, style: 'linocut' })).plan.decks[0]!.style).toBe('linocut');
+  });
+
+  it('a direction prompt is known at plan time: no prompt to pay, its image keyed by it; variants each have a key', async () => {
+    const byDeck = new Map([[fixtures.bullets, { slides: { 'id:258': { prompt: '  a red   kite ', variant: 2 } } }]]);
+    const deck = (await plan({ byDeck, variants: 3 }, requestKeyed)).plan.decks[0]!;
+    const s = deck.slides[2]!;
+    expect(s).toMatchObject({ promptSource: 'direction', prompt: 'a red kite', variants: 3, variant: 2, paid: { prompt: true } });
+    expect(s.cost).toEqual({ images: 3, promptTokens: 0, completionTokens: 0 });
+    expect(s.keys!.variants).toHaveLength(3);
+    expect(s.keys!.image).toBe(s.keys!.variants![1]);
+    expect(new Set(s.keys!.variants).size).toBe(3);
+    expect(deck.directionsFile).toMatch(/bullets\.illustrate\.json$/);
+  });
+
+  it('--reroll moves a slide one generation up (a new image key), recorded for the directions file', async () => {
+    const byDeck = new Map([[fixtures.bullets, { slides: { '1': { reroll: 2 } } }]]);
+    const deck = (await plan({ byDeck, reroll: [1, 2] }, requestKeyed)).plan.decks[0]!;
+    expect(deck.slides.map((s) => [s.reroll, s.rerolled, s.direction])).toEqual([
+      [3, true, { reroll: 3 }],
+      [1, true, { reroll: 1 }],
+      [undefined, undefined, undefined],
+    ]);
+    expect(JSON.parse(deck.slides[0]!.keys!.image!)).toMatchObject({ reroll: 3 });
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -125,6 +125,29 @@ describe('runSchedulePass', () => {
     expect(three.calls).toEqual({ prompts: 1, images: 1 });
     expect(await packageFileProblems(path.join(cwd, 'out/team/bullets.pptx'), path.join(cwd, 'decks/team/bullets.pptx'))).toEqual([]);
     expect(await listFiles(path.join(cwd, 'out'))).toEqual(['.slide-illustrate-state.json', 'four.pptx', 'team/bullets.pptx']);
+  });
+
+  it("a deck's directions file shapes its output: edited, the deck runs again; broken, that deck fails and the other runs", async () => {
+    const { cwd, pass } = await setup();
+    const sidecar = path.join(cwd, 'decks/team/bullets.illustrate.json');
+    await writeFile(sidecar, '{ "slides": { "2": { "skip": true } } }');
+    const one = createCountingProviders();
+    const first = await pass(one);
+    expect(statuses(first.logged, cwd)).toEqual({ 'decks/four.pptx': 'ok', 'decks/team/bullets.pptx': 'ok' });
+    expect(one.calls).toEqual({ prompts: 4, images: 4 });
+    expect(first.logged.find((d) => d.input.endsWith('bullets.pptx'))!.slides[1]!.status).toBe('skipped');
+
+    await writeFile(sidecar, '{ "slides": { "2": { "skip": false } } }');
+    const two = createCountingProviders();
+    const second = await pass(two);
+    expect(statuses(second.logged, cwd)).toEqual({ 'decks/four.pptx': 'unchanged', 'decks/team/bullets.pptx': 'ok' });
+    expect(two.calls).toEqual({ prompts: 1, images: 1 });
+
+    await writeFile(sidecar, '{ "slides": { "2": { "skip": "yes" } } }');
+    await editSlideText(path.join(cwd, 'decks/four.pptx'), 1, 'a', 'A');
+    const third = await pass(createCountingProviders());
+    expect(statuses(third.logged, cwd)).toEqual({ 'decks/team/bullets.pptx': 'failed', 'decks/four.pptx': 'ok' });
+    expect(third.logged.find((d) => d.status === 'failed')!.error).toMatch(/bullets\.illustrate\.json: .*slides\.2\.skip/);
   });
 
   it('does not run while another pass holds the lock, and runs once it is released', async () => {

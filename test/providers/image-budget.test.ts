@@ -40,6 +40,16 @@ function countingImages(fail: (call: number) => ProviderErrorKind | undefined = 
 const request = (i: number) => ({ prompt: `picture ${i}`, aspect: 1.5, palette: [] });
 
 describe('--max-images budget', () => {
+  it('a call for n variants takes n images of the cap, and is refused when fewer are left', async () => {
+    const { providers, seen } = countingImages();
+    const capped = withImageBudget(providers, 5);
+    await capped.image.generateImage({ ...request(1), variants: 3 });
+    expect(capped.budget.used).toBe(3);
+    await expect(capped.image.generateImage({ ...request(2), variants: 3 })).rejects.toBeInstanceOf(OverBudgetError);
+    await capped.image.generateImage({ ...request(3), variant: 2 });
+    expect([capped.budget.used, seen.calls]).toEqual([5, 2]);
+  });
+
   it('lets exactly the cap through when forty calls start at once', async () => {
     const { providers, seen } = countingImages();
     const capped = withImageBudget(providers, 5);

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { configSchema, defaultConfig } from '../../src/config/schema.js';
 import { BadAnswer } from '../../src/providers/http.js';
-import { buildImageBody, readImageAnswer } from '../../src/providers/image-request.js';
+import { buildImageBody, readImageAnswer, readImageAnswers } from '../../src/providers/image-request.js';
 
 const png = () =>
   sharp({ create: { width: 8, height: 4, channels: 3, background: '#369' } })
@@ -30,11 +30,38 @@ describe('buildImageBody', () => {
     });
   });
 
+  test('n and a per-call API style: sent within the API range, the style only to Infomaniak', () => {
+    const settings = { dialect: 'infomaniak', model: 'flux', apiStyle: 'lowpoly' } as const;
+    expect(buildImageBody('a cat', '1024x1024', settings, { n: 3, apiStyle: 'line_art' })).toMatchObject({ n: 3, style: 'line_art' });
+    expect(buildImageBody('a cat', '1024x1024', settings)).toMatchObject({ n: 1, style: 'lowpoly' });
+    expect(buildImageBody('a cat', '1024x1024', { ...settings, dialect: 'openai' }, { n: 2, apiStyle: 'line_art' })).not.toHaveProperty(
+      'style',
+    );
+    expect(() => buildImageBody('a cat', '1024x1024', settings, { n: 6 })).toThrow('image request not sent: n 6 is not from 1 to 5');
+    expect(() => buildImageBody('a cat', '1024x1024', settings, { apiStyle: 'oil' })).toThrow(/style oil is not one of/);
+  });
+
   test.each([
     ['', '1024x1024', 'image request not sent: the prompt is empty'],
     ['a cat', '512x512', 'image request not sent: size 512x512 is not one of 1024x1024, 1792x1024, 1024x1792'],
   ])('refuses %j at %s without sending', (prompt, size, message) => {
     expect(() => buildImageBody(prompt, size, { dialect: 'infomaniak', model: 'flux' })).toThrow(message);
+  });
+});
+
+describe('readImageAnswers', () => {
+  test('returns the n pictures asked for; fewer is a broken answer (retried)', async () => {
+    const [a, b] = [
+      await png(),
+      await sharp({ create: { width: 4, height: 4, channels: 3, background: '#963' } })
+        .png()
+        .toBuffer(),
+    ];
+    const answer = { data: [{ b64_json: a.toString('base64') }, { b64_json: b }] };
+    expect(await readImageAnswers(answer, 2)).toEqual([a, b]);
+    const error = await readImageAnswers(answer, 3).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadAnswer);
+    expect((error as Error).message).toBe('no data[2].b64_json in the answer');
   });
 });
 

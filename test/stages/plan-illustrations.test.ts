@@ -51,3 +51,31 @@ describe('planIllustrations slide rules', () => {
     expect(reasons(plan)[1]).toBe('section header (skipSlides)');
   });
 });
+
+describe('planIllustrations directions', () => {
+  it('skip, placement none/background/placeholder per slide, and --slides', async () => {
+    const pres = await readPresentationFile(fixtures.bullets);
+    const directions = new Map([
+      [1, { placement: 'background' as const }],
+      [2, { skip: true }],
+      [3, { placement: 'none' as const }],
+    ]);
+    const plan = planIllustrations(pres, { placement: 'auto', skipSlides: [], directions });
+    expect(plan.planned.map((p) => [p.slide.number, p.placement, p.z])).toEqual([[1, 'background', 'back']]);
+    expect(reasons(plan)).toEqual({ 2: 'skipped by its direction (skip)', 3: 'placement is "none" (direction)' });
+    // bullets.pptx has no empty placeholder: asked for one, the slide is skipped rather than placed elsewhere.
+    const placeholder = planIllustrations(pres, { placement: 'auto', directions: new Map([[2, { placement: 'placeholder' as const }]]) });
+    expect(reasons(placeholder)[2]).toMatch(/no empty placeholder/);
+    const only = planIllustrations(pres, { placement: 'auto', skipSlides: [], only: new Set([2]) });
+    expect([only.planned.map((p) => p.slide.number), reasons(only)]).toEqual([[2], { 1: 'not in --slides', 3: 'not in --slides' }]);
+  });
+
+  it('a slide the author gave a subject or prompt is illustrated despite skipSlides rules', async () => {
+    const pres = await readPresentationFile(fixtures.bullets);
+    const slide = { ...pres.slides[0]!, text: { ...pres.slides[0]!.text, title: 'Agenda' } };
+    const deck = { ...pres, slides: [slide] };
+    expect(planIllustrations(deck, { placement: 'auto', skipSlides: ['agenda'] }).planned).toHaveLength(0);
+    const told = planIllustrations(deck, { placement: 'auto', skipSlides: ['agenda'], directions: new Map([[1, { subject: 'a map' }]]) });
+    expect(told.planned).toHaveLength(1);
+  });
+});
