@@ -188,8 +188,7 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
       backend: resources.backend,
       prices: resources.prices,
       slides,
-      // A call for n variants is n images (the run's usage counts calls).
-      spent: { ...spent, images: resources.backend.offline ? 0 : paidImages },
+      spent: { ...spent },
       ...(options.maxImages !== undefined && { budget: { max: options.maxImages, used: Math.min(paidImages, options.maxImages) } }),
       writeCost,
       written,
