@@ -150,6 +150,16 @@ describe('slide-illustrate review in headless Chromium', () => {
       await page.getByRole('button', { name: 'Write deck' }).click();
       expect(await message(page, /written/)).toBe(`written: ${path.join(cwd, 'output/talk.pptx')} (3 pictures)`);
       await page.screenshot({ path: path.join(SHOTS, 'review-written.png'), fullPage: true });
+      // LibreOffice draws the written deck beside each slide's drawing (the page reloads to show it).
+      await Promise.all([
+        page.waitForEvent('load', { timeout: 120_000 }),
+        page.getByRole('button', { name: 'Render with LibreOffice' }).click(),
+      ]);
+      const drawn = page.locator('figure.lo img');
+      expect(await drawn.count()).toBe(6);
+      await page.waitForFunction("[...document.querySelectorAll('figure.lo img')].every((i) => i.complete && i.naturalWidth > 0)");
+      expect(await drawn.first().getAttribute('alt')).toBe('Slide 1 of the written deck, drawn by LibreOffice');
+      await page.screenshot({ path: path.join(SHOTS, 'review-libreoffice.png'), fullPage: true });
       expect(outside).toEqual([]);
       expect(consoleLines).toEqual([]);
 
