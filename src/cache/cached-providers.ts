@@ -69,8 +69,11 @@ export function cacheImageProvider(inner: ImageProvider, options: CacheOptions):
         const made = await inner.generateImage(req, call);
         for (const [i, data] of (made.variants ?? []).entries()) {
           if (i + 1 === chosen) continue;
+          // A variant already cached stays as it is: a deck that chose it keeps its picture.
+          const hash = hashKey(keyOf({ ...req, variant: i + 1 }));
+          if (!options.force && (await options.store.has('images', hash))) continue;
           await options.store
-            .write('images', hashKey(keyOf({ ...req, variant: i + 1 })), data)
+            .write('images', hash, data)
             .catch((error: unknown) => options.onWriteError?.(`cache: cannot store an entry in images (${messageOf(error)})`));
         }
         return { data: made.data, size: made.size ?? size };

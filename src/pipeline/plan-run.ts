@@ -17,7 +17,7 @@ import {
 import { DeckFormatError, messageOf, SlideIllustrateError } from '../errors.js';
 import { RUN_PLAN_VERSION, totalPlan, type DeckPlan, type RunPlan, type SlidePlan } from '../model/run-plan.js';
 import { readPresentationFile, type Presentation } from '../pptx/read-presentation.js';
-import { MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
+import { cutAtBoundary, MAX_PROMPT_CHARS } from '../prompt/clean-prompt.js';
 import { composeMessages } from '../prompt/compose.js';
 import { deckStyle } from '../prompt/deck-style.js';
 import type { BackendIdentity, PromptRequest } from '../providers/types.js';
@@ -274,7 +274,9 @@ function slideOf(pres: Presentation, number: number) {
 // in the plan, so a review page shows them and a switch of variant is known to be free.
 async function priced(entry: SlidePlan, req: PromptRequest, palette: string[], config: Config, cache: CacheLookup): Promise<SlidePlan> {
   const promptKey = cache.promptKey(req);
-  const verbatim = entry.promptSource === 'direction' ? entry.direction?.prompt?.replace(/\s+/g, ' ').trim() : undefined;
+  // As the image request will carry it: one line, cut at a word boundary to the API's limit.
+  const written = entry.promptSource === 'direction' ? entry.direction?.prompt?.replace(/\s+/g, ' ').trim() : undefined;
+  const verbatim = written === undefined ? undefined : cutAtBoundary(written, MAX_PROMPT_CHARS);
   const prompt = verbatim ?? (await cache.prompt(req));
   const calls = Math.max(entry.variants ?? 1, entry.variant ?? 1);
   if (prompt === undefined) {

@@ -130,7 +130,10 @@ describe('planRun directions', () => {
   });
 
   it('a direction prompt is known at plan time: no prompt to pay, its image keyed by it; variants each have a key', async () => {
-    const byDeck = new Map([[fixtures.bullets, { slides: { 'id:258': { prompt: '  a red   kite ', variant: 2 } } }]]);
+    const long = `a red kite ${'over green hills '.repeat(40)}`;
+    const byDeck = new Map([
+      [fixtures.bullets, { slides: { '1': { prompt: long }, 'id:258': { prompt: '  a red   kite ', variant: 2 } } }],
+    ]);
     const deck = (await plan({ byDeck, variants: 3 }, requestKeyed)).plan.decks[0]!;
     const s = deck.slides[2]!;
     expect(s).toMatchObject({ promptSource: 'direction', prompt: 'a red kite', variants: 3, variant: 2, paid: { prompt: true } });
@@ -138,6 +141,9 @@ describe('planRun directions', () => {
     expect(s.keys!.variants).toHaveLength(3);
     expect(s.keys!.image).toBe(s.keys!.variants![1]);
     expect(new Set(s.keys!.variants).size).toBe(3);
+    // Longer than the API takes: cut at a word boundary, as the request will be.
+    expect(deck.slides[0]!.prompt!.length).toBeLessThanOrEqual(400);
+    expect(long.startsWith(deck.slides[0]!.prompt!.replace(/…$/, ''))).toBe(true);
     expect(deck.directionsFile).toMatch(/bullets\.illustrate\.json$/);
   });
 
