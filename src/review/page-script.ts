@@ -129,6 +129,13 @@ export const REVIEW_SCRIPT = `(function () {
     var control = e.target.querySelector('button[data-action="prompt"]');
     if (control && !control.disabled) run(control);
   });
+  // Ctrl+Enter (Cmd+Enter) in a prompt: regenerate from it.
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || !e.target.matches('textarea[name="prompt"]')) return;
+    e.preventDefault();
+    var control = e.target.form.querySelector('button[data-action="prompt"]');
+    if (control && !control.disabled) run(control);
+  });
   document.addEventListener('change', function (e) {
     if (e.target.matches('select[data-action]')) run(e.target);
   });

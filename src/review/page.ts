@@ -140,7 +140,7 @@ function renderPrompt(slide: ReviewSlide, state: ReviewState): string {
   const hint = prompt ? '' : '<p class="hint">No prompt yet: write one, or generate the picture to have one written.</p>';
   return `<form class="prompt-form" data-slide="${n}">
 <label for="prompt-${n}">Image prompt</label>
-${hint}<textarea id="prompt-${n}" name="prompt" rows="4" maxlength="4000">${esc(prompt)}</textarea>
+${hint}<textarea id="prompt-${n}" name="prompt" rows="4" maxlength="4000" aria-keyshortcuts="Control+Enter">${esc(prompt)}</textarea>
 <div class="row">${payButton('Regenerate from this prompt', 'prompt', slide.costs.prompt, state, { focus: `${n}:prompt`, submit: true })}</div>
 </form>`;
 }

@@ -4,6 +4,7 @@
 import type { ReviewAction, ReviewSession } from '../api/review.js';
 import { DIRECTION_PLACEMENTS, type DirectionPlacement } from '../model/directions.js';
 import { messageOf, SlideIllustrateError, UsageError } from '../errors.js';
+import { redact } from '../internal/env.js';
 import { REVIEW_CSS } from './page-css.js';
 import { REVIEW_SCRIPT } from './page-script.js';
 import { renderCard, renderHeader, renderPage, type PageState } from './page.js';
@@ -30,16 +31,19 @@ export interface RouteRequest {
 export interface ReviewRoutes {
   session: ReviewSession;
   renderer: Pick<Renderer, 'available' | 'slides' | 'render' | 'png'>;
+  /** Credential values no answer may show (an API error can quote a header back). */
+  secrets: readonly string[];
   /** Runs `work` after every decision before it has finished. */
   serial<T>(work: () => Promise<T>): Promise<T>;
 }
 
 // The routes over a session.
-export function reviewRoutes(session: ReviewSession, renderer: ReviewRoutes['renderer']): ReviewRoutes {
+export function reviewRoutes(session: ReviewSession, renderer: ReviewRoutes['renderer'], secrets: readonly string[] = []): ReviewRoutes {
   let tail: Promise<unknown> = Promise.resolve();
   return {
     session,
     renderer,
+    secrets,
     serial<T>(work: () => Promise<T>): Promise<T> {
       const next = tail.then(work, work);
       tail = next.catch(() => undefined);
@@ -51,8 +55,13 @@ export function reviewRoutes(session: ReviewSession, renderer: ReviewRoutes['ren
 const HTML = 'text/html; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-// Answers one request that passed the guard.
+// Answers one request that passed the guard; no text answer shows a credential.
 export async function routeRequest(routes: ReviewRoutes, req: RouteRequest): Promise<Reply> {
+  const reply = await answer(routes, req);
+  return typeof reply.body === 'string' && routes.secrets.length ? { ...reply, body: redact(reply.body, routes.secrets) } : reply;
+}
+
+async function answer(routes: ReviewRoutes, req: RouteRequest): Promise<Reply> {
   const { session, renderer } = routes;
   const p = req.path;
   if (req.method !== 'POST') {
@@ -98,7 +107,7 @@ async function decide(routes: ReviewRoutes, work: () => Promise<{ message: strin
     } catch (error) {
       // Refusals we expect (a bad value, over the budget) say why; the page shows it and nothing changed.
       status = error instanceof SlideIllustrateError ? 409 : 500;
-      message = messageOf(error);
+      message = redact(messageOf(error), routes.secrets);
     }
     const state = await pageState(routes);
     const reply: DecisionReply = { message, header: renderHeader(state) };

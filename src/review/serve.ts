@@ -1,6 +1,7 @@
 // `slide-illustrate review`: the review session (library API) behind the review server. What the
 // CLI imports, lazily, when the review command runs.
 import { openReview, type ReviewOptions } from '../api/review.js';
+import { secretsOf } from '../internal/env.js';
 import { createRenderer } from './renderings.js';
 import { reviewRoutes } from './routes.js';
 import { startReviewServer, type ReviewServerOptions } from './server.js';
@@ -22,7 +23,7 @@ export async function serveReview(deck: string, options: ServeOptions): Promise<
   // The first plan is made now: a deck that cannot be read fails the command, not the page.
   const { sidecar } = await session.state();
   const renderer = await createRenderer(options.env);
-  const server = await startReviewServer(reviewRoutes(session, renderer), options);
+  const server = await startReviewServer(reviewRoutes(session, renderer, secretsOf(options.env)), options);
   return {
     url: server.url,
     sidecar,

@@ -126,7 +126,8 @@ describe('slide-illustrate review in headless Chromium', () => {
       const prompt = 'A lighthouse on a rock in a storm, seen from the sea, in deep teal and orange';
       await page.locator('#prompt-3').fill(prompt);
       expect(await page.locator('#slide-3 .prompt-form .cost').innerText()).toBe('2 images, CHF 0.040');
-      await page.locator('#slide-3').getByRole('button', { name: 'Regenerate from this prompt' }).click();
+      // Ctrl+Enter in the prompt is the button's shortcut: it asks first, like the button.
+      await page.locator('#prompt-3').press('Control+Enter');
       const confirm = page.locator('#slide-3 .confirm');
       expect(await confirm.locator('p').innerText()).toBe('Regenerate from this prompt pays for 2 images, CHF 0.040.');
       expect(api.stats.requests['images']).toBe(4);
@@ -162,6 +163,7 @@ describe('slide-illustrate review in headless Chromium', () => {
       await page.screenshot({ path: path.join(SHOTS, 'review-libreoffice.png'), fullPage: true });
       expect(outside).toEqual([]);
       expect(consoleLines).toEqual([]);
+      expect(await page.content()).not.toContain(api.token);
 
       // The review paid for one image call (two variants) and no prompt.
       expect(api.stats.requests).toMatchObject({ chat: 4, images: 5 });

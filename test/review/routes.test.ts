@@ -1,7 +1,7 @@
 // The review routes without a socket: pages, pictures, decisions parsed and passed to the session
 // one at a time, refusals said in the reply.
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { SlideIllustrateError, UsageError } from '../../src/errors.js';
 import { actionOf, reviewRoutes, routeRequest, type DecisionReply } from '../../src/review/routes.js';
 import { fakeSession, fakeSlide, noRenderer } from '../helpers/review-session.js';
 
@@ -65,6 +65,19 @@ describe('routeRequest', () => {
     expect(refused.status).toBe(409);
     expect((JSON.parse(String(refused.body)) as DecisionReply).message).toBe('slide 1: over --max-images (0 for this review)');
     expect(session.acts).toEqual([]);
+  });
+
+  it('never shows a credential: an API error quoting the token is masked in the reply', async () => {
+    const token = 'ik-secret-token-1234567890';
+    const session = fakeSession();
+    const routes = reviewRoutes(session, noRenderer, [token]);
+    session.failNext(new SlideIllustrateError(`slide 1: no picture (POST /images: 400 Authorization: Bearer ${token})`));
+    const reply = await routeRequest(routes, post('/api/slide/1', { action: 'generate' }));
+    expect(reply.status).toBe(409);
+    expect(String(reply.body)).not.toContain(token);
+    expect((JSON.parse(String(reply.body)) as DecisionReply).message).toBe(
+      'slide 1: no picture (POST /images: 400 Authorization: Bearer [redacted])',
+    );
   });
 
   it('runs decisions one at a time, in the order they came', async () => {
