@@ -1,6 +1,7 @@
 // `slide-illustrate review`: the review session (library API) behind the review server. What the
 // CLI imports, lazily, when the review command runs.
 import { openReview, type ReviewOptions } from '../api/review.js';
+import { UsageError } from '../errors.js';
 import { secretsOf } from '../internal/env.js';
 import { createRenderer } from './renderings.js';
 import { reviewRoutes } from './routes.js';
@@ -23,7 +24,15 @@ export async function serveReview(deck: string, options: ServeOptions): Promise<
   // The first plan is made now: a deck that cannot be read fails the command, not the page.
   const { sidecar } = await session.state();
   const renderer = await createRenderer(options.env);
-  const server = await startReviewServer(reviewRoutes(session, renderer, secretsOf(options.env)), options);
+  const server = await startReviewServer(reviewRoutes(session, renderer, secretsOf(options.env)), options).catch(async (error: unknown) => {
+    await session.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new UsageError(
+        `--port ${options.port}: ${code === 'EADDRINUSE' ? 'in use by another program' : 'not allowed'}; choose another, or leave --port out for a free one`,
+      );
+    throw error;
+  });
   return {
     url: server.url,
     sidecar,

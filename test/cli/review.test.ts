@@ -1,6 +1,8 @@
 // `slide-illustrate review`: its flags, and the problems that stop it before anything is served
 // (exit 2, one line, no URL). The page itself is driven in test/review/review-browser.test.ts.
 import { copyFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
@@ -64,6 +66,24 @@ describe('slide-illustrate review: refused before serving', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(path.join(cwd, 'talk.illustrate.json'));
     expect(r.stderr).toContain('slides.3.variant');
+  });
+
+  it('a --port in use: exit 2 naming the flag, no URL', async () => {
+    const cwd = await tempDir();
+    await copyFile(fixtures.demo, path.join(cwd, 'talk.pptx'));
+    const busy = http.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const r = await runCli(['review', 'talk.pptx', '--no-open', '--provider', 'offline', '--port', String(port)], { cwd });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `slide-illustrate: --port ${port}: in use by another program; choose another, or leave --port out for a free one\n`,
+      );
+    } finally {
+      busy.close();
+    }
   });
 
   it('a folder: exit 2, review takes one deck', async () => {
