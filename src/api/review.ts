@@ -1,6 +1,7 @@
 // The library's review API: one deck, its plan re-made after every decision, each decision saved to
 // the deck's directions file (config/sidecar.ts) at once, pictures paid for one slide at a time,
 // and the deck written from the plan. The review page (src/review) is a thin server over this.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { openCacheStore, type CacheStore } from '../cache/cache-store.js';
 import { readSidecar, sidecarPath, updateSlideDirection } from '../config/sidecar.js';
@@ -14,6 +15,7 @@ import type { DeckJob } from '../pipeline/deck-jobs.js';
 import { startPlanning, type RunDirections } from '../pipeline/plan-run.js';
 import { applyPlan } from '../pipeline/run-batch.js';
 import { createRunResources, type RunResourceOptions, type RunResources } from '../pipeline/run-resources.js';
+import { readPresentationFile, type Presentation } from '../pptx/read-presentation.js';
 import type { BackendIdentity } from '../providers/types.js';
 import { makeThumbnail } from '../report/thumbnail.js';
 import { illustrateSlide } from '../stages/illustrate-slide.js';
@@ -120,13 +122,26 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
   let current: Promise<DeckPlan> | undefined;
   const thumbnails = new Map<string, Promise<string | undefined>>();
   const env = { ...resources, signal: options.signal };
+  // Planning reads the deck once while it is unchanged on disk (a 48-slide deck takes ~1.5 s to parse);
+  // writing reads it afresh (the writer takes the parsed deck over).
+  let parsed: { stamp: string; pres: Promise<Presentation> } | undefined;
+  const read = async (input: string): Promise<Presentation> => {
+    const info = await stat(input);
+    const stamp = `${info.size}:${info.mtimeMs}`;
+    if (parsed?.stamp !== stamp) parsed = { stamp, pres: readPresentationFile(input) };
+    const pres = parsed.pres;
+    pres.catch(() => {
+      if (parsed?.pres === pres) parsed = undefined;
+    });
+    return pres;
+  };
 
   /** The deck planned with its directions file as it is now (and, for a re-roll, the slide's next generation). */
   const planDeck = async (extra: Omit<RunDirections, 'byDeck'> = {}): Promise<DeckPlan> => {
     const directions = await readSidecar(job.input);
     const byDeck = new Map(directions ? [[job.input, directions]] : []);
     const directed = { variants: options.variants, ...extra, byDeck };
-    const planning = startPlanning([job], config, resources.lookup, { backend: resources.backend, directions: directed });
+    const planning = startPlanning([job], config, resources.lookup, { backend: resources.backend, directions: directed, read });
     const deck = await planning.deck(0);
     if (deck.status !== 'planned') throw new UsageError(deck.error ?? `${job.input}: cannot be planned`);
     return deck;
