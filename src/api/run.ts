@@ -8,8 +8,9 @@ import { readSidecar } from '../config/sidecar.js';
 import { UsageError } from '../errors.js';
 import { parseSlideSelector, type DeckDirections } from '../model/directions.js';
 import { IMAGE_API_STYLES } from '../model/image-api-limits.js';
-import type { BatchReport, PipelineEvent } from '../model/report.js';
+import type { BatchReport, DeckReport, PipelineEvent } from '../model/report.js';
 import { planDeckJobs, type DeckJobs, type PlanJobsOptions } from '../pipeline/deck-jobs.js';
+import { configFingerprint, deckFingerprint } from '../pipeline/deck-state.js';
 import { estimateRun, type RunEstimate } from '../pipeline/estimate.js';
 import { DECK_EXTENSIONS } from '../pipeline/find-decks.js';
 import {
@@ -21,6 +22,7 @@ import {
   type PlanningRun,
   type RunDirections,
 } from '../pipeline/plan-run.js';
+import { probeOutputs } from '../pipeline/output-records.js';
 import { applyPlan, draftPlan } from '../pipeline/run-batch.js';
 import { createRunResources, type RunResourceOptions, type RunResources } from '../pipeline/run-resources.js';
 import { attachObstacles } from '../report/planner-view.js';
@@ -73,6 +75,8 @@ export interface PreparedRun extends DeckJobs {
   plan(): Promise<PlannedRun>;
   /** What applying the plan would pay for, with --max-images applied (plans every deck first). */
   estimate(): Promise<RunEstimate>;
+  /** Remembers a deck the run finished, so an unchanged deck is skipped next time (runPrepared calls it). */
+  recordOutput(report: DeckReport): Promise<void>;
 }
 
 // Finds the decks and starts planning them; the first decks are read while the backend checks its
@@ -90,14 +94,33 @@ export async function prepareRun(inputs: string[], options: PrepareOptions): Pro
     if (directions) byDeck.set(job.input, directions);
   }
   const opening = createRunResources(config, options);
-  const read = readAhead(found.jobs.slice(0, READ_CONCURRENCY).map((j) => j.input));
+  // Outputs as the last complete run left them are not even read (the settings decide once the backend is open).
+  const probes = await probeOutputs(found.jobs, path.resolve(cwd, config.cacheDir), { force: options.force });
+  const toRead = found.jobs.filter((j) => !probes.mayBeUnchanged(j)).slice(0, READ_CONCURRENCY);
+  const read = readAhead(toRead.map((j) => j.input));
   const resources = await opening;
   const directions: RunDirections = { ...run, byDeck };
-  const planning = startPlanning(found.jobs, config, resources.lookup, { backend: resources.backend, read, directions });
+  // Each deck's settings: the config's, its directions file's and the run's flags that shape outputs.
+  const base = configFingerprint(config, resources.backend, resources.providers);
+  const shaping = { slides: run.slides, variants: run.variants, style: run.style, imageStyle: run.imageStyle };
+  const fingerprintOf = (deck: DeckDirections | undefined) => deckFingerprint(base, deck, shaping);
+  // A run that re-rolls takes no deck as unchanged: the new pictures are what it is for.
+  const rerolling = Boolean(run.reroll?.length || run.reprompt?.length);
+  const unchanged = rerolling ? new Set<string>() : probes.unchanged((input) => fingerprintOf(byDeck.get(input)));
+  const planning = startPlanning(found.jobs, config, resources.lookup, { backend: resources.backend, read, unchanged, directions });
   let whole: Promise<PlannedRun> | undefined;
   const plan = () => (whole ??= finishPlanning(planning));
   const estimate = async () => estimateRun((await plan()).plan, { prices: resources.prices, maxImages: options.maxImages });
-  return { ...found, config, resources, planning, plan, estimate };
+  const recordOutput = async (report: DeckReport) => {
+    // With the directions file as it is now (a re-roll saves to it): what the next run will read.
+    const now = await readSidecar(report.input).then(
+      (d) => ({ d }),
+      () => undefined,
+    );
+    // Unreadable now: not recorded, so the next run redoes the deck rather than trusting a stale record.
+    if (now) await probes.record(report, fingerprintOf(now.d));
+  };
+  return { ...found, config, resources, planning, plan, estimate, recordOutput };
 }
 
 // The run's directions, checked: a UsageError naming the option for a bad value (exit 2).
@@ -154,7 +177,7 @@ export async function runPrepared(run: PreparedRun, options: RunPreparedOptions)
   };
   const batch = options.dryRun
     ? await draftPlan(run.planning, { ...env, isImageCached: resources.lookup.isImageCached })
-    : await applyPlan(run.planning, env);
+    : await applyPlan(run.planning, env, { onDeckDone: (report) => run.recordOutput(report) });
   resources.reportCacheRepairs();
   if (thumbnails && options.report !== undefined) {
     await thumbnails.attach(batch);

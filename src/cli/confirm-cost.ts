@@ -37,7 +37,9 @@ export function formatEstimate(e: RunEstimate): string {
   const prompts = e.prompts.toWrite
     ? `${e.prompts.toWrite} prompts (about ${e.tokens.prompt} input + at most ${e.tokens.completion} output tokens)`
     : 'no prompt';
-  const unreadable = e.unreadable ? `; ${e.unreadable} deck${e.unreadable === 1 ? '' : 's'} unreadable` : '';
+  const unreadable =
+    (e.unreadable ? `; ${e.unreadable} deck${e.unreadable === 1 ? '' : 's'} unreadable` : '') +
+    (e.unchanged ? `; ${e.unchanged} deck${e.unchanged === 1 ? '' : 's'} unchanged since the last run` : '');
   return `Estimate: ${e.planned} pictures planned${unreadable}; to pay for: ${e.images.toGenerate} images${images ? ` (${images})` : ''}, ${prompts}; cost ${formatCost(e.cost)}`;
 }
 

@@ -51,6 +51,12 @@ export function formatDryRun(
   const rel = (p: string) => printable(path.relative(options.cwd, p) || p);
   const lines: string[] = [];
   for (const deck of batch.decks) {
+    if (deck.status === 'unchanged') {
+      lines.push(
+        `· ${rel(deck.input)}: unchanged since the last run${deck.output ? `, ${rel(deck.output)} is up to date` : ''} (--force redoes it)`,
+      );
+      continue;
+    }
     if (!deck.slides.length && deck.error) {
       lines.push(`✗ ${printable(deck.error.replace(deck.input, path.relative(options.cwd, deck.input) || deck.input))}`);
       continue;
@@ -77,8 +83,9 @@ export function formatDryRun(
     ? 'the real run is offline and costs nothing'
     : `the real run would pay for ${t.images.toGenerate} images (${t.images.cached} cached${over}), est. cost ${formatCost(runCost(t, options.prices))}`;
   const forRoom = t.skippedForRoom ? ` (${t.skippedForRoom} for lack of room)` : '';
+  const unchanged = batch.totals.decks.unchanged ? ` (${batch.totals.decks.unchanged} unchanged)` : '';
   lines.push(
-    `Dry run: ${t.planned} pictures planned, ${t.skipped} skipped${forRoom}, ${t.failed} failed in ${batch.decks.length} deck${batch.decks.length === 1 ? '' : 's'}${spent}; ${run}`,
+    `Dry run: ${t.planned} pictures planned, ${t.skipped} skipped${forRoom}, ${t.failed} failed in ${batch.decks.length} deck${batch.decks.length === 1 ? '' : 's'}${unchanged}${spent}; ${run}`,
   );
   return lines.join('\n');
 }

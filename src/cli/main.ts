@@ -4,13 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { ConfigError, messageOf, SlideIllustrateError } from '../errors.js';
 import { redact, secretsOf } from '../internal/env.js';
 import { ArgsError, parseArgs, type AccountArgs } from './args.js';
-import { runCacheCommand } from './commands/cache.js';
-import { runIllustrate } from './commands/illustrate.js';
-import { runInit } from './commands/init.js';
-import { runDoctor, runModels } from '../api/account.js';
-import { runScheduleCommand } from './commands/schedule.js';
 import { printable, printableOutput } from '../internal/printable.js';
-import { httpOverrides } from './run-context.js';
 import type { CliIo, CliStream } from './io.js';
 
 export type { CliIo, CliStream } from './io.js';
@@ -35,20 +29,21 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<
       (usage ? io.stderr : io.stdout).write(`${output}\n`);
       return usage ? 2 : 0;
     }
+    // Each command's modules are loaded only when it runs (the bundle is split at these imports):
+    // `--help`, `init` and an unchanged re-run never compile the deck reader, the planner or sharp.
     switch (args.command) {
       case 'illustrate':
-        return await runIllustrate(args, io);
+        return await (await import('./commands/illustrate.js')).runIllustrate(args, io);
       case 'schedule':
-        return await runScheduleCommand(args, io);
+        return await (await import('./commands/schedule.js')).runScheduleCommand(args, io);
       case 'cache':
-        return await runCacheCommand(args, io);
+        return await (await import('./commands/cache.js')).runCacheCommand(args, io);
       case 'models':
       case 'doctor':
         return await runAccountCommand(args, io);
       case 'init':
-        return await runInit(args, io);
+        return await (await import('./commands/init.js')).runInit(args, io);
       case 'review':
-        // Lazy: the server and the page load only for this command.
         return await (await import('./commands/review.js')).runReview(args, io);
     }
   } catch (error) {
@@ -57,6 +52,7 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<
 }
 
 async function runAccountCommand(args: AccountArgs, io: CliIo): Promise<number> {
+  const [{ runDoctor, runModels }, { httpOverrides }] = await Promise.all([import('../api/account.js'), import('./run-context.js')]);
   const { config } = await loadConfig({ file: args.config, cwd: io.cwd });
   const ctx = {
     kind: args.provider ?? 'infomaniak',

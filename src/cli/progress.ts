@@ -162,6 +162,7 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
 
 /** A dry run writes no deck: "✓ decks/q3.pptx: 5 planned, 1 skipped, 0 failed (dry run)", not "failed". */
 function dryRunDeckLine(deck: string, report: DeckReport): string {
+  if (report.status === 'unchanged') return `· ${deck}: unchanged since the last run (dry run)`;
   const c = countSlides(report);
   const mark = { ok: '✓', partial: '!', failed: '✗', refused: '✗', unchanged: '·' }[report.status];
   return `${mark} ${deck}: ${c.illustrated} planned, ${c.skipped} skipped, ${c.failed} failed (dry run)`;

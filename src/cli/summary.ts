@@ -21,6 +21,7 @@ export function formatDeckSummary(report: DeckReport, cwd = process.cwd(), price
   if (report.status === 'refused' || (report.status === 'failed' && !report.slides.length)) {
     return `✗ ${report.error ? printable(report.error) : `${rel(report.input)}: failed`}`;
   }
+  if (report.status === 'unchanged') return `${formatDeckLine(report, cwd)} (--force redoes it)`;
   const c = countSlides(report);
   const lines = [
     `${rel(report.input)}: ${report.slides.length} slides read, ${c.illustrated} illustrated, ${c.skipped} skipped${forRoom(countSkippedForRoom(report))}, ${c.failed} failed (${seconds(report.ms)})`,
@@ -65,7 +66,8 @@ export function formatDeckLine(deck: DeckReport, cwd = process.cwd()): string {
   const c = countSlides(deck);
   const mark = { ok: '✓', partial: '!', failed: '✗', refused: '✗', unchanged: '·' }[deck.status];
   let line: string;
-  if (deck.status === 'unchanged') line = `${mark} ${rel(deck.input)}: unchanged since the last pass`;
+  if (deck.status === 'unchanged')
+    line = `${mark} ${rel(deck.input)}: unchanged since the last run${deck.output ? `, ${rel(deck.output)} is up to date` : ''}`;
   else if (!deck.output)
     line = `${mark} ${deck.error ? printable(deck.error.replace(deck.input, path.relative(cwd, deck.input) || deck.input)) : `${rel(deck.input)}: failed`}`;
   else

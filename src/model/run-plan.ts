@@ -20,8 +20,11 @@ export interface RunPlan {
   totals: PlanTotals;
 }
 
-/** `planned`: read and planned. `refused` (not a deck we can edit, or the output is the input) and `failed` (cannot be read): never applied. */
-export type DeckPlanStatus = 'planned' | 'refused' | 'failed';
+/**
+ * `planned`: read and planned. `refused` (not a deck we can edit, or the output is the input) and `failed` (cannot be read):
+ * never applied. `unchanged`: its input, output and settings are as the last complete run left them; not read, nothing to do.
+ */
+export type DeckPlanStatus = 'planned' | 'refused' | 'failed' | 'unchanged';
 
 export interface DeckPlan {
   input: string;
@@ -117,6 +120,8 @@ export interface PlanTotals {
   decks: number;
   /** Decks refused or failed at planning (reported by the run, never applied). */
   unreadable: number;
+  /** Decks left as the last complete run wrote them (not read). */
+  unchanged: number;
   /** Slides that would get a picture, and those skipped. */
   planned: number;
   skipped: number;
@@ -130,6 +135,7 @@ export function totalPlan(decks: DeckPlan[]): PlanTotals {
   const t: PlanTotals = {
     decks: decks.length,
     unreadable: 0,
+    unchanged: 0,
     planned: 0,
     skipped: 0,
     prompts: { cached: 0, toWrite: 0 },
@@ -137,7 +143,8 @@ export function totalPlan(decks: DeckPlan[]): PlanTotals {
     tokens: { prompt: 0, completion: 0 },
   };
   for (const deck of decks) {
-    if (deck.status !== 'planned') t.unreadable++;
+    if (deck.status === 'unchanged') t.unchanged++;
+    else if (deck.status !== 'planned') t.unreadable++;
     for (const s of deck.slides) {
       if (s.status === 'skipped') {
         t.skipped++;

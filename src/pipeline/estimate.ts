@@ -14,6 +14,8 @@ export interface RunEstimate {
   cost: CostEstimate;
   /** Decks that cannot be read or are refused; the run reports them. */
   unreadable: number;
+  /** Decks left as the last complete run wrote them: nothing to pay for. */
+  unchanged: number;
 }
 
 export interface EstimateOptions {
@@ -36,5 +38,6 @@ export function estimateRun(plan: RunPlan, options: EstimateOptions): RunEstimat
     tokens,
     cost,
     unreadable: t.unreadable,
+    unchanged: t.unchanged,
   };
 }

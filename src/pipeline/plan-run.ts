@@ -54,6 +54,8 @@ export interface PlanRunOptions {
   read?: ((input: string) => Promise<Presentation>) | undefined;
   /** What the decks' authors and this run's flags say about slides, styles and variants. */
   directions?: RunDirections | undefined;
+  /** Inputs whose outputs are as the last complete run left them (probeOutputs): planned as unchanged, never read. */
+  unchanged?: ReadonlySet<string> | undefined;
 }
 
 /** A run's directions: each deck's directions file, and the flags that apply to every deck of the run. */
@@ -96,6 +98,7 @@ export function startPlanning(jobs: DeckJob[], config: Config, cache: CacheLooku
   const started = new Map<number, Promise<DeckPlan>>();
   const planOne = async (job: DeckJob): Promise<DeckPlan> => {
     const unread = { input: job.input, output: job.output, slides: [] };
+    if (options.unchanged?.has(job.input)) return { ...unread, status: 'unchanged' };
     if (path.resolve(job.input) === path.resolve(job.output)) {
       return { ...unread, status: 'refused', error: `${job.input}: the output would overwrite the input; choose another --out` };
     }
@@ -198,7 +201,8 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
     number: s.number,
     ...idOf(s.number),
     title: s.title,
-    text: s.text ?? excerptSlideText(pres.slides[s.number - 1]!.text),
+    // The notes as the LLM would see them: `illustrate:` lines are directions, shown as such.
+    text: told.has(s.number) ? excerptSlideText({ ...slideOf(pres, s.number)!.text, notes: told.get(s.number)!.notes }) : s.text!,
     status: 'skipped',
     reason: s.reason ?? 'skipped',
     ...shown(s.number),

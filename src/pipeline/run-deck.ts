@@ -78,14 +78,16 @@ function startDeck(deck: DeckPlan, run: RunEnv) {
       warnings.push(message);
       run.onEvent?.({ type: 'warning', input, message });
     },
-    /** A deck the plan could not read or refused. */
+    /** A deck the plan could not read or refused, or left as the last run wrote it. */
     unplanned: () =>
-      finish({
-        output: undefined,
-        status: deck.status === 'refused' ? 'refused' : 'failed',
-        error: deck.error ?? `${input}: not planned`,
-        slides: [],
-      }),
+      deck.status === 'unchanged'
+        ? finish({ output: deck.output, status: 'unchanged', slides: [] })
+        : finish({
+            output: undefined,
+            status: deck.status === 'refused' ? 'refused' : 'failed',
+            error: deck.error ?? `${input}: not planned`,
+            slides: [],
+          }),
     async eachPlanned<T extends SlideReport | { report: SlideReport }>(work: (slide: SlidePlan) => Promise<T>): Promise<T[]> {
       run.onEvent?.({ type: 'deck-start', input, slides: deck.slides.length, planned: planned.length });
       const done = await Promise.all(

@@ -1,6 +1,5 @@
 // One pass of the scheduled job: under the output folder's lock, find the config's decks, skip
 // those unchanged since the last complete pass, illustrate the rest and remember what finished.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { readSidecar } from '../config/sidecar.js';
@@ -9,9 +8,8 @@ import { messageOf } from '../errors.js';
 import { mkdirBounded } from '../internal/fs-safe.js';
 import { acquireLock, type LockOwner } from '../internal/lock-file.js';
 import type { CacheLookup } from '../cache/cached-providers.js';
-import type { Providers } from '../providers/types.js';
 import { planDeckJobs, type DeckJob } from './deck-jobs.js';
-import { openDeckState, STATE_FILE, type DeckCheck } from './deck-state.js';
+import { configFingerprint, deckFingerprint, openDeckState, STATE_FILE, type DeckCheck } from './deck-state.js';
 import { startPlanning } from './plan-run.js';
 import { applyPlan } from './run-batch.js';
 import type { RunEnv } from '../stages/run-env.js';
@@ -47,21 +45,6 @@ export async function runSchedulePass(options: PassOptions): Promise<PassResult>
   }
 }
 
-/** Everything that shapes outputs besides the decks: a change re-runs every deck (the cache keeps it cheap). */
-export function configFingerprint(config: Config, backend: { kind: string }, providers: Providers): string {
-  const shaping = {
-    llm: config.llm,
-    image: config.image,
-    placement: config.placement,
-    // Only when set: the fingerprints of configs without it stay as they were.
-    ...(config.variants !== 1 && { variants: config.variants }),
-    provider: backend.kind,
-    prompt: providers.prompt.promptFingerprint,
-    art: providers.image.imageFingerprint,
-  };
-  return createHash('sha256').update(JSON.stringify(shaping)).digest('hex');
-}
-
 // --- internal ---
 
 async function illustrateChanged(options: PassOptions, outputDir: string): Promise<BatchReport> {
@@ -88,7 +71,7 @@ async function illustrateChanged(options: PassOptions, outputDir: string): Promi
       continue;
     }
     if (directions) byDeck.set(job.input, directions);
-    const fingerprint = directions ? sha256(`${configPrint}\n${JSON.stringify(directions)}`) : configPrint;
+    const fingerprint = deckFingerprint(configPrint, directions);
     prints.set(job, fingerprint);
     const check = await state.check(job, fingerprint);
     checks.set(job, check);
@@ -114,10 +97,6 @@ async function illustrateChanged(options: PassOptions, outputDir: string): Promi
   const ran = new Map(batch.decks.map((d) => [d.input, d]));
   const decks = jobs.map((job) => settled.get(job) ?? ran.get(job.input)!);
   return { decks, totals: totalBatch(decks), ms: Math.round(performance.now() - started) };
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 function unchangedReport(job: DeckJob): DeckReport {

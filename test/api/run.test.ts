@@ -1,7 +1,7 @@
 // Directions, variants and re-rolls through the library API against the loopback fake API, counting
 // the calls it receives: what each costs is measured, not assumed.
 import { createHash } from 'node:crypto';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
@@ -128,6 +128,9 @@ describe('directions file (talk.illustrate.json)', () => {
     await editPart(s.deck, 'ppt/notesSlides/notesSlide3.xml', (xml) => xml.replace('<a:t></a:t>', '<a:t>illustrate: skip</a:t>'));
     const batch = await s.run();
     expect(batch.decks[0]!.slides.map((x) => x.status)).toEqual(['illustrated', 'illustrated', 'skipped']);
+    // Nor shown as notes in the report: the slide texts of the run carry the notes without them.
+    expect(batch.decks[0]!.slides[1]!.text!.notes).toBe('Mention the pilot customer.');
+    expect(JSON.stringify(batch.decks[0]!.slides)).not.toContain('illustrate:');
     const messages = userMessages(s.api);
     expect(messages).toHaveLength(2);
     expect(messages.some((m) => m.includes('illustrate:'))).toBe(false);
@@ -204,8 +207,13 @@ describe('re-rolls and --slides', () => {
     // The new generation is saved beside the deck, under the slide's id.
     expect(await readSidecar(s.deck)).toEqual({ slides: { 'id:258': { reroll: 1 } } });
 
-    // The next plain run asks for the re-rolled picture, which the cache holds: nothing paid, nothing changed.
-    await s.run();
+    // The next plain run finds the deck as the re-roll left it (recorded with the directions file the
+    // re-roll saved): nothing read, nothing paid, nothing changed.
+    expect((await s.run()).decks[0]!.status).toBe('unchanged');
+    expect(s.calls()).toEqual({ chat: 0, images: 0 });
+    // Even with its output gone, the re-rolled picture is the one asked for, and the cache holds it.
+    await rm(s.out);
+    expect((await s.run()).decks[0]!.status).toBe('ok');
     expect(s.calls()).toEqual({ chat: 0, images: 0 });
     expect(await picturesBySlide(s.out)).toEqual(rerolled);
   });

@@ -1,4 +1,4 @@
-import { readdir, utimes } from 'node:fs/promises';
+import { readdir, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
@@ -31,7 +31,7 @@ async function expectValid(output: string, input: string): Promise<void> {
 }
 
 describe('slide-illustrate <folder>', () => {
-  it('mirrors the folder, skips lock files, isolates a broken deck (exit 1), and a re-run is all cache hits', async () => {
+  it('mirrors the folder, skips lock files, isolates a broken deck (exit 1); a re-run skips unchanged outputs and rebuilds a deleted one from the cache', async () => {
     const cwd = await tempDir();
     await writeTree(cwd, {
       'decks/sales/bullets.pptx': fixtures.bullets,
@@ -49,13 +49,19 @@ describe('slide-illustrate <folder>', () => {
     await expectValid(path.join(cwd, 'ill/sales/bullets.pptx'), fixtures.bullets);
     await expectValid(path.join(cwd, 'ill/ops/returns/four.pptx'), fixtures.fourThree);
 
+    // Nothing changed: both outputs are up to date and nothing is read or written (the broken deck is still refused).
+    const same = JSON.parse((await runCli(['decks', '--out', 'ill', '--json'], { cwd })).stdout) as RunJson;
+    expect(same.decks.map((d) => d.status)).toEqual(['refused', 'unchanged', 'unchanged']);
+    expect(same.totals.cacheHits).toEqual({ prompts: 0, images: 0 });
+
+    await rm(path.join(cwd, 'ill/sales/bullets.pptx'));
     const again = await runCli(['decks', '--out', 'ill', '--json'], { cwd });
     expect(again.code).toBe(1);
     const json = JSON.parse(again.stdout) as RunJson;
     expect(json).toMatchObject({ provider: 'offline', offline: true });
     expect(json.decks.map((d) => [path.relative(cwd, d.input), d.output && path.relative(cwd, d.output), d.status])).toEqual([
       ['decks/broken.pptx', null, 'refused'],
-      ['decks/ops/returns/four.pptx', 'ill/ops/returns/four.pptx', 'ok'],
+      ['decks/ops/returns/four.pptx', 'ill/ops/returns/four.pptx', 'unchanged'],
       ['decks/sales/bullets.pptx', 'ill/sales/bullets.pptx', 'ok'],
     ]);
     expect(json.decks[0]!.error).toMatch(/not a zip/);
@@ -65,7 +71,11 @@ describe('slide-illustrate <folder>', () => {
       cacheHits: { prompts: 3, images: 3 },
       error: null,
     });
-    expect(json.totals).toMatchObject({ decks: { ok: 2, refused: 1 }, slides: { illustrated: 5 }, cacheHits: { prompts: 5, images: 5 } });
+    expect(json.totals).toMatchObject({
+      decks: { ok: 1, refused: 1, unchanged: 1 },
+      slides: { illustrated: 3 },
+      cacheHits: { prompts: 3, images: 3 },
+    });
     await expectValid(path.join(cwd, 'ill/sales/bullets.pptx'), fixtures.bullets);
 
     const forced = JSON.parse((await runCli(['decks', '--out', 'ill', '--json', '--force'], { cwd })).stdout) as RunJson;
@@ -151,9 +161,14 @@ describe('killed with SIGKILL in the middle', () => {
     const resumed = await runCli(['decks', '--json'], { cwd });
     expect(resumed.code).toBe(0);
     const json = JSON.parse(resumed.stdout) as RunJson;
-    expect(json.totals.slides['illustrated']).toBe(total);
+    // A deck finished before the kill is up to date; the others are completed.
+    const slidesOf: Record<string, number> = { 'bullets.pptx': 3, 'four.pptx': 2, 'multi.pptx': 3 };
+    const done = json.decks.filter((d) => d.status === 'unchanged').map((d) => slidesOf[path.basename(d.input)]!);
+    expect(json.decks.every((d) => d.status === 'ok' || d.status === 'unchanged')).toBe(true);
+    const reused = done.reduce((a, b) => a + b, 0);
+    expect((json.totals.slides['illustrated'] ?? 0) + reused).toBe(total);
     // Exactly what had finished is reused; only the rest is generated.
-    expect(json.totals.cacheHits).toEqual({ prompts: finishedPrompts, images: finishedImages });
+    expect(json.totals.cacheHits).toEqual({ prompts: finishedPrompts - reused, images: finishedImages - reused });
     expect(await entries(images)).toBe(total);
     const files = await listFiles(cwd);
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -1,6 +1,6 @@
 // --max-images, the cost estimate before a paid run and its confirmation, against the loopback fake API.
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -91,9 +91,16 @@ describe('cost estimate before a paid run', () => {
     expect(run.stdout).toMatch(/API: 3 prompt calls \(\d+ \+ \d+ tokens\), 3 images, est\. cost CHF 0\.06\d/);
     expect(await packageFileProblems(path.join(cwd, 'output/bullets.pptx'), fixtures.bullets)).toEqual([]);
 
-    // The same deck again: everything is cached, so the estimate is zero.
+    // The same deck again: its output is as this run left it, so there is nothing to plan or pay.
+    const same = await cli(api, cwd, ['bullets.pptx']);
+    expect(same.stdout.split('\n')[0]).toBe(
+      'Estimate: 0 pictures planned; 1 deck unchanged since the last run; to pay for: 0 images, no prompt; cost CHF 0.000',
+    );
+    // Its output gone: rebuilt, and everything is cached, so the estimate is zero.
+    await rm(path.join(cwd, 'output/bullets.pptx'));
     const again = await cli(api, cwd, ['bullets.pptx']);
     expect(again.stdout.split('\n')[0]).toBe('Estimate: 3 pictures planned; to pay for: 0 images (3 cached), no prompt; cost CHF 0.000');
+    expect(api.stats.requests.images).toBe(3);
   });
 
   it('--json carries the cost; config prices win over the published ones', async () => {

@@ -70,3 +70,39 @@ describe('deck reads per run', () => {
     expect((await readFile(path.join(cwd, 'run.html'), 'utf8')).match(/data:image\/jpeg;base64,/g)?.length).toBeGreaterThan(3);
   });
 });
+
+describe('deck reads on a re-run', () => {
+  beforeEach(() => reads.clear());
+
+  it('an unchanged re-run reads no deck; a deck edited, an output deleted or new settings read only what changed', async () => {
+    const { rm, utimes, writeFile } = await import('node:fs/promises');
+    const { editSlideText } = await import('../helpers/deck-tree.js');
+    const cwd = await folder();
+    expect((await runCli(['decks'], { cwd })).code).toBe(0);
+    reads.clear();
+
+    const same = await runCli(['decks', '--json'], { cwd });
+    expect(readsOf(cwd)).toEqual({});
+    expect((JSON.parse(same.stdout) as { totals: { decks: Record<string, number> } }).totals.decks).toMatchObject({ ok: 0, unchanged: 4 });
+
+    // Touched but identical: the hash says unchanged, still no read.
+    const later = new Date(Date.now() + 60_000);
+    await utimes(path.join(cwd, 'decks/four.pptx'), later, later);
+    await runCli(['decks'], { cwd });
+    expect(readsOf(cwd)).toEqual({});
+
+    await editSlideText(path.join(cwd, 'decks/bullets.pptx'), 1, 'Open the call', 'Close the call');
+    await rm(path.join(cwd, 'output/demo.pptx'));
+    await runCli(['decks'], { cwd });
+    expect(readsOf(cwd)).toEqual({ 'decks/bullets.pptx': 1, 'decks/demo.pptx': 1 });
+
+    // Settings that shape outputs (here the placement) redo every deck; --force too.
+    reads.clear();
+    await writeFile(path.join(cwd, 'pipeline.config.json'), JSON.stringify({ placement: 'make-room' }));
+    await runCli(['decks'], { cwd });
+    expect(readsOf(cwd)).toEqual(once);
+    reads.clear();
+    await runCli(['decks', '--force'], { cwd });
+    expect(readsOf(cwd)).toEqual(once);
+  });
+});

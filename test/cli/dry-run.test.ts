@@ -1,5 +1,6 @@
 // --dry-run: prompts written and printed with where each picture would go; no image call, no deck.
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
@@ -98,7 +99,18 @@ describe('--dry-run', () => {
     expect(await packageFileProblems(path.join(cwd, 'output/demo.pptx'), fixtures.demo)).toEqual([]);
     expect(await packageFileProblems(path.join(cwd, 'output/bullets.pptx'), fixtures.bullets)).toEqual([]);
 
-    // Now the images are cached too: a dry run says the real run would pay for nothing.
+    // The outputs are as that run left them: a dry run says both decks are up to date.
+    const same = await cli(['decks', '--dry-run']);
+    expect(same.stdout.trim().split('\n')).toEqual([
+      '· decks/bullets.pptx: unchanged since the last run (dry run)',
+      '· decks/demo.pptx: unchanged since the last run (dry run)',
+      '· decks/bullets.pptx: unchanged since the last run, output/bullets.pptx is up to date (--force redoes it)',
+      '· decks/demo.pptx: unchanged since the last run, output/demo.pptx is up to date (--force redoes it)',
+      'Dry run: 0 pictures planned, 0 skipped, 0 failed in 2 decks (2 unchanged); the real run would pay for 0 images (0 cached), est. cost CHF 0.000',
+    ]);
+
+    // Outputs gone, the images are cached: a dry run says the real run would pay for nothing.
+    await rm(path.join(cwd, 'output'), { recursive: true });
     const after = await cli(['decks', '--dry-run']);
     expect(after.stdout.trim().split('\n').at(-1)).toBe(
       'Dry run: 7 pictures planned, 2 skipped (2 for lack of room), 0 failed in 2 decks; the real run would pay for 0 images (7 cached), est. cost CHF 0.000',

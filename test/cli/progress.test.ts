@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
@@ -238,6 +239,11 @@ describe('slide-illustrate with progress', () => {
     expect(run.stdout).not.toContain('\u001B');
     await expectValidOutputs(cwd);
 
+    // Outputs as that run left them: --quiet prints the totals alone, which say so.
+    const same = await runCli(['decks', '--quiet'], { cwd });
+    expect(same.stdout).toMatch(/^2 decks: 2 unchanged — 0 slides illustrated, 0 skipped, 0 failed \(\d+\.\d s\)\n$/);
+
+    await rm(path.join(cwd, 'output'), { recursive: true });
     const quiet = await runCli(['decks', '--quiet'], { cwd });
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toMatch(

@@ -111,7 +111,9 @@ describe('formatDeckLine and formatBatchSummary', () => {
     expect(formatDeckLine(offline, cwd)).toBe('✓ intro.pptx → output/intro.pptx: 1 illustrated, 0 skipped, 0 failed (0.8 s)');
     // The error names the deck relative to cwd.
     expect(formatDeckLine(refused, cwd)).toBe('✗ locked.pptx: encrypted deck');
-    expect(formatDeckLine({ ...offline, status: 'unchanged' }, cwd)).toBe('· intro.pptx: unchanged since the last pass');
+    expect(formatDeckLine({ ...offline, status: 'unchanged' }, cwd)).toBe(
+      '· intro.pptx: unchanged since the last run, output/intro.pptx is up to date',
+    );
   });
 
   it('sums the run in one line of totals after the decks', () => {

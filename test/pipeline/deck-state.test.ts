@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../../fixtures/index.js';
-import { openDeckState, sha256File } from '../../src/pipeline/deck-state.js';
+import { deckFingerprint, openDeckState, sha256File } from '../../src/pipeline/deck-state.js';
 import { emptyUsage, type DeckReport } from '../../src/model/report.js';
 import { editSlideText } from '../helpers/deck-tree.js';
 import { tempDir } from '../helpers/paths.js';
@@ -91,5 +91,22 @@ describe('deck state and special files', () => {
     mkfifo(fifoDeck.input);
     expect(await within(state.check(fifoDeck, 'cfg'), 3000)).toEqual({ unchanged: false, fingerprint: undefined });
     expect((await within(state.check(job, 'cfg'), 3000)).unchanged).toBe(false);
+  });
+});
+
+describe('deckFingerprint', () => {
+  it("is the config's without directions or shaping flags; a directions file or a flag makes it the deck's own", () => {
+    expect(deckFingerprint('cfg', undefined)).toBe('cfg');
+    expect(deckFingerprint('cfg', undefined, { slides: undefined, variants: undefined })).toBe('cfg');
+    const prints = [
+      deckFingerprint('cfg', { slides: {} }),
+      deckFingerprint('cfg', { slides: { '2': { variant: 2 } } }),
+      deckFingerprint('cfg', { slides: { '2': { variant: 3 } } }),
+      deckFingerprint('cfg', undefined, { slides: [2] }),
+      deckFingerprint('cfg', undefined, { variants: 3 }),
+      deckFingerprint('other', { slides: { '2': { variant: 2 } } }),
+    ];
+    expect(new Set(['cfg', ...prints]).size).toBe(prints.length + 1);
+    expect(deckFingerprint('cfg', { slides: { '2': { variant: 2 } } })).toBe(prints[1]);
   });
 });

@@ -71,7 +71,9 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
   else if (args.json) io.stdout.write(`${JSON.stringify(batchJson(batch, backend, prices), null, 2)}\n`);
   else {
     // Decks whose line progress printed as they finished are not listed again; --quiet lists only the ones that went wrong.
-    const shown = batch.decks.filter((d) => (args.verbosity === 'quiet' ? d.status !== 'ok' : !progress.printed.has(d.input)));
+    const shown = batch.decks.filter((d) =>
+      args.verbosity === 'quiet' ? d.status !== 'ok' && d.status !== 'unchanged' : !progress.printed.has(d.input),
+    );
     io.stdout.write(
       `${run.single ? formatDeckSummary(batch.decks[0]!, io.cwd, prices) : formatBatchSummary(batch, io.cwd, { prices, shown })}\n`,
     );
