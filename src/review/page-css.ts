@@ -15,7 +15,7 @@ export const REVIEW_CSS = `${REPORT_CSS}
 .message { margin: 8px 0 0; min-height: 1.45em; color: #f4f6fb; font-weight: 600; overflow-wrap: anywhere; }
 .message.bad { color: #ffb4ac; }
 
-.rgrid { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 18px; align-items: start; }
+.rgrid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(420px, 100%), 1fr)); gap: 18px; align-items: start; }
 .rcard { background: var(--paper); border: 1px solid var(--line); border-top: 4px solid var(--accent); border-radius: 10px; padding: 12px 14px 14px; box-shadow: 0 1px 2px rgba(20,30,50,0.05); }
 .rcard.st-skipped { border-top-color: #b9bfcc; }
 .rcard[aria-busy="true"] { opacity: 0.6; }

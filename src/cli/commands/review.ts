@@ -10,26 +10,32 @@ export async function runReview(args: ReviewArgs, io: CliIo): Promise<number> {
   const config = await loadRunConfig(args, io);
   // Lazy: the server, the page and the review session load only for this command.
   const { serveReview, openBrowser } = await import('../../review/serve.js');
-  const served = await serveReview(args.deck, {
-    ...runOptions(args, io),
-    config,
-    out: args.out,
-    port: args.port,
-    maxImages: args.maxImages,
-    variants: args.variants,
-    onRefused: args.debug
-      ? (status, why, url) => io.stderr.write(`debug: refused (${status}, ${why}): ${printable(url.replace(/\/s\/[^/]*/, '/s/…'))}\n`)
-      : undefined,
-  });
+  // Ctrl-C stops the server and aborts an API call in flight (an abandoned picture is not written anywhere).
   const stop = listenForStop();
   try {
-    io.stdout.write(`${served.url}\n`);
-    io.stdout.write(`review: each decision is saved to ${printable(served.sidecar)} at once; Ctrl-C stops the server\n`);
-    if (args.open && !(await openBrowser(served.url, { env: io.env })))
-      io.stderr.write('slide-illustrate: could not open a browser; open the URL above\n');
-    await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+    const served = await serveReview(args.deck, {
+      ...runOptions(args, io),
+      config,
+      out: args.out,
+      port: args.port,
+      maxImages: args.maxImages,
+      variants: args.variants,
+      signal: stop.signal,
+      onRefused: args.debug
+        ? (status, why, url) => io.stderr.write(`debug: refused (${status}, ${why}): ${printable(url.replace(/\/s\/[^/]*/, '/s/…'))}\n`)
+        : undefined,
+    });
+    try {
+      io.stdout.write(`${served.url}\n`);
+      io.stdout.write(`review: each decision is saved to ${printable(served.sidecar)} at once; Ctrl-C stops the server\n`);
+      if (args.open && !(await openBrowser(served.url, { env: io.env })))
+        io.stderr.write('slide-illustrate: could not open a browser; open the URL above\n');
+      if (!stop.signal.aborted)
+        await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+    } finally {
+      await served.close();
+    }
   } finally {
-    await served.close();
     stop.dispose();
   }
   io.stdout.write('review: stopped\n');
