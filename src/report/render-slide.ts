@@ -132,7 +132,8 @@ export function renderSlideDrawing(
   const drawn = picture?.background ? `${image}${boxes.join('')}${outline}` : `${boxes.join('')}${image}${outline}`;
   const kinds = [...new Set(obstacles.map((o) => o.kind))];
   const legend = kinds.map((k) => `<span class="lg ob-${k}">${esc(KIND_LABEL[k])}</span>`).join('');
-  const label = `the slide as the planner sees it: ${plural(obstacles.length, 'obstacle')}${conflicts.length ? `, ${conflicts.length} under the picture` : ''}`;
+  const shown = image ? `; ${picture?.label ?? 'the picture'} in its box` : '';
+  const label = `the slide as the planner sees it: ${plural(obstacles.length, 'obstacle')}${conflicts.length ? `, ${conflicts.length} under the picture` : ''}${shown}`;
   return `<figure class="view"><svg viewBox="0 0 ${size.cx} ${size.cy}" role="img" aria-label="${esc(label)}"><rect class="slide" x="0" y="0" width="${size.cx}" height="${size.cy}"/>${drawn}</svg><figcaption>${legend || 'nothing on the slide to avoid'}</figcaption></figure>`;
 }
 

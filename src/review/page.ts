@@ -110,7 +110,7 @@ function renderPreview(slide: ReviewSlide, state: ReviewState, hasPicture: boole
           box: p.box,
           background: p.placement === 'background',
           href: hasPicture ? pictureHref(slide, slide.variants.chosen) : undefined,
-          label: `Variant ${slide.variants.chosen} of slide ${p.number}, where the deck gets it`,
+          label: `variant ${slide.variants.chosen}`,
         }
       : undefined;
   return renderSlideDrawing(p.obstacles, [], state.slideSize, picture);

@@ -34,6 +34,7 @@ describe('renderCard', () => {
     expect(card).not.toMatch(/data-action="(accept|skip|variant)"[^>]*data-cost/);
     expect(card).toMatch(/<image class="pic-in" href="picture\/2\/1\?k=[^"]*" x="6000000" y="1500000" width="5000000" height="4000000"/);
     expect(card).toContain('aria-label="Variant 1 (the deck gets this one)"');
+    expect(card).toContain('aria-label="the slide as the planner sees it: 1 obstacle; variant 1 in its box"');
     expect(card).toContain('<label for="prompt-2">Image prompt</label>');
     expect(card).toContain('<label for="placement-2">Placement</label>');
   });
