@@ -11,6 +11,7 @@ import {
   compactDirection,
   DIRECTION_PLACEMENTS,
   isSlideKey,
+  keyedById,
   MAX_VARIANTS,
   SLIDE_DIRECTION_FIELDS,
   type DeckDirections,
@@ -95,8 +96,14 @@ export function validateDirections(written: unknown, where: string): DeckDirecti
 
 // Writes the directions atomically: deck fields first, slides by number then by id, each slide's
 // fields in one fixed order, empty slides left out, so the same directions always read the same.
-export async function writeSidecar(deckPath: string, directions: DeckDirections): Promise<void> {
-  await writeFileAtomic(sidecarPath(deckPath), `${JSON.stringify(orderedDirections(directions), null, 2)}\n`);
+// Given the deck's slides (a plan's, say), number keys of slides with an id are written as `id:<sldId>`.
+export async function writeSidecar(
+  deckPath: string,
+  directions: DeckDirections,
+  options: { slides?: readonly { number: number; slideId?: string | undefined }[] } = {},
+): Promise<void> {
+  const keyed = options.slides ? keyedById(directions, options.slides) : directions;
+  await writeFileAtomic(sidecarPath(deckPath), `${JSON.stringify(orderedDirections(keyed), null, 2)}\n`);
 }
 
 export interface UpdateOptions {

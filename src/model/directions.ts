@@ -61,6 +61,18 @@ export function directionFor(
   return compactDirection({ ...notes, ...byNumber, ...byId });
 }
 
+// The directions with every number key that names a slide with an id rewritten as `id:<sldId>`
+// (merged under an id entry already there, which wins field by field): what the tool writes.
+export function keyedById(directions: DeckDirections, slides: readonly { number: number; slideId?: string | undefined }[]): DeckDirections {
+  const out: DeckDirections = { ...directions, slides: {} };
+  const idOf = new Map(slides.filter((s) => s.slideId).map((s) => [String(s.number), `id:${s.slideId}`]));
+  for (const [key, d] of Object.entries(directions.slides)) {
+    const target = idOf.get(key) ?? key;
+    out.slides[target] = target === key ? { ...out.slides[target], ...d } : { ...d, ...out.slides[target] };
+  }
+  return out;
+}
+
 /** Drops undefined fields, so a direction compares and serialises the same however it was built. */
 export function compactDirection(d: SlideDirection): SlideDirection {
   const out: Record<string, unknown> = {};

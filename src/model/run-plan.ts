@@ -42,6 +42,8 @@ export interface DeckPlan {
   imageStyle?: string;
   /** The deck's directions file (talk.illustrate.json), when it has one. */
   directionsFile?: string;
+  /** What planning noticed and the run reports as warnings, e.g. a --reroll naming a slide that gets no picture. */
+  warnings?: string[];
   /** Theme colours as `#rrggbb`, passed to the image provider. */
   palette?: string[];
   /** The deck is digitally signed: the illustrated copy cannot keep the signature. */

@@ -23,7 +23,7 @@ import { deckStyle } from '../prompt/deck-style.js';
 import type { BackendIdentity, PromptRequest } from '../providers/types.js';
 import { excerptSlideText } from '../model/slide-text.js';
 import { imageRequestOf, variantRequestsOf } from '../stages/illustrate-slide.js';
-import { firstLine, planIllustrations } from '../stages/plan-illustrations.js';
+import { firstLine, NOT_SELECTED, planIllustrations } from '../stages/plan-illustrations.js';
 import { plannerObstacles } from '../stages/planner-view.js';
 import type { DeckJob } from './deck-jobs.js';
 
@@ -251,6 +251,7 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
     slides.push(await priced(entry, promptRequest, palette, config, cache));
   }
   slides.sort((a, b) => a.number - b.number);
+  const warnings = unmatchedSlides(slides, run);
   const { slideSize, title, signed } = pres;
   return {
     input: job.input,
@@ -261,10 +262,29 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
     style,
     ...(imageStyle && { imageStyle }),
     ...(written && { directionsFile: sidecarPath(job.input) }),
+    ...(warnings.length && { warnings }),
     palette,
     signed,
     slides,
   };
+}
+
+// A slide --reroll, --reprompt or --slides names that gets no picture in this run: said, rather than silently nothing.
+function unmatchedSlides(slides: SlidePlan[], run: RunDirections): string[] {
+  const out: string[] = [];
+  for (const [flag, numbers] of [
+    ['--reroll', run.reroll],
+    ['--reprompt', run.reprompt],
+    ['--slides', run.slides],
+  ] as const) {
+    for (const n of numbers ?? []) {
+      const slide = slides.find((s) => s.number === n);
+      if (!slide) out.push(`${flag} ${n}: the deck has ${slides.length} slide${slides.length === 1 ? '' : 's'}`);
+      else if (slide.status === 'skipped' && slide.reason !== NOT_SELECTED)
+        out.push(`${flag} ${n}: slide ${n} is skipped (${slide.reason})`);
+    }
+  }
+  return out;
 }
 
 function slideOf(pres: Presentation, number: number) {

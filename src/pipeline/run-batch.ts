@@ -37,6 +37,7 @@ export function applyPlan(source: PlanSource, run: RunEnv, options: BatchOptions
     // A run killed while writing this folder's outputs may have left temp files; clear them first.
     await removeStaleTemps(path.dirname(deck.output));
     const report = await runDeck(deck, takePresentation(source, deck.input), run);
+    report.warnings.push(...(deck.warnings ?? []));
     await saveRerolls(deck, report);
     return report;
   });
@@ -68,7 +69,10 @@ export function draftPlan(
   return eachDeck(source, run.signal, options, (deck) => {
     // A draft needs only the plan: the parsed deck is let go at once.
     takePresentation(source, deck.input);
-    return draftDeck(deck, run);
+    return draftDeck(deck, run).then((report) => {
+      report.warnings.push(...(deck.warnings ?? []));
+      return report;
+    });
   });
 }
 

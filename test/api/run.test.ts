@@ -227,6 +227,17 @@ describe('re-rolls and --slides', () => {
     expect((await readSidecar(s.deck))!.slides).toEqual({ 'id:257': { reroll: 1, reprompt: 1 } });
   });
 
+  it('a slide named by --reroll or --slides that gets no picture is a warning, not silently nothing', async () => {
+    const s = await setup({ slides: { '2': { skip: true } } });
+    const batch = await s.run({ reroll: [2, 9], slides: '1-2' });
+    expect(batch.decks[0]!.warnings).toEqual([
+      '--reroll 2: slide 2 is skipped (skipped by its direction (skip))',
+      '--reroll 9: the deck has 3 slides',
+      '--slides 2: slide 2 is skipped (skipped by its direction (skip))',
+    ]);
+    expect(s.calls()).toEqual({ chat: 1, images: 1 });
+  });
+
   it('slides "2": only slide 2 is touched (calls and pictures)', async () => {
     const s = await setup();
     const batch = await s.run({ slides: '2' });

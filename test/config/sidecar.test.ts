@@ -73,6 +73,23 @@ describe('sidecar', () => {
     expect(await readdir(path.dirname(deck))).toEqual(['talk.illustrate.json']);
   });
 
+  it("given the deck's slides, number keys are written as id: keys (an id entry already there wins)", async () => {
+    const deck = await deckWith();
+    const slides = [
+      { number: 1, slideId: '256' },
+      { number: 2, slideId: '257' },
+      { number: 3, slideId: '' },
+    ];
+    await writeSidecar(
+      deck,
+      { slides: { '1': { skip: true }, '2': { variant: 2, subject: 'n' }, 'id:257': { subject: 'id' }, '3': { skip: true } } },
+      { slides },
+    );
+    expect(await readSidecar(deck)).toEqual({
+      slides: { '3': { skip: true }, 'id:256': { skip: true }, 'id:257': { subject: 'id', variant: 2 } },
+    });
+  });
+
   it('updateSlideDirection patches one slide, removes null/undefined fields, folds its number key into its id', async () => {
     const deck = await deckWith('{ "style": "s", "slides": { "3": { "subject": "old", "skip": true }, "4": { "variant": 2 } } }');
     await updateSlideDirection(deck, 'id:260', { prompt: 'a red kite', skip: null, variant: undefined }, { number: 3 });
