@@ -46,6 +46,15 @@ export const REVIEW_SCRIPT = `(function () {
       credentials: 'same-origin',
     })
       .then(function (r) {
+        if ((r.headers.get('content-type') || '').indexOf('application/json') !== 0) {
+          say(
+            r.status === 403
+              ? 'Refused (403): this page belongs to a review that has stopped; open the URL the review command printed.'
+              : 'The review server answered ' + r.status + '.',
+            true,
+          );
+          return;
+        }
         return r.json().then(function (reply) {
           apply(reply, key);
           say(reply.message || (r.ok ? 'Done.' : 'Refused.'), !r.ok);

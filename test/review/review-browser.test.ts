@@ -14,6 +14,9 @@ import { colouredPngBase64, deckPictures, pictureIndexOf } from '../helpers/deck
 import { repoRoot, tempDir } from '../helpers/paths.js';
 import { packageFileProblems } from '../helpers/pptx-invariants.js';
 import { fakeApi, infomaniakEnv } from '../helpers/provider-setup.js';
+import { reviewRoutes } from '../../src/review/routes.js';
+import { startReviewServer } from '../../src/review/server.js';
+import { fakeSession, noRenderer } from '../helpers/review-session.js';
 import { runCli, spawnBin, waitFor, type SpawnedCli } from '../helpers/run-cli.js';
 
 const SHOTS = path.join(repoRoot, 'test-output/review');
@@ -214,4 +217,22 @@ describe('slide-illustrate review in headless Chromium', () => {
       expect(await stop(cli)).toBe(0);
     }
   }, 60_000);
+
+  it('a page whose review stopped says so: no answer, then 403 from a new review on the same port', async () => {
+    const first = await startReviewServer(reviewRoutes(fakeSession(), noRenderer));
+    const page = await browser.newPage();
+    await page.goto(first.url);
+    await first.close();
+    await page.locator('#slide-1').getByRole('button', { name: 'Skip slide' }).click();
+    expect(await message(page, /did not answer/)).toMatch(/^The review server did not answer \(.*\): is it still running\?$/);
+    const second = await startReviewServer(reviewRoutes(fakeSession(), noRenderer), { port: first.port });
+    try {
+      await page.locator('#slide-1').getByRole('button', { name: 'Skip slide' }).click();
+      expect(await message(page, /403/)).toBe(
+        'Refused (403): this page belongs to a review that has stopped; open the URL the review command printed.',
+      );
+    } finally {
+      await second.close();
+    }
+  });
 });
