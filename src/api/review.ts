@@ -162,10 +162,9 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
     return { slide, key: slideKeyOf(slide), direction: slide.direction ?? {} };
   };
   const checkBudget = (what: string, images: number) => {
-    if (options.maxImages !== undefined && images > options.maxImages - paidImages)
-      throw new UsageError(
-        `${what}: ${images} image${images === 1 ? '' : 's'} would go over --max-images (${options.maxImages - paidImages} of ${options.maxImages} left)`,
-      );
+    const max = options.maxImages;
+    if (max !== undefined && images > max - paidImages)
+      throw new UsageError(`${what}: ${plural(images, 'image')} would go over --max-images (${max - paidImages} of ${max} left)`);
   };
   const save = async (number: number, key: string, patch: Parameters<typeof updateSlideDirection>[2]) => {
     await updateSlideDirection(job.input, key, patch, { number });
@@ -186,8 +185,7 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
     await replan();
     if (outcome.report.status !== 'illustrated')
       throw new SlideIllustrateError(`slide ${number}: no picture (${outcome.report.reason ?? outcome.report.status})`);
-    const made = slide.variants ?? 1;
-    return `slide ${number}: ${outcome.report.cached?.image ? 'picture found in the cache' : `${made} new picture${made === 1 ? '' : 's'} made`}`;
+    return `slide ${number}: ${outcome.report.cached?.image ? 'picture found in the cache' : `${plural(slide.variants ?? 1, 'new picture')} made`}`;
   };
 
   const state = async (): Promise<ReviewState> => {
@@ -281,7 +279,7 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
       if (report.output) written = { output: report.output, status: report.status, pictures };
       if (report.status === 'failed' || report.status === 'refused')
         throw new SlideIllustrateError(report.error ?? `${job.input}: not written`);
-      return { message: `written: ${report.output} (${pictures} picture${pictures === 1 ? '' : 's'})`, report };
+      return { message: `written: ${report.output} (${plural(pictures, 'picture')})`, report };
     },
     async close() {
       current = undefined;
@@ -331,6 +329,10 @@ async function reviewSlide(slide: SlidePlan, store: CacheStore): Promise<ReviewS
     variants: { count, chosen, cached },
     costs: { generate: slideCost(slide), reroll, prompt: { images, promptTokens: 0, completionTokens: 0 } },
   };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function noCost(): ActionCost {

@@ -27,10 +27,10 @@ export async function serveReview(deck: string, options: ServeOptions): Promise<
   const server = await startReviewServer(reviewRoutes(session, renderer, secretsOf(options.env)), options).catch(async (error: unknown) => {
     await session.close();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES')
-      throw new UsageError(
-        `--port ${options.port}: ${code === 'EADDRINUSE' ? 'in use by another program' : 'not allowed'}; choose another, or leave --port out for a free one`,
-      );
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const why = code === 'EADDRINUSE' ? 'in use by another program' : 'not allowed';
+      throw new UsageError(`--port ${options.port}: ${why}; choose another, or leave --port out for a free one`);
+    }
     throw error;
   });
   return {
