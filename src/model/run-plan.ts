@@ -91,7 +91,7 @@ export interface SlidePlan {
   /** Pictures one image call makes for this slide (1 to 5), and the one the deck gets, from 1. */
   variants?: number;
   variant?: number;
-  /** The image request's re-roll generation and API style (with `variants`/`variant`, what imageRequestOf sends). */
+  /** The image request's re-roll generation, and its API style when not the configured one (with `variants`/`variant`, what imageRequestOf sends). */
   reroll?: number;
   imageStyle?: string;
   /**

@@ -188,7 +188,10 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
   const { planned, skipped } = planIllustrations(pres, { placement: config.placement, skipSlides: config.skipSlides, directions, only });
   // One style for the deck: --style, else its directions file, else the config, else the theme's.
   const style = deckStyle(run.style ?? written?.style ?? config.image.style, pres.theme);
-  const imageStyle = run.imageStyle ?? written?.imageStyle;
+  // The API style the deck's pictures are asked with; a request names it only when it is not the
+  // configured one (the provider sends that already), so the same style never keys a second picture.
+  const imageStyle = run.imageStyle ?? written?.imageStyle ?? config.image.apiStyle;
+  const requestStyle = imageStyle !== config.image.apiStyle ? imageStyle : undefined;
   const palette = pres.theme.palette;
   const rerolls = new Set(run.reroll ?? []);
   const reprompts = new Set(run.reprompt ?? []);
@@ -246,7 +249,7 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
       variants,
       variant,
       ...(reroll && { reroll }),
-      ...(imageStyle && { imageStyle }),
+      ...(requestStyle && { imageStyle: requestStyle }),
     };
     slides.push(await priced(entry, promptRequest, palette, config, cache));
   }
@@ -302,18 +305,19 @@ async function priced(entry: SlidePlan, req: PromptRequest, palette: string[], c
   const written = entry.promptSource === 'direction' ? entry.direction?.prompt?.replace(/\s+/g, ' ').trim() : undefined;
   const verbatim = written === undefined ? undefined : cutAtBoundary(written, MAX_PROMPT_CHARS);
   const prompt = verbatim ?? (await cache.prompt(req));
-  const calls = Math.max(entry.variants ?? 1, entry.variant ?? 1);
+  // Pictures one image call makes for this slide (all its variants), each paid for.
+  const pictures = Math.max(entry.variants ?? 1, entry.variant ?? 1);
   if (prompt === undefined) {
     const m = composeMessages(req, config.llm.systemPrompt, config.llm.userPrompt);
     const promptTokens = Math.ceil((m.system.length + m.user.length) / CHARS_PER_TOKEN);
-    const cost = { images: calls, promptTokens, completionTokens: config.llm.maxTokens };
+    const cost = { images: pictures, promptTokens, completionTokens: config.llm.maxTokens };
     return { ...entry, keys: { prompt: promptKey }, paid: { prompt: false, image: false }, cost };
   }
   const requests = variantRequestsOf(entry, prompt, palette);
   const variants = await Promise.all(requests.map((r) => cache.isImageCached(r)));
   const chosen = (entry.variant ?? 1) - 1;
   const paid = variants[chosen]!;
-  const cost = { images: paid ? 0 : calls, promptTokens: 0, completionTokens: 0 };
+  const cost = { images: paid ? 0 : pictures, promptTokens: 0, completionTokens: 0 };
   const keys = { prompt: promptKey, image: cache.imageKey(imageRequestOf(entry, prompt, palette)), variants: requests.map(cache.imageKey) };
   return { ...entry, keys, paid: { prompt: true, image: paid, variants }, prompt, cost };
 }

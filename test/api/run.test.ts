@@ -165,6 +165,26 @@ describe('directions file (talk.illustrate.json)', () => {
   });
 });
 
+describe('one style per deck', () => {
+  const styleOf = (prompt: unknown) => /Style: (.*)$/.exec(String(prompt))?.[1];
+
+  it("by default the theme's style, the same on every slide's image prompt; style and imageStyle options replace it", async () => {
+    const s = await setup();
+    await s.run();
+    const themed = s.api.stats.imageBodies.map((b) => styleOf(b['prompt']));
+    expect(themed).toHaveLength(3);
+    expect(new Set(themed).size).toBe(1);
+    expect(themed[0]).toMatch(/illustration.*palette of/);
+    expect(s.api.stats.imageBodies.every((b) => b['style'] === undefined)).toBe(true);
+
+    const t = await setup();
+    await t.run({ style: 'linocut print, two colours', imageStyle: 'line_art' });
+    expect(t.api.stats.imageBodies.map((b) => [styleOf(b['prompt']), b['style']])).toEqual(
+      Array(3).fill(['linocut print, two colours.', 'line_art']),
+    );
+  });
+});
+
 describe('variants', () => {
   it('n reaches the image request; switching the chosen variant costs no call and changes the picture', async () => {
     const s = await setup();

@@ -147,6 +147,20 @@ describe('planRun directions', () => {
     expect(deck.directionsFile).toMatch(/bullets\.illustrate\.json$/);
   });
 
+  it('the API style: the run flag over the directions file over the config; a request names it only when it is not the configured one', async () => {
+    const byDeck = new Map([[fixtures.bullets, { imageStyle: 'line_art' as const, slides: {} }]]);
+    const withConfig = (apiStyle: 'line_art' | 'cinematic') => ({ ...config, image: { ...config.image, apiStyle } });
+    const planWith = async (c: typeof config, directions: Parameters<typeof planRun>[3]['directions']) =>
+      (await planRun([{ input: fixtures.bullets, output: path.join(await tempDir(), 'b.pptx') }], c, fakeCache(), { backend, directions }))
+        .plan.decks[0]!;
+    const same = await planWith(withConfig('line_art'), { byDeck });
+    expect([same.imageStyle, same.slides[0]!.imageStyle]).toEqual(['line_art', undefined]);
+    const other = await planWith(withConfig('cinematic'), { byDeck });
+    expect([other.imageStyle, other.slides[0]!.imageStyle]).toEqual(['line_art', 'line_art']);
+    const flag = await planWith(withConfig('cinematic'), { byDeck, imageStyle: 'photographic' });
+    expect([flag.imageStyle, flag.slides[0]!.imageStyle]).toEqual(['photographic', 'photographic']);
+  });
+
   it('--reroll moves a slide one generation up (a new image key), recorded for the directions file', async () => {
     const byDeck = new Map([[fixtures.bullets, { slides: { '1': { reroll: 2 } } }]]);
     const deck = (await plan({ byDeck, reroll: [1, 2] }, requestKeyed)).plan.decks[0]!;
