@@ -31,7 +31,8 @@ export function dryRunTotals(batch: BatchReport, maxImages: number | undefined):
   const slides = batch.decks.flatMap((d) => d.slides);
   const planned = slides.filter((s) => s.status === 'illustrated');
   const cached = planned.filter((s) => s.cached?.image).length;
-  const uncached = planned.length - cached;
+  // Images, not slides: a slide with --variants 3 pays for three.
+  const uncached = planned.filter((s) => !s.cached?.image).reduce((n, s) => n + (s.variants ?? 1), 0);
   const toGenerate = maxImages === undefined ? uncached : Math.min(uncached, maxImages);
   return {
     planned: planned.length,
@@ -68,10 +69,11 @@ export function formatDryRun(
       if (s.status !== 'illustrated') lines.push(`  slide ${s.number}${title}: ${s.status}: ${printable(s.reason ?? 'unknown')}`);
       else
         lines.push(
-          `  slide ${s.number}${title}: ${place(s)}${s.cached?.image ? ' (image cached)' : ''}`,
+          `  slide ${s.number}${title}: ${place(s)}${s.variants ? ` (variant ${s.variant} of ${s.variants})` : ''}${s.cached?.image ? ' (image cached)' : ''}`,
           `    ${printable(s.prompt ?? '')}`,
         );
     }
+    for (const w of deck.warnings) lines.push(`  warning: ${printable(w)}`);
   }
   const t = dryRunTotals(batch, options.maxImages);
   const u = batch.totals.usage;

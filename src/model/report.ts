@@ -27,6 +27,9 @@ export interface SlideReport {
   /** Bytes of the picture part added. */
   bytes?: number;
   cached?: { prompt: boolean; image: boolean };
+  /** Set when above 1: the pictures its image call makes (--variants), and the one the deck gets. */
+  variants?: number;
+  variant?: number;
   /** The slide's words, trimmed for display (the HTML report). */
   text?: SlideText;
   /** The fitted picture as a small JPEG `data:` URI; only in a report's run (see report/thumbnails.ts). */

@@ -254,7 +254,7 @@ async function planDeck(job: DeckJob, pres: Presentation, config: Config, cache:
     slides.push(await priced(entry, promptRequest, palette, config, cache));
   }
   slides.sort((a, b) => a.number - b.number);
-  const warnings = unmatchedSlides(slides, run);
+  const warnings = [...unmatchedSlides(slides, run), ...unmatchedKeys(written, pres)];
   const { slideSize, title, signed } = pres;
   return {
     input: job.input,
@@ -288,6 +288,15 @@ function unmatchedSlides(slides: SlidePlan[], run: RunDirections): string[] {
     }
   }
   return out;
+}
+
+// A directions-file entry that names no slide of the deck (a slide deleted since, a typo) does nothing: said, naming its key.
+function unmatchedKeys(written: DeckDirections | undefined, pres: Presentation): string[] {
+  if (!written) return [];
+  const ids = new Set(pres.slides.map((s) => s.slideId).filter(Boolean));
+  return Object.keys(written.slides)
+    .filter((key) => (key.startsWith('id:') ? !ids.has(key.slice(3)) : Number(key) > pres.slides.length))
+    .map((key) => `slides.${key} in the directions file names no slide of the deck (${pres.slides.length} slides); it is ignored`);
 }
 
 function slideOf(pres: Presentation, number: number) {

@@ -61,8 +61,11 @@ export function illustrateSlide(slide: SlidePlan, ctx: SlideContext): Promise<Sl
 }
 
 // The part of a slide's report its plan already knows.
-export function plannedReport(slide: SlidePlan): Pick<SlideReport, 'number' | 'title' | 'box' | 'placement' | 'text' | 'reflow'> {
+export function plannedReport(
+  slide: SlidePlan,
+): Pick<SlideReport, 'number' | 'title' | 'box' | 'placement' | 'text' | 'reflow' | 'variants' | 'variant'> {
   const { number, title, box, placement, text, reflow } = slide;
+  const variants = Math.max(slide.variants ?? 1, slide.variant ?? 1);
   return {
     number,
     title,
@@ -70,6 +73,7 @@ export function plannedReport(slide: SlidePlan): Pick<SlideReport, 'number' | 't
     ...(placement && { placement }),
     text,
     ...(reflow && { reflow: { box: reflow.box, fontScale: reflow.fontScale, lnSpcReduction: reflow.lnSpcReduction } }),
+    ...(variants > 1 && { variants, variant: slide.variant ?? 1 }),
   };
 }
 

@@ -247,13 +247,15 @@ describe('re-rolls and --slides', () => {
     expect((await readSidecar(s.deck))!.slides).toEqual({ 'id:257': { reroll: 1, reprompt: 1 } });
   });
 
-  it('a slide named by --reroll or --slides that gets no picture is a warning, not silently nothing', async () => {
-    const s = await setup({ slides: { '2': { skip: true } } });
+  it('a slide named by --reroll, --slides or the directions file that gets no picture is a warning, not silently nothing', async () => {
+    const s = await setup({ slides: { '2': { skip: true }, '4': { skip: true }, 'id:999': { variant: 2 } } });
     const batch = await s.run({ reroll: [2, 9], slides: '1-2' });
     expect(batch.decks[0]!.warnings).toEqual([
       '--reroll 2: slide 2 is skipped (skipped by its direction (skip))',
       '--reroll 9: the deck has 3 slides',
       '--slides 2: slide 2 is skipped (skipped by its direction (skip))',
+      'slides.4 in the directions file names no slide of the deck (3 slides); it is ignored',
+      'slides.id:999 in the directions file names no slide of the deck (3 slides); it is ignored',
     ]);
     expect(s.calls()).toEqual({ chat: 1, images: 1 });
   });

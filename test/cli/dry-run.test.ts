@@ -118,6 +118,23 @@ describe('--dry-run', () => {
     expect(api.stats.requests.images).toBe(7);
   });
 
+  it('with --variants: the chosen variant shown, the images counted per picture; a --reroll of no slide warned', async () => {
+    const api = await fakeApi({ models: pricedModels({ perImage: 0.02, perMillionInput: 0.5, perMillionOutput: 1.5 }) });
+    const cwd = await tempDir();
+    await writeTree(cwd, { 'talk.pptx': fixtures.bullets });
+    const dry = await runCli(['talk.pptx', '--dry-run', '--variants', '3', '--reroll', '7'], {
+      cwd,
+      env: infomaniakEnv(api),
+      http: { sleep: async () => undefined },
+    });
+    expect(dry.code).toBe(0);
+    const lines = dry.stdout.trim().split('\n');
+    expect(lines.filter((l) => / {2}slide \d/.test(l)).every((l) => l.includes('(variant 1 of 3)'))).toBe(true);
+    expect(lines).toContain('  warning: --reroll 7: the deck has 3 slides');
+    expect(lines.at(-1)).toMatch(/the real run would pay for 9 images \(0 cached\), est\. cost CHF 0\.180$/);
+    expect(api.stats.requests.images).toBeUndefined();
+  });
+
   it("counts the slides skipped for lack of room, as the real run's summary does", async () => {
     const cwd = await tempDir();
     await writeTree(cwd, { 'wide.pptx': await wideBodyDeck(9) });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSidecar, sidecarPath, updateSlideDirection, writeSidecar } from '../../src/config/sidecar.js';
 import { ConfigError } from '../../src/errors.js';
+import { mkfifo } from '../helpers/fifo.js';
 import { tempDir } from '../helpers/paths.js';
 
 async function deckWith(text?: string): Promise<string> {
@@ -53,6 +54,15 @@ describe('sidecar', () => {
     expect((error as ConfigError).exitCode).toBe(2);
     expect((error as Error).message).toContain(sidecarPath(deck));
     expect((error as Error).message).toContain(key);
+  });
+
+  it('a FIFO in its place is refused at once (exit 2), never read or replaced', async () => {
+    const deck = await deckWith();
+    mkfifo(sidecarPath(deck));
+    const error = await readSidecar(deck).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(new RegExp(`^${sidecarPath(deck)}: cannot read the directions file: .*FIFO`));
+    await expect(writeSidecar(deck, { slides: {} })).rejects.toThrow(/only a regular file is ever replaced/);
   });
 
   it('invalid JSON names the file', async () => {
