@@ -71,6 +71,8 @@ export interface ReviewState {
   budget?: { max: number; used: number } | undefined;
   /** What writing the deck now would still pay for (0 when every chosen picture is cached). */
   writeCost: ActionCost;
+  /** What planning noticed (e.g. a directions-file entry that names no slide of the deck). */
+  warnings: string[];
   /** The last write's outcome. */
   written?: { output: string; status: DeckReport['status']; pictures: number } | undefined;
 }
@@ -204,6 +206,7 @@ function createSession(job: DeckJob, config: Config, resources: RunResources, st
       spent: { ...spent },
       ...(options.maxImages !== undefined && { budget: { max: options.maxImages, used: Math.min(paidImages, options.maxImages) } }),
       writeCost,
+      warnings: deck.warnings ?? [],
       written,
     };
   };

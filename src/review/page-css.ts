@@ -11,6 +11,7 @@ export const REVIEW_CSS = `${REPORT_CSS}
 .tallies dd { margin: 2px 0 0; font-weight: 600; }
 .head-actions { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
 .top .cost { color: #c5ccda; }
+.plan-warnings { margin: 10px 0 0; padding-left: 18px; color: #ffd58a; overflow-wrap: anywhere; }
 .written { margin: 10px 0 0; color: #bfe8cf; overflow-wrap: anywhere; }
 .message { margin: 8px 0 0; min-height: 1.45em; color: #f4f6fb; font-weight: 600; overflow-wrap: anywhere; }
 .message.bad { color: #ffb4ac; }

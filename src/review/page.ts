@@ -59,6 +59,9 @@ export function renderHeader(state: PageState): string {
   const budget = state.budget
     ? `${state.budget.max - state.budget.used} of ${plural(state.budget.max, 'image')} left (--max-images)`
     : 'no cap (--max-images)';
+  const warnings = state.warnings.length
+    ? `<ul class="plan-warnings" aria-label="Warnings">${state.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`
+    : '';
   const written = state.written
     ? `<p class="written">Written: ${esc(state.written.output)} (${esc(state.written.status)}, ${plural(state.written.pictures, 'picture')})</p>`
     : '';
@@ -72,7 +75,7 @@ export function renderHeader(state: PageState): string {
 <dl class="tallies"><div><dt>Spent in this review</dt><dd id="spent">${esc(spentText)}</dd></div><div><dt>Budget</dt><dd id="budget">${esc(budget)}</dd></div></dl>
 <div class="head-actions">${payButton('Write deck', 'write', state.writeCost, state, { focus: 'head:write', cls: 'primary' })}${renderButton}</div>
 </div>
-${written}`;
+${warnings}${written}`;
 }
 
 // One slide's card.

@@ -1,7 +1,7 @@
 // The review session through the library API against the loopback fake API: what each decision
 // costs is counted at the API, each is in the directions file at once, the budget holds, and the
 // written deck has the pictures decided.
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -119,4 +119,16 @@ describe('openReview', () => {
     expect(refused.variants.cached).toEqual([false, false]);
     await session.close();
   }, 60_000);
+
+  it('shows what planning noticed: a directions entry that names no slide of the deck', async () => {
+    const cwd = await tempDir();
+    const deck = path.join(cwd, 'talk.pptx');
+    await copyFile(fixtures.demo, deck);
+    await writeFile(path.join(cwd, 'talk.illustrate.json'), '{ "slides": { "id:999": { "skip": true } } }');
+    const session = await openReview(deck, { config: configSchema.parse({}), cwd, provider: 'offline', env: {} });
+    const { warnings } = await session.state();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('id:999');
+    await session.close();
+  });
 });

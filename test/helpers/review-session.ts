@@ -55,6 +55,7 @@ export function fakeSession(slides: ReviewSlide[] = [fakeSlide(1), fakeSlide(2)]
       slides,
       spent: emptyUsage(),
       writeCost: noCost,
+      warnings: [],
       ...over,
     }),
     picture: async (slide, variant) => (slide === 1 && variant === 1 ? Buffer.from('jpeg bytes') : undefined),

@@ -70,5 +70,7 @@ describe('renderHeader and renderPage', () => {
       'review.js',
     ]);
     expect(page).toContain('<p id="message" class="message" role="status" aria-live="polite"></p>');
+    const warned = renderHeader(await pageState({ warnings: ['talk.illustrate.json: slides.id:999 names no slide <of> the deck'] }));
+    expect(warned).toContain('<li>talk.illustrate.json: slides.id:999 names no slide &lt;of&gt; the deck</li>');
   });
 });
