@@ -1,5 +1,5 @@
 // The local floor: sharp alone fitting the very images the fake API returns to the same boxes,
-// with the same options (the project's fitImage: attention crop, 144 dpi, mozjpeg q80) and as many
+// with the same options (the project's fitImage: attention crop, 144 dpi, JPEG q80) and as many
 // at once as the CLI's CPU limiter allows. No HTTP, base64, cache, zip or process start-up: what is
 // left when everything but the image work is taken away. Measured inside the benchmark process,
 // so it excludes the start-up a child pays: the ratio against it is the stricter one.

@@ -31,7 +31,7 @@ export async function runDeck(deck: DeckPlan, pres: Presentation | undefined, ru
     const written = await run.limiters.cpu(() => writer!.finish());
     const { repairs } = written;
     if (repairs.length)
-      d.warn(`repaired ${repairs.length} defect${repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${repairs.join('; ')}`);
+      d.warn(`repaired ${repairs.length} defect${repairs.length > 1 ? 's' : ''} PowerPoint would complain about: ${listSome(repairs, 3)}`);
     return d.finish({ output: deck.output, status: failed ? 'partial' : 'ok', slides, slideSize });
   } catch (error) {
     return d.crashed(error);
@@ -118,4 +118,10 @@ function startDeck(deck: DeckPlan, run: RunEnv) {
 
 function skippedReport(s: SlidePlan): SlideReport {
   return { number: s.number, status: 'skipped', reason: s.reason ?? 'skipped', title: s.title, text: s.text };
+}
+
+/** The first `most` items, then how many more: one warning line stays readable for a deck with 200 defects. */
+export function listSome(items: readonly string[], most: number): string {
+  const shown = items.slice(0, most).join('; ');
+  return items.length > most ? `${shown}; and ${items.length - most} more` : shown;
 }

@@ -1,7 +1,7 @@
 // The busy parts of background pictures — bands, rules, logos, photos — as obstacles, so a new
 // picture never covers what a master, layout or slide background draws. Smooth gradients and
 // flat colour stay free.
-import sharp from 'sharp';
+import { loadSharp } from '../images/sharp.js';
 import type { Box } from './geometry.js';
 import type { Package } from './package.js';
 import { readRels, type Relationship } from './opc.js';
@@ -32,6 +32,8 @@ const LINE_PIXELS = 3;
 export async function busyRegions(image: Uint8Array, box: Box): Promise<Box[]> {
   let data: Buffer;
   try {
+    // Loaded on first use: a deck without background pictures never waits for sharp before its first request.
+    const sharp = await loadSharp();
     data = await sharp(image, { limitInputPixels: 100_000_000 })
       .flatten({ background: '#ffffff' })
       .resize(GRID.cols, GRID.rows, { fit: 'fill', kernel: 'cubic' })
@@ -91,6 +93,7 @@ async function linePixelsPerCell(image: Uint8Array, cols: number, rows: number):
   const h = rows * FINE;
   let rgba: Buffer;
   try {
+    const sharp = await loadSharp();
     rgba = await sharp(image, { limitInputPixels: 100_000_000 })
       .ensureAlpha()
       .resize(w, h, { fit: 'fill', kernel: 'cubic' })

@@ -32,7 +32,9 @@ async function entriesOf(cache: string, kind: CacheKind): Promise<string[]> {
   return (await readdir(path.join(cache, kind)).catch(() => [] as string[])).filter((n) => ENTRY_NAME.test(n)).sort();
 }
 
+// The output is removed first: an output as the last run left it is not rebuilt, and these runs are about the cache.
 async function illustratedDeck(cwd: string) {
+  await rm(path.join(cwd, 'out.pptx'), { force: true });
   return runCli(['deck.pptx', '--out', 'out.pptx', '--json'], { cwd });
 }
 

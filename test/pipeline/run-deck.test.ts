@@ -5,6 +5,7 @@ import JSZip from 'jszip';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fixtures, type FixtureName } from '../../fixtures/index.js';
+import { listSome } from '../../src/pipeline/run-deck.js';
 import { isOurPicture } from '../../src/pptx/picture-xml.js';
 import { readPresentationFile } from '../../src/pptx/read-presentation.js';
 import { attr, children, parseXml, type XmlElement } from '../../src/pptx/xml.js';
@@ -134,5 +135,13 @@ describe('runDeck with the offline provider', () => {
     const report = await illustrateOffline(fixtures.demo, fixtures.demo);
     expect(report.status).toBe('refused');
     expect(report.error).toMatch(/overwrite the input/);
+  });
+});
+
+describe('listSome', () => {
+  it('lists a few items, then how many more, so a deck with hundreds of defects warns in one readable line', () => {
+    expect(listSome(['a', 'b'], 3)).toBe('a; b');
+    expect(listSome(['a', 'b', 'c'], 3)).toBe('a; b; c');
+    expect(listSome(['a', 'b', 'c', 'd', 'e'], 3)).toBe('a; b; c; and 2 more');
   });
 });
