@@ -82,6 +82,16 @@ export type { RunPlan, DeckPlan, SlidePlan } from './model/run-plan.js';
 export { parseRunPlan, RUN_PLAN_VERSION } from './model/run-plan.js';
 export { findDeckJobs, prepareRun, runPrepared, type PreparedRun, type PrepareOptions, type RunPreparedOptions } from './api/run.js';
 export { formatCost, type Prices } from './model/cost.js';
+// The review page's session: one deck, each decision saved to its directions file, pictures paid one slide at a time.
+export {
+  openReview,
+  type ReviewOptions,
+  type ReviewSession,
+  type ReviewState,
+  type ReviewSlide,
+  type ReviewAction,
+  type ActionCost,
+} from './api/review.js';
 export type { RunEstimate } from './pipeline/estimate.js';
 export type { PromptProvider, ImageProvider, Providers, SlideText } from './providers/types.js';
 export { SlideIllustrateError, UsageError, ConfigError, DeckFormatError, PackageValidationError } from './errors.js';

@@ -115,7 +115,22 @@ export interface StatusArgs extends CommonArgs {
 
 export type QueueArgs = SubmitArgs | WorkerArgs | StatusArgs;
 
-export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs | AccountArgs | InitArgs | QueueArgs;
+/** `review <deck>`: the review page on 127.0.0.1 until Ctrl-C. */
+export interface ReviewArgs extends RunArgs {
+  command: 'review';
+  deck: string;
+  out: string | undefined;
+  /** Open the page in the browser (--no-open: only print the URL). */
+  open: boolean;
+  /** 0 or undefined: a free port. */
+  port: number | undefined;
+  /** Most images the review may pay for. */
+  maxImages: number | undefined;
+  /** Pictures per generation (config variants). */
+  variants: number | undefined;
+}
+
+export type CliArgs = IllustrateArgs | ScheduleArgs | CacheArgs | AccountArgs | InitArgs | QueueArgs | ReviewArgs;
 
 /** `$0 <command> --help` lists these; `$0 --help` lists the illustrate ones (the default command). */
 export const EXAMPLES = {
@@ -132,6 +147,10 @@ export const EXAMPLES = {
     ['$0 schedule --config pipeline.config.json --once', 'One pass of the scheduled job (for cron or systemd)'],
     ['$0 schedule --json >> illustrate.jsonl', 'The built-in schedule, one JSON line per event'],
     ['$0 schedule --queue', "Each pass submits to the queue's workers (REDIS_URL or queue.redis)"],
+  ],
+  review: [
+    ['$0 review talk.pptx', 'Review the pictures of talk.pptx in the browser; decisions go to talk.illustrate.json'],
+    ['$0 review talk.pptx --no-open --port 8123', 'Print the URL (with its secret) only, on a fixed port'],
   ],
   cache: [
     ['$0 cache', 'Size of the cache and when its entries were last used'],
@@ -302,6 +321,22 @@ export function buildParser(argv: string[]) {
             'schedule',
           ),
         )
+        .command('review <deck>', "Review a deck's pictures on a local page: pick variants, edit prompts, re-roll, skip, write", (y) =>
+          withExamples(
+            providerOption(y, RUN_PROVIDER)
+              .positional('deck', { type: 'string', describe: 'The deck (.pptx, .pptm, .ppsx, .potx)' })
+              .option('out', { alias: 'o', type: 'string', describe: 'Output file "Write deck" writes (default: outputDir/<deck name>)' })
+              .option('open', { type: 'boolean', default: true, describe: 'Open the page in the browser (--no-open: print the URL only)' })
+              .option('port', { requiresArg: true, describe: 'Port on 127.0.0.1 (default: a free one)' })
+              .option('max-images', { requiresArg: true, describe: 'Pay for at most this many images during the review' })
+              .option('variants', { requiresArg: true, describe: 'Pictures per generation, 1 to 5 (config variants)' })
+              .option('cache-dir', { type: 'string', describe: 'Cache folder (config cacheDir)' })
+              .option('concurrency', { alias: 'c', requiresArg: true, describe: 'Images in flight at once (config concurrency.image)' })
+              .option('rpm', { requiresArg: true, describe: 'API requests per minute, retries included (config rpm, default 60)' })
+              .option('timeout', { requiresArg: true, describe: 'Seconds one API attempt may take (config timeoutSeconds, default 120)' }),
+            'review',
+          ),
+        )
         .command('cache', 'Show the cache size; prune entries unused for a while', (y) =>
           withExamples(
             y
@@ -402,6 +437,7 @@ const SINGLE_VALUE_FLAGS = [
   'image-style',
   'grace',
   'metrics-port',
+  'port',
 ] as const;
 
 export interface ParsedCommandLine {
@@ -477,6 +513,19 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
   }
   if (command === 'schedule')
     return { args: { command: 'schedule', ...run, once: Boolean(parsed['once']), queue: Boolean(parsed['queue']) }, output };
+  if (command === 'review') {
+    const review: ReviewArgs = {
+      command: 'review',
+      ...run,
+      deck: String(parsed['deck']),
+      out: parsed['out'] as string | undefined,
+      open: parsed['open'] !== false,
+      port: checkNumber('--port', parsed['port'], PORT_RANGE),
+      maxImages: checkNumber('--max-images', parsed['max-images'], MAX_IMAGES_RANGE),
+      variants: checkNumber('--variants', parsed['variants'], FLAG_RANGES.variants),
+    };
+    return { args: review, output };
+  }
   const inputs = [...((parsed['inputs'] as unknown[] | undefined) ?? []).map(String), ...afterDashes];
   if (!inputs.length) throw new ArgsError('no deck or folder given: name at least one .pptx file or folder to illustrate');
   return {
@@ -525,7 +574,8 @@ function readDirections(parsed: Record<string, unknown>): DirectionArgs {
 const MAX_IMAGES_RANGE: NumberRange = { integer: true, min: 0, max: 1_000_000 };
 const WORKER_CONCURRENCY_RANGE: NumberRange = { integer: true, min: 1, max: 256 };
 const GRACE_RANGE: NumberRange = { integer: false, min: 0, max: 3600 };
-const PORT_RANGE: NumberRange = { integer: true, min: 0, max: 65535 };
+/** --port, --metrics-port: 0 asks the system for a free one. */
+const PORT_RANGE: NumberRange = { integer: true, min: 0, max: 65_535 };
 
 /** A numeric flag within its range, or an ArgsError naming the flag, the range and the value. */
 function checkNumber(flag: string, value: unknown, range: NumberRange): number | undefined {

@@ -47,6 +47,8 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<
       case 'worker':
       case 'status':
         return await (await import('./commands/queue.js')).runQueueCommand(args, io);
+      case 'review':
+        return await (await import('./commands/review.js')).runReview(args, io);
     }
   } catch (error) {
     return reportError(error, io, debug);

@@ -101,18 +101,45 @@ function renderPlannerView(
   conflicts: PlannerObstacle[],
   size: { cx: number; cy: number },
 ): string {
+  const picture =
+    slide.box && slide.status === 'illustrated' ? { box: slide.box, background: slide.placement === 'background' } : undefined;
+  return renderSlideDrawing(obstacles, conflicts, size, picture);
+}
+
+/** A picture drawn on the planner's view: its box, behind the shapes (background) or in front; with `href`, the picture itself. */
+export interface DrawnPicture {
+  box: Box;
+  background: boolean;
+  /** The picture's URL, drawn cropped to the box as the slide shows it (the review page). */
+  href?: string | undefined;
+  /** The picture's accessible name. */
+  label?: string | undefined;
+}
+
+// The planner's view of a slide as an SVG figure (the report's cards, the review page's previews).
+export function renderSlideDrawing(
+  obstacles: PlannerObstacle[],
+  conflicts: PlannerObstacle[],
+  size: { cx: number; cy: number },
+  picture: DrawnPicture | undefined,
+): string {
   const rect = (b: { x: number; y: number; cx: number; cy: number }, cls: string, label?: string) =>
     `<rect class="${cls}" x="${b.x}" y="${b.y}" width="${Math.max(b.cx, 0)}" height="${Math.max(b.cy, 0)}">${label ? `<title>${esc(label)}</title>` : ''}</rect>`;
   const hits = new Set(conflicts);
   const boxes = obstacles.map((o) => rect(o, `ob ob-${o.kind}${hits.has(o) ? ' hit' : ''}`, KIND_LABEL[o.kind]));
-  const picture =
-    slide.box && slide.status === 'illustrated'
-      ? rect(slide.box, slide.placement === 'background' ? 'pbox back' : 'pbox', 'the picture')
-      : '';
+  const image = picture?.href === undefined ? '' : pictureImage(picture.box, picture.href, picture.label ?? 'the picture');
+  const outline = picture ? rect(picture.box, `pbox${picture.background ? ' back' : ''}${image ? ' shown' : ''}`, 'the picture') : '';
+  const drawn = picture?.background ? `${image}${boxes.join('')}${outline}` : `${boxes.join('')}${image}${outline}`;
   const kinds = [...new Set(obstacles.map((o) => o.kind))];
   const legend = kinds.map((k) => `<span class="lg ob-${k}">${esc(KIND_LABEL[k])}</span>`).join('');
-  const label = `the slide as the planner sees it: ${plural(obstacles.length, 'obstacle')}${conflicts.length ? `, ${conflicts.length} under the picture` : ''}`;
-  return `<figure class="view"><svg viewBox="0 0 ${size.cx} ${size.cy}" role="img" aria-label="${esc(label)}"><rect class="slide" x="0" y="0" width="${size.cx}" height="${size.cy}"/>${boxes.join('')}${picture}</svg><figcaption>${legend || 'nothing on the slide to avoid'}</figcaption></figure>`;
+  const shown = image ? `; ${picture?.label ?? 'the picture'} in its box` : '';
+  const label = `the slide as the planner sees it: ${plural(obstacles.length, 'obstacle')}${conflicts.length ? `, ${conflicts.length} under the picture` : ''}${shown}`;
+  return `<figure class="view"><svg viewBox="0 0 ${size.cx} ${size.cy}" role="img" aria-label="${esc(label)}"><rect class="slide" x="0" y="0" width="${size.cx}" height="${size.cy}"/>${drawn}</svg><figcaption>${legend || 'nothing on the slide to avoid'}</figcaption></figure>`;
+}
+
+/** The picture cropped to its box (cover), as PowerPoint shows a picture filled into a box. */
+function pictureImage(box: Box, href: string, label: string): string {
+  return `<image class="pic-in" href="${esc(href)}" x="${box.x}" y="${box.y}" width="${Math.max(box.cx, 0)}" height="${Math.max(box.cy, 0)}" preserveAspectRatio="xMidYMid slice"><title>${esc(label)}</title></image>`;
 }
 
 function renderWords(slide: SlideReport): string {
