@@ -102,6 +102,8 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   const self = randomUUID();
   let seq = 0;
   let current = rpm;
+  // The generation this process last saw, so its own log line after a 429 already shows the lowered rate.
+  let seenGeneration = 0;
   const report = (error: unknown) => options.onError?.(error);
   const evalOf = (script: string, key: string, ...args: (string | number)[]) =>
     redis.eval(script, 1, key, ...args).catch((error: unknown) => report(error));
@@ -121,6 +123,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
         }
         const [wait, now, generation, rate] = answer;
         current = rate;
+        seenGeneration = generation;
         if (wait <= 0) return { startedAt: now, generation } satisfies Permit;
         // Jitter spreads workers that computed the same wait.
         await defaultSleep(wait + Math.floor(Math.random() * 5), signal);
@@ -130,6 +133,10 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
       void evalOf(PAUSE, keys.state, Math.ceil(ms));
     },
     refused(permit) {
+      if (permit.generation === seenGeneration) {
+        current = Math.max(1, Math.floor(current / 2));
+        seenGeneration++;
+      }
       void evalOf(REFUSED, keys.state, permit.generation, rpm);
     },
     accepted() {

@@ -50,6 +50,8 @@ describe('the Redis rate limiter', () => {
     const permitA = await a.acquire();
     const permitB = await b.acquire();
     a.refused(permitA);
+    // At once, for this process's own log line ("now 4 of 8 rpm").
+    expect(a.rpm).toBe(4);
     // Started under the same rate: its refusal says nothing more.
     b.refused(permitB);
     await new Promise((r) => setTimeout(r, 50));

@@ -175,8 +175,9 @@ describe('queue workers', () => {
     const t0 = performance.now();
     first.child.kill('SIGTERM');
     expect(await first.exited, first.stderr()).toBe(0);
-    // Grace 0.5 s and the hand-back, far under the 2.5 s the API takes.
-    expect(performance.now() - t0).toBeLessThan(2500);
+    // Bounded: grace 0.5 s, the hand-back and the close (the hard stop would come at grace + 5 s); the
+    // answers (2.5 s) were not waited for: both jobs went back.
+    expect(performance.now() - t0).toBeLessThan(5000);
     expect(first.stderr()).toMatch(/stopped: 0 slide jobs and 0 deck jobs done, 2 handed back/);
     const second = startWorker(s);
     const config = configSchema.parse(JSON.parse(await readFile(s.configFile, 'utf8')));
