@@ -7,6 +7,8 @@ import { tempDir } from '../helpers/paths.js';
 import { freePort, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { testPrefix, testRedisUrl } from '../helpers/queue.js';
 import { runCli } from '../helpers/run-cli.js';
+import { runExitCode } from '../../src/cli/commands/queue.js';
+import type { DeckStatus, RunStatus } from '../../src/queue/status.js';
 
 let evicting: RedisServer;
 beforeAll(async () => {
@@ -74,5 +76,27 @@ describe('queue commands on a Redis that is not usable', () => {
     const run = await runCli(['worker', '--concurrency', '0'], { env: {}, cwd: await tempDir('si-queue-args-') });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--concurrency: expected an integer from 1 to 256, got 0/);
+  });
+});
+
+describe('runExitCode', () => {
+  const deck = (over: Partial<DeckStatus>): DeckStatus => ({
+    input: '/d/a.pptx',
+    output: '/o/a.pptx',
+    jobId: 'deck-1',
+    state: 'completed',
+    slides: { waiting: 0, active: 0, done: 1, failed: 0 },
+    generated: { prompts: 1, images: 1 },
+    ...over,
+  });
+  const run = (decks: DeckStatus[]): RunStatus =>
+    ({ runId: 'r', created: '', decks, finished: true, totals: { decks: decks.length } }) as unknown as RunStatus;
+  const ok = { status: 'ok' } as DeckStatus['result'];
+
+  test('exits like a local run: 0 all fine (up to date at submit included), 1 a failure, 2 a lone refused deck', () => {
+    expect(runExitCode(run([deck({ result: ok }), deck({ jobId: null, state: 'done' })]))).toBe(0);
+    expect(runExitCode(run([deck({ result: { status: 'partial' } as DeckStatus['result'] })]))).toBe(1);
+    expect(runExitCode(run([deck({ jobId: null, state: 'refused', error: 'x: encrypted' })]))).toBe(2);
+    expect(runExitCode(run([deck({ result: ok }), deck({ jobId: null, state: 'refused' })]))).toBe(1);
   });
 });

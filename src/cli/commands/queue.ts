@@ -199,5 +199,10 @@ export function formatStatus(s: RunStatus, cwd: string): string {
 
 /** Like a local run: 0 every deck written in full, 1 otherwise. */
 export function runExitCode(s: RunStatus): number {
-  return s.decks.every((d) => d.result?.status === 'ok' || d.result?.status === 'unchanged') ? 0 : 1;
+  // A lone deck refused at submit is an input error, as in a local run.
+  if (s.decks.length === 1 && s.decks[0]!.state === 'refused') return 2;
+  // A deck whose output was already up to date at submit (no job) is fine.
+  const fine = (d: RunStatus['decks'][number]) =>
+    d.result?.status === 'ok' || d.result?.status === 'unchanged' || (d.jobId === null && d.state === 'done');
+  return s.decks.every(fine) ? 0 : 1;
 }
