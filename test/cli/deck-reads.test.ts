@@ -88,8 +88,11 @@ describe('deck reads on a re-run', () => {
     // Touched but identical: the hash says unchanged, still no read.
     const later = new Date(Date.now() + 60_000);
     await utimes(path.join(cwd, 'decks/four.pptx'), later, later);
-    await runCli(['decks'], { cwd });
+    const touched = await runCli(['decks'], { cwd });
     expect(readsOf(cwd)).toEqual({});
+    // Nothing was written: no notice about offline pictures.
+    expect(touched.stdout).toMatch(/^4 decks: 4 unchanged/m);
+    expect(touched.stdout).not.toMatch(/Offline mode/);
 
     await editSlideText(path.join(cwd, 'decks/bullets.pptx'), 1, 'Open the call', 'Close the call');
     await rm(path.join(cwd, 'output/demo.pptx'));

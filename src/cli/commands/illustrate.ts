@@ -77,7 +77,9 @@ export async function runIllustrate(args: IllustrateArgs, rawIo: CliIo): Promise
     io.stdout.write(
       `${run.single ? formatDeckSummary(batch.decks[0]!, io.cwd, prices) : formatBatchSummary(batch, io.cwd, { prices, shown })}\n`,
     );
-    if (backend.offline && args.verbosity !== 'quiet' && batch.decks.some((d) => d.output)) io.stdout.write(`${OFFLINE_NOTICE}\n`);
+    // Said when this run wrote offline pictures; an all-unchanged re-run wrote nothing.
+    const wrote = batch.decks.some((d) => d.output && d.status !== 'unchanged');
+    if (backend.offline && args.verbosity !== 'quiet' && wrote) io.stdout.write(`${OFFLINE_NOTICE}\n`);
   }
   if (report && !args.json) io.stdout.write(`report: ${printable(path.relative(io.cwd, report) || report)}\n`);
   return exitCode(batch, run.single);
