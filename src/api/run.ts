@@ -94,6 +94,8 @@ export async function prepareRun(inputs: string[], options: PrepareOptions): Pro
     if (directions) byDeck.set(job.input, directions);
   }
   const opening = createRunResources(config, options);
+  // Awaited below; until then a refusal (no token, say) must not count as an unhandled rejection.
+  opening.catch(() => undefined);
   // Outputs as the last complete run left them are not even read (the settings decide once the backend is open).
   const probes = await probeOutputs(found.jobs, path.resolve(cwd, config.cacheDir), { force: options.force });
   const toRead = found.jobs.filter((j) => !probes.mayBeUnchanged(j)).slice(0, READ_CONCURRENCY);
