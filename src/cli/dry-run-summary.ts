@@ -5,7 +5,7 @@ import { estimateCost, formatCost, type Prices } from '../model/cost.js';
 import type { DeckJob } from '../api/run.js';
 import { countSkippedForRoom, type BatchReport, type DeckReport, type SlideReport } from '../model/report.js';
 import { printable } from '../internal/printable.js';
-import { costJson } from './summary.js';
+import { costJson, formatUnchanged } from './summary.js';
 
 /** EMU per centimetre. */
 const EMU_PER_CM = 360_000;
@@ -53,9 +53,7 @@ export function formatDryRun(
   const lines: string[] = [];
   for (const deck of batch.decks) {
     if (deck.status === 'unchanged') {
-      lines.push(
-        `· ${rel(deck.input)}: unchanged since the last run${deck.output ? `, ${rel(deck.output)} is up to date` : ''} (--force redoes it)`,
-      );
+      lines.push(formatUnchanged(deck, options.cwd));
       continue;
     }
     if (!deck.slides.length && deck.error) {

@@ -21,7 +21,7 @@ export function formatDeckSummary(report: DeckReport, cwd = process.cwd(), price
   if (report.status === 'refused' || (report.status === 'failed' && !report.slides.length)) {
     return `✗ ${report.error ? printable(report.error) : `${rel(report.input)}: failed`}`;
   }
-  if (report.status === 'unchanged') return `${formatDeckLine(report, cwd)} (--force redoes it)`;
+  if (report.status === 'unchanged') return formatUnchanged(report, cwd);
   const c = countSlides(report);
   const lines = [
     `${rel(report.input)}: ${report.slides.length} slides read, ${c.illustrated} illustrated, ${c.skipped} skipped${forRoom(countSkippedForRoom(report))}, ${c.failed} failed (${seconds(report.ms)})`,
@@ -58,6 +58,11 @@ export function formatBatchTotals(batch: BatchReport, prices?: Prices): string {
     `${plural(batch.decks.length, 'deck')}: ${statuses.join(', ') || 'none found'} — ${t.slides.illustrated} slides illustrated, ${t.slides.skipped} skipped${forRoom(t.skippedForRoom)}, ${t.slides.failed} failed` +
     `${api ? `; ${api}` : ''} (${seconds(batch.ms)})`
   );
+}
+
+/** An unchanged deck in a single deck's summary and a dry run's: its line, and how to redo it. */
+export function formatUnchanged(deck: DeckReport, cwd = process.cwd()): string {
+  return `${formatDeckLine(deck, cwd)} (--force redoes it)`;
 }
 
 // One deck as one line (warnings indented below), as batch summaries and the schedule log show it.
