@@ -121,10 +121,12 @@ function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-function encodeEntry(data: Uint8Array | string): Buffer {
+// The header and the payload as two chunks, written one after the other: a 2.7 MB image is not
+// copied into a new buffer just to put 87 bytes in front of it.
+function encodeEntry(data: Uint8Array | string): Uint8Array[] {
   const payload = typeof data === 'string' ? Buffer.from(data) : data;
   const header = `${MAGIC}${String(payload.length).padStart(12, '0')} ${sha256(payload)}\n`;
-  return Buffer.concat([Buffer.from(header, 'latin1'), payload]);
+  return [Buffer.from(header, 'latin1'), payload];
 }
 
 /** The payload of a sound entry; undefined for a damaged one; 'legacy' for one without a header. */

@@ -15,12 +15,16 @@ const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 // A stream is written as it is produced; if it fails, the temp file goes and `file` is untouched.
 // Only a regular file (or a symlink, which the rename replaces, not its target) is ever replaced:
 // a device node, FIFO or socket at `file` is refused, so `--out /dev/null` cannot destroy it.
-export async function writeFileAtomic(file: string, data: Uint8Array | string | NodeJS.ReadableStream): Promise<void> {
+// An array of chunks is written in order, as one file.
+export async function writeFileAtomic(
+  file: string,
+  data: Uint8Array | string | readonly Uint8Array[] | NodeJS.ReadableStream,
+): Promise<void> {
   await assertReplaceable(file);
   await mkdirBounded(path.dirname(file));
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    if (typeof data === 'string' || data instanceof Uint8Array) await writeFile(tmp, data);
+    if (typeof data === 'string' || data instanceof Uint8Array || Array.isArray(data)) await writeFile(tmp, data);
     else await pipeline(data, createWriteStream(tmp, { highWaterMark: 1024 * 1024 }));
     await assertReplaceable(file);
     await rename(tmp, file);

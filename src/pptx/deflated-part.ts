@@ -1,17 +1,13 @@
-// The parts we write (pictures, edited XML) deflated by Node's zlib: natively, on the thread pool,
-// in one output chunk, ready for the zip writer (zip-writer.ts) with their CRC-32 and sizes.
+// The XML parts we write deflated by Node's zlib: natively, on the thread pool, in one output
+// chunk, ready for the zip writer (zip-writer.ts) with their CRC-32 and sizes. (Pictures are
+// stored: see deck-writer.ts.)
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import pLimit from 'p-limit';
 
 const deflate = promisify(zlib.deflateRaw);
 
-/**
- * Pictures are JPEG or PNG, compressed already: level 6 saves nothing over level 1 on them (0.06 %
- * of 28 MB measured) and costs several times the CPU. XML keeps zlib's default. (Stored, 200 JPEGs
- * would be 0.3 % larger and save ~7 ms of CPU each; docs/pptx-format.md asks for DEFLATE: kept.)
- */
-export const MEDIA_DEFLATE_LEVEL = 1;
+/** zlib's default level for XML; a caller with already-compressed data may ask for less. */
 export const XML_DEFLATE_LEVEL = 6;
 
 /** A part's bytes, deflated (DEFLATE, method 8), with what its zip entry records. */
@@ -30,7 +26,7 @@ const deflating = pLimit(4);
 
 // Deflates `data` off the main thread, in one output chunk (zlib's default 16 KB chunks cost the
 // main thread a callback and a copy each).
-export async function deflatePart(data: Buffer, level = MEDIA_DEFLATE_LEVEL): Promise<DeflatedPart> {
+export async function deflatePart(data: Buffer, level = XML_DEFLATE_LEVEL): Promise<DeflatedPart> {
   const chunkSize = Math.max(16 * 1024, data.length + (data.length >> 6) + 1024);
   const bytes = await deflating(() => deflate(data, { level, chunkSize }));
   return { data: bytes, crc32: crc32(data), size: data.length };

@@ -166,18 +166,22 @@ async function fetchAndFit(
   // c images out at once. The provider takes the slot when its request leaves (a cache hit never
   // does) and gives it back as soon as the answer arrives (see ConcurrencySlot).
   const slot = slotOf(ctx.limiters.image);
+  const { pacer } = ctx.limiters;
+  const arrived = await pacer.request(ctx.signal);
   let image: ImageResult;
   try {
     ctx.signal?.throwIfAborted();
     const answer = ctx.providers.image.generateImage(request, { signal: ctx.signal, slot });
     preloadSharp();
     image = await answer;
+    arrived(true);
   } finally {
+    arrived(false);
     slot.release();
   }
   // A call for n variants is n pictures paid for: the cost and the summary count pictures.
   if (!image.cached) addUsage(ctx.usage, { images: ctx.backend.offline ? 0 : picturesAsked(request) });
   ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slideNumber, cached: !!image.cached });
   const pictures = ctx.pictures;
-  return { image, fitted: await ctx.limiters.cpu(() => (pictures ? pictures.fit(image, fitOptions) : fitImage(image.data, fitOptions))) };
+  return { image, fitted: await pacer.fit(() => (pictures ? pictures.fit(image, fitOptions) : fitImage(image.data, fitOptions))) };
 }

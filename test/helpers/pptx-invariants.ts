@@ -26,7 +26,7 @@ export function zipEntries(bytes: Uint8Array): { name: string; method: number; c
 }
 
 // Every part typed, every relationship resolving, shape ids unique, untouched parts byte-identical,
-// new parts DEFLATE-compressed, no folder entries added; problems the input already had are ignored.
+// new pictures stored and other new parts DEFLATE-compressed, no folder entries added; problems the input already had are ignored.
 export async function checkPackage(output: Uint8Array, input: Uint8Array): Promise<PackageReport> {
   const outZip = await JSZip.loadAsync(output);
   const inZip = await JSZip.loadAsync(input);
@@ -65,7 +65,11 @@ export async function checkPackage(output: Uint8Array, input: Uint8Array): Promi
   );
   for (const e of entries) {
     if (e.name.endsWith('/') && !inFolders.has(e.name)) problems.push(`${e.name}: folder entry added`);
-    if ((added.includes(e.name) || changed.includes(e.name)) && e.method !== 8) problems.push(`${e.name}: new part not DEFLATE-compressed`);
+    if (!added.includes(e.name) && !changed.includes(e.name)) continue;
+    // New pictures (JPEG, PNG: compressed already) are stored; every other new or changed part is deflated.
+    const picture = /\.(jpe?g|png)$/i.test(e.name);
+    if (picture && e.method !== 0) problems.push(`${e.name}: new picture not stored`);
+    if (!picture && e.method !== 8) problems.push(`${e.name}: new part not DEFLATE-compressed`);
   }
   const before = new Set(await partProblems(inZip, [...inNames]));
   for (const p of await partProblems(outZip, outNames)) if (!before.has(p)) problems.push(p);

@@ -20,6 +20,14 @@ describe('writeFileAtomic', () => {
     expect(await readdir(path.join(dir, 'sub'))).toEqual(['b.bin']);
   });
 
+  test('writes an array of chunks as one file, in order', async () => {
+    const dir = await scratch();
+    const chunks = [Buffer.from('head\n'), Buffer.alloc(300 * 1024, 7), Buffer.from('tail')];
+    await writeFileAtomic(path.join(dir, 'c.bin'), chunks);
+    expect((await readFile(path.join(dir, 'c.bin'))).equals(Buffer.concat(chunks))).toBe(true);
+    expect(await readdir(dir)).toEqual(['c.bin']);
+  });
+
   test('a stream that fails midway leaves the previous file untouched and no temp file', async () => {
     const dir = await scratch();
     const file = path.join(dir, 'deck.pptx');
