@@ -111,16 +111,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body: req.body === undefined ? null : JSON.stringify(req.body),
         signal,
       });
+      // A 2xx status is in: the API is done with this request, and receiving, decoding, checking
+      // and storing the answer need no place there (over the internet a picture's 3.6 MB take a
+      // good part of a second to arrive; the next request leaves meanwhile). Failures keep the slot
+      // into their retry: after a timeout the API may still be at work, and an API answering 5xx
+      // or 429 needs no more requests.
+      if (res.ok) req.slot?.release();
       if (res.ok && req.base64Field && res.body) {
         streamed = await readBase64Answer(res.body, req.base64Field, Number(res.headers.get('content-length')) || 0);
         raw = streamed.envelope;
       } else {
         raw = await res.text();
       }
-      // A 2xx answer is in: the API is done with this request, and decoding, checking and storing
-      // the answer need no place there. Failures keep the slot into their retry: after a timeout
-      // the API may still be at work, and an API answering 5xx or 429 needs no more requests.
-      if (res.ok) req.slot?.release();
     } catch (error) {
       // A user abort ends the request at once, whatever else happened.
       if (req.signal?.aborted) throw req.signal.reason ?? error;
@@ -128,8 +130,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const during = res ? `connection lost while reading the ${res.status} answer` : 'connection failed';
       return fail(req, 'connection', `${during} (${causeText(error)})`, error);
     }
-    // Let the request that takes the slot leave before this answer is parsed (milliseconds for a picture).
-    if (req.slot) await new Promise<void>((resolve) => setImmediate(resolve));
     let body: unknown;
     let json = true;
     try {

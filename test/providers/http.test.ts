@@ -344,6 +344,25 @@ describe('concurrency slot', () => {
     expect(events).toEqual(['acquire', 'release', 'validate']);
   });
 
+  test('is given back as soon as a 2xx status arrives, before its body is read', async () => {
+    const events: string[] = [];
+    // highWaterMark 0: the body is pulled only when someone reads it.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          events.push('body read');
+          controller.enqueue(new TextEncoder().encode('{"ok":true}'));
+          controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const { http } = client(async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }));
+    const slot = { acquire: async () => void events.push('acquire'), release: () => void events.push('release') };
+    expect(await http.request({ method: 'POST', path: '/x', slot })).toEqual({ ok: true });
+    expect(events).toEqual(['acquire', 'release', 'body read']);
+  });
+
   test('failures keep it through their retry; a 2xx answer that is rejected takes it again', async () => {
     const { fetch } = queueFetch(json(503, {}), new TypeError('fetch failed'), json(200, { bad: true }), json(200, { ok: true }));
     const { http } = client(fetch);
