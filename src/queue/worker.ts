@@ -78,8 +78,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
         force: false,
         http: {
           ...options.http,
-          createLimiter: ({ rpm, windowMs, baseUrl }) =>
-            createRedisRateLimiter({ redis, prefix: settings.prefix, rpm, windowMs, scope: baseUrl, onError: outage.error }),
+          createLimiter: ({ rpm, windowMs, baseUrl, timeoutMs }) =>
+            createRedisRateLimiter({ redis, prefix: settings.prefix, rpm, windowMs, scope: baseUrl, timeoutMs, onError: outage.error }),
         },
         onWarning: (message) => log(`warning: ${message}`),
       });
