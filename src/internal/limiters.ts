@@ -39,7 +39,7 @@ export interface Limiters {
   decoded: LimitFunction;
 }
 
-export function createLimiters(options: { llm: number; image: number; cpu?: number }): Limiters {
+export function createLimiters(options: { llm: number; image: number; cpu?: number | undefined }): Limiters {
   const cpu = options.cpu ?? Math.max(1, Math.min(4, os.availableParallelism()));
   return {
     llm: pLimit(options.llm),
