@@ -75,8 +75,10 @@ export async function runQueueBench(
     const settings = (['rpm-bound', 'zero-latency'] as const).filter(
       (x) => process.env['BENCH_QUEUE_SETTINGS']?.split(',').includes(x) ?? true,
     );
+    // BENCH_QUEUE_WORKERS=1,2 runs those process counts; BENCH_QUEUE_WORKER_ARGS adds flags to each worker (e.g. --threads 1).
+    const counts = process.env['BENCH_QUEUE_WORKERS']?.split(',').map(Number) ?? c.workerCounts;
     for (const setting of settings) {
-      for (const workers of c.workerCounts) {
+      for (const workers of counts) {
         const tag = `queue ${setting}, ${workers} worker${workers > 1 ? 's' : ''}`;
         log(`${tag}: starting`);
         const run = await oneRun(c, root, decksDir, imageAnswer, redis.url, setting, workers, tag);
@@ -153,7 +155,8 @@ async function oneRun(
   const logs: string[] = [];
   try {
     const ready = Array.from({ length: workers }, () => {
-      const args = ['worker', '--config', configFile, '-c', String(c.workerConcurrency), '--debug'];
+      const more = process.env['BENCH_QUEUE_WORKER_ARGS']?.split(' ').filter(Boolean) ?? [];
+      const args = ['worker', '--config', configFile, '-c', String(c.workerConcurrency), '--debug', ...more];
       const child = spawn(process.execPath, [SCALED_CLI, ...args], {
         cwd: dir,
         env,

@@ -105,6 +105,8 @@ export interface WorkerArgs extends CommonArgs {
   grace: number | undefined;
   /** Serve Prometheus metrics on 127.0.0.1:PORT/metrics. */
   metricsPort: number | undefined;
+  /** CPU threads for pictures: fits at once, one libvips thread each (default: the local run's). */
+  threads: number | undefined;
 }
 
 /** `status [RUN]`: a run's progress, or the latest runs. */
@@ -389,7 +391,11 @@ export function buildParser(argv: string[]) {
                 requiresArg: true,
                 describe: 'Seconds jobs in flight may take after a stop signal before they go back to the queue (default 20)',
               })
-              .option('metrics-port', { requiresArg: true, describe: 'Serve Prometheus metrics on http://127.0.0.1:PORT/metrics' }),
+              .option('metrics-port', { requiresArg: true, describe: 'Serve Prometheus metrics on http://127.0.0.1:PORT/metrics' })
+              .option('threads', {
+                requiresArg: true,
+                describe: 'CPU threads for pictures: N fits at once, one thread each (one worker per core: --threads 1)',
+              }),
             'worker',
           ),
         )
@@ -437,6 +443,7 @@ const SINGLE_VALUE_FLAGS = [
   'image-style',
   'grace',
   'metrics-port',
+  'threads',
   'port',
 ] as const;
 
@@ -492,7 +499,8 @@ export async function parseArgs(argv: string[]): Promise<ParsedCommandLine> {
     const concurrency = checkNumber('--concurrency', parsed['concurrency'], WORKER_CONCURRENCY_RANGE);
     const grace = checkNumber('--grace', parsed['grace'], GRACE_RANGE);
     const metricsPort = checkNumber('--metrics-port', parsed['metrics-port'], PORT_RANGE);
-    return { args: { command: 'worker', ...common, concurrency, grace, metricsPort }, output };
+    const threads = checkNumber('--threads', parsed['threads'], THREADS_RANGE);
+    return { args: { command: 'worker', ...common, concurrency, grace, metricsPort, threads }, output };
   }
   if (command === 'status') return { args: { command: 'status', ...common, run: parsed['run'] as string | undefined }, output };
   const provider = parsed['provider'] as ProviderKind | undefined;
@@ -574,6 +582,7 @@ function readDirections(parsed: Record<string, unknown>): DirectionArgs {
 const MAX_IMAGES_RANGE: NumberRange = { integer: true, min: 0, max: 1_000_000 };
 const WORKER_CONCURRENCY_RANGE: NumberRange = { integer: true, min: 1, max: 256 };
 const GRACE_RANGE: NumberRange = { integer: false, min: 0, max: 3600 };
+const THREADS_RANGE: NumberRange = { integer: true, min: 1, max: 64 };
 /** --port, --metrics-port: 0 asks the system for a free one. */
 const PORT_RANGE: NumberRange = { integer: true, min: 0, max: 65_535 };
 

@@ -5,12 +5,25 @@
 import type Sharp from 'sharp';
 
 let loading: Promise<typeof Sharp> | undefined;
+// libvips threads per operation; undefined keeps sharp's default (one per core).
+let threads: number | undefined;
 
 export function loadSharp(): Promise<typeof Sharp> {
   return (loading ??= import('sharp').then(({ default: sharp }) => {
     sharp.cache(false);
+    if (threads !== undefined) sharp.concurrency(threads);
     return sharp;
   }));
+}
+
+/**
+ * Sets how many threads libvips may use for one operation (sharp.concurrency), now or when sharp
+ * loads. A queue worker given `--threads 1` fits each picture on one thread, so N such workers on
+ * N cores do not each start a thread per core.
+ */
+export function setSharpThreads(n: number): void {
+  threads = n;
+  if (loading) void loading.then((sharp) => sharp.concurrency(n));
 }
 
 /** Time for a request just started to leave before sharp's load holds the main thread. @unit milliseconds */

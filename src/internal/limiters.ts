@@ -41,7 +41,7 @@ export interface Limiters {
   pacer: PicturePacer;
 }
 
-export function createLimiters(options: { llm: number; image: number; cpu?: number }): Limiters {
+export function createLimiters(options: { llm: number; image: number; cpu?: number | undefined }): Limiters {
   const cpu = options.cpu ?? Math.max(1, Math.min(4, os.availableParallelism()));
   const cpuLimit = pLimit(cpu);
   return {

@@ -45,6 +45,8 @@ export interface RunResourceOptions {
   onWarning?: ((message: string) => void) | undefined;
   /** The most images the whole run pays for (--max-images); cache hits are free and not counted. */
   maxImages?: number | undefined;
+  /** Pictures fitted at once (the CPU limit); default the cores, at most 4. */
+  cpu?: number | undefined;
 }
 
 export async function createRunResources(config: Config, options: RunResourceOptions): Promise<RunResources> {
@@ -59,7 +61,7 @@ export async function createRunResources(config: Config, options: RunResourceOpt
     providers: createCachedProviders(capped, cache),
     cacheOnly: createCachedProviders(refusingCalls(backend), cache),
     pictures: createPictureStore(backend, cache),
-    limiters: createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image }),
+    limiters: createLimiters({ llm: config.concurrency.llm, image: config.concurrency.image, cpu: options.cpu }),
     lookup: createCacheLookup(backend, cache),
     prices: resolvePrices(config.pricing, backend.prices),
     reportCacheRepairs() {

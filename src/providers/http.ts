@@ -82,6 +82,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
+  // Time since a request was sent: monotonic unless a test gives its clock.
+  const elapsedNow = options.now ?? (() => performance.now());
   const waitBudgetMs = options.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
   const limiter = options.limiter;
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -95,7 +97,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (permit) limiter?.accepted(permit);
   };
 
-  const attempt = async <T>(req: HttpRequest<T>): Promise<T> => {
+  // One attempt, sent under `permit`: the limiter hears when it ended (answer or none) and when its
+  // last byte left, so it counts the request from the latest time the API can have received it.
+  const attempt = async <T>(req: HttpRequest<T>, permit: Permit | undefined): Promise<T> => {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -104,13 +108,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let res: TransportResponse | undefined;
     let raw: string;
     let streamed: Base64Answer | undefined;
+    let sentAt: number | undefined;
+    let ended = false;
+    const end = (answered: boolean) => {
+      if (ended || !permit) return;
+      ended = true;
+      limiter?.done(permit, { answered, sentAgoMs: sentAt === undefined ? undefined : elapsedNow() - sentAt });
+    };
     try {
       res = await send(base + req.path, {
         method: req.method,
         headers,
         body: req.body === undefined ? null : JSON.stringify(req.body),
         signal,
+        onSent: () => void (sentAt = elapsedNow()),
       });
+      // The answer has begun: the API had the request by now.
+      end(true);
       // A 2xx status is in: the API is done with this request, and receiving, decoding, checking
       // and storing the answer need no place there (over the internet a picture's 3.6 MB take a
       // good part of a second to arrive; the next request leaves meanwhile). Failures keep the slot
@@ -124,6 +138,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         raw = await res.text();
       }
     } catch (error) {
+      end(res !== undefined);
       // A user abort ends the request at once, whatever else happened.
       if (req.signal?.aborted) throw req.signal.reason ?? error;
       if (timeout.aborted) return fail(req, 'timeout', `no answer within ${options.timeoutMs / 1000} s`, error);
@@ -172,7 +187,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         await req.slot?.acquire();
         const permit = await limiter?.acquire(req.signal);
         try {
-          const result = await attempt(req);
+          const result = await attempt(req, permit);
           letThrough(permit);
           return result;
         } catch (caught) {

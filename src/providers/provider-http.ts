@@ -13,7 +13,7 @@ export type HttpOverrides = Pick<HttpClientOptions, 'transport' | 'sleep' | 'ran
    * Makes the provider's rpm limiter instead of the in-process one: queue workers share one limiter
    * on Redis, so the rpm holds across every worker and every retry (src/queue/redis-rate-limiter.ts).
    */
-  createLimiter?: ((options: { rpm: number; windowMs: number | undefined; baseUrl: string }) => RateLimiter) | undefined;
+  createLimiter?: ((options: { rpm: number; windowMs: number | undefined; baseUrl: string; timeoutMs: number }) => RateLimiter) | undefined;
 };
 
 export interface Endpoint {
@@ -29,14 +29,15 @@ export type HttpConfig = Pick<Config, 'rpm' | 'timeoutSeconds' | 'maxRetries'> &
 export function createProviderHttp(config: HttpConfig, endpoint: Endpoint, overrides: HttpOverrides = {}): HttpClient {
   const { rateWindowMs, createLimiter, ...http } = overrides;
   const rpm = config.rpm;
+  const timeoutMs = config.timeoutSeconds * 1000;
   return createHttpClient({
     ...http,
     ...endpoint,
-    timeoutMs: config.timeoutSeconds * 1000,
+    timeoutMs,
     maxRetries: config.maxRetries,
     rateLimitWaitMs: config.rateLimitWaitMinutes === undefined ? undefined : config.rateLimitWaitMinutes * 60_000,
     limiter: createLimiter
-      ? createLimiter({ rpm, windowMs: rateWindowMs, baseUrl: endpoint.baseUrl })
+      ? createLimiter({ rpm, windowMs: rateWindowMs, baseUrl: endpoint.baseUrl, timeoutMs })
       : createRateLimiter({ rpm, windowMs: rateWindowMs }),
   });
 }

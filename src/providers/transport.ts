@@ -13,6 +13,11 @@ export interface TransportRequest {
   headers: Record<string, string>;
   body: string | null;
   signal: AbortSignal;
+  /**
+   * Called when the request's last byte has been handed to the network (again for each redirect),
+   * for the rate limiter's arrival bound. A transport that cannot tell (fetch) never calls it.
+   */
+  onSent?: (() => void) | undefined;
 }
 
 /** Header lookup by name, any case; repeated headers come joined with ", " (as fetch's Headers). */
@@ -119,6 +124,7 @@ function sendOnce(target: URL, init: TransportRequest): Promise<TransportRespons
       },
     );
     request.on('error', reject);
+    if (init.onSent) request.once('finish', init.onSent);
     request.end(init.body ?? undefined);
   });
 }

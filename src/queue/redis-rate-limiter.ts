@@ -4,7 +4,7 @@
 // post-429 re-sends included). BullMQ's own limiter counts job starts, not requests, so it is not used.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { defaultSleep, type Permit, type RateLimiter } from '../providers/rate-limiter.js';
+import { defaultSleep, TRANSIT_MS, type Permit, type RateLimiter } from '../providers/rate-limiter.js';
 
 export interface RedisRateLimiterOptions {
   redis: Redis;
@@ -16,47 +16,82 @@ export interface RedisRateLimiterOptions {
   windowMs?: number | undefined;
   /** The API the limit belongs to: one limiter per base URL. */
   scope: string;
+  /** One attempt's timeout (timeoutSeconds), for the in-flight lease (`leaseOf`). @unit milliseconds */
+  timeoutMs: number;
+  /** See TRANSIT_MS (providers/rate-limiter.ts). @unit milliseconds */
+  transitMs?: number | undefined;
   /** Called when Redis cannot be reached: the caller retries after a short wait. */
   onError?: ((error: unknown) => void) | undefined;
 }
 
-/**
- * The admission margin: a request is admitted in Redis and arrives at the API a little later, and
- * the one admitted a window earlier may have been delayed more (a busy event loop), so the window
- * is stretched by this much (2 %, 100 ms to 1 s): the API never sees rpm + 1 in its own window.
- * Measured on a loaded 2-core machine (load 8 to 12): 60 ms was not enough at a 6 s window (one 429 in 800).
- */
-export function marginOf(windowMs: number): number {
-  return Math.min(1000, Math.max(100, Math.round(windowMs * 0.02)));
-}
-
-// KEYS: starts (zset), state (hash). ARGV: window, configured rpm, member. Returns {wait, now, gen, rate}.
+// KEYS: ended (zset: member → the latest time the API can have received it), inflight (zset: member →
+// lease deadline), state (hash). ARGV: window, configured rpm, member, lease, poll.
+// Returns {wait, now, gen, rate}: wait 0 = admitted (the member is in flight until SETTLE or its lease ends).
 const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[1])
 local configured = tonumber(ARGV[2])
+-- A request whose worker never said it ended (killed, or stalled past its lease) is counted
+-- from its lease deadline on, as if it had ended then.
+local lapsed = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'WITHSCORES')
+for i = 1, #lapsed, 2 do redis.call('ZADD', KEYS[1], lapsed[i + 1], lapsed[i]) end
+if #lapsed > 0 then redis.call('PEXPIRE', KEYS[1], window * 2) end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local st = redis.call('HMGET', KEYS[2], 'rate', 'gen', 'pausedUntil')
+local st = redis.call('HMGET', KEYS[3], 'rate', 'gen', 'pausedUntil', 'lastStart')
 local rate = math.min(tonumber(st[1]) or configured, configured)
 local gen = tonumber(st[2]) or 0
 local wait = (tonumber(st[3]) or 0) - now
-local n = redis.call('ZCARD', KEYS[1])
-if n >= rate then
-  local s = redis.call('ZRANGE', KEYS[1], n - rate, n - rate, 'WITHSCORES')
-  wait = math.max(wait, tonumber(s[2]) + window - now)
+local ended = redis.call('ZCARD', KEYS[1])
+local excess = ended + redis.call('ZCARD', KEYS[2]) - rate
+if excess >= 0 then
+  if excess < ended then
+    local s = redis.call('ZRANGE', KEYS[1], excess, excess, 'WITHSCORES')
+    wait = math.max(wait, tonumber(s[2]) + window - now)
+  else
+    -- Only requests in flight can free a place, once they end: look again shortly.
+    wait = math.max(wait, tonumber(ARGV[5]))
+  end
 end
-if rate < configured and n > 0 then
-  local s = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-  wait = math.max(wait, tonumber(s[2]) + math.floor(window / rate) - now)
+if rate < configured and st[4] then
+  wait = math.max(wait, tonumber(st[4]) + math.floor(window / rate) - now)
 end
 if wait <= 0 then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window * 2)
-  redis.call('PEXPIRE', KEYS[2], 86400000)
+  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[3])
+  redis.call('HSET', KEYS[3], 'lastStart', now)
+  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]) * 2)
+  redis.call('PEXPIRE', KEYS[3], 86400000)
   return {0, now, gen, rate}
 end
 return {math.ceil(wait), now, gen, rate}
+`;
+
+// KEYS: ended, inflight. ARGV: member, window, answered (1/0), ms since its last byte left (-1: unknown),
+// transit. The request ended: counted from the latest time the API can have received it (see
+// arrivalBound in providers/rate-limiter.ts, which this mirrors on Redis TIME).
+const SETTLE = `
+local t = redis.call('TIME')
+-- Rounded up: the answer was in before this millisecond ends.
+local now = tonumber(t[1]) * 1000 + math.ceil(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[2])
+local transit = tonumber(ARGV[5])
+local ago = tonumber(ARGV[4])
+local sent = nil
+if ago >= 0 then sent = now - ago end
+local at
+if ARGV[3] == '1' then
+  at = now
+  if sent then at = math.min(now, sent + transit) end
+else
+  at = (sent or now) + transit
+end
+redis.call('ZREM', KEYS[2], ARGV[1])
+if at > now - window then
+  redis.call('ZADD', KEYS[1], at, ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], window * 2 + transit)
+end
+return at
 `;
 
 // KEYS: state. ARGV: permit generation, configured rpm. Halves the rate once per generation.
@@ -89,16 +124,31 @@ return until_
 `;
 
 /** The Redis keys of one API's limiter. */
-export function limiterKeys(prefix: string, scope: string): { starts: string; state: string } {
+export function limiterKeys(prefix: string, scope: string): { ended: string; inflight: string; state: string } {
   const id = createHash('sha256').update(scope).digest('hex').slice(0, 16);
-  return { starts: `${prefix}:rl:${id}:starts`, state: `${prefix}:rl:${id}:state` };
+  return { ended: `${prefix}:rl:${id}:ended`, inflight: `${prefix}:rl:${id}:inflight`, state: `${prefix}:rl:${id}:state` };
+}
+
+/**
+ * How long a request may stay counted as in flight without its worker saying it ended: its
+ * timeout, a window and the transit. Past it the worker is taken for dead (kill -9) and the
+ * request is counted from then on, as if it had ended then.
+ */
+export function leaseOf(timeoutMs: number, windowMs: number, transitMs = TRANSIT_MS): number {
+  return Math.ceil(timeoutMs + windowMs + transitMs);
 }
 
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
   const { redis, rpm } = options;
   if (!Number.isInteger(rpm) || rpm < 1) throw new TypeError(`rpm: expected a positive integer, got ${rpm}`);
-  const windowMs = (options.windowMs ?? 60_000) + marginOf(options.windowMs ?? 60_000);
+  const windowMs = options.windowMs ?? 60_000;
+  const transitMs = options.transitMs ?? TRANSIT_MS;
+  const leaseMs = leaseOf(options.timeoutMs, windowMs, transitMs);
+  // While only requests in flight hold the places: how often to look again.
+  const pollMs = Math.min(1000, Math.max(10, Math.floor(windowMs / rpm / 4)));
   const keys = limiterKeys(options.prefix, options.scope);
+  // Each permit's member in the sorted sets.
+  const members = new WeakMap<Permit, string>();
   const self = randomUUID();
   let seq = 0;
   let current = rpm;
@@ -110,11 +160,23 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
 
   return {
     async acquire(signal) {
+      const member = `${self}:${++seq}`;
       for (;;) {
         signal?.throwIfAborted();
         let answer: [number, number, number, number];
         try {
-          answer = (await redis.eval(ACQUIRE, 2, keys.starts, keys.state, windowMs, rpm, `${self}:${++seq}`)) as typeof answer;
+          answer = (await redis.eval(
+            ACQUIRE,
+            3,
+            keys.ended,
+            keys.inflight,
+            keys.state,
+            windowMs,
+            rpm,
+            member,
+            leaseMs,
+            pollMs,
+          )) as typeof answer;
         } catch (error) {
           // Redis away: nothing is admitted (the rpm could not be kept); try again shortly.
           report(error);
@@ -124,10 +186,24 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
         const [wait, now, generation, rate] = answer;
         current = rate;
         seenGeneration = generation;
-        if (wait <= 0) return { startedAt: now, generation } satisfies Permit;
+        if (wait <= 0) {
+          const permit: Permit = { startedAt: now, generation };
+          members.set(permit, member);
+          return permit;
+        }
         // Jitter spreads workers that computed the same wait.
         await defaultSleep(wait + Math.floor(Math.random() * 5), signal);
       }
+    },
+    done(permit, end) {
+      const member = members.get(permit);
+      if (member === undefined) return;
+      members.delete(permit);
+      const ago = end.sentAgoMs === undefined ? -1 : Math.max(0, Math.floor(end.sentAgoMs));
+      // Not settled (Redis away): the lease ends it, later than need be but never too early.
+      void redis
+        .eval(SETTLE, 2, keys.ended, keys.inflight, member, windowMs, end.answered ? 1 : 0, ago, transitMs)
+        .catch((error: unknown) => report(error));
     },
     pause(ms) {
       void evalOf(PAUSE, keys.state, Math.ceil(ms));

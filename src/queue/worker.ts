@@ -12,6 +12,7 @@ import { startPlanning } from '../pipeline/plan-run.js';
 import { applyPlan } from '../pipeline/run-batch.js';
 import { createRunResources, type RunResources } from '../pipeline/run-resources.js';
 import type { HttpOverrides } from '../providers/provider-http.js';
+import { setSharpThreads } from '../images/sharp.js';
 import { illustrateSlide } from '../stages/illustrate-slide.js';
 import { checkServer, newRedis, queueLibraries, reasonOf, shownUrl, type QueueSettings } from './connection.js';
 import {
@@ -34,6 +35,11 @@ export interface WorkerOptions {
   settings: QueueSettings;
   /** Slide jobs at once (I/O-bound: they mostly wait for the API). */
   concurrency: number;
+  /**
+   * CPU threads for pictures: this many fits at once, each on one libvips thread. Undefined: the
+   * local default (fits at once = the cores, at most 4; libvips threads per fit = the cores).
+   */
+  threads?: number | undefined;
   /** How long in-flight jobs may take to finish after the stop signal before they are handed back. */
   graceMs: number;
   env: NodeJS.ProcessEnv;
@@ -58,6 +64,7 @@ export interface WorkerSummary {
 export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> {
   const { bullmq } = await queueLibraries();
   const { settings, log } = options;
+  if (options.threads !== undefined) setSharpThreads(1);
   const outage = reconnectLog(settings, log);
   // BullMQ needs maxRetriesPerRequest null on workers' connections; ioredis retries forever with this backoff.
   const redis = await newRedis(settings.url, { maxRetriesPerRequest: null, retryStrategy: outage.retry });
@@ -76,10 +83,11 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
         env: options.env,
         cwd: '/',
         force: false,
+        cpu: options.threads,
         http: {
           ...options.http,
-          createLimiter: ({ rpm, windowMs, baseUrl }) =>
-            createRedisRateLimiter({ redis, prefix: settings.prefix, rpm, windowMs, scope: baseUrl, onError: outage.error }),
+          createLimiter: ({ rpm, windowMs, baseUrl, timeoutMs }) =>
+            createRedisRateLimiter({ redis, prefix: settings.prefix, rpm, windowMs, scope: baseUrl, timeoutMs, onError: outage.error }),
         },
         onWarning: (message) => log(`warning: ${message}`),
       });

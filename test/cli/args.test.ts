@@ -18,6 +18,8 @@ describe('parseArgs', () => {
       { command: 'cache', pruneOlderThanMs: 30 * 86_400_000, cacheDir: 'c', json: false },
     ],
     [['cache'], { command: 'cache', pruneOlderThanMs: undefined }],
+    [['worker', '--threads', '1', '-c', '4'], { command: 'worker', threads: 1, concurrency: 4 }],
+    [['worker'], { command: 'worker', threads: undefined }],
     [['a.pptx'], { dryRun: false, maxImages: undefined, yes: false, verbosity: 'normal' }],
     [['a.pptx', '--dry-run', '--max-images', '0', '-y', '-q'], { dryRun: true, maxImages: 0, yes: true, verbosity: 'quiet' }],
     [['a.pptx', '--max-images', '50', '--verbose'], { maxImages: 50, verbosity: 'verbose' }],

@@ -76,6 +76,9 @@ describe('queue commands on a Redis that is not usable', () => {
     const run = await runCli(['worker', '--concurrency', '0'], { env: {}, cwd: await tempDir('si-queue-args-') });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--concurrency: expected an integer from 1 to 256, got 0/);
+    const threads = await runCli(['worker', '--threads', '0'], { env: {}, cwd: await tempDir('si-queue-args-') });
+    expect(threads.code).toBe(2);
+    expect(threads.stderr).toMatch(/--threads: expected an integer from 1 to 64, got 0/);
   });
 });
 

@@ -3,7 +3,7 @@ import { BadAnswer, createHttpClient, type HttpClientOptions } from '../../src/p
 import { ProviderAuthError, ProviderError } from '../../src/providers/provider-errors.js';
 import { createRateLimiter } from '../../src/providers/rate-limiter.js';
 import { backoffMs, MAX_RETRY_AFTER_MS, retryAfterMs } from '../../src/providers/retry-policy.js';
-import type { Transport } from '../../src/providers/transport.js';
+import type { Transport, TransportRequest, TransportResponse } from '../../src/providers/transport.js';
 
 const TOKEN = 'sk-http-test-secret-123456';
 
@@ -222,6 +222,53 @@ describe('request', () => {
     expect(pause).toHaveBeenCalledWith(3000);
     // The retry itself waited for the pause on the shared limiter.
     expect(clock).toBe(3000);
+  });
+
+  test('every attempt tells the limiter how it ended: answered or not, and how long ago its last byte left', async () => {
+    let clock = 0;
+    const tick = async (ms: number) => void (clock += ms);
+    const limiter = createRateLimiter({ rpm: 100, now: () => clock, sleep: tick });
+    const acquire = vi.spyOn(limiter, 'acquire');
+    const done = vi.spyOn(limiter, 'done');
+    const answer = (status: number): TransportResponse => ({
+      status,
+      ok: status < 300,
+      headers: { get: () => null },
+      body: null,
+      text: async () => '{}',
+    });
+    // Sent, then the connection drops (no answer); sent, 503 after 40 ms; not even sent; sent, 200 after 5 s.
+    const script: ((init: TransportRequest) => Promise<TransportResponse>)[] = [
+      async (init) => {
+        init.onSent?.();
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      },
+      async (init) => {
+        init.onSent?.();
+        clock += 40;
+        return answer(503);
+      },
+      async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      },
+      async (init) => {
+        init.onSent?.();
+        clock += 5000;
+        return answer(200);
+      },
+    ];
+    const transport: Transport = (_url, init) => script.shift()!(init);
+    const { http } = client(undefined as unknown as typeof globalThis.fetch, { limiter, transport, now: () => clock, sleep: tick });
+    await http.request({ method: 'POST', path: '/images', body: {} });
+    expect(done.mock.calls.map(([, end]) => end)).toEqual([
+      { answered: false, sentAgoMs: 0 },
+      { answered: true, sentAgoMs: 40 },
+      { answered: false, sentAgoMs: undefined },
+      { answered: true, sentAgoMs: 5000 },
+    ]);
+    // Once per permit, each the permit its attempt was admitted with.
+    const permits = await Promise.all(acquire.mock.results.map((r) => r.value as Promise<unknown>));
+    expect(done.mock.calls.map(([permit]) => permit)).toEqual(permits);
   });
 
   test('429s spend no attempts: six of them, then an answer, with maxRetries 1', async () => {

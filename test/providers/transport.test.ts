@@ -41,6 +41,19 @@ async function readAll(body: AsyncIterable<Uint8Array> | null): Promise<string> 
 }
 
 describe('nodeTransport', () => {
+  test('says when the request has left (for the rate limiter), before the answer is handed over', async () => {
+    const events: string[] = [];
+    const url = await serve((_req, body, res) => {
+      events.push(`server got ${body}`);
+      setTimeout(() => res.end('{}'), 30);
+    });
+    const res = await nodeTransport(url, init({ method: 'POST', body: '{"a":1}', onSent: () => events.push('sent') }));
+    events.push(`answer ${res.status}`);
+    // (The server, in this same process, may read it before the client hears its write has finished.)
+    expect(events.filter((e) => e !== 'server got {"a":1}')).toEqual(['sent', 'answer 200']);
+    expect(events).toContain('server got {"a":1}');
+  });
+
   test('sends method, headers and a JSON body; returns status, headers (any case) and the body', async () => {
     let seen: { method?: string; auth?: string; type?: string; length?: string; body?: string } = {};
     const base = await serve((req, body, res) => {

@@ -74,6 +74,7 @@ async function runWorkerCommand(args: WorkerArgs, io: CliIo): Promise<number> {
       lockDurationMs: msFromEnv(io.env, 'SLIDE_ILLUSTRATE_QUEUE_LOCK_MS'),
       stalledIntervalMs: msFromEnv(io.env, 'SLIDE_ILLUSTRATE_QUEUE_STALLED_MS'),
       metricsPort: args.metricsPort,
+      threads: args.threads,
     });
     log(`stopped: ${summary.slides} slide jobs and ${summary.decks} deck jobs done, ${summary.handedBack} handed back`);
     return 0;
