@@ -49,9 +49,9 @@ export function cachedPictures(options: PictureCacheOptions, imageId: (req: Imag
       return hit;
     },
     // The caller looked the picture up before making the image: no second read here.
-    async fit(image, fit) {
+    async fit(image, fit, cpu = (work) => work()) {
       const id = image.key ?? createHash('sha256').update(image.data).digest('hex');
-      const fitted = await fitImage(image.data, fit);
+      const fitted = await cpu(() => fitImage(image.data, fit));
       await options.store
         .write('pictures', hashKey(pictureKey(id, fit)), encodePicture(fitted))
         .catch((error: unknown) => options.onWriteError?.(`cache: cannot store an entry in pictures (${messageOf(error)})`));

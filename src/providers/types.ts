@@ -56,8 +56,12 @@ export interface PublishedPrices {
 export interface PictureStore {
   /** The picture fitted earlier for the image this request makes, if any (no image is read or made). */
   lookup(request: ImageRequest, options: FitOptions): Promise<FittedImage | undefined>;
-  /** fitImage, keeping the result (lookup is the read: fit always fits). */
-  fit(image: ImageResult, options: FitOptions): Promise<FittedImage>;
+  /**
+   * fitImage, keeping the result (lookup is the read: fit always fits). `cpu` runs the fitting
+   * itself (a run's CPU limit); storing the result happens outside it, so sharp's place is not
+   * held while a file is written.
+   */
+  fit(image: ImageResult, options: FitOptions, cpu?: <T>(work: () => Promise<T>) => Promise<T>): Promise<FittedImage>;
 }
 
 /** The two providers a run calls. */

@@ -183,5 +183,6 @@ async function fetchAndFit(
   if (!image.cached) addUsage(ctx.usage, { images: ctx.backend.offline ? 0 : picturesAsked(request) });
   ctx.onEvent?.({ type: 'image-done', input: ctx.input, slide: slideNumber, cached: !!image.cached });
   const pictures = ctx.pictures;
-  return { image, fitted: await pacer.fit(() => (pictures ? pictures.fit(image, fitOptions) : fitImage(image.data, fitOptions))) };
+  const fitted = pictures ? await pictures.fit(image, fitOptions, pacer.fit) : await pacer.fit(() => fitImage(image.data, fitOptions));
+  return { image, fitted };
 }

@@ -19,6 +19,23 @@ async function setup(dir: string, force = false) {
 }
 
 describe('cached pictures', () => {
+  it('fits inside the given CPU runner and stores the picture after leaving it', async () => {
+    const dir = await tempDir();
+    const { providers } = await setup(dir);
+    const image = await providers.image.generateImage(request);
+    const events: string[] = [];
+    const cpu = async <T>(work: () => Promise<T>): Promise<T> => {
+      events.push('cpu start');
+      const result = await work();
+      // The entry is not written yet while the CPU place is held.
+      events.push(`cpu end, ${(await readdir(path.join(dir, 'pictures')).catch(() => [])).length} pictures stored`);
+      return result;
+    };
+    await providers.pictures.fit(image, box, cpu);
+    expect(events).toEqual(['cpu start', 'cpu end, 0 pictures stored']);
+    expect(await readdir(path.join(dir, 'pictures'))).toHaveLength(1);
+  });
+
   it('a fitted picture is stored and found again by its image request, with no image made or read', async () => {
     const dir = await tempDir();
     const { providers } = await setup(dir);
