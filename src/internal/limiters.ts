@@ -3,9 +3,9 @@ import os from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
 
 /**
- * One of the c places a caller may hold at the API. The HTTP layer gives it back as soon as an
- * answer has arrived, so the next request leaves while this one's answer is still being decoded
- * and stored, and takes it again before a retry, so no more than c requests are ever out.
+ * One of the c places a caller may hold at the API. The HTTP layer gives it back as soon as a 2xx
+ * status has arrived, so the next request leaves while this one's body is still arriving and being
+ * decoded and stored, and takes it again before a retry, so no more than c requests are ever out.
  */
 export interface ConcurrencySlot {
   /** Resolves once the slot is held; at once when it already is. */
