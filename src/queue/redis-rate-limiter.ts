@@ -4,7 +4,7 @@
 // post-429 re-sends included). BullMQ's own limiter counts job starts, not requests, so it is not used.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { defaultSleep, TRANSIT_MS, type Permit, type RateLimiter } from '../providers/rate-limiter.js';
+import { arrivalBound, defaultSleep, TRANSIT_MS, type Permit, type RateLimiter } from '../providers/rate-limiter.js';
 
 export interface RedisRateLimiterOptions {
   redis: Redis;
@@ -67,29 +67,19 @@ end
 return {math.ceil(wait), now, gen, rate}
 `;
 
-// KEYS: ended, inflight. ARGV: member, window, answered (1/0), ms since its last byte left (-1: unknown),
-// transit. The request ended: counted from the latest time the API can have received it (see
-// arrivalBound in providers/rate-limiter.ts, which this mirrors on Redis TIME).
+// KEYS: ended, inflight. ARGV: member, window, offset, transit. The request ended: counted from the
+// latest time the API can have received it, Redis TIME + offset, where offset is arrivalBound
+// (providers/rate-limiter.ts) taken at 0: the bound moves with the clock it is read on.
 const SETTLE = `
 local t = redis.call('TIME')
 -- Rounded up: the answer was in before this millisecond ends.
 local now = tonumber(t[1]) * 1000 + math.ceil(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[2])
-local transit = tonumber(ARGV[5])
-local ago = tonumber(ARGV[4])
-local sent = nil
-if ago >= 0 then sent = now - ago end
-local at
-if ARGV[3] == '1' then
-  at = now
-  if sent then at = math.min(now, sent + transit) end
-else
-  at = (sent or now) + transit
-end
+local at = now + tonumber(ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[1])
 if at > now - window then
   redis.call('ZADD', KEYS[1], at, ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], window * 2 + transit)
+  redis.call('PEXPIRE', KEYS[1], window * 2 + tonumber(ARGV[4]))
 end
 return at
 `;
@@ -199,11 +189,10 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
       const member = members.get(permit);
       if (member === undefined) return;
       members.delete(permit);
-      const ago = end.sentAgoMs === undefined ? -1 : Math.max(0, Math.floor(end.sentAgoMs));
+      // Rounded up, as the time it stands for: never counted from earlier than it may have arrived.
+      const offset = Math.ceil(arrivalBound(0, end, transitMs));
       // Not settled (Redis away): the lease ends it, later than need be but never too early.
-      void redis
-        .eval(SETTLE, 2, keys.ended, keys.inflight, member, windowMs, end.answered ? 1 : 0, ago, transitMs)
-        .catch((error: unknown) => report(error));
+      void redis.eval(SETTLE, 2, keys.ended, keys.inflight, member, windowMs, offset, transitMs).catch((error: unknown) => report(error));
     },
     pause(ms) {
       void evalOf(PAUSE, keys.state, Math.ceil(ms));
