@@ -13,10 +13,7 @@
 // next limit (heap-controller.cc), and Node keeps V8's flags writable for this method.
 import v8 from 'node:v8';
 
-let tuned = false;
-
+// Setting it again (main() called twice in one process) changes nothing.
 export function tuneHeapForPictures(): void {
-  if (tuned) return;
-  tuned = true;
   v8.setFlagsFromString('--heap-growing-percent=200');
 }

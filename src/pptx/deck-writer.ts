@@ -11,7 +11,7 @@ import type { Presentation } from './read-presentation.js';
 import { partProblems, validateChanges, type PartSource } from './validate-package.js';
 import { dropSignature, editSlide, finalContentTypes, OUR_MEDIA_PREFIX, type PictureToAdd } from './write-presentation.js';
 import { decodeXmlBytes } from './xml.js';
-import { ZipWriter, type ZipWriterOptions } from './zip-writer.js';
+import { ZipWriter, type ZipEntry, type ZipWriterOptions } from './zip-writer.js';
 
 export interface WriteResult {
   /** Our earlier pictures that this run replaced. */
@@ -67,24 +67,23 @@ export async function openDeckWriter(pres: Presentation, output: string, options
     writes.push(zip.add({ ...entry, name: entry.rawName }, data));
   };
   // Resolves once the part is in the file.
-  const addDeflated = async (name: string, data: Buffer, level: number) => {
-    const part = await deflatePart(data, level);
-    written.set(lower(name), name);
-    const writing = zip.add({ name, method: 8, crc32: part.crc32, size: part.size, compressedSize: part.data.length }, part.data);
+  const addEntry = async (entry: ZipEntry & { name: string }, data: Buffer) => {
+    written.set(lower(entry.name), entry.name);
+    const writing = zip.add(entry, data);
     writes.push(writing);
     await writing;
+  };
+  const addDeflated = async (name: string, data: Buffer) => {
+    const part = await deflatePart(data, XML_DEFLATE_LEVEL);
+    await addEntry({ name, method: 8, crc32: part.crc32, size: part.size, compressedSize: part.data.length }, part.data);
   };
   // Pictures are JPEG or PNG, compressed already: stored as they are (deflating them at level 1
   // saved 0.3 % of the bytes for ~2-7 ms of CPU a picture, which a batch's fits need).
-  const addStored = async (name: string, data: Buffer) => {
-    written.set(lower(name), name);
-    const writing = zip.add({ name, method: 0, crc32: crc32(data), size: data.length, compressedSize: data.length }, data);
-    writes.push(writing);
-    await writing;
-  };
+  const addStored = (name: string, data: Buffer) =>
+    addEntry({ name, method: 0, crc32: crc32(data), size: data.length, compressedSize: data.length }, data);
   const addXml = (name: string, xml: string) => {
     changed.set(lower(name), xml);
-    return addDeflated(name, Buffer.from(xml, 'utf8'), XML_DEFLATE_LEVEL);
+    return addDeflated(name, Buffer.from(xml, 'utf8'));
   };
   // A picture's media part: the same picture twice is one part; a name the input has is not reused.
   const mediaFor = (pic: PictureToAdd): { name: string; isNew: boolean } => {

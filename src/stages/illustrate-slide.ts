@@ -164,7 +164,7 @@ async function fetchAndFit(
   ctx: SlideContext,
 ): Promise<{ image: { cached?: boolean | undefined }; fitted: FittedImage }> {
   // c images out at once. The provider takes the slot when its request leaves (a cache hit never
-  // does) and gives it back as soon as the answer arrives (see ConcurrencySlot).
+  // does) and gives it back as soon as the answer's status arrives (see ConcurrencySlot).
   const slot = slotOf(ctx.limiters.image);
   const { pacer } = ctx.limiters;
   const arrived = await pacer.request(ctx.signal);
