@@ -1,7 +1,7 @@
 // Loads pipeline.config.json (JSON with comments): read → validate against the schema → apply flag overrides.
 import path from 'node:path';
 import stripJsonComments from 'strip-json-comments';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigError, FsSafetyError } from '../errors.js';
 import { readRegularFile } from '../internal/fs-safe.js';
 import { configSchema, type Config } from './schema.js';

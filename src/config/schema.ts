@@ -1,7 +1,7 @@
 // One place for every configuration key: its type, its default and what it means.
 // README's configuration table and `slide-illustrate init` are written from these descriptions.
 import { Cron } from 'croner';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_VARIANTS } from '../model/directions.js';
 import { IMAGE_API_STYLES, IMAGE_QUALITIES, MAX_NEGATIVE_PROMPT_CHARS } from '../model/image-api-limits.js';
 

@@ -2,7 +2,7 @@
 // config), read and validated by key; written atomically with the tool's own key order.
 import path from 'node:path';
 import stripJsonComments from 'strip-json-comments';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, FsSafetyError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { readRegularFile } from '../internal/fs-safe.js';

@@ -1,6 +1,6 @@
 // The commented config `slide-illustrate init` writes: every key of the schema at its default, each
 // under its `.describe()` text, so the schema stays the one place where a key is explained.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { configSchema, defaultConfig } from './schema.js';
 
 export interface ConfigKey {

@@ -7,6 +7,8 @@ export interface RawEntry {
   data?: Buffer;
   /** Pre-deflated payload with its real size and CRC (for bombs). */
   deflated?: { bytes: Buffer; size: number; crc: number };
+  /** Written as it is (method 0, store) instead of deflated. */
+  stored?: boolean;
 }
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -32,8 +34,9 @@ export function buildZip(entries: RawEntry[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
+    const method = e.stored ? 0 : 8;
     const payload = e.deflated ?? {
-      bytes: deflateRawSync(e.data ?? Buffer.alloc(0)),
+      bytes: e.stored ? (e.data ?? Buffer.alloc(0)) : deflateRawSync(e.data ?? Buffer.alloc(0)),
       size: (e.data ?? Buffer.alloc(0)).length,
       crc: crc32(e.data ?? Buffer.alloc(0)),
     };
@@ -41,7 +44,7 @@ export function buildZip(entries: RawEntry[]): Buffer {
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // DEFLATE
+    local.writeUInt16LE(method, 8); // 8: DEFLATE, 0: store
     local.writeUInt32LE(payload.crc, 14);
     local.writeUInt32LE(payload.bytes.length, 18);
     local.writeUInt32LE(payload.size, 22);
@@ -51,7 +54,7 @@ export function buildZip(entries: RawEntry[]): Buffer {
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(payload.crc, 16);
     central.writeUInt32LE(payload.bytes.length, 20);
     central.writeUInt32LE(payload.size, 24);

@@ -160,6 +160,26 @@ describe('refusing bad and hostile decks', () => {
       expect((await refusal(buildZip([...entries, { name, data: Buffer.from('x') }]))).reason).toMatch(/unsafe zip entry name/);
     },
   );
+  it('an encrypted zip entry, or one compressed by a method other than store and deflate, refused at open', async () => {
+    const zip = buildZip(await demoEntries());
+    const cd = zip.readUInt32LE(zip.length - 6);
+    const patched = (offset: number, value: number) => {
+      const copy = Buffer.from(zip);
+      copy.writeUInt16LE(value, cd + offset);
+      return copy;
+    };
+    // The first central entry's flags (offset 8) and method (offset 10).
+    expect((await refusal(patched(8, 0x0801))).reason).toMatch(/not a readable zip archive \(encrypted entry\)/);
+    expect((await refusal(patched(10, 12))).reason).toMatch(/compression method 12 is not supported/);
+  });
+  it('a stored (uncompressed) part reads as it is', async () => {
+    const entries = (await demoEntries()).map((e) => ({ ...e, stored: e.name === 'ppt/slides/slide1.xml' }));
+    const zip = buildZip(entries);
+    const pkg = await Package.open('stored.pptx', zip);
+    expect(pkg.entries.find((e) => e.name === 'ppt/slides/slide1.xml')!.method).toBe(0);
+    const slide = entries.find((e) => e.name === 'ppt/slides/slide1.xml')!;
+    expect(Buffer.from(await pkg.readBytes('ppt/slides/slide1.xml')).equals(slide.data!)).toBe(true);
+  });
   it('too many entries, counted before unzipping', async () => {
     const many = Array.from({ length: LIMITS.entries + 1 }, (_, i) => ({ name: `f/${i}`, data: Buffer.alloc(0) }));
     expect((await refusal(buildZip(many))).reason).toMatch(/too many zip entries/);
