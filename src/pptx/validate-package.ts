@@ -34,8 +34,23 @@ export function zipSource(zip: ZipEntries): PartSource {
 
 const sourceOf = (zip: ZipEntries | PartSource): PartSource => ('files' in zip ? zipSource(zip) : zip);
 
+/**
+ * Which checks partProblems runs: `package` (each part exists and has a content type, every
+ * Override names a part) and `xml` (well-formed, relationship ids unique and their targets present,
+ * references resolve, shape ids unique). The deck writer checks a slide's XML as soon as the slide
+ * is written, and the package once [Content_Types].xml is final.
+ */
+export interface PartChecks {
+  package?: boolean;
+  xml?: boolean;
+}
+
 // Problems of the given parts within a package: XML well-formed, references resolve, ids unique, types known.
-export async function partProblems(zip: ZipEntries | PartSource, parts: string[]): Promise<string[]> {
+export async function partProblems(
+  zip: ZipEntries | PartSource,
+  parts: string[],
+  checks: PartChecks = { package: true, xml: true },
+): Promise<string[]> {
   const source = sourceOf(zip);
   const read = (name: string) => source.read(name);
   const names = source.names();
@@ -43,21 +58,23 @@ export async function partProblems(zip: ZipEntries | PartSource, parts: string[]
   const parsedRels = new Map<string, XmlElement>();
   const exists = new Set(names.map((n) => n.toLowerCase()));
   const problems: string[] = [];
-  const typesText = await read('[Content_Types].xml');
-  if (!typesText) return ['[Content_Types].xml is missing'];
-  let types: ReturnType<typeof parseContentTypes>;
-  try {
-    types = parseContentTypes(parseXml(typesText));
-  } catch (error) {
-    return [`[Content_Types].xml: not well-formed (${(error as Error).message.split('\n')[0]})`];
+  let types: ReturnType<typeof parseContentTypes> | undefined;
+  if (checks.package) {
+    const typesText = await read('[Content_Types].xml');
+    if (!typesText) return ['[Content_Types].xml is missing'];
+    try {
+      types = parseContentTypes(parseXml(typesText));
+    } catch (error) {
+      return [`[Content_Types].xml: not well-formed (${(error as Error).message.split('\n')[0]})`];
+    }
+    for (const part of types.overrides.keys())
+      if (!exists.has(part)) problems.push(`[Content_Types].xml: Override for missing part /${part}`);
   }
-  for (const part of types.overrides.keys())
-    if (!exists.has(part)) problems.push(`[Content_Types].xml: Override for missing part /${part}`);
   const relsFirst = [...parts.filter((p) => /\.rels$/i.test(p)), ...parts.filter((p) => !/\.rels$/i.test(p))];
   for (const part of relsFirst) {
     if (!exists.has(part.toLowerCase())) continue;
-    if (part !== '[Content_Types].xml' && contentTypeOf(types, part) === undefined) problems.push(`${part}: no content type`);
-    if (!/\.(xml|rels)$/i.test(part)) continue;
+    if (types && part !== '[Content_Types].xml' && contentTypeOf(types, part) === undefined) problems.push(`${part}: no content type`);
+    if (!checks.xml || !/\.(xml|rels)$/i.test(part)) continue;
     let root: XmlElement;
     try {
       root = parseXml((await read(part))!);
@@ -136,7 +153,12 @@ export async function validateChanges(
   parts: string[],
   baseline: () => Promise<string[]>,
 ): Promise<void> {
-  const after = await partProblems(out, parts);
+  await refuseNewProblems(file, await partProblems(out, parts), baseline);
+}
+
+// Throws for the problems in `after` that the input did not already have (`baseline`, asked for
+// only when there are problems).
+export async function refuseNewProblems(file: string, after: string[], baseline: () => Promise<string[]>): Promise<void> {
   if (!after.length) return;
   const known = new Set(await baseline());
   const fresh = after.filter((p) => !known.has(p));

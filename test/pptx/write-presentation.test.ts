@@ -10,7 +10,7 @@ import { defaultConfig } from '../../src/config/schema.js';
 import { PackageValidationError } from '../../src/errors.js';
 import { readPresentation, readPresentationFile } from '../../src/pptx/read-presentation.js';
 import { NO_ROOM } from '../../src/pptx/placement.js';
-import { validateChanges } from '../../src/pptx/validate-package.js';
+import { partProblems, validateChanges } from '../../src/pptx/validate-package.js';
 import { writePresentation } from '../../src/pptx/deck-writer.js';
 import { illustrateOffline } from '../helpers/illustrate.js';
 import { corpusDir, requireCorpus, tempDir } from '../helpers/paths.js';
@@ -304,6 +304,27 @@ describe('the package validator', () => {
     await expect(
       validateChanges('demo.pptx', zip, [part], async () => ['ppt/slides/slide1.xml: reference rId999 has no relationship']),
     ).resolves.toBeUndefined();
+  });
+
+  it('splits its checks: XML problems without the package checks, a missing content type without parsing', async () => {
+    const zip = await JSZip.loadAsync(await readFile(fixtures.demo));
+    const part = 'ppt/slides/slide1.xml';
+    const xml = await zip.file(part)!.async('string');
+    zip.file(
+      part,
+      xml.replace(
+        '</p:spTree>',
+        '<p:pic><p:nvPicPr><p:cNvPr id="901" name="y"/></p:nvPicPr><p:blipFill><a:blip r:embed="rId998"/></p:blipFill></p:pic></p:spTree>',
+      ),
+    );
+    zip.file('ppt/media/new.xyz', 'bytes');
+    const parts = [part, 'ppt/media/new.xyz'];
+    expect(await partProblems(zip, parts, { xml: true })).toEqual(['ppt/slides/slide1.xml: reference rId998 has no relationship']);
+    expect(await partProblems(zip, parts, { package: true })).toEqual(['ppt/media/new.xyz: no content type']);
+    expect((await partProblems(zip, parts)).sort()).toEqual([
+      'ppt/media/new.xyz: no content type',
+      'ppt/slides/slide1.xml: reference rId998 has no relationship',
+    ]);
   });
 
   it('asks for the input’s own problems only when the written parts have some', async () => {
