@@ -1,14 +1,17 @@
 // Content-addressed cache files: <cacheDir>/{prompts,images,pictures}/<sha256>,
 // written atomically as each result arrives, so a killed run leaves only whole entries.
 //
-// Every entry starts with a fixed 87-byte header line, "SICACHE1 <size, 12 digits> <sha256 of the
-// payload>\n", and is verified on every read: a disk that truncated, emptied or flipped bytes of an
+// Every entry starts with a fixed header line, "SICACHE2 <size, 12 digits> <CRC-32 of the payload,
+// 8 hex>\n" (31 bytes), and is verified on every read: a disk that truncated, emptied or flipped bytes of an
 // entry (or something that put a folder in its place) makes it a miss, removed so the next write
 // repairs it, instead of failing that slide on every later run. A header beside the payload, not a
-// sidecar, keeps an entry one file, written by one rename; hashing a 2 MB image costs a few ms,
-// far less than decoding it. Entries written before the header existed are checked by decoding
+// sidecar, keeps an entry one file, written by one rename. A CRC-32 catches what a disk does to
+// bytes as well as a sha256 did (the first header, "SICACHE1 <size> <sha256>\n", still read) at
+// less than half its cost: 1.35 against 2.87 ms for a 2.7 MB image, 200 of which a zero-latency
+// batch writes from its main thread. A Node without a native CRC-32 (before 20.15) writes the first. Entries written before the header existed are checked by decoding
 // them (isSoundLegacyEntry below) and rewritten with a header, so an upgrade pays for nothing again.
 import { createHash } from 'node:crypto';
+import { crc32, nativeCrc32 } from '../internal/crc32.js';
 import { lstat, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { removeStaleTemps, writeFileAtomic } from '../internal/atomic-write.js';
@@ -24,9 +27,15 @@ export const CACHE_KINDS: readonly CacheKind[] = ['prompts', 'images', 'pictures
 /** An entry name: 64 hex digits of sha256. Anything else in the folders is not ours. */
 export const ENTRY_NAME = /^[0-9a-f]{64}$/;
 
-const MAGIC = 'SICACHE1 ';
+const MAGIC_V1 = 'SICACHE1 ';
+const MAGIC_V2 = 'SICACHE2 ';
 /** "SICACHE1 " + 12 digits + " " + 64 hex + "\n". */
-export const ENTRY_HEADER_BYTES = MAGIC.length + 12 + 1 + 64 + 1;
+const HEADER_V1_BYTES = MAGIC_V1.length + 12 + 1 + 64 + 1;
+/** "SICACHE2 " + 12 digits + " " + 8 hex + "\n". */
+const HEADER_V2_BYTES = MAGIC_V2.length + 12 + 1 + 8 + 1;
+/** The header this Node writes: a CRC-32 where it is native, a sha256 before. */
+const WRITES_V2 = Boolean(nativeCrc32);
+export const ENTRY_HEADER_BYTES = WRITES_V2 ? HEADER_V2_BYTES : HEADER_V1_BYTES;
 
 export interface CacheStore {
   readonly dir: string;
@@ -121,26 +130,35 @@ function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+const crcHex = (data: Uint8Array) => crc32(data).toString(16).padStart(8, '0');
+
 // The header and the payload as two chunks, written one after the other: a 2.7 MB image is not
-// copied into a new buffer just to put 87 bytes in front of it.
+// copied into a new buffer just to put a header in front of it.
 function encodeEntry(data: Uint8Array | string): Uint8Array[] {
   const payload = typeof data === 'string' ? Buffer.from(data) : data;
-  const header = `${MAGIC}${String(payload.length).padStart(12, '0')} ${sha256(payload)}\n`;
+  const size = String(payload.length).padStart(12, '0');
+  const header = WRITES_V2 ? `${MAGIC_V2}${size} ${crcHex(payload)}\n` : `${MAGIC_V1}${size} ${sha256(payload)}\n`;
   return [Buffer.from(header, 'latin1'), payload];
 }
 
 /** The payload of a sound entry; undefined for a damaged one; 'legacy' for one without a header. */
 function decodeEntry(bytes: Buffer): Buffer | undefined | 'legacy' {
-  if (bytes.length < MAGIC.length || bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) {
+  const magic = bytes.toString('latin1', 0, MAGIC_V1.length);
+  if (magic !== MAGIC_V1 && magic !== MAGIC_V2) {
     // An entry from before the header: a JSON prompt, a PNG/JPEG image, a JSON line + picture.
-    // Empty, or a prefix of the magic itself (truncated in the header), is simply damaged.
-    return bytes.length === 0 || MAGIC.startsWith(bytes.toString('latin1')) ? undefined : 'legacy';
+    // Empty, or a prefix of a magic itself (truncated in the header), is simply damaged.
+    const head = bytes.toString('latin1');
+    return bytes.length === 0 || MAGIC_V1.startsWith(head) || MAGIC_V2.startsWith(head) ? undefined : 'legacy';
   }
-  if (bytes.length < ENTRY_HEADER_BYTES) return undefined;
-  const m = /^SICACHE1 (\d{12}) ([0-9a-f]{64})\n$/.exec(bytes.toString('latin1', 0, ENTRY_HEADER_BYTES));
+  const v2 = magic === MAGIC_V2;
+  const headerBytes = v2 ? HEADER_V2_BYTES : HEADER_V1_BYTES;
+  if (bytes.length < headerBytes) return undefined;
+  const m = (v2 ? /^SICACHE2 (\d{12}) ([0-9a-f]{8})\n$/ : /^SICACHE1 (\d{12}) ([0-9a-f]{64})\n$/).exec(
+    bytes.toString('latin1', 0, headerBytes),
+  );
   if (!m) return undefined;
-  const payload = bytes.subarray(ENTRY_HEADER_BYTES);
-  if (payload.length !== Number(m[1]) || sha256(payload) !== m[2]) return undefined;
+  const payload = bytes.subarray(headerBytes);
+  if (payload.length !== Number(m[1]) || (v2 ? crcHex(payload) : sha256(payload)) !== m[2]) return undefined;
   return payload;
 }
 

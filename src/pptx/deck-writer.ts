@@ -5,7 +5,8 @@
 // into place. Any failure, or abort(), removes the temp file: outputs appear whole or not at all.
 import { createHash } from 'node:crypto';
 import { openAtomicFile, type AtomicFile } from '../internal/atomic-write.js';
-import { crc32, deflatePart, XML_DEFLATE_LEVEL } from './deflated-part.js';
+import { crc32 } from '../internal/crc32.js';
+import { deflatePart, XML_DEFLATE_LEVEL } from './deflated-part.js';
 import { relsPartFor, resolveTarget } from './opc.js';
 import type { Presentation } from './read-presentation.js';
 import { partProblems, refuseNewProblems, type PartSource } from './validate-package.js';

@@ -4,6 +4,7 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import pLimit from 'p-limit';
+import { crc32 } from '../internal/crc32.js';
 
 const deflate = promisify(zlib.deflateRaw);
 
@@ -30,23 +31,4 @@ export async function deflatePart(data: Buffer, level = XML_DEFLATE_LEVEL): Prom
   const chunkSize = Math.max(16 * 1024, data.length + (data.length >> 6) + 1024);
   const bytes = await deflating(() => deflate(data, { level, chunkSize }));
   return { data: bytes, crc32: crc32(data), size: data.length };
-}
-
-// zlib.crc32 is native (Node ≥ 20.15); older Nodes get the table-driven one below.
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
-let table: Uint32Array | undefined;
-
-export function crc32(data: Uint8Array): number {
-  if (nativeCrc32) return nativeCrc32(data) >>> 0;
-  if (!table) {
-    table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (const byte of data) crc = table[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }

@@ -1,10 +1,13 @@
-// The store verifies what it reads: size + sha256 in each entry's header; entries of earlier
-// versions (no header) by decoding them, then rewritten with a header.
+// The store verifies what it reads: size + CRC-32 in each entry's header (size + sha256 in the
+// first header, still read); entries of earlier versions (no header) by decoding them, then
+// rewritten with a header.
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ENTRY_HEADER_BYTES, openCacheStore, type CacheKind } from '../../src/cache/cache-store.js';
+import { crc32 } from '../../src/internal/crc32.js';
 import { tempDir } from '../helpers/paths.js';
 
 const hash = (c: string) => c.repeat(64);
@@ -21,14 +24,27 @@ async function storeWith(entries: Partial<Record<CacheKind, Record<string, Buffe
 }
 
 describe('cache store integrity', () => {
-  it('writes a header with the size and sha256, and reads back the payload alone', async () => {
+  it('writes a header with the size and CRC-32, and reads back the payload alone', async () => {
     const { dir, store, corrupt } = await storeWith({});
     await store.write('prompts', hash('a'), '{"prompt":"x"}');
     const raw = await readFile(path.join(dir, 'prompts', hash('a')));
+    expect(ENTRY_HEADER_BYTES).toBe(31); // this Node has a native CRC-32
     expect(raw.length).toBe(ENTRY_HEADER_BYTES + 14);
-    expect(raw.toString('latin1', 0, ENTRY_HEADER_BYTES)).toMatch(/^SICACHE1 000000000014 [0-9a-f]{64}\n$/);
+    const crc = crc32(Buffer.from('{"prompt":"x"}')).toString(16).padStart(8, '0');
+    expect(raw.toString('latin1', 0, ENTRY_HEADER_BYTES)).toBe(`SICACHE2 000000000014 ${crc}\n`);
     expect((await store.read('prompts', hash('a')))?.toString()).toBe('{"prompt":"x"}');
     expect(corrupt).toEqual([]);
+  });
+
+  it('still reads entries with the first header (size and sha256), and refuses a damaged one', async () => {
+    const entry = (payload: string, digest = createHash('sha256').update(payload).digest('hex')) =>
+      `SICACHE1 ${String(Buffer.byteLength(payload)).padStart(12, '0')} ${digest}\n${payload}`;
+    const { store, corrupt } = await storeWith({
+      prompts: { [hash('a')]: entry('{"prompt":"old"}'), [hash('b')]: entry('{"prompt":"old"}', 'f'.repeat(64)) },
+    });
+    expect((await store.read('prompts', hash('a')))?.toString()).toBe('{"prompt":"old"}');
+    expect(await store.read('prompts', hash('b'))).toBeUndefined();
+    expect(corrupt).toEqual(['prompts/' + hash('b').slice(0, 1)]);
   });
 
   it('entries from before the header: sound ones are hits and are upgraded, damaged ones are removed', async () => {
@@ -52,7 +68,7 @@ describe('cache store integrity', () => {
       ['images', 'c'],
       ['pictures', 'e'],
     ] as const) {
-      expect((await readFile(path.join(dir, kind, hash(h)))).toString('latin1', 0, 9), `${kind} upgraded`).toBe('SICACHE1 ');
+      expect((await readFile(path.join(dir, kind, hash(h)))).toString('latin1', 0, 9), `${kind} upgraded`).toBe('SICACHE2 ');
     }
     expect((await store.read('images', hash('c')))?.equals(png)).toBe(true);
 

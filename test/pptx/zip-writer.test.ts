@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../src/pptx/deflated-part.js';
+import { crc32 } from '../../src/internal/crc32.js';
 import { listCentralDirectory } from '../../src/pptx/package.js';
 import { ZipWriter, type ZipEntry } from '../../src/pptx/zip-writer.js';
 import { tempDir } from '../helpers/paths.js';
