@@ -44,7 +44,7 @@ describe('cache store integrity', () => {
     });
     expect((await store.read('prompts', hash('a')))?.toString()).toBe('{"prompt":"old"}');
     expect(await store.read('prompts', hash('b'))).toBeUndefined();
-    expect(corrupt).toEqual(['prompts/' + hash('b').slice(0, 1)]);
+    expect(corrupt).toEqual([`prompts/${hash('b').slice(0, 1)}`]);
   });
 
   it('entries from before the header: sound ones are hits and are upgraded, damaged ones are removed', async () => {
