@@ -110,7 +110,8 @@ class Base64Decoder {
   // characters), grown if the hint was short: no pieces to concatenate at the end.
   private out: Buffer;
   private written = 0;
-  private acc = Buffer.allocUnsafe(BATCH_BYTES * 2);
+  /** Fewer than 4 base64 characters not decoded yet (a group cut between chunks or escapes). */
+  private acc = Buffer.allocUnsafe(4);
   private length = 0;
   private carry: Buffer | undefined;
 
@@ -154,29 +155,43 @@ class Base64Decoder {
     return this.out.subarray(0, this.written);
   }
 
+  // Decodes what `acc` holds (all of it at the end; else whole 4-character groups).
   private decode(all: boolean): void {
     const n = all ? this.length : this.length - (this.length % 4);
     if (!n) return;
-    const need = this.written + Math.ceil(n / 4) * 3;
+    this.write(this.acc, 0, n);
+    this.acc.copy(this.acc, 0, n, this.length);
+    this.length -= n;
+  }
+
+  // Decodes base64 characters src[from, to) into `out`, growing it if the size hint was short.
+  private write(src: Buffer, from: number, to: number): void {
+    const need = this.written + Math.ceil((to - from) / 4) * 3;
     if (need > this.out.length) {
       const bigger = Buffer.allocUnsafe(Math.max(need, this.out.length * 2));
       this.out.copy(bigger, 0, 0, this.written);
       this.out = bigger;
     }
-    this.written += this.out.write(this.acc.toString('latin1', 0, n), this.written, 'base64');
-    this.acc.copy(this.acc, 0, n, this.length);
-    this.length -= n;
+    this.written += this.out.write(src.toString('latin1', from, to), this.written, 'base64');
   }
 
+  // Takes base64 characters src[from, to): completes the group `acc` holds, decodes whole groups
+  // straight from `src` (each 3.6 MB answer is not copied once more into `acc`), keeps the rest.
   private put(src: Buffer, from: number, to: number): void {
     if (to <= from) return;
-    if (this.length + (to - from) > this.acc.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.acc.length * 2, this.length + (to - from)));
-      this.acc.copy(bigger, 0, 0, this.length);
-      this.acc = bigger;
+    if (this.length) {
+      const fill = Math.min(to - from, (4 - (this.length % 4)) % 4);
+      this.length += src.copy(this.acc, this.length, from, from + fill);
+      from += fill;
+      if (this.length % 4) return;
+      this.decode(true);
+    }
+    for (let end = from + ((to - from) & ~3); from < end; ) {
+      const batch = Math.min(end, from + BATCH_BYTES);
+      this.write(src, from, batch);
+      from = batch;
     }
     this.length += src.copy(this.acc, this.length, from, to);
-    if (this.length >= BATCH_BYTES) this.decode(false);
   }
 
   private putChar(ch: string): void {
