@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkXmlSafety,
   childRanges,
   decodeEntities,
   decodeXmlBytes,
@@ -86,12 +85,21 @@ describe('parseXml safety', () => {
   });
   it('refuses nesting deeper than the bound, quickly', () => {
     const deep = '<a>'.repeat(MAX_XML_DEPTH + 1) + '</a>'.repeat(MAX_XML_DEPTH + 1);
-    expect(() => checkXmlSafety(deep)).toThrow(/nested deeper/);
+    expect(() => parseXml(deep)).toThrow(/nested deeper/);
     const ok = '<a>'.repeat(MAX_XML_DEPTH) + '</a>'.repeat(MAX_XML_DEPTH);
-    expect(() => checkXmlSafety(ok)).not.toThrow();
+    expect(() => parseXml(ok)).not.toThrow();
   });
   it('refuses malformed XML', () => {
     expect(() => parseXml('<a><b></a>')).toThrow();
+  });
+  it('takes CDATA literally, joined with the text around it and around comments', () => {
+    const el = parseXml('<d>t<!-- c -->u<![CDATA[<v>&amp;]]>w</d>');
+    expect(el.children).toEqual(['tu<v>&amp;w']);
+  });
+  it('refuses what is never closed: a tag, a comment, a CDATA section, an element', () => {
+    for (const xml of ['<a><b', '<a><!-- x</a>', '<a><![CDATA[x</a>', '<a><b></b>', '<a/><b/>', 'text only']) {
+      expect(() => parseXml(xml), xml).toThrow(XmlSafetyError);
+    }
   });
   it('keeps text lossless: numbers, spaces, tabs', () => {
     expect(textOf(parseXml('<r><t>007</t><t> </t><t>1e5</t><t>\t</t></r>'))).toBe('007 1e5\t');
