@@ -19,6 +19,16 @@ import { checkPackage } from '../helpers/pptx-invariants.js';
 const slideXml = async (file: string, part: string) => (await JSZip.loadAsync(await readFile(file))).file(part)!.async('string');
 const picOf = (xml: string) => xml.match(/<p:pic>[\s\S]*?<\/p:pic>/g) ?? [];
 
+// The demo deck whose first slide gained a picture pointing at a relationship it does not have.
+async function demoWithDanglingPicture(rId: string): Promise<{ zip: JSZip; part: string }> {
+  const zip = await JSZip.loadAsync(await readFile(fixtures.demo));
+  const part = 'ppt/slides/slide1.xml';
+  const xml = await zip.file(part)!.async('string');
+  const pic = `<p:pic><p:nvPicPr><p:cNvPr id="900" name="x"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed="${rId}"/></p:blipFill><p:spPr/></p:pic>`;
+  zip.file(part, xml.replace('</p:spTree>', `${pic}</p:spTree>`));
+  return { zip, part };
+}
+
 describe('picture placeholders', () => {
   it('fills an empty picture placeholder the PowerPoint way, geometry inherited from the layout', async () => {
     const out = path.join(await tempDir(), 'pp.pptx');
@@ -285,16 +295,7 @@ describe('the package validator', () => {
   });
 
   it('catches a dangling relationship a write would introduce, tolerating what the input had', async () => {
-    const zip = await JSZip.loadAsync(await readFile(fixtures.demo));
-    const part = 'ppt/slides/slide1.xml';
-    const xml = await zip.file(part)!.async('string');
-    zip.file(
-      part,
-      xml.replace(
-        '</p:spTree>',
-        '<p:pic><p:nvPicPr><p:cNvPr id="900" name="x"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:embed="rId999"/></p:blipFill><p:spPr/></p:pic></p:spTree>',
-      ),
-    );
+    const { zip, part } = await demoWithDanglingPicture('rId999');
     const error = await validateChanges('demo.pptx', zip, [part], async () => []).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PackageValidationError);
     expect((error as Error).message).toMatch(
@@ -307,16 +308,7 @@ describe('the package validator', () => {
   });
 
   it('splits its checks: XML problems without the package checks, a missing content type without parsing', async () => {
-    const zip = await JSZip.loadAsync(await readFile(fixtures.demo));
-    const part = 'ppt/slides/slide1.xml';
-    const xml = await zip.file(part)!.async('string');
-    zip.file(
-      part,
-      xml.replace(
-        '</p:spTree>',
-        '<p:pic><p:nvPicPr><p:cNvPr id="901" name="y"/></p:nvPicPr><p:blipFill><a:blip r:embed="rId998"/></p:blipFill></p:pic></p:spTree>',
-      ),
-    );
+    const { zip, part } = await demoWithDanglingPicture('rId998');
     zip.file('ppt/media/new.xyz', 'bytes');
     const parts = [part, 'ppt/media/new.xyz'];
     expect(await partProblems(zip, parts, { xml: true })).toEqual(['ppt/slides/slide1.xml: reference rId998 has no relationship']);
