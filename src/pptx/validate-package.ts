@@ -1,7 +1,6 @@
 // The package validator the writer runs before any deck is written: a deck we would write
 // broken is an error, never an output. Problems the input already had are tolerated
 // (we do not make a deck worse), everything new is refused.
-import type JSZip from 'jszip';
 import { PackageValidationError } from '../errors.js';
 import { contentTypeOf, parseContentTypes, relsPartFor, resolveTarget } from './opc.js';
 import { attr, children, decodeXmlBytes, parseXml, type XmlElement } from './xml.js';
@@ -12,8 +11,10 @@ export interface PartSource {
   read(name: string): Promise<string | undefined>;
 }
 
-/** A zip's entries: a JSZip, or a copy of its `files`. */
-export type ZipEntries = Pick<JSZip, 'files'>;
+/** A zip's entries as a JSZip holds them (its public `files`), or a copy of them: what tests read outputs with. */
+export interface ZipEntries {
+  files: Record<string, { name: string; dir: boolean; async(type: 'uint8array'): Promise<Uint8Array> }>;
+}
 
 // A JSZip's parts through its public API.
 export function zipSource(zip: ZipEntries): PartSource {
