@@ -1,4 +1,5 @@
-// The CLI's process is ours to tune; a program using the library keeps its own settings.
+// The CLI's process is ours to tune, so only its bin calls this, before the bundle loads; a program
+// using the library, or calling main() itself (the tests), keeps its own settings.
 //
 // A run's JavaScript heap stays small (~30 MB live), but every picture passes through it as
 // buffers outside it: an image answer's socket chunks (3.6 MB), its decoded bytes (2.7 MB). V8
@@ -7,7 +8,6 @@
 // ~1 s of main-thread pauses plus the marking around them). Letting the limit grow to 3× the live
 // heap (heap-growing-percent 200) took that to 16 collections: wall 14.7 s -> 11.2-12.9 s, CPU
 // 24.7 s -> 18.2-20.7 s, peak RSS +5-15 MB (bench/ probe, 2 cores, quiet machine).
-//
 //
 // The young generation is kept at its first size (1 MB per semi-space): a run's short-lived
 // objects (64 KB base64 batches, answers' envelopes, parsed slides) let V8 grow it to its 16 MB
@@ -22,7 +22,6 @@
 // maximum (--max-semi-space-size) would be the plain knob, but V8 reads it once, at start.
 import v8 from 'node:v8';
 
-// Setting them again (main() called twice in one process) changes nothing.
 export function tuneHeapForPictures(): void {
   v8.setFlagsFromString('--heap-growing-percent=200');
   v8.setFlagsFromString('--semi-space-growth-factor=1');

@@ -6,7 +6,6 @@ import { redact, secretsOf } from '../internal/env.js';
 import { ArgsError, parseArgs, type AccountArgs } from './args.js';
 import { printable, printableOutput } from '../internal/printable.js';
 import type { CliIo, CliStream } from './io.js';
-import { tuneHeapForPictures } from './heap.js';
 
 export type { CliIo, CliStream } from './io.js';
 
@@ -23,7 +22,6 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo()): Promise<
   // Everything printed passes through the mask, stacks and server messages included.
   const io = redactingIo(rawIo);
   const debug = argv.includes('--debug');
-  tuneHeapForPictures();
   try {
     const { args, output, usage } = await parseArgs(argv);
     if (!args) {
