@@ -45,7 +45,9 @@ export async function openDeckWriter(pres: Presentation, output: string, options
   const dropped = new Set((signature?.parts ?? []).map(lower));
   // Held back from the first pass: what a slide's pictures change, and our earlier pictures' media,
   // which a re-run drops once nothing points at it.
-  const held = new Set([TYPES, ...(signature ? [ROOT_RELS] : []), ...options.slides.flatMap((s) => [s, relsPartFor(s)])].map(lower));
+  // The slides that may get a picture, and their .rels: what a slide's pictures change.
+  const slideParts = options.slides.flatMap((s) => [s, relsPartFor(s)]);
+  const held = new Set([TYPES, ...(signature ? [ROOT_RELS] : []), ...slideParts].map(lower));
   const ourMedia = pkg.entries.filter((e) => lower(e.name).startsWith(lower(OUR_MEDIA_PREFIX))).map((e) => e.name);
   for (const name of ourMedia) held.add(lower(name));
 
@@ -63,8 +65,10 @@ export async function openDeckWriter(pres: Presentation, output: string, options
   // picture (where 200 slides' checks took ~0.5 s of the run's tail). The part names they see are
   // those the output will have: the input's but what the writer drops, and the new media so far.
   const slideChecks: Promise<string[]>[] = [];
+  // (Parts the writer drops later, our earlier media at finish, are ones no written slide points at.)
+  const keptNames = pkg.names().filter((n) => !dropped.has(lower(n)));
   const slideSource: PartSource = {
-    names: () => [...pkg.names().filter((n) => !dropped.has(lower(n))), ...newMedia.map((m) => m.part)],
+    names: () => [...keptNames, ...newMedia.map((m) => m.part)],
     read: async (name) => changed.get(lower(name)) ?? (pkg.has(name) ? pkg.readText(name) : undefined),
   };
   let replaced = 0;
@@ -197,20 +201,20 @@ export async function openDeckWriter(pres: Presentation, output: string, options
         // changed part exists and has a content type), which parse no slide.
         const out = outputSource(pres, written, changed);
         const changedParts = [...changed.keys(), ...newMedia.map((m) => m.part)].map((k) => written.get(lower(k))!);
-        const slideParts = new Set(options.slides.flatMap((s) => [s, relsPartFor(s)]).map((s) => lower(pkg.resolve(s) ?? s)));
+        const slideKeys = new Set(slideParts.map((s) => lower(pkg.resolve(s) ?? s)));
         const after = [
           ...(await Promise.all(slideChecks)).flat(),
           ...(await partProblems(out, changedParts, { package: true, xml: false })),
           ...(await partProblems(
             out,
-            changedParts.filter((p) => !slideParts.has(lower(p))),
+            changedParts.filter((p) => !slideKeys.has(lower(p))),
             { xml: true },
           )),
         ];
         await refuseNewProblems(pres.file, after, () =>
           partProblems(
             inputSource(pres),
-            [TYPES, ROOT_RELS, ...options.slides.flatMap((s) => [s, relsPartFor(s)])].filter((p) => pkg.has(p)),
+            [TYPES, ROOT_RELS, ...slideParts].filter((p) => pkg.has(p)),
           ),
         );
         await Promise.all(writes);
