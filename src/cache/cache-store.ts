@@ -2,14 +2,15 @@
 // written atomically as each result arrives, so a killed run leaves only whole entries.
 //
 // Every entry starts with a fixed header line, "SICACHE2 <size, 12 digits> <CRC-32 of the payload,
-// 8 hex>\n" (31 bytes), and is verified on every read: a disk that truncated, emptied or flipped bytes of an
-// entry (or something that put a folder in its place) makes it a miss, removed so the next write
-// repairs it, instead of failing that slide on every later run. A header beside the payload, not a
-// sidecar, keeps an entry one file, written by one rename. A CRC-32 catches what a disk does to
-// bytes as well as a sha256 did (the first header, "SICACHE1 <size> <sha256>\n", still read) at
-// less than half its cost: 1.35 against 2.87 ms for a 2.7 MB image, 200 of which a zero-latency
-// batch writes from its main thread. A Node without a native CRC-32 (before 20.15) writes the first. Entries written before the header existed are checked by decoding
-// them (isSoundLegacyEntry below) and rewritten with a header, so an upgrade pays for nothing again.
+// 8 hex>\n" (31 bytes), and is verified on every read: a disk that truncated, emptied or flipped
+// bytes of an entry (or something that put a folder in its place) makes it a miss, removed so the
+// next write repairs it, instead of failing that slide on every later run. A header beside the
+// payload, not a sidecar, keeps an entry one file, written by one rename. A CRC-32 catches what a
+// disk does to bytes as well as a sha256 did (the first header, "SICACHE1 <size> <sha256>\n", still
+// read) at less than half its cost: 1.35 against 2.87 ms for a 2.7 MB image, 200 of which a
+// zero-latency batch writes from its main thread. A Node without a native CRC-32 (before 20.15)
+// writes the first. Entries written before the header existed are checked by decoding them
+// (isSoundLegacyEntry below) and rewritten with a header, so an upgrade pays for nothing again.
 import { createHash } from 'node:crypto';
 import { crc32, nativeCrc32 } from '../internal/crc32.js';
 import { lstat, rm, utimes } from 'node:fs/promises';
