@@ -27,7 +27,7 @@ import {
 import { makeDeck, makeDeckFolder } from './make-decks.js';
 import { addedMedia, nodeStartMs, benchDir, binPath, repoRoot, runMeasured, type ChildRun } from './measure.js';
 import { makePhotoPool } from './photo-images.js';
-import { sharpFloor, type FloorJob } from './sharp-floor.js';
+import { sharpFloor, type FloorJob, type FloorResult } from './sharp-floor.js';
 import { QUEUE_CASE, runQueueBench, type QueueBenchResult } from './queue-bench.js';
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -72,7 +72,10 @@ interface CaseResult {
   drawnBoundMs: number | null;
   rerun: { wallMs: number; cpuMs: number; peakRssMb: number; apiCalls: number };
   naive: { wallMs: number; cpuMs: number; peakRssMb: number; bytesPerPicture: number };
-  floor: { wallMs: number; cpuMs: number; bytesPerPicture: number };
+  /** At zero latency the mean of a floor measured before and one after the CLI run (wallMsEach). */
+  floor: { wallMs: number; cpuMs: number; bytesPerPicture: number; wallMsEach: number[] };
+  /** CPU of the CLI's first run (every thread) ÷ the floor's CPU: the overhead in work, not in time. */
+  cpuRatio: number;
   /** CPU other processes took during each measurement, as a share of the machine (0..1). */
   foreign: { cli: number; rerun: number; naive: number; floor: number };
 }
@@ -157,6 +160,23 @@ async function runCli(c: BenchCase, pools: Pools, argv: string[], cwd: string, t
   }
 }
 
+async function measureFloor(tag: string, when: string, jobs: FloorJob[]): Promise<FloorResult> {
+  log(`${tag}: sharp-only floor over the same ${jobs.length} images, ${when}`);
+  const floor = await sharpFloor(jobs);
+  log(`${tag}: floor ${s(floor.wallMs)} (CPU ${s(floor.cpuMs)})`);
+  return floor;
+}
+
+function meanFloor(a: FloorResult, b: FloorResult): FloorResult {
+  const mean = (x: number, y: number) => (x + y) / 2;
+  return {
+    wallMs: mean(a.wallMs, b.wallMs),
+    cpuMs: mean(a.cpuMs, b.cpuMs),
+    bytes: a.bytes,
+    foreignShare: Math.max(a.foreignShare, b.foreignShare),
+  };
+}
+
 function expect(condition: boolean, what: string): void {
   if (!condition) throw new Error(`bench: ${what}`);
 }
@@ -190,6 +210,16 @@ async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { 
     '--json',
   ];
 
+  const zeroLatency = c.promptMs === 0 && c.imageMs === 0;
+  const jobs: FloorJob[] = planned.map((p, i) => {
+    const pool = pools.get(p.size)!;
+    return { image: Buffer.from(pool[i % pool.length]!, 'base64'), boxCx: p.boxCx, boxCy: p.boxCy };
+  });
+  // At zero latency the floor is the ratio's denominator: it is measured right before and right
+  // after the CLI's run and the two averaged, so a drift of the machine's speed (this VM's floor
+  // moved 15-30 % within minutes) weighs on both sides of the ratio alike.
+  const floorBefore = zeroLatency ? await measureFloor(tag, 'before the CLI run', jobs) : undefined;
+
   const nodeStart = await nodeStartMs();
   log(`${tag}: bare node -e 0: ${s(nodeStart)}`);
   log(`${tag}: CLI, first run${bound0.ms > 0 ? ` (bound ${s(bound0.ms)})` : ''}`);
@@ -210,6 +240,8 @@ async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { 
   log(
     `${tag}:   start-up ${s(first.phases.startupMs)}, first request to last answer ${s(first.phases.apiMs)}, last answer to exit ${s(first.phases.tailMs)}`,
   );
+  const floorAfter = await measureFloor(tag, zeroLatency ? 'after the CLI run' : 'over the same images', jobs);
+  const floor = floorBefore ? meanFloor(floorBefore, floorAfter) : floorAfter;
 
   log(`${tag}: CLI, re-run over the unchanged deck${c.decks > 1 ? 's' : ''} (same cache)`);
   const again = await runCli(c, pools, argv, dir, limit);
@@ -246,15 +278,6 @@ async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { 
   const naiveMedia = await addedMedia(decks.map((d) => path.join(naiveOut, path.basename(d))));
   log(`${tag}: naive ${s(naive.wallMs)}`);
 
-  log(`${tag}: sharp-only floor over the same ${n} images`);
-  const jobs: FloorJob[] = planned.map((p, i) => {
-    const pool = pools.get(p.size)!;
-    return { image: Buffer.from(pool[i % pool.length]!, 'base64'), boxCx: p.boxCx, boxCy: p.boxCy };
-  });
-  const floor = await sharpFloor(jobs);
-  log(`${tag}: floor ${s(floor.wallMs)}`);
-
-  const zeroLatency = c.promptMs === 0 && c.imageMs === 0;
   return {
     id: c.id,
     title: c.title,
@@ -282,7 +305,13 @@ async function runCase(c: BenchCase, tag: string, root: string, pools: Pools, { 
       peakRssMb: naive.peakRssMb,
       bytesPerPicture: naiveMedia.bytes / Math.max(1, naiveMedia.pictures),
     },
-    floor: { wallMs: floor.wallMs, cpuMs: floor.cpuMs, bytesPerPicture: floor.bytes / jobs.length },
+    floor: {
+      wallMs: floor.wallMs,
+      cpuMs: floor.cpuMs,
+      bytesPerPicture: floor.bytes / jobs.length,
+      wallMsEach: floorBefore ? [floorBefore.wallMs, floorAfter.wallMs] : [floorAfter.wallMs],
+    },
+    cpuRatio: first.run.cpuMs / floor.cpuMs,
     foreign: { cli: first.run.foreignShare, rerun: again.run.foreignShare, naive: naive.foreignShare, floor: floor.foreignShare },
   };
 }
@@ -301,6 +330,7 @@ function table(results: CaseResult[]): string {
     'naive ÷ wall',
     'sharp floor',
     'wall ÷ floor',
+    'CPU ÷ floor CPU',
     'API calls',
     'CPU/slide',
     'peak RSS',
@@ -322,6 +352,7 @@ function table(results: CaseResult[]): string {
     `${(r.naive.wallMs / r.wallMs).toFixed(1)}×`,
     s(r.floor.wallMs),
     (r.wallMs / r.floor.wallMs).toFixed(2),
+    r.cpuRatio.toFixed(2),
     String(r.apiCalls.total),
     `${r.cpuMsPerSlide.toFixed(0)} ms`,
     `${r.peakRssMb.toFixed(0)} MB`,
