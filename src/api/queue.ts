@@ -30,7 +30,7 @@ export async function submitRun(inputs: string[], options: SubmitOptions): Promi
       config: workerConfig(options.config, options.cwd),
       provider: resolveProviderKind(options.provider, options.env),
     };
-    return await enqueueRun(plan, run, redis, settings);
+    return await enqueueRun(plan, run, redis, settings, prepared.resources.backend.offline ? undefined : prepared.resources.prices);
   } finally {
     redis.disconnect();
   }

@@ -1,6 +1,7 @@
 // A run's progress, read from Redis: per deck, its slide jobs waiting, active, done and failed,
 // the deck job's state and result, and what its slide jobs generated (paid for, on a paid backend).
 import type { Redis } from 'ioredis';
+import { estimateCost, type CostEstimate, type Prices } from '../model/cost.js';
 import { queueLibraries, type QueueSettings } from './connection.js';
 import { DECKS_QUEUE, keys, SLIDES_QUEUE, type DeckJobData, type DeckResult, type SlideResult } from './jobs.js';
 import type { SubmittedDeck } from './submit.js';
@@ -12,9 +13,18 @@ export interface DeckStatus {
   /** The deck job's state (BullMQ's: waiting-children, waiting, active, completed, failed …), or the plan's refusal. */
   state: string;
   slides: { waiting: number; active: number; done: number; failed: number };
-  generated: { prompts: number; images: number };
+  generated: Generated;
   result?: DeckResult;
   error?: string;
+}
+
+/** What the workers' calls generated for a deck (cache hits not counted): calls, pictures and tokens. */
+export interface Generated {
+  prompts: number;
+  images: number;
+  pictures: number;
+  promptTokens: number;
+  completionTokens: number;
 }
 
 export interface RunStatus {
@@ -23,7 +33,13 @@ export interface RunStatus {
   decks: DeckStatus[];
   /** Every deck job is completed or failed (or was never queued). */
   finished: boolean;
-  totals: { decks: number; slides: DeckStatus['slides']; generated: DeckStatus['generated'] };
+  totals: {
+    decks: number;
+    slides: DeckStatus['slides'];
+    generated: Generated;
+    /** What that cost at the prices the run was submitted with; absent for the offline provider. */
+    cost?: CostEstimate;
+  };
 }
 
 /** The latest runs' ids, newest first. */
@@ -45,19 +61,25 @@ export async function runStatus(redis: Redis, settings: QueueSettings, runId: st
     const decks: DeckStatus[] = [];
     for (const s of submitted) decks.push(await deckStatus(s, decksQueue, active, redis, settings.prefix));
     const slides = { waiting: 0, active: 0, done: 0, failed: 0 };
-    const generated = { prompts: 0, images: 0 };
+    const generated = noneGenerated();
     for (const d of decks) {
       for (const k of ['waiting', 'active', 'done', 'failed'] as const) slides[k] += d.slides[k];
-      generated.prompts += d.generated.prompts;
-      generated.images += d.generated.images;
+      for (const k of GENERATED_FIELDS) generated[k] += d.generated[k];
     }
     const finished = decks.every((d) => d.jobId === null || d.state === 'completed' || d.state === 'failed');
+    const prices = parsePrices(record['prices']);
+    const cost = prices
+      ? estimateCost(
+          { images: generated.pictures, promptTokens: generated.promptTokens, completionTokens: generated.completionTokens },
+          prices,
+        )
+      : undefined;
     return {
       runId,
       created: record['created'] ?? '',
       decks,
       finished,
-      totals: { decks: decks.length, slides, generated },
+      totals: { decks: decks.length, slides, generated, ...(cost && { cost }) },
     };
   } finally {
     await Promise.all([decksQueue.close(), slidesQueue.close()]);
@@ -71,12 +93,13 @@ async function deckStatus(
   redis: Redis,
   prefix: string,
 ): Promise<DeckStatus> {
-  const base = { input: s.input, output: s.output, jobId: s.jobId, generated: { prompts: 0, images: 0 } };
+  const base = { input: s.input, output: s.output, jobId: s.jobId, generated: noneGenerated() };
   const none = { waiting: 0, active: 0, done: 0, failed: 0 };
   if (s.jobId === null) return { ...base, state: s.state, slides: none, ...(s.error !== undefined && { error: s.error }) };
   const job = await queue.getJob(s.jobId);
   const gen = await redis.hgetall(keys.generated(prefix, s.jobId));
-  const generated = { prompts: Number(gen['prompts'] ?? 0), images: Number(gen['images'] ?? 0) };
+  const generated = noneGenerated();
+  for (const k of GENERATED_FIELDS) generated[k] = Number(gen[k] ?? 0) || 0;
   if (!job) return { ...base, generated, state: 'removed', slides: none };
   const state = await job.getState();
   const result = job.returnvalue ?? undefined;
@@ -97,4 +120,24 @@ async function deckStatus(
     failed: failedValues + ignored,
   };
   return { ...base, generated, state, slides, ...(state === 'failed' && { error: job.failedReason }) };
+}
+
+const GENERATED_FIELDS = ['prompts', 'images', 'pictures', 'promptTokens', 'completionTokens'] as const;
+
+function noneGenerated(): Generated {
+  return { prompts: 0, images: 0, pictures: 0, promptTokens: 0, completionTokens: 0 };
+}
+
+// The run record's prices, as submit stored them; anything else (an older record, a damaged field) is none.
+function parsePrices(text: string | undefined): Prices | undefined {
+  if (!text) return undefined;
+  try {
+    const p = JSON.parse(text) as Partial<Prices>;
+    const price = (x: unknown) => x === null || (typeof x === 'number' && Number.isFinite(x) && x >= 0);
+    return typeof p.currency === 'string' && price(p.perImage) && price(p.perMillionPromptTokens) && price(p.perMillionCompletionTokens)
+      ? (p as Prices)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

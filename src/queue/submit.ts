@@ -4,6 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { FlowJob } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Prices } from '../model/cost.js';
 import type { RunPlan } from '../model/run-plan.js';
 import { queueLibraries, type QueueSettings } from './connection.js';
 import {
@@ -62,7 +63,17 @@ export const DECK_JOB_OPTIONS = {
   removeOnFail: { age: 30 * 24 * 3600 },
 } as const;
 
-export async function enqueueRun(plan: RunPlan, run: RunSettings, redis: Redis, settings: QueueSettings): Promise<SubmittedRun> {
+/**
+ * `prices`: what the submitting side priced the run at (config pricing, else what the API publishes);
+ * kept in the run record so status can say what the workers' calls cost.
+ */
+export async function enqueueRun(
+  plan: RunPlan,
+  run: RunSettings,
+  redis: Redis,
+  settings: QueueSettings,
+  prices?: Prices,
+): Promise<SubmittedRun> {
   const { bullmq } = await queueLibraries();
   const connection = { connection: redis, prefix: settings.prefix };
   const decksQueue = new bullmq.Queue<DeckJobData, DeckResult>(DECKS_QUEUE, connection);
@@ -126,7 +137,7 @@ export async function enqueueRun(plan: RunPlan, run: RunSettings, redis: Redis, 
     const runKey = keys.run(settings.prefix, runId);
     await redis
       .multi()
-      .hset(runKey, { created: new Date().toISOString(), decks: JSON.stringify(decks) })
+      .hset(runKey, { created: new Date().toISOString(), decks: JSON.stringify(decks), ...(prices && { prices: JSON.stringify(prices) }) })
       .expire(runKey, RUN_TTL_SECONDS)
       .zadd(keys.runs(settings.prefix), Date.now(), runId)
       // The list of runs forgets those whose record has expired.

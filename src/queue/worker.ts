@@ -167,6 +167,13 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   return count;
 }
 
+/** Usage counted per deck beside the calls, for what a run cost (status): usage field → hash field. */
+const USAGE_FIELDS = [
+  ['promptTokens', 'promptTokens'],
+  ['completionTokens', 'completionTokens'],
+  ['images', 'pictures'],
+] as const;
+
 // Prompt → image → fit into the shared cache. What was generated (not found in the cache) is
 // counted in Redis as soon as its answer is stored, so a crash loses no count.
 async function processSlide(
@@ -177,20 +184,27 @@ async function processSlide(
   signal?: AbortSignal,
 ): Promise<SlideResult> {
   const generated = keys.generated(prefix, data.deckJobId);
+  const usage = emptyUsage();
+  // What the slide has paid for so far; each paid call adds what it used since (its tokens, its pictures).
+  const counted = emptyUsage();
   const onEvent = (e: PipelineEvent) => {
-    if ((e.type === 'prompt-done' || e.type === 'image-done') && !e.cached)
-      void redis
-        .multi()
-        .hincrby(generated, e.type === 'prompt-done' ? 'prompts' : 'images', 1)
-        .expire(generated, RUN_TTL_SECONDS)
-        .exec()
-        .catch(() => undefined);
+    if ((e.type !== 'prompt-done' && e.type !== 'image-done') || e.cached) return;
+    const tx = redis.multi().hincrby(generated, e.type === 'prompt-done' ? 'prompts' : 'images', 1);
+    for (const [field, hashField] of USAGE_FIELDS) {
+      const more = usage[field] - counted[field];
+      if (more > 0) tx.hincrby(generated, hashField, more);
+      counted[field] = usage[field];
+    }
+    void tx
+      .expire(generated, RUN_TTL_SECONDS)
+      .exec()
+      .catch(() => undefined);
   };
   const { report } = await illustrateSlide(data.slide, {
     ...res,
     input: data.input,
     palette: data.palette,
-    usage: emptyUsage(),
+    usage,
     signal,
     onEvent,
   });

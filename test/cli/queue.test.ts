@@ -89,7 +89,7 @@ describe('runExitCode', () => {
     jobId: 'deck-1',
     state: 'completed',
     slides: { waiting: 0, active: 0, done: 1, failed: 0 },
-    generated: { prompts: 1, images: 1 },
+    generated: { prompts: 1, images: 1, pictures: 1, promptTokens: 30, completionTokens: 40 },
     ...over,
   });
   const run = (decks: DeckStatus[]): RunStatus =>

@@ -8,9 +8,11 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { makeDeckFolder } from '../../bench/make-decks.js';
-import { waitForRun } from '../../src/api/queue.js';
+import { waitForRun, type RunStatus } from '../../src/api/queue.js';
 import { configSchema } from '../../src/config/schema.js';
+import { formatCost } from '../../src/model/cost.js';
 import { busiestWindow } from '../helpers/busiest-window.js';
+import { pricedModels } from '../helpers/fake-api-data.js';
 import type { FakeApi } from '../helpers/fake-infomaniak.js';
 import { repoRoot, tempDir } from '../helpers/paths.js';
 import { checkPackage } from '../helpers/pptx-invariants.js';
@@ -19,6 +21,11 @@ import { testPrefix, testRedisUrl } from '../helpers/queue.js';
 import { runCli, waitFor, type SpawnedCli } from '../helpers/run-cli.js';
 
 const MINUTE_MS = 1000;
+const PRICES = { perImage: 0.02, perMillionInput: 0.5, perMillionOutput: 1.5 };
+
+// As the fake API counts them: a quarter of the messages' characters, rounded up.
+const promptTokensOf = (body: Record<string, unknown>) =>
+  Math.ceil((body['messages'] as { content: string }[]).reduce((n, m) => n + m.content.length, 0) / 4);
 const scaledCli = path.join(repoRoot, 'bench/scaled-cli.mjs');
 
 const running: SpawnedCli[] = [];
@@ -101,18 +108,38 @@ const deckNames = (n: number) => Array.from({ length: n }, (_, i) => `deck-${Str
 
 describe('queue workers', () => {
   test('3 worker processes under a 12 rpm account: every deck written, no 429, the rpm held; a re-submit pays nothing', async () => {
-    const api = await fakeApi({ rpmLimit: 12, rpmWindowMs: MINUTE_MS, rpmLimitRoutes: ['chat', 'images'], latencyMs: 20 });
+    const api = await fakeApi({
+      rpmLimit: 12,
+      rpmWindowMs: MINUTE_MS,
+      rpmLimitRoutes: ['chat', 'images'],
+      latencyMs: 20,
+      models: pricedModels(PRICES),
+    });
     const s = await setup(api, 'three', 5, 4, 12);
     const workers = [startWorker(s, ['--metrics-port', '0']), startWorker(s), startWorker(s)];
     await Promise.all(workers.map(started));
     const run = await submit(s, ['--wait', '--json']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const status = JSON.parse(run.stdout) as { decks: { result: { status: string } }[]; totals: { generated: { images: number } } };
-    expect(status.decks.map((d) => d.result.status)).toEqual(Array(5).fill('ok'));
+    const status = JSON.parse(run.stdout) as RunStatus;
+    expect(status.decks.map((d) => d.result?.status)).toEqual(Array(5).fill('ok'));
     await expectDecksWritten(s, deckNames(5));
     // 20 slides: one prompt and one image each, nothing refused, never more than 12 in a window at the API.
     expect(paid(api)).toEqual({ prompts: 20, images: 20, repeated: 0 });
-    expect(status.totals.generated.images).toBe(20);
+    const g = status.totals.generated;
+    expect(g).toMatchObject({ prompts: 20, images: 20, pictures: 20 });
+    // The tokens the fake API reported (a quarter of the messages' characters), counted by the workers as answered.
+    expect(g.promptTokens).toBe(api.stats.chatBodies.reduce((n, b) => n + promptTokensOf(b), 0));
+    expect(g.completionTokens).toBeGreaterThan(0);
+    // Priced as the API publishes: 20 pictures and those tokens.
+    const tokens = (g.promptTokens * PRICES.perMillionInput + g.completionTokens * PRICES.perMillionOutput) / 1_000_000;
+    expect(status.totals.cost?.currency).toBe('CHF');
+    expect(status.totals.cost?.images).toBeCloseTo(20 * PRICES.perImage, 12);
+    expect(status.totals.cost?.tokens).toBeCloseTo(tokens, 12);
+    expect(status.totals.cost?.total).toBeCloseTo(20 * PRICES.perImage + tokens, 12);
+    // The same in words, as `status` prints it.
+    const words = await runCli(['status', status.runId, '--config', s.configFile], { env: s.env, cwd: s.dir });
+    expect(words.code, words.stderr).toBe(0);
+    expect(words.stdout).toContain(`generated 20 prompts, 20 images; est. cost ${formatCost(status.totals.cost!)}`);
     expect(api.stats.rateLimited).toEqual([]);
     expect(
       busiestWindow(

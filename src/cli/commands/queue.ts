@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { AbortedError, ConfigError, messageOf, UsageError } from '../../errors.js';
 import { readEnv } from '../../internal/env.js';
 import { printable } from '../../internal/printable.js';
+import { formatCost } from '../../model/cost.js';
 import type { RunStatus, SubmittedRun } from '../../api/queue.js';
 import type { QueueArgs, ScheduleArgs, StatusArgs, SubmitArgs, WorkerArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -184,7 +185,8 @@ export function progressLine(s: RunStatus): string {
   const ended = s.decks.filter((d) => d.jobId === null || d.state === 'completed' || d.state === 'failed').length;
   const { slides: t, generated: g } = s.totals;
   const slides = `slides ${t.done} done, ${t.active} active, ${t.waiting} waiting, ${t.failed} failed`;
-  return `run ${s.runId}: ${ended}/${s.decks.length} decks ended; ${slides}; generated ${g.prompts} prompts, ${g.images} images`;
+  const cost = s.totals.cost ? `; est. cost ${formatCost(s.totals.cost)}` : '';
+  return `run ${s.runId}: ${ended}/${s.decks.length} decks ended; ${slides}; generated ${g.prompts} prompts, ${g.images} images${cost}`;
 }
 
 export function formatStatus(s: RunStatus, cwd: string): string {
