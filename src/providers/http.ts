@@ -97,9 +97,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (permit) limiter?.accepted(permit);
   };
 
-  // One attempt, sent under `permit`: the limiter hears when it ended (answer or none) and when its
-  // last byte left, so it counts the request from the latest time the API can have received it.
-  const attempt = async <T>(req: HttpRequest<T>, permit: Permit | undefined): Promise<T> => {
+  // One attempt, sent under `held.permit`: the limiter hears when it ended (answer or none) and when
+  // its last byte left, so it counts the request from the latest time the API can have received it.
+  // A redirect back to the API is another request there: it ends the permit and takes a new one.
+  const attempt = async <T>(req: HttpRequest<T>, held: { permit: Permit | undefined }): Promise<T> => {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -111,9 +112,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let sentAt: number | undefined;
     let ended = false;
     const end = (answered: boolean) => {
-      if (ended || !permit) return;
+      if (ended || !held.permit) return;
       ended = true;
-      limiter?.done(permit, { answered, sentAgoMs: sentAt === undefined ? undefined : elapsedNow() - sentAt });
+      limiter?.done(held.permit, { answered, sentAgoMs: sentAt === undefined ? undefined : elapsedNow() - sentAt });
+    };
+    // The 3xx was an answer, and not a 429: that request is over and was let through.
+    const onRedirect = async (toOrigin: boolean) => {
+      end(true);
+      if (!toOrigin || !held.permit || !limiter) return;
+      letThrough(held.permit);
+      held.permit = await limiter.acquire(signal);
+      ended = false;
+      sentAt = undefined;
     };
     try {
       res = await send(base + req.path, {
@@ -122,6 +132,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body: req.body === undefined ? null : JSON.stringify(req.body),
         signal,
         onSent: () => void (sentAt = elapsedNow()),
+        onRedirect,
       });
       // The answer has begun: the API had the request by now.
       end(true);
@@ -185,14 +196,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       let refusals = 0;
       for (let retry = 0; ; ) {
         await req.slot?.acquire();
-        const permit = await limiter?.acquire(req.signal);
+        // The permit of the attempt's last request (a redirect trades it for another).
+        const held = { permit: await limiter?.acquire(req.signal) };
         try {
-          const result = await attempt(req, permit);
-          letThrough(permit);
+          const result = await attempt(req, held);
+          letThrough(held.permit);
           return result;
         } catch (caught) {
           const error = scrub(caught, options.token);
           const refused = error instanceof ProviderError && error.status === 429;
+          const permit = held.permit;
           if (error instanceof ProviderError && error.details.kind === 'status' && !refused) letThrough(permit);
           if (req.signal?.aborted || !(error instanceof ProviderError) || !error.retryable) throw error;
           if (refused) {

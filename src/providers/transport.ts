@@ -18,6 +18,12 @@ export interface TransportRequest {
    * for the rate limiter's arrival bound. A transport that cannot tell (fetch) never calls it.
    */
   onSent?: (() => void) | undefined;
+  /**
+   * Called before a redirect is followed, once the 3xx answer has been read: `toOrigin` tells whether
+   * the next hop goes to the first request's origin (the API, which counts it as another request).
+   * The rate limiter's permit for that hop is taken here; a rejection ends the request with it.
+   */
+  onRedirect?: ((toOrigin: boolean) => Promise<void>) | undefined;
 }
 
 /** Header lookup by name, any case; repeated headers come joined with ", " (as fetch's Headers). */
@@ -51,11 +57,13 @@ const MAX_REDIRECTS = 5;
 // agents (keep-alive; idle sockets do not hold the process open). The signal aborts the request
 // and, once the answer has begun, its body: reading it then throws.
 // Redirects that keep the method (307, 308; 301 and 302 of a GET) are followed, as fetch follows
-// them, with the Authorization header dropped when they leave the origin. A 303, or a 301/302 of a
+// them, with the Authorization header dropped when they leave the origin; each hop is announced
+// (onRedirect) before it is sent. A 303, or a 301/302 of a
 // POST, would turn the request into a GET: it comes back as the answer it is, an error to report.
 export const nodeTransport: Transport = async (url, init) => {
   let current = init;
   let target = new URL(url);
+  const origin = target.origin;
   for (let hops = 0; ; hops++) {
     const res = await sendOnce(target, current);
     const location = res.headers.get('location');
@@ -64,6 +72,7 @@ export const nodeTransport: Transport = async (url, init) => {
     const next = keepsMethod && location && hops < MAX_REDIRECTS ? safeUrl(location, target) : undefined;
     if (!next || (next.protocol !== 'https:' && next.protocol !== 'http:')) return res;
     await res.text().catch(() => undefined); // frees the socket for reuse
+    await init.onRedirect?.(next.origin === origin);
     if (next.origin !== target.origin) {
       const { authorization: _dropped, ...headers } = current.headers;
       current = { ...current, headers };

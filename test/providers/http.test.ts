@@ -1,4 +1,6 @@
-import { describe, expect, test, vi } from 'vitest';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { BadAnswer, createHttpClient, type HttpClientOptions } from '../../src/providers/http.js';
 import { ProviderAuthError, ProviderError } from '../../src/providers/provider-errors.js';
 import { createRateLimiter } from '../../src/providers/rate-limiter.js';
@@ -421,5 +423,49 @@ describe('concurrency slot', () => {
     await http.request({ method: 'POST', path: '/x', slot, validate });
     // 503 and the lost connection: kept; the rejected 200: given back, then taken for the retry.
     expect(events).toEqual(['acquire', 'acquire', 'acquire', 'release', 'acquire', 'release']);
+  });
+});
+
+describe('redirects under the rate limit', () => {
+  // Loopback servers, closed after each test.
+  const servers: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+  });
+  async function serve(handler: RequestListener): Promise<string> {
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+  // Whether the limiter would let one more request go within 200 ms.
+  const roomLeft = (limiter: ReturnType<typeof createRateLimiter>) =>
+    limiter.acquire(AbortSignal.timeout(200)).then(
+      () => true,
+      () => false,
+    );
+
+  test('a redirect back to the API is a second request there: it takes a second permit; one to another origin does not', async () => {
+    const other = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"at":"other"}'));
+    const hits: string[] = [];
+    const api = await serve((req, res) => {
+      hits.push(req.url ?? '');
+      if (req.url === '/start') res.writeHead(307, { location: '/moved' }).end();
+      else if (req.url === '/away') res.writeHead(307, { location: `${other}/x` }).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"at":"api"}');
+    });
+    const same = createRateLimiter({ rpm: 2 });
+    const http = createHttpClient({ baseUrl: api, timeoutMs: 10_000, maxRetries: 0, limiter: same });
+    expect(await http.request({ method: 'POST', path: '/start', body: {} })).toEqual({ at: 'api' });
+    expect(hits).toEqual(['/start', '/moved']);
+    // Two requests reached the API: an rpm of 2 has no room left in this window.
+    expect(await roomLeft(same)).toBe(false);
+
+    const away = createRateLimiter({ rpm: 2 });
+    const http2 = createHttpClient({ baseUrl: api, timeoutMs: 10_000, maxRetries: 0, limiter: away });
+    expect(await http2.request({ method: 'POST', path: '/away', body: {} })).toEqual({ at: 'other' });
+    // One request at the API (the other origin does not count against it): room for one more.
+    expect(await roomLeft(away)).toBe(true);
+    expect(await roomLeft(away)).toBe(false);
   });
 });

@@ -192,11 +192,19 @@ describe('nodeTransport, redirects', () => {
       else if (req.url === '/moved') res.writeHead(308, { location: `${other}/elsewhere` }).end('moved');
       else res.writeHead(500).end();
     });
+    const hops: string[] = [];
     const res = await nodeTransport(
       `${base}/start`,
-      init({ method: 'POST', headers: { authorization: 'Bearer secret' }, body: '{"n":1}' }),
+      init({
+        method: 'POST',
+        headers: { authorization: 'Bearer secret' },
+        body: '{"n":1}',
+        // Announced after the 3xx was read and before the next hop leaves; whether it goes back to the first origin.
+        onRedirect: async (toOrigin) => void hops.push(`${seen.length}:${toOrigin}`),
+      }),
     );
     expect(await res.text()).toBe('{"at":"other"}');
+    expect(hops).toEqual(['1:true', '2:false']);
     expect(seen).toEqual([
       { host: 'base', url: '/start', method: 'POST', auth: 'Bearer secret', body: '{"n":1}' },
       { host: 'base', url: '/moved', method: 'POST', auth: 'Bearer secret', body: '{"n":1}' },
