@@ -97,9 +97,13 @@ async function deckStatus(
   const none = { waiting: 0, active: 0, done: 0, failed: 0 };
   if (s.jobId === null) return { ...base, state: s.state, slides: none, ...(s.error !== undefined && { error: s.error }) };
   const job = await queue.getJob(s.jobId);
-  const gen = await redis.hgetall(keys.generated(prefix, s.jobId));
+  // What this run paid for: a deck it queued. One done before it, or still queued by an earlier
+  // run, was paid for by that run (its job's counters are that run's).
   const generated = noneGenerated();
-  for (const k of GENERATED_FIELDS) generated[k] = Number(gen[k] ?? 0) || 0;
+  if (s.state === 'queued' || s.state === 'requeued') {
+    const gen = await redis.hgetall(keys.generated(prefix, s.jobId));
+    for (const k of GENERATED_FIELDS) generated[k] = Number(gen[k] ?? 0) || 0;
+  }
   if (!job) return { ...base, generated, state: 'removed', slides: none };
   const state = await job.getState();
   const result = job.returnvalue ?? undefined;

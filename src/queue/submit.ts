@@ -107,6 +107,8 @@ export async function enqueueRun(
         }
         // Done but partial or its output gone, or failed: again (the shared cache makes what was paid free).
         await existing.remove({ removeChildren: true });
+        // The job starts over, and so do its pay counters (the run that paid them keeps its record only).
+        await redis.del(keys.generated(settings.prefix, jobId));
         state = 'requeued';
       }
       const planned = deck.slides.filter((s) => s.status === 'planned');

@@ -4,7 +4,7 @@
 // a kill -9 mid-run recovered without paying a slide twice beyond what was in flight, and SIGTERM
 // handing jobs back within the grace.
 import { spawn } from 'node:child_process';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { makeDeckFolder } from '../../bench/make-decks.js';
@@ -157,11 +157,23 @@ describe('queue workers', () => {
     expect(again.code, again.stderr).toBe(0);
     expect((JSON.parse(again.stdout) as { decks: { state: string }[] }).decks.map((d) => d.state)).toEqual(Array(5).fill('done'));
     expect(paid(api)).toEqual({ prompts: 20, images: 20, repeated: 0 });
+    // One output gone: that deck is queued again and rebuilt from the shared cache; its run paid nothing,
+    // and its status says so (the first run's counts for that deck job do not carry over).
+    await rm(path.join(s.out, 'deck-03.pptx'));
+    const rebuilt = await submit(s, ['--wait', '--json']);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    const after = JSON.parse(rebuilt.stdout) as RunStatus;
+    expect(after.decks.find((d) => d.input.endsWith('deck-03.pptx'))?.result?.status).toBe('ok');
+    expect(paid(api)).toEqual({ prompts: 20, images: 20, repeated: 0 });
+    expect(after.totals.generated).toEqual({ prompts: 0, images: 0, pictures: 0, promptTokens: 0, completionTokens: 0 });
+    expect(after.totals.cost?.total).toBe(0);
+    await expectDecksWritten(s, ['deck-03.pptx']);
     for (const w of workers) w.child.kill('SIGTERM');
     const codes = await Promise.all(workers.map((w) => w.exited));
     expect(codes).toEqual([0, 0, 0]);
     const done = workers.map((w) => Number(/stopped: (\d+) slide jobs/.exec(w.stderr())?.[1] ?? 0));
-    expect(done.reduce((a, b) => a + b, 0)).toBe(20);
+    // 20 slide jobs of the first run, then deck-03's 4 again (answered from the cache).
+    expect(done.reduce((a, b) => a + b, 0)).toBe(24);
     // The work was spread: more than one process answered slide jobs.
     expect(done.filter((n) => n > 0).length).toBeGreaterThan(1);
   });
