@@ -58,8 +58,8 @@ const MAX_REDIRECTS = 5;
 // and, once the answer has begun, its body: reading it then throws.
 // Redirects that keep the method (307, 308; 301 and 302 of a GET) are followed, as fetch follows
 // them, with the Authorization header dropped when they leave the origin; each hop is announced
-// (onRedirect) before it is sent. A 303, or a 301/302 of a
-// POST, would turn the request into a GET: it comes back as the answer it is, an error to report.
+// (onRedirect) before it is sent. A 303, or a 301/302 of a POST, would turn the request into a GET:
+// it comes back as the answer it is, an error to report.
 export const nodeTransport: Transport = async (url, init) => {
   let current = init;
   let target = new URL(url);
