@@ -78,6 +78,28 @@ export function slideForJob(slide: SlidePlan): SlidePlan {
   return rest;
 }
 
+/** What the workers' calls generated for a deck (cache hits not counted): calls, pictures and tokens. */
+export interface Generated {
+  prompts: number;
+  images: number;
+  pictures: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** The fields of a deck job's pay counters (the hash at `keys.generated`). */
+export const GENERATED_FIELDS = [
+  'prompts',
+  'images',
+  'pictures',
+  'promptTokens',
+  'completionTokens',
+] as const satisfies readonly (keyof Generated)[];
+
+export function noneGenerated(): Generated {
+  return { prompts: 0, images: 0, pictures: 0, promptTokens: 0, completionTokens: 0 };
+}
+
 /** Keys of the run records and pay counters, under the queue prefix. */
 export const keys = {
   run: (prefix: string, runId: string) => `${prefix}:run:${runId}`,

@@ -3,8 +3,20 @@
 import type { Redis } from 'ioredis';
 import { estimateCost, type CostEstimate, type Prices } from '../model/cost.js';
 import { queueLibraries, type QueueSettings } from './connection.js';
-import { DECKS_QUEUE, keys, SLIDES_QUEUE, type DeckJobData, type DeckResult, type SlideResult } from './jobs.js';
+import {
+  DECKS_QUEUE,
+  GENERATED_FIELDS,
+  keys,
+  noneGenerated,
+  SLIDES_QUEUE,
+  type DeckJobData,
+  type DeckResult,
+  type Generated,
+  type SlideResult,
+} from './jobs.js';
 import type { SubmittedDeck } from './submit.js';
+
+export type { Generated } from './jobs.js';
 
 export interface DeckStatus {
   input: string;
@@ -16,15 +28,6 @@ export interface DeckStatus {
   generated: Generated;
   result?: DeckResult;
   error?: string;
-}
-
-/** What the workers' calls generated for a deck (cache hits not counted): calls, pictures and tokens. */
-export interface Generated {
-  prompts: number;
-  images: number;
-  pictures: number;
-  promptTokens: number;
-  completionTokens: number;
 }
 
 export interface RunStatus {
@@ -124,12 +127,6 @@ async function deckStatus(
     failed: failedValues + ignored,
   };
   return { ...base, generated, state, slides, ...(state === 'failed' && { error: job.failedReason }) };
-}
-
-const GENERATED_FIELDS = ['prompts', 'images', 'pictures', 'promptTokens', 'completionTokens'] as const;
-
-function noneGenerated(): Generated {
-  return { prompts: 0, images: 0, pictures: 0, promptTokens: 0, completionTokens: 0 };
 }
 
 // The run record's prices, as submit stored them; anything else (an older record, a damaged field) is none.

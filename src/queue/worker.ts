@@ -7,7 +7,7 @@ import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { defaultConfig, type Config } from '../config/schema.js';
 import { messageOf } from '../errors.js';
-import { emptyUsage, type DeckReport, type PipelineEvent } from '../model/report.js';
+import { emptyUsage, type DeckReport, type PipelineEvent, type Usage } from '../model/report.js';
 import { startPlanning } from '../pipeline/plan-run.js';
 import { applyPlan } from '../pipeline/run-batch.js';
 import { createRunResources, type RunResources } from '../pipeline/run-resources.js';
@@ -23,6 +23,7 @@ import {
   SLIDES_QUEUE,
   type DeckJobData,
   type DeckResult,
+  type Generated,
   type RunSettings,
   type SlideJobData,
   type SlideResult,
@@ -167,12 +168,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   return count;
 }
 
-/** Usage counted per deck beside the calls, for what a run cost (status): usage field → hash field. */
+/** Usage counted per deck beside the calls, for what a run cost (status): usage field → pay counter. */
 const USAGE_FIELDS = [
   ['promptTokens', 'promptTokens'],
   ['completionTokens', 'completionTokens'],
   ['images', 'pictures'],
-] as const;
+] as const satisfies readonly (readonly [keyof Usage, keyof Generated])[];
 
 // Prompt → image → fit into the shared cache. What was generated (not found in the cache) is
 // counted in Redis as soon as its answer is stored, so a crash loses no count.
@@ -189,7 +190,8 @@ async function processSlide(
   const counted = emptyUsage();
   const onEvent = (e: PipelineEvent) => {
     if ((e.type !== 'prompt-done' && e.type !== 'image-done') || e.cached) return;
-    const tx = redis.multi().hincrby(generated, e.type === 'prompt-done' ? 'prompts' : 'images', 1);
+    const call: keyof Generated = e.type === 'prompt-done' ? 'prompts' : 'images';
+    const tx = redis.multi().hincrby(generated, call, 1);
     for (const [field, hashField] of USAGE_FIELDS) {
       const more = usage[field] - counted[field];
       if (more > 0) tx.hincrby(generated, hashField, more);
