@@ -149,20 +149,9 @@ function countShapeIds(el: XmlElement, counts: Map<string, number>): void {
   for (const c of children(el)) countShapeIds(c, counts);
 }
 
-// Validates the parts the writer changed or added; throws on any problem the input did not already
-// have. `baseline` (the input's own problems) is asked for only when there are problems: a clean
-// write, nearly every write, parses its parts once rather than before and after.
-export async function validateChanges(
-  file: string,
-  out: ZipEntries | PartSource,
-  parts: string[],
-  baseline: () => Promise<string[]>,
-): Promise<void> {
-  await refuseNewProblems(file, await partProblems(out, parts), baseline);
-}
-
-// Throws for the problems in `after` that the input did not already have (`baseline`, asked for
-// only when there are problems).
+// Throws for the problems in `after` (of the parts the writer changed or added) that the input did
+// not already have. `baseline` (the input's own problems) is asked for only when there are
+// problems: a clean write, nearly every write, parses its parts once rather than before and after.
 export async function refuseNewProblems(file: string, after: string[], baseline: () => Promise<string[]>): Promise<void> {
   if (!after.length) return;
   const known = new Set(await baseline());

@@ -10,11 +10,16 @@ import { defaultConfig } from '../../src/config/schema.js';
 import { PackageValidationError } from '../../src/errors.js';
 import { readPresentation, readPresentationFile } from '../../src/pptx/read-presentation.js';
 import { NO_ROOM } from '../../src/pptx/placement.js';
-import { partProblems, validateChanges } from '../../src/pptx/validate-package.js';
+import { partProblems, refuseNewProblems, type PartSource, type ZipEntries } from '../../src/pptx/validate-package.js';
 import { writePresentation } from '../../src/pptx/deck-writer.js';
 import { illustrateOffline } from '../helpers/illustrate.js';
 import { corpusDir, requireCorpus, tempDir } from '../helpers/paths.js';
 import { checkPackage } from '../helpers/pptx-invariants.js';
+
+// The writer's check of what it changed: the parts' problems, refused unless the input had them.
+async function validateChanges(file: string, out: ZipEntries | PartSource, parts: string[], baseline: () => Promise<string[]>) {
+  await refuseNewProblems(file, await partProblems(out, parts), baseline);
+}
 
 const slideXml = async (file: string, part: string) => (await JSZip.loadAsync(await readFile(file))).file(part)!.async('string');
 const picOf = (xml: string) => xml.match(/<p:pic>[\s\S]*?<\/p:pic>/g) ?? [];
